@@ -1,0 +1,185 @@
+"""`python -m journey <command>`: every analysis without the UI.
+
+Commands register themselves with `@command(...)`; each takes parsed arguments and returns
+an exit code. A `JourneyError` prints `error: <message>` on stderr and exits 2; anything else
+is a bug and exits 1 with its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from journey import ingest
+from journey.errors import JourneyError, SettingsError
+from journey.schema import DatasetSettings, ValidationResult
+
+
+@dataclass(frozen=True)
+class Command:
+    """A registered sub-command: its argument builder and its handler."""
+
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(
+    name: str, help: str, add_arguments: Callable[[argparse.ArgumentParser], None]
+) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
+    """Register a sub-command handler under `name`."""
+
+    def register(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        COMMANDS[name] = Command(name, help, add_arguments, run)
+        return run
+
+    return register
+
+
+class StderrProgress:
+    """A text progress bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty()
+        self._last = -1
+
+    def __call__(self, fraction: float, message: str = "") -> None:
+        """Redraw the bar at `fraction` (0..1) with a short message."""
+        if not self.enabled:
+            return
+        percent = int(max(0.0, min(1.0, fraction)) * 100)
+        if percent == self._last and fraction < 1:
+            return
+        self._last = percent
+        bar = "#" * (percent // 4)
+        end = "\n" if fraction >= 1 else ""
+        sys.stderr.write(f"\r{self.label} [{bar:<25}] {percent:3d}% {message[:40]:<40}{end}")
+        sys.stderr.flush()
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """Add the options every input-reading command shares: --map, --tz, --strict."""
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="SOURCE=CANONICAL",
+        help="map a source column to a canonical one (repeatable), e.g. --map klient=customer_id",
+    )
+    parser.add_argument("--tz", default="UTC", help="time zone of naive timestamps (default UTC)")
+    parser.add_argument("--strict", action="store_true", help="any rejected row is an error")
+
+
+def parse_map(items: list[str]) -> dict[str, str]:
+    """Turn `--map source=canonical` options into a canonical -> source mapping."""
+    mapping: dict[str, str] = {}
+    for item in items:
+        source, sep, canonical = item.partition("=")
+        if not sep or not source.strip() or not canonical.strip():
+            raise SettingsError(f"--map {item!r}: expected SOURCE=CANONICAL")
+        mapping[canonical.strip()] = source.strip()
+    return mapping
+
+
+def load_input(path: str, kind: str, args: argparse.Namespace) -> ValidationResult:
+    """Read and validate one input file, print the validation summary on stderr."""
+    settings = DatasetSettings(timezone=args.tz)
+    result, _mapping = ingest.load_file(
+        Path(path),
+        kind=kind,
+        overrides=parse_map(args.map),
+        settings=settings,
+        progress=StderrProgress(f"reading {Path(path).name}"),
+    )
+    print(result.summary(), file=sys.stderr)
+    if args.strict and result.rows_rejected:
+        first = result.rejects.iloc[0]
+        raise JourneyError(
+            f"{path}: {result.rows_rejected} rejected rows (--strict); first: row {first['row']}, "
+            f"column '{first['column']}': {first['reason']}"
+        )
+    return result
+
+
+def load_events(args: argparse.Namespace, path: str | None = None) -> pd.DataFrame:
+    """Return the accepted events of `args.events` (or `path`)."""
+    return load_input(path or args.events, "events", args).accepted
+
+
+def write_csv(frame: pd.DataFrame, out: str | Path) -> None:
+    """Write a result as UTF-8 CSV with a header and no index, creating parent folders."""
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(target, index=False)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser from the registered commands."""
+    parser = argparse.ArgumentParser(prog="python -m journey", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for spec in COMMANDS.values():
+        child = sub.add_parser(spec.name, help=spec.help, description=spec.help)
+        spec.add_arguments(child)
+        child.set_defaults(_run=spec.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code (0 ok, 2 bad input, 1 a bug)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exit_.code or 0)
+    try:
+        return int(args._run(args))
+    except JourneyError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+# -- validate --------------------------------------------------------------------------
+
+
+def _validate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="events or transcripts file")
+    parser.add_argument("--kind", choices=["events", "transcripts"], default="events")
+    parser.add_argument("--report", help="write a JSON report with every reject here")
+    add_input_options(parser)
+
+
+@command("validate", "check a file against the data contract", _validate_arguments)
+def _validate(args: argparse.Namespace) -> int:
+    result = load_input(args.file, args.kind, args)
+    print(result.summary())
+    if args.report:
+        rejects = [
+            {"row": int(r.row), "column": str(r.column), "reason": str(r.reason)}
+            for r in result.rejects.itertuples(index=False)
+        ]
+        report = {
+            "file": args.file,
+            "rows_read": result.rows_read,
+            "rows_accepted": result.rows_accepted,
+            "rows_rejected": result.rows_rejected,
+            "duplicates": result.duplicates,
+            "rejects": rejects,
+        }
+        target = Path(args.report)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+# Commands of later modules are appended below this line, one section each.
