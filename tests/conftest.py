@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, settings
@@ -16,3 +17,13 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def _private_workspace() -> None:
+    """Point the workspace at a temporary file so tests never touch the user's HOME."""
+    if "JOURNEY_WORKSPACE" not in os.environ:
+        folder = Path(tempfile.mkdtemp(prefix="journey-tests-"))
+        os.environ["JOURNEY_WORKSPACE"] = str(folder / "workspace.duckdb")
+
+
+_private_workspace()

@@ -1,0 +1,147 @@
+"""Global filters (date range, channels, teams, attributes) as a pure function over frames."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+
+from journey.schema import (
+    CHANNEL,
+    CUSTOMER_ID,
+    EVENT_COLUMNS,
+    ROW,
+    TEAM,
+    TIMESTAMP,
+    TOUCHPOINT,
+)
+
+# Columns that are never offered as categorical attribute filters.
+NOT_ATTRIBUTES = frozenset(
+    {
+        CUSTOMER_ID,
+        TIMESTAMP,
+        ROW,
+        "revenue",
+        "conversion",
+        "session_id",
+        CHANNEL,
+        TEAM,
+        "phase_explicit",
+    }
+)
+MAX_ATTRIBUTE_VALUES = 200
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The user's global filters; empty selections mean 'everything'."""
+
+    start: date | None = None
+    end: date | None = None  # inclusive
+    channels: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    attributes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        """True when no filter narrows the data."""
+        return (
+            self.start is None
+            and self.end is None
+            and not self.channels
+            and not self.teams
+            and not any(self.attributes.values())
+        )
+
+    def signature(self) -> str:
+        """A short stable digest of the filter values, for cache keys."""
+        payload = json.dumps(asdict(self), sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def attribute_columns(events: pd.DataFrame) -> list[str]:
+    """Return the categorical columns offered as filters (few distinct values), by name."""
+    candidates = [c for c in events.columns if c not in NOT_ATTRIBUTES]
+    out = []
+    for column in candidates:
+        n_values = events[column].nunique(dropna=True)
+        if 1 < n_values <= MAX_ATTRIBUTE_VALUES:
+            out.append(column)
+    # canonical columns first, in contract order, then the others by name
+    order = {name: i for i, name in enumerate(EVENT_COLUMNS)}
+    return sorted(out, key=lambda c: (order.get(c, len(order)), c))
+
+
+def event_mask(events: pd.DataFrame, filters: Filters) -> pd.Series:
+    """Return a boolean mask of the events the filters keep."""
+    mask = pd.Series(True, index=events.index)
+    if filters.start is not None:
+        mask &= events[TIMESTAMP] >= pd.Timestamp(filters.start, tz="UTC")
+    if filters.end is not None:
+        mask &= events[TIMESTAMP] < pd.Timestamp(filters.end + timedelta(days=1), tz="UTC")
+    if filters.channels:
+        mask &= events[CHANNEL].isin(list(filters.channels))
+    if filters.teams and TEAM in events.columns:
+        mask &= events[TEAM].isin(list(filters.teams))
+    for column, values in filters.attributes.items():
+        if values and column in events.columns:
+            mask &= events[column].isin(list(values))
+    return mask.fillna(False).astype(bool)
+
+
+def apply_filters(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Return the events the filters keep (a new frame; the input is not changed)."""
+    if filters.is_empty():
+        return events
+    return events.loc[event_mask(events, filters)].reset_index(drop=True)
+
+
+def filter_transcripts(
+    transcripts: pd.DataFrame, events: pd.DataFrame, filters: Filters
+) -> pd.DataFrame:
+    """Keep transcripts of customers left in `events`, within the date range when given."""
+    keep = transcripts[CUSTOMER_ID].isin(events[CUSTOMER_ID].unique())
+    if TIMESTAMP in transcripts.columns:
+        stamps = transcripts[TIMESTAMP]
+        if filters.start is not None:
+            keep &= stamps.isna() | (stamps >= pd.Timestamp(filters.start, tz="UTC"))
+        if filters.end is not None:
+            end = pd.Timestamp(filters.end + timedelta(days=1), tz="UTC")
+            keep &= stamps.isna() | (stamps < end)
+    return transcripts.loc[keep.fillna(False).astype(bool)].reset_index(drop=True)
+
+
+def describe(filters: Filters) -> list[str]:
+    """Plain-language description of the active filters, one item per filter."""
+    parts = []
+    if filters.start is not None or filters.end is not None:
+        parts.append(f"{filters.start or '…'} to {filters.end or '…'}")
+    if filters.channels:
+        parts.append("channels: " + ", ".join(filters.channels))
+    if filters.teams:
+        parts.append("teams: " + ", ".join(filters.teams))
+    for column, values in filters.attributes.items():
+        if values:
+            parts.append(f"{column}: " + ", ".join(values))
+    return parts
+
+
+def values_of(events: pd.DataFrame, column: str) -> list[str]:
+    """Sorted distinct non-missing values of a column, as strings."""
+    if column not in events.columns:
+        return []
+    return sorted(str(v) for v in events[column].dropna().unique())
+
+
+def apply_team_map(events: pd.DataFrame, team_map: Mapping[str, str]) -> pd.DataFrame:
+    """Apply the touchpoint->team table: a mapped touchpoint's team wins over the team column."""
+    if not team_map:
+        return events
+    mapped = events[TOUCHPOINT].map(dict(team_map)).astype("string")
+    if TEAM in events.columns:
+        mapped = mapped.fillna(events[TEAM].astype("string"))
+    return events.assign(**{TEAM: mapped})

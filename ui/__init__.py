@@ -1,0 +1,1 @@
+"""Streamlit glue: navigation, session state, caching, shared widgets, errors, UI text."""

@@ -1,0 +1,210 @@
+"""The Data page's steps: read an upload, stitch identities, map, validate, use or save."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from zoneinfo import available_timezones
+
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from journey import identity, ingest
+from journey.errors import WorkspaceError
+from journey.schema import (
+    CUSTOMER_ID,
+    DEFAULT_CONVERSION_EVENTS,
+    DatasetSettings,
+    ValidationResult,
+)
+from journey.store import Workspace, settings_to_json
+from ui import cache, frame, state
+from ui.i18n import t
+
+FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "json", "jsonl", "ndjson"]
+TIMEZONES = ["UTC", *sorted(z for z in available_timezones() if "/" in z)]
+STITCHED_COLUMN = "customer_id (stitched)"
+
+
+def settings_from_inputs(timezone: str, day_first: str, conversions: str) -> DatasetSettings:
+    """Build dataset settings from the Data page's inputs."""
+    events = tuple(v.strip().lower() for v in conversions.split(",") if v.strip())
+    return DatasetSettings(
+        timezone=timezone,
+        day_first={"auto": None, "day": True, "month": False}[day_first],
+        conversion_events=events or DEFAULT_CONVERSION_EVENTS,
+    )
+
+
+def read(uploaded: UploadedFile) -> ingest.RawTable:
+    """Read an uploaded file (cached by its bytes' digest)."""
+    data = uploaded.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    return cache.read_upload(digest, data, uploaded.name)
+
+
+def describe_raw(raw: ingest.RawTable) -> None:
+    """Say what was detected (format, encoding, delimiter, size) and preview the first rows."""
+    details = [raw.format]
+    if raw.encoding:
+        details.append(raw.encoding)
+    if raw.delimiter:
+        details.append(t("data.delimiter", delimiter=repr(raw.delimiter)))
+    st.caption(
+        t(
+            "data.detected",
+            file=raw.file,
+            details=", ".join(details),
+            rows=f"{len(raw.frame):,}",
+            columns=len(raw.frame.columns),
+        )
+    )
+    with st.expander(t("data.preview"), expanded=False):
+        st.dataframe(raw.frame.head(20), hide_index=True, width="stretch")
+
+
+def stitch(
+    raw: ingest.RawTable, id_columns: list[str]
+) -> tuple[ingest.RawTable, identity.StitchReport | None]:
+    """Add one stitched customer id per person when identifier columns are chosen."""
+    if not id_columns:
+        return raw, None
+    ids, report = identity.stitch_identities(raw.frame, id_columns)
+    frame_with_ids = raw.frame.assign(**{STITCHED_COLUMN: ids})
+    return replace(raw, frame=frame_with_ids), report
+
+
+def proposed(raw: ingest.RawTable, kind: str, stitched: bool = False) -> dict[str, str]:
+    """The proposed mapping for a file; the stitched id wins for customer_id."""
+    mapping = ingest.propose_mapping(list(raw.frame.columns), kind)
+    if stitched:
+        mapping[CUSTOMER_ID] = STITCHED_COLUMN
+    return mapping
+
+
+def validate(
+    raw: ingest.RawTable, mapping: dict[str, str], kind: str, settings: DatasetSettings
+) -> ValidationResult:
+    """Check the mapping, then validate every row (cached by file, mapping and settings)."""
+    ingest.check_mapping(mapping, list(raw.frame.columns), kind, raw.file)
+    key = _digest(raw, mapping, kind, settings)
+    return cache.validate_upload(key, raw, mapping, kind, settings)
+
+
+def _digest(
+    raw: ingest.RawTable, mapping: dict[str, str], kind: str, settings: DatasetSettings
+) -> str:
+    """Name a validation by the file's content, the mapping, the kind and the settings."""
+    content = pd.util.hash_pandas_object(raw.frame, index=False).to_numpy().tobytes()
+    digest = hashlib.sha256(content)
+    digest.update(json.dumps([raw.file, mapping, kind], sort_keys=True).encode())
+    digest.update(settings_to_json(settings).encode())
+    return digest.hexdigest()
+
+
+def build_dataset(
+    name: str,
+    source: bytes,
+    events: ValidationResult,
+    transcripts: ValidationResult | None,
+    mapping: dict[str, dict[str, str]],
+    settings: DatasetSettings,
+) -> state.Dataset:
+    """The dataset a user can use now or save: accepted rows, mapping, settings, summaries."""
+    meta: dict[str, object] = {"events": events.summary()}
+    if transcripts is not None:
+        meta["transcripts"] = transcripts.summary()
+    return state.Dataset(
+        name=name.strip() or "Uploaded data",
+        fingerprint=ingest.fingerprint(source, mapping, settings_to_json(settings)),
+        events=events.accepted,
+        transcripts=transcripts.accepted if transcripts is not None else None,
+        settings=settings,
+        mapping=mapping,
+        source="session",
+        meta=meta,
+    )
+
+
+def save(dataset: state.Dataset, overwrite: bool) -> None:
+    """Save a dataset in the workspace and make the saved copy current."""
+    workspace = Workspace()
+    workspace.save(
+        dataset.name,
+        dataset.events,
+        dataset.transcripts,
+        dataset.settings,
+        dataset.mapping,
+        key=dataset.fingerprint,
+        meta=dataset.meta,
+        overwrite=overwrite,
+    )
+    state.set_dataset(frame.from_stored(workspace.load(dataset.name)))
+
+
+def workspace_manager() -> None:
+    """List, load, rename and delete the datasets saved in the workspace."""
+    try:
+        workspace = Workspace()
+        infos = workspace.list_datasets()
+    except WorkspaceError as err:
+        st.error(str(err))
+        return
+    st.caption(t("data.workspace_at", path=str(workspace.path)))
+    if not infos:
+        st.info(t("data.workspace_empty"))
+        return
+    table = pd.DataFrame(
+        {
+            t("data.col_name"): [i.name for i in infos],
+            t("data.col_customers"): [i.n_customers for i in infos],
+            t("data.col_events"): [i.n_events for i in infos],
+            t("data.col_transcripts"): [i.n_transcripts for i in infos],
+            t("data.col_updated"): [i.updated for i in infos],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch", key="data_ws_table")
+    names = [i.name for i in infos]
+    chosen = st.selectbox(t("data.ws_pick"), names, key="data_ws_pick")
+    load_col, rename_col, delete_col = st.columns(3)
+    if load_col.button(t("data.ws_load"), key="data_ws_load", type="primary"):
+        _act(
+            lambda: state.set_dataset(frame.from_stored(workspace.load(chosen))),
+            t("data.now_using", name=chosen),
+        )
+    new_name = rename_col.text_input(t("data.ws_new_name"), key="data_ws_new_name")
+    if rename_col.button(t("data.ws_rename"), key="data_ws_rename", disabled=not new_name):
+        _act(lambda: _rename(workspace, chosen, new_name), t("data.renamed", name=new_name))
+    confirm = delete_col.checkbox(t("data.ws_confirm_delete", name=chosen), key="data_ws_confirm")
+    if delete_col.button(t("data.ws_delete"), key="data_ws_delete", disabled=not confirm):
+        _act(lambda: _delete(workspace, chosen), t("data.deleted", name=chosen))
+
+
+def _rename(workspace: Workspace, old: str, new: str) -> None:
+    """Rename a saved dataset and follow it if it is the current one."""
+    workspace.rename(old, new.strip())
+    current = state.dataset()
+    if current is not None and current.source == "workspace" and current.name == old:
+        state.set_dataset(replace(current, name=new.strip()))
+
+
+def _delete(workspace: Workspace, name: str) -> None:
+    """Delete a saved dataset; the current dataset stays usable in this session."""
+    workspace.delete(name)
+    current = state.dataset()
+    if current is not None and current.source == "workspace" and current.name == name:
+        state.set_dataset(replace(current, source="session"))
+
+
+def _act(action: Callable[[], None], done: str) -> None:
+    """Run a workspace action; show its WorkspaceError, or rerun with a notice."""
+    try:
+        action()
+    except WorkspaceError as err:
+        st.error(str(err))
+        return
+    state.notice(done)
+    st.rerun()

@@ -1,0 +1,21 @@
+"""Turn library errors into st.error messages, never a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from journey.errors import JourneyError
+
+
+@contextmanager
+def guard(stop: bool = True) -> Iterator[None]:
+    """Show a JourneyError as st.error (and stop the page unless told not to); bugs raise."""
+    try:
+        yield
+    except JourneyError as err:
+        st.error(str(err))
+        if stop:
+            st.stop()

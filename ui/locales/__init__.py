@@ -1,0 +1,1 @@
+"""UI text catalogues, one module per area; each defines TEXT."""

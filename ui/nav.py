@@ -1,0 +1,48 @@
+"""The page registry: every screen of the app, in menu order, grouped by section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One screen: its file under views/, menu title, emoji icon, URL path and menu section."""
+
+    path: str
+    title: str
+    icon: str
+    url_path: str
+    section: str
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("views/home.py", "Overview", "🧭", "overview", "Start"),
+    PageSpec("views/data.py", "Data", "📥", "data", "Start"),
+    PageSpec("views/rules.py", "Phases & rules", "🧩", "rules", "Start"),
+    PageSpec("views/journey_map.py", "Journey map", "🌊", "journey-map", "Journeys"),
+    PageSpec("views/network.py", "Network map", "🕸️", "network", "Journeys"),
+    PageSpec("views/compare.py", "Compare segments", "⚖️", "compare", "Journeys"),
+    PageSpec("views/funnels.py", "Funnels & drop-off", "🔻", "funnels", "Journeys"),
+    PageSpec("views/customer.py", "Customer timeline", "👤", "customer", "Journeys"),
+    PageSpec("views/attribution.py", "Attribution", "🎯", "attribution", "Channels"),
+    PageSpec("views/metrics.py", "Channel metrics", "📊", "metrics", "Channels"),
+    PageSpec("views/sentiment.py", "Sentiment", "💬", "sentiment", "Voice of customer"),
+)
+
+
+def build_pages() -> dict[str, list[st.Page]]:
+    """Build the st.Page objects for st.navigation, grouped by section, Overview first."""
+    sections: dict[str, list[st.Page]] = {}
+    for index, spec in enumerate(PAGES):
+        page = st.Page(
+            spec.path,
+            title=spec.title,
+            icon=spec.icon,
+            url_path=spec.url_path,
+            default=index == 0,
+        )
+        sections.setdefault(spec.section, []).append(page)
+    return sections

@@ -1,0 +1,151 @@
+"""The only module that touches st.session_state: typed getters and setters, one key enum."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+import pandas as pd
+import streamlit as st
+
+from journey.filters import Filters
+from journey.schema import CUSTOMER_ID, DatasetSettings
+from journey.store import Workspace, settings_to_json
+from ui.i18n import LANGUAGE_KEY, t
+
+
+class Key(StrEnum):
+    """Every session-state key the app uses (frame widgets use these as their keys)."""
+
+    DATASET = "dataset"
+    SCOPE = "scope"
+    WORKSPACE_PICK = "frame_dataset"
+    DATE_RANGE = "frame_date_range"
+    CHANNELS = "frame_channels"
+    TEAMS = "frame_teams"
+    ATTRIBUTE = "frame_attribute"
+    ATTRIBUTE_VALUES = "frame_attribute_values"
+    LANGUAGE = LANGUAGE_KEY
+    FILTERS_FOR = "frame_filters_for"  # fingerprint the filter widgets were drawn for
+    UPLOAD = "data_upload"  # the Data page's read/mapped/validated upload in progress
+    NOTICE = "frame_notice"  # a one-off message to show on the next run
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A loaded dataset: accepted events and transcripts, with its settings and mapping."""
+
+    name: str
+    fingerprint: str
+    events: pd.DataFrame
+    transcripts: pd.DataFrame | None
+    settings: DatasetSettings = field(default_factory=DatasetSettings)
+    mapping: dict[str, dict[str, str]] = field(default_factory=dict)
+    source: str = "session"  # "workspace" when saved there, else "session"
+    meta: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """Cache key naming the data and the settings that change prepared events."""
+        return f"{self.fingerprint}:{hash_text(settings_to_json(self.settings))}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What every page works on: the dataset's prepared events after the global filters."""
+
+    key: str  # dataset fingerprint + settings + filters: the cache key for page results
+    dataset: Dataset
+    events: pd.DataFrame  # filtered, grouping/team rules applied, phase filled
+    transcripts: pd.DataFrame | None  # filtered to the same customers and dates
+    all_events: pd.DataFrame  # prepared but unfiltered
+    filters: Filters
+
+    @property
+    def n_customers(self) -> int:
+        """Distinct customers left by the filters."""
+        return int(self.events[CUSTOMER_ID].nunique())
+
+    @property
+    def n_events(self) -> int:
+        """Events left by the filters."""
+        return len(self.events)
+
+
+def hash_text(text: str) -> str:
+    """Short stable digest of a text."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def dataset() -> Dataset | None:
+    """Return the current dataset, or None."""
+    return st.session_state.get(Key.DATASET)
+
+
+def set_dataset(value: Dataset) -> None:
+    """Make `value` the current dataset (filters reset when its data differ)."""
+    st.session_state[Key.DATASET] = value
+
+
+def scope() -> Scope | None:
+    """Return the scope app.py computed for this run, or None."""
+    return st.session_state.get(Key.SCOPE)
+
+
+def set_scope(value: Scope | None) -> None:
+    """Store the scope of this run (app.py calls this before running the page)."""
+    st.session_state[Key.SCOPE] = value
+
+
+def require_scope() -> Scope:
+    """Return the current scope, or point the user to the Data page and stop."""
+    current = scope()
+    if current is None:
+        st.info(t("state.no_dataset"))
+        st.page_link("views/data.py", label=t("nav.data"), icon="📥")
+        st.stop()
+    return current
+
+
+def save_settings(settings: DatasetSettings) -> bool:
+    """Apply new dataset settings; persist them when the dataset lives in the workspace."""
+    current = dataset()
+    if current is None:
+        return False
+    updated = replace(current, settings=settings)
+    set_dataset(updated)
+    if current.source == "workspace":
+        Workspace().save_settings(current.name, settings)
+        return True
+    return False
+
+
+def filters_drawn_for() -> str | None:
+    """Fingerprint of the dataset the filter widgets hold values for."""
+    return st.session_state.get(Key.FILTERS_FOR)
+
+
+def reset_filters(fingerprint: str) -> None:
+    """Forget filter widget values (a new dataset has other dates, channels and values)."""
+    for key in (Key.DATE_RANGE, Key.CHANNELS, Key.TEAMS, Key.ATTRIBUTE, Key.ATTRIBUTE_VALUES):
+        st.session_state.pop(key, None)
+    st.session_state[Key.FILTERS_FOR] = fingerprint
+
+
+def upload() -> dict[str, object]:
+    """The Data page's upload in progress (read tables, mappings, validation results)."""
+    return st.session_state.setdefault(Key.UPLOAD, {})
+
+
+def clear_upload() -> None:
+    """Forget the upload in progress."""
+    st.session_state.pop(Key.UPLOAD, None)
+
+
+def notice(message: str | None = None) -> str | None:
+    """Set a one-off message (with an argument) or pop it (without)."""
+    if message is not None:
+        st.session_state[Key.NOTICE] = message
+        return message
+    return st.session_state.pop(Key.NOTICE, None)

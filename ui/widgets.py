@@ -1,0 +1,174 @@
+"""Shared renderers: the sidebar frame, scope caption, rejects table, downloads, network iframe."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from journey import export
+from journey import filters as flt
+from journey.schema import CHANNEL, TEAM, TIMESTAMP, ValidationResult
+from ui import cache, state
+from ui.i18n import LANGUAGES, t
+from ui.state import Key
+
+
+def download_csv(frame: pd.DataFrame, file_name: str, key: str, label: str | None = None) -> None:
+    """A download button for a frame as CSV, spreadsheet formulas neutralised."""
+    st.download_button(
+        label or t("widgets.download_csv"),
+        data=export.to_csv_bytes(frame),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon="⬇️",
+    )
+
+
+def download_html(html: str, file_name: str, key: str, label: str | None = None) -> None:
+    """A download button for a standalone HTML document."""
+    st.download_button(
+        label or t("widgets.download_html"),
+        data=html.encode("utf-8"),
+        file_name=file_name,
+        mime="text/html",
+        key=key,
+        icon="⬇️",
+    )
+
+
+def show_network(html: str, height: int = 650) -> None:
+    """Render a standalone network HTML document (built by journey.network) in an iframe."""
+    st.iframe(html, height=height)
+
+
+def scope_caption(scope: state.Scope) -> None:
+    """Say how many customers and events the filters leave, and which filters are on."""
+    total_customers = int(scope.all_events["customer_id"].nunique())
+    text = t(
+        "widgets.scope",
+        name=scope.dataset.name,
+        customers=f"{scope.n_customers:,}",
+        events=f"{scope.n_events:,}",
+        all_customers=f"{total_customers:,}",
+        all_events=f"{len(scope.all_events):,}",
+    )
+    active = flt.describe(scope.filters)
+    if active:
+        text += " · " + t("widgets.filters_on", filters="; ".join(active))
+    st.caption(text)
+
+
+def validation_report(result: ValidationResult, key: str) -> None:
+    """Rows read / accepted / rejected / duplicates, and the rejects table with a download."""
+    cols = st.columns(4)
+    cols[0].metric(t("widgets.rows_read"), f"{result.rows_read:,}")
+    cols[1].metric(t("widgets.rows_accepted"), f"{result.rows_accepted:,}")
+    cols[2].metric(t("widgets.rows_rejected"), f"{result.rows_rejected:,}")
+    cols[3].metric(t("widgets.duplicates"), f"{result.duplicates:,}")
+    if result.rows_read == 0:
+        st.warning(t("widgets.no_rows", file=result.file))
+    if result.duplicates:
+        st.caption(t("widgets.duplicates_kept", n=result.duplicates))
+    if len(result.rejects):
+        st.dataframe(result.rejects, hide_index=True, width="stretch", key=f"{key}_rejects")
+        download_csv(result.rejects, f"rejects_{result.file or 'input'}.csv", key=f"{key}_dl")
+    elif result.rows_read:
+        st.success(t("widgets.all_accepted"))
+
+
+def language_picker() -> None:
+    """The UI language selector (English, Indonesian, Polish)."""
+    st.sidebar.selectbox("🌐", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key=Key.LANGUAGE)
+
+
+def sidebar_filters(dataset: state.Dataset, events: pd.DataFrame) -> flt.Filters:
+    """Draw the global filters in the sidebar and return their values."""
+    if state.filters_drawn_for() != dataset.fingerprint:
+        state.reset_filters(dataset.fingerprint)
+    sidebar = st.sidebar
+    sidebar.subheader(t("frame.filters"))
+    first: date = events[TIMESTAMP].min().date() if len(events) else date.today()
+    last: date = events[TIMESTAMP].max().date() if len(events) else date.today()
+    picked = sidebar.date_input(
+        t("frame.date_range"),
+        value=(first, last),
+        min_value=first,
+        max_value=last,
+        key=Key.DATE_RANGE,
+        format="YYYY-MM-DD",
+    )
+    start, end = _date_bounds(picked, first, last)
+    channels = sidebar.multiselect(
+        t("frame.channels"),
+        cache.column_values(dataset.key, events, CHANNEL),
+        key=Key.CHANNELS,
+        placeholder=t("frame.all"),
+    )
+    teams: list[str] = []
+    team_values = cache.column_values(dataset.key, events, TEAM)
+    if team_values:
+        teams = sidebar.multiselect(
+            t("frame.teams"), team_values, key=Key.TEAMS, placeholder=t("frame.all")
+        )
+    attributes: dict[str, tuple[str, ...]] = {}
+    candidates = [
+        c for c in cache.attribute_columns(dataset.key, events) if c not in {CHANNEL, TEAM}
+    ]
+    if candidates:
+        column = sidebar.selectbox(t("frame.attribute"), ["—", *candidates], key=Key.ATTRIBUTE)
+        if column != "—":
+            values = sidebar.multiselect(
+                t("frame.attribute_values", column=column),
+                cache.column_values(dataset.key, events, column),
+                key=Key.ATTRIBUTE_VALUES,
+                placeholder=t("frame.all"),
+            )
+            attributes[column] = tuple(values)
+    return flt.Filters(
+        start=start if start != first else None,
+        end=end if end != last else None,
+        channels=tuple(channels),
+        teams=tuple(teams),
+        attributes=attributes,
+    )
+
+
+def _date_bounds(picked: object, first: date, last: date) -> tuple[date, date]:
+    """Read a date_input range value (a half-picked range keeps the open end)."""
+    if isinstance(picked, tuple | list):
+        start = picked[0] if len(picked) > 0 else first
+        end = picked[1] if len(picked) > 1 else last
+        return start, end
+    if isinstance(picked, date):
+        return picked, picked
+    return first, last
+
+
+NOT_MAPPED = "—"
+
+
+def mapping_editor(
+    columns: list[str], proposed: dict[str, str], kind: str, key_prefix: str
+) -> dict[str, str]:
+    """One selectbox per contract column, pre-set to the proposed source column."""
+    from journey.schema import specs_for  # local: keeps this module's imports light
+
+    specs = specs_for(kind)
+    mapping: dict[str, str] = {}
+    grid = st.columns(4)
+    for index, spec in enumerate(specs):
+        options = [NOT_MAPPED, *columns]
+        default = proposed.get(spec.name)
+        label = f"{spec.name}{' *' if spec.required else ''}"
+        chosen = grid[index % 4].selectbox(
+            label,
+            options,
+            index=options.index(default) if default in options else 0,
+            key=f"{key_prefix}_{spec.name}",
+        )
+        if chosen != NOT_MAPPED:
+            mapping[spec.name] = chosen
+    return mapping

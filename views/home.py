@@ -1,0 +1,35 @@
+import streamlit as st
+
+from journey import charts
+from ui import cache, state
+from ui.i18n import t
+
+st.title(t("home.title"))
+st.caption(t("home.tagline"))
+scope = state.require_scope()
+
+kpis = cache.overview_kpis(scope.key, scope.events)
+cols = st.columns(5)
+cols[0].metric(t("home.customers"), f"{kpis['customers']:,}")
+cols[1].metric(t("home.events"), f"{kpis['events']:,}")
+cols[2].metric(t("home.conversions"), f"{kpis['conversions']:,}")
+cols[3].metric(t("home.conversion_rate"), f"{kpis['conversion_rate']:.1%}")
+cols[4].metric(t("home.revenue"), f"{kpis['revenue']:,.0f}")
+st.caption(t("home.span", first=kpis["first"], last=kpis["last"], channels=kpis["channels"]))
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("home.by_channel"))
+    by_channel = cache.channel_overview(scope.key, scope.events)
+    st.plotly_chart(charts.build_channel_bars(by_channel), key="home_channels")
+with right:
+    st.subheader(t("home.phases"))
+    summary = cache.phase_summary(scope.key, scope.events)
+    st.dataframe(summary, hide_index=True, width="stretch", key="home_phases")
+
+st.subheader(t("home.next"))
+links = st.columns(4)
+links[0].page_link("views/journey_map.py", label=t("home.link_map"), icon="🌊")
+links[1].page_link("views/funnels.py", label=t("home.link_funnels"), icon="🔻")
+links[2].page_link("views/attribution.py", label=t("home.link_attribution"), icon="🎯")
+links[3].page_link("views/sentiment.py", label=t("home.link_sentiment"), icon="💬")
