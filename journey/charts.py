@@ -1,0 +1,597 @@
+"""Plotly figure builders: each takes a tidy frame and returns a figure, computing only layout.
+
+Every builder escapes user strings (touchpoint, channel, stage names) before plotly sees
+them: plotly reads `<b>`, `<a href>` and friends in labels and hover text as markup.
+Colours come from the one colour-blind-safe palette in `journey.schema`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from journey.export import escape
+from journey.schema import (
+    CATEGORY_COLORS,
+    CHANNEL,
+    CONVERSION,
+    END_COLORS,
+    EVENT_TYPE,
+    NEUTRAL_COLOR,
+    NO_CONVERSION,
+    OTHER,
+    OTHER_TEAMS,
+    PHASE,
+    PHASE_COLORS,
+    REVENUE,
+    START,
+    TIMESTAMP,
+    TOUCHPOINT,
+    Phase,
+)
+
+# Phase titles shown above the columns of the phase Sankey and in legends.
+PHASE_TITLES: Mapping[str, str] = {
+    Phase.AWARENESS.value: "Awareness",
+    Phase.ONBOARDING.value: "Onboarding",
+    Phase.ENGAGEMENT.value: "Engagement",
+    Phase.POST_PURCHASE.value: "Post-purchase",
+}
+PHASE_ORDER: tuple[str, ...] = tuple(p.value for p in Phase)
+# Positive differences (A/converters ahead) and negative ones, from the same palette.
+POSITIVE_COLOR = CATEGORY_COLORS[0]
+NEGATIVE_COLOR = CATEGORY_COLORS[5]
+_FOLDED = (OTHER, OTHER_TEAMS)
+# plotly ignores a node position of exactly 0 (it tests `if (x && y)`), so keep inside (0, 1).
+_EDGE = 0.001
+_LINK_ALPHA = 0.4
+_FONT = {"family": "sans-serif", "size": 12}
+
+
+def _rgba(color: str, alpha: float) -> str:
+    """Turn '#RRGGBB' into an rgba() string with the given opacity."""
+    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def node_color(
+    name: str,
+    *,
+    level: str = CHANNEL,
+    node_phase: Mapping[str, str] | None = None,
+    node_colors: Mapping[str, str] | None = None,
+) -> str:
+    """Return the colour of a flow node: override, end node, phase, dominant phase, neutral."""
+    if node_colors and name in node_colors:
+        return node_colors[name]
+    if name in END_COLORS:
+        return END_COLORS[name]
+    if name in _FOLDED:
+        return END_COLORS[NO_CONVERSION]
+    if level == PHASE and name in PHASE_COLORS:
+        return PHASE_COLORS[name]
+    if node_phase and node_phase.get(name) in PHASE_COLORS:
+        return PHASE_COLORS[node_phase[name]]
+    return NEUTRAL_COLOR
+
+
+def _column_rank(names: pd.Series) -> pd.Series:
+    """Rank flow nodes for their column: ordinary nodes, then Other, then the end nodes."""
+    rank = pd.Series(0, index=names.index)
+    rank = rank.mask(names.isin(_FOLDED), 1)
+    rank = rank.mask(names.isin(END_COLORS.keys()), 2)
+    return rank.mask(names == NO_CONVERSION, 3).mask(names == START, -1)
+
+
+def _layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
+    """Apply the shared figure layout."""
+    fig.update_layout(
+        title={"text": escape(title)} if title else None,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
+        font=_FONT,
+    )
+    return fig
+
+
+def build_sankey(
+    steps: pd.DataFrame,
+    *,
+    level: str = CHANNEL,
+    node_phase: Mapping[str, str] | None = None,
+    node_colors: Mapping[str, str] | None = None,
+    title: str | None = None,
+    height: int = 520,
+) -> go.Figure:
+    """Draw step flows as a Sankey with one column per path position.
+
+    Args:
+        steps: Columns step, source, target, count (`paths.step_flows`): the link from the
+            node at position `step` to the node at position `step + 1`.
+        level: The node level; at the phase level nodes take their own phase's colour.
+        node_phase: Node name -> dominant phase, to colour channel/touchpoint nodes by phase.
+        node_colors: Node name -> colour overriding every other rule (e.g. sentiment).
+        title: Figure title.
+        height: Figure height in pixels.
+
+    Returns:
+        A figure with one node per (position, name), ordered by position, then ordinary nodes
+        by volume descending and name, then Other, Converted, No conversion; node values are
+        the customers at that position, hover shows counts and the share of the step.
+    """
+    src = pd.DataFrame(
+        {"position": steps["step"], "name": steps["source"], "count": steps["count"]}
+    )
+    tgt = pd.DataFrame(
+        {"position": steps["step"] + 1, "name": steps["target"], "count": steps["count"]}
+    )
+    outflow = src.groupby(["position", "name"], as_index=False)["count"].sum()
+    inflow = tgt.groupby(["position", "name"], as_index=False)["count"].sum()
+    nodes = (
+        pd.concat([outflow, inflow], ignore_index=True)
+        .groupby(["position", "name"], as_index=False)["count"]
+        .max()
+        .rename(columns={"count": "volume"})
+    )
+    nodes = nodes.assign(rank=_column_rank(nodes["name"]))
+    nodes = nodes.sort_values(
+        ["position", "rank", "volume", "name"],
+        ascending=[True, True, False, True],
+        kind="stable",
+        ignore_index=True,
+    )
+    totals = nodes.groupby("position")["volume"].transform("sum")
+    before = nodes.groupby("position")["volume"].cumsum() - nodes["volume"]
+    n_positions = int(nodes["position"].nunique()) if len(nodes) else 1
+    first = int(nodes["position"].min()) if len(nodes) else 1
+    span = max(n_positions - 1, 1)
+    x = ((nodes["position"] - first) / span).clip(_EDGE, 1 - _EDGE)
+    y = ((before + nodes["volume"] / 2) / totals.where(totals > 0, 1)).clip(_EDGE, 1 - _EDGE)
+    share = nodes["volume"] / totals.where(totals > 0, 1)
+    index = {key: i for i, key in enumerate(zip(nodes["position"], nodes["name"], strict=True))}
+    colors = [
+        node_color(name, level=level, node_phase=node_phase, node_colors=node_colors)
+        for name in nodes["name"]
+    ]
+    labels = [escape(name) for name in nodes["name"]]
+
+    link_source = [index[key] for key in zip(src["position"], src["name"], strict=True)]
+    link_target = [index[key] for key in zip(tgt["position"], tgt["name"], strict=True)]
+    step_totals = steps.groupby("step")["count"].transform("sum")
+    link_share = steps["count"] / step_totals.where(step_totals > 0, 1)
+    link_custom = list(
+        zip(
+            link_share,
+            steps["step"],
+            [labels[i] for i in link_source],
+            [labels[i] for i in link_target],
+            strict=True,
+        )
+    )
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            valueformat=",d",
+            node={
+                "label": labels,
+                "x": x.tolist(),
+                "y": y.tolist(),
+                "color": colors,
+                "pad": 12,
+                "thickness": 16,
+                "line": {"width": 0},
+                "customdata": list(zip(share, nodes["position"], strict=True)),
+                "hovertemplate": "%{label}<br>position %{customdata[1]}: %{value:,} customers"
+                " (%{customdata[0]:.1%} of the step)<extra></extra>",
+            },
+            link={
+                "source": link_source,
+                "target": link_target,
+                "value": steps["count"].tolist(),
+                "color": [_rgba(colors[i], _LINK_ALPHA) for i in link_source],
+                "customdata": link_custom,
+                "hovertemplate": "%{customdata[2]} → %{customdata[3]}<br>step %{customdata[1]}:"
+                " %{value:,} customers (%{customdata[0]:.1%} of the step)<extra></extra>",
+            },
+        )
+    )
+    return _layout(fig, title, height)
+
+
+def build_phase_sankey(
+    phase_flows: pd.DataFrame,
+    *,
+    node_colors: Mapping[str, str] | None = None,
+    phase_titles: Mapping[str, str] | None = None,
+    title: str | None = None,
+    height: int = 520,
+) -> go.Figure:
+    """Draw flows between phases as a Sankey with four fixed columns, Awareness → Post-purchase.
+
+    Args:
+        phase_flows: Columns source_phase, source, target_phase, target, customers
+            (`paths.phase_flows`); links between nodes of the same phase are not drawn
+            (a Sankey column cannot hold them).
+        node_colors: Node name -> colour overriding the phase colour.
+        phase_titles: Phase -> column title (translated); defaults to `PHASE_TITLES`.
+        title: Figure title.
+        height: Figure height in pixels.
+
+    Returns:
+        A figure with one node per (phase, name), the phase's column at x = phase index / 3,
+        ordered in a column by customers descending then name; links sized by customers.
+    """
+    titles = {**PHASE_TITLES, **(phase_titles or {})}
+    flows = phase_flows[phase_flows["source_phase"] != phase_flows["target_phase"]]
+    outflow = (
+        flows.groupby(["source_phase", "source"], as_index=False)["customers"]
+        .sum()
+        .set_axis(["phase", "name", "customers"], axis=1)
+    )
+    inflow = (
+        flows.groupby(["target_phase", "target"], as_index=False)["customers"]
+        .sum()
+        .set_axis(["phase", "name", "customers"], axis=1)
+    )
+    order = {phase: i for i, phase in enumerate(PHASE_ORDER)}
+    # a node is as tall as the larger of its inflow and outflow, as plotly draws it
+    nodes = (
+        pd.concat([outflow, inflow], ignore_index=True)
+        .groupby(["phase", "name"], as_index=False)["customers"]
+        .max()
+    )
+    nodes = nodes.assign(column=nodes["phase"].map(order).fillna(len(order)).astype(int))
+    nodes = nodes.sort_values(
+        ["column", "customers", "name"], ascending=[True, False, True], ignore_index=True
+    )
+    totals = nodes.groupby("column")["customers"].transform("sum")
+    before = nodes.groupby("column")["customers"].cumsum() - nodes["customers"]
+    x = (nodes["column"] / (len(PHASE_ORDER) - 1)).clip(_EDGE, 1 - _EDGE)
+    y = ((before + nodes["customers"] / 2) / totals.where(totals > 0, 1)).clip(_EDGE, 1 - _EDGE)
+    index = {key: i for i, key in enumerate(zip(nodes["phase"], nodes["name"], strict=True))}
+    colors = [
+        (node_colors or {}).get(name, PHASE_COLORS.get(phase, NEUTRAL_COLOR))
+        for phase, name in zip(nodes["phase"], nodes["name"], strict=True)
+    ]
+    labels = [escape(name) for name in nodes["name"]]
+    phase_names = [escape(titles.get(phase, phase)) for phase in nodes["phase"]]
+    link_source = [index[key] for key in zip(flows["source_phase"], flows["source"], strict=True)]
+    link_target = [index[key] for key in zip(flows["target_phase"], flows["target"], strict=True)]
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            valueformat=",d",
+            node={
+                "label": labels,
+                "x": x.tolist(),
+                "y": y.tolist(),
+                "color": colors,
+                "pad": 12,
+                "thickness": 16,
+                "line": {"width": 0},
+                "customdata": phase_names,
+                "hovertemplate": "%{label} (%{customdata})<br>%{value:,} customers<extra></extra>",
+            },
+            link={
+                "source": link_source,
+                "target": link_target,
+                "value": flows["customers"].tolist(),
+                "color": [_rgba(colors[i], _LINK_ALPHA) for i in link_source],
+                "customdata": list(
+                    zip(
+                        [labels[i] for i in link_source],
+                        [phase_names[i] for i in link_source],
+                        [labels[i] for i in link_target],
+                        [phase_names[i] for i in link_target],
+                        strict=True,
+                    )
+                ),
+                "hovertemplate": "%{customdata[0]} (%{customdata[1]}) → %{customdata[2]}"
+                " (%{customdata[3]})<br>%{value:,} customers<extra></extra>",
+            },
+        )
+    )
+    for i, phase in enumerate(PHASE_ORDER):
+        fig.add_annotation(
+            x=i / (len(PHASE_ORDER) - 1),
+            y=1.0,
+            xref="paper",
+            yref="paper",
+            yanchor="bottom",
+            xanchor=("left", "center", "center", "right")[i],
+            text=f"<b>{escape(titles[phase])}</b>",
+            showarrow=False,
+            font={"color": PHASE_COLORS[phase]},
+        )
+    fig = _layout(fig, title, height)
+    fig.update_layout(margin={"t": 70 if title else 40})
+    return fig
+
+
+def build_funnel(funnel: pd.DataFrame, *, title: str | None = None, height: int = 420) -> go.Figure:
+    """Draw a funnel: customers per stage, with overall and step conversion in the hover.
+
+    Args:
+        funnel: Columns stage, customers, conversion_rate, step_conversion_rate,
+            median_days_from_previous (`paths.funnel`), one row per stage in funnel order.
+        title: Figure title.
+        height: Figure height in pixels.
+    """
+    days = funnel["median_days_from_previous"].astype("Float64").round(1)
+    custom = list(
+        zip(
+            funnel["conversion_rate"],
+            funnel["step_conversion_rate"],
+            days.astype("string").fillna("n/a"),
+            strict=True,
+        )
+    )
+    fig = go.Figure(
+        go.Funnel(
+            y=[escape(stage) for stage in funnel["stage"]],
+            x=funnel["customers"].tolist(),
+            customdata=custom,
+            texttemplate="%{x:,} (%{customdata[0]:.1%})",
+            textposition="inside",
+            marker={"color": CATEGORY_COLORS[0]},
+            connector={"fillcolor": _rgba(CATEGORY_COLORS[4], 0.35)},
+            hovertemplate="%{y}<br>%{x:,} customers<br>%{customdata[0]:.1%} of all customers"
+            "<br>%{customdata[1]:.1%} of the previous stage"
+            "<br>median %{customdata[2]} days from the previous stage<extra></extra>",
+        )
+    )
+    return _layout(fig, title, height)
+
+
+def build_dropoff_bars(
+    dropoffs: pd.DataFrame, *, title: str | None = None, height: int = 420
+) -> go.Figure:
+    """Draw the biggest drop-off points as horizontal bars of drop-off rate, first on top.
+
+    Args:
+        dropoffs: Columns node, reached, ended_here, dropoff_rate (`paths.biggest_dropoffs`),
+            in the order to show.
+        title: Figure title.
+        height: Figure height in pixels.
+    """
+    fig = go.Figure(
+        go.Bar(
+            x=dropoffs["dropoff_rate"].tolist(),
+            y=[escape(node) for node in dropoffs["node"]],
+            orientation="h",
+            marker={"color": NEGATIVE_COLOR},
+            customdata=list(zip(dropoffs["reached"], dropoffs["ended_here"], strict=True)),
+            texttemplate="%{x:.1%}",
+            textposition="auto",
+            hovertemplate="%{y}<br>%{customdata[1]:,} of %{customdata[0]:,} customers ended"
+            " here without converting (%{x:.1%})<extra></extra>",
+        )
+    )
+    fig = _layout(fig, title, height)
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    return fig
+
+
+def build_dropoff_next(
+    dropoff_next: pd.DataFrame, *, title: str | None = None, height: int = 420
+) -> go.Figure:
+    """Draw where customers who dropped out of the funnel went next, stacked per stage.
+
+    Args:
+        dropoff_next: Columns stage, next_node, customers (`paths.funnel_dropoff_next`);
+            one bar per stage in order of first appearance, one colour per next node.
+        title: Figure title.
+        height: Figure height in pixels.
+    """
+    fig = go.Figure()
+    stages = [escape(stage) for stage in pd.unique(dropoff_next["stage"])]
+    for i, node in enumerate(pd.unique(dropoff_next["next_node"])):
+        part = dropoff_next[dropoff_next["next_node"] == node]
+        fig.add_trace(
+            go.Bar(
+                name=escape(node),
+                x=part["customers"].tolist(),
+                y=[escape(stage) for stage in part["stage"]],
+                orientation="h",
+                marker={"color": END_COLORS.get(node, CATEGORY_COLORS[i % len(CATEGORY_COLORS)])},
+                hovertemplate=f"{escape(node)}<br>%{{x:,}} customers<extra></extra>",
+            )
+        )
+    fig = _layout(fig, title, height)
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    fig.update_yaxes(autorange="reversed", type="category", categoryarray=stages)
+    return fig
+
+
+def build_overrepresentation(
+    frame: pd.DataFrame,
+    *,
+    label_a: str = "converters",
+    label_b: str = "non-converters",
+    title: str | None = None,
+    height: int = 420,
+) -> go.Figure:
+    """Draw touchpoints over- and under-represented among converters as diverging bars.
+
+    Args:
+        frame: Columns node, share_converters, share_non_converters, lift, difference
+            (`paths.overrepresentation`), in the order to show (first on top).
+        label_a: Name of the first group in the hover.
+        label_b: Name of the second group in the hover.
+        title: Figure title.
+        height: Figure height in pixels.
+    """
+    difference = frame["difference"]
+    fig = go.Figure(
+        go.Bar(
+            x=difference.tolist(),
+            y=[escape(node) for node in frame["node"]],
+            orientation="h",
+            marker={"color": [POSITIVE_COLOR if d >= 0 else NEGATIVE_COLOR for d in difference]},
+            customdata=list(
+                zip(
+                    frame["share_converters"],
+                    frame["share_non_converters"],
+                    frame["lift"].astype("Float64").round(2).astype("string").fillna("n/a"),
+                    strict=True,
+                )
+            ),
+            hovertemplate=f"%{{y}}<br>{escape(label_a)}: %{{customdata[0]:.1%}}"
+            f"<br>{escape(label_b)}: %{{customdata[1]:.1%}}"
+            "<br>difference %{x:+.1%}, lift %{customdata[2]}<extra></extra>",
+        )
+    )
+    fig = _layout(fig, title, height)
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(tickformat="+.0%", zeroline=True)
+    return fig
+
+
+def build_timeline(
+    timeline: pd.DataFrame,
+    *,
+    node_colors: Mapping[str, str] | None = None,
+    phase_titles: Mapping[str, str] | None = None,
+    title: str | None = None,
+    height: int = 380,
+) -> go.Figure:
+    """Draw one customer's touchpoints: x time, y channel, colour phase, diamonds for conversions.
+
+    Args:
+        timeline: One customer's events in time order with timestamp, channel and phase;
+            touchpoint, event_type, revenue and conversion are shown when present.
+        node_colors: Phase -> colour overriding the phase palette (e.g. sentiment).
+        phase_titles: Phase -> legend title; defaults to `PHASE_TITLES`.
+        title: Figure title.
+        height: Figure height in pixels.
+
+    Returns:
+        One scatter trace per phase present, in journey order.
+    """
+    titles = {**PHASE_TITLES, **(phase_titles or {})}
+    colors = {**PHASE_COLORS, **(node_colors or {})}
+    channels = [escape(c) for c in pd.unique(timeline[CHANNEL])]
+    fig = go.Figure()
+    present = [p for p in PHASE_ORDER if (timeline[PHASE] == p).any()]
+    others = [p for p in pd.unique(timeline[PHASE].dropna()) if p not in PHASE_ORDER]
+    for phase in [*present, *others]:
+        part = timeline[timeline[PHASE] == phase]
+        touch = part[TOUCHPOINT] if TOUCHPOINT in part else part[CHANNEL]
+        kind = part[EVENT_TYPE] if EVENT_TYPE in part else pd.Series("", index=part.index)
+        revenue = part[REVENUE] if REVENUE in part else pd.Series(0.0, index=part.index)
+        converted = part[CONVERSION] if CONVERSION in part else pd.Series(False, index=part.index)
+        fig.add_trace(
+            go.Scatter(
+                x=part[TIMESTAMP].tolist(),
+                y=[escape(c) for c in part[CHANNEL]],
+                mode="markers",
+                name=escape(titles.get(phase, phase)),
+                marker={
+                    "color": colors.get(phase, NEUTRAL_COLOR),
+                    "size": [16 if c else 11 for c in converted.fillna(False)],
+                    "symbol": ["diamond" if c else "circle" for c in converted.fillna(False)],
+                    "line": {"width": 1, "color": "#ffffff"},
+                },
+                customdata=list(
+                    zip(
+                        [escape(v) for v in touch.fillna("")],
+                        [escape(v) for v in kind.astype("string").fillna("")],
+                        revenue.fillna(0.0),
+                        strict=True,
+                    )
+                ),
+                hovertemplate="%{x|%Y-%m-%d %H:%M}<br>%{y}: %{customdata[0]}"
+                "<br>%{customdata[1]}<br>revenue %{customdata[2]:,.2f}<extra></extra>",
+            )
+        )
+    fig = _layout(fig, title, height)
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=channels)
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+def build_compare_diff(
+    compare: pd.DataFrame,
+    *,
+    label_a: str = "A",
+    label_b: str = "B",
+    title: str | None = None,
+    height: int = 480,
+) -> go.Figure:
+    """Draw the per-edge difference in transition share between two groups.
+
+    Args:
+        compare: Columns source, target, count_a, share_a, count_b, share_b, diff
+            (`paths.compare_transitions`, diff = share_a - share_b), in the order to show.
+        label_a: Name of group A.
+        label_b: Name of group B.
+        title: Figure title.
+        height: Figure height in pixels.
+    """
+    edges = [
+        f"{escape(s)} → {escape(t)}"
+        for s, t in zip(compare["source"], compare["target"], strict=True)
+    ]
+    diff = compare["diff"]
+    fig = go.Figure(
+        go.Bar(
+            x=diff.tolist(),
+            y=edges,
+            orientation="h",
+            marker={"color": [POSITIVE_COLOR if d >= 0 else NEGATIVE_COLOR for d in diff]},
+            customdata=list(
+                zip(
+                    compare["share_a"],
+                    compare["count_a"],
+                    compare["share_b"],
+                    compare["count_b"],
+                    strict=True,
+                )
+            ),
+            hovertemplate=f"%{{y}}<br>{escape(label_a)}: %{{customdata[0]:.1%}}"
+            f" (%{{customdata[1]:,}})<br>{escape(label_b)}: %{{customdata[2]:.1%}}"
+            " (%{customdata[3]:,})<br>difference %{x:+.1%}<extra></extra>",
+        )
+    )
+    fig = _layout(fig, title, height)
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(tickformat="+.0%", zeroline=True)
+    return fig
+
+
+def build_phase_summary(
+    summary: pd.DataFrame,
+    *,
+    phase_titles: Mapping[str, str] | None = None,
+    title: str | None = None,
+    height: int = 320,
+) -> go.Figure:
+    """Draw the share of customers reaching each phase as bars in the phase colours.
+
+    Args:
+        summary: Columns phase, customers, share_of_customers (`phases.phase_summary`).
+        phase_titles: Phase -> axis title; defaults to `PHASE_TITLES`.
+        title: Figure title.
+        height: Figure height in pixels.
+    """
+    titles = {**PHASE_TITLES, **(phase_titles or {})}
+    fig = go.Figure(
+        go.Bar(
+            x=[escape(titles.get(p, p)) for p in summary[PHASE]],
+            y=summary["share_of_customers"].tolist(),
+            marker={"color": [PHASE_COLORS.get(p, NEUTRAL_COLOR) for p in summary[PHASE]]},
+            customdata=summary["customers"].tolist(),
+            texttemplate="%{y:.0%}",
+            textposition="auto",
+            hovertemplate="%{x}<br>%{customdata:,} customers (%{y:.1%})<extra></extra>",
+        )
+    )
+    fig = _layout(fig, title, height)
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    return fig
+
+
+# -- builders appended by other modules --

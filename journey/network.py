@@ -1,0 +1,365 @@
+"""Network map of transitions: pyvis graph rendered through our own offline template.
+
+pyvis's stock template links Bootstrap from a CDN and writes node titles into innerHTML,
+so `build_network` fills a pyvis `Network` and renders it with `templates/network.html`,
+which inlines vis-network from the installed pyvis package and nothing else. User strings
+reach the page only inside `tojson` (with `<`, `>`, `&`, `'` as unicode escapes), and
+vis-network 9 shows string titles with `innerText`, so a touchpoint named like markup shows
+as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import pyvis
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from pyvis.network import Network
+
+from journey.errors import SettingsError
+from journey.schema import (
+    CONVERTED,
+    END_COLORS,
+    NEUTRAL_COLOR,
+    NO_CONVERSION,
+    OTHER,
+    OTHER_TEAMS,
+    PHASE_COLORS,
+    START,
+    Phase,
+)
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+PYVIS_TEMPLATES = Path(pyvis.__file__).resolve().parent / "templates"
+VIS_JS = "lib/vis-9.1.2/vis-network.min.js"  # shipped inside the pyvis package
+Layout = Literal["physics", "hierarchical"]
+LAYOUTS: tuple[str, ...] = ("physics", "hierarchical")
+
+# Hierarchical levels: Start, then the phases in journey order, then the end nodes.
+PHASE_LEVEL: Mapping[str, int] = {phase.value: i + 1 for i, phase in enumerate(Phase)}
+START_LEVEL = 0
+END_LEVEL = len(PHASE_LEVEL) + 1
+# Above these sizes physics stops once the layout has settled, so the page stays responsive.
+LARGE_NODES = 150
+LARGE_EDGES = 1000
+MAX_LABEL = 40
+FOLDED_COLOR = END_COLORS[NO_CONVERSION]
+
+
+@dataclass(frozen=True)
+class NetworkSelection:
+    """The nodes and edges a network map shows, and how many it leaves out.
+
+    `nodes` has node, volume, customers, dominant_phase, conversion_rate_after, ordered by
+    volume descending then node; `edges` has source, target, count, customers in the order
+    of the input transitions.
+    """
+
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+    n_hidden_nodes: int
+    n_hidden_edges: int
+
+
+def select_network(
+    transitions: pd.DataFrame,
+    node_stats: pd.DataFrame,
+    *,
+    min_weight: int = 1,
+    max_nodes: int = 100,
+) -> NetworkSelection:
+    """Keep edges with count >= min_weight and the `max_nodes` largest nodes they touch.
+
+    Args:
+        transitions: Columns source, target, count, customers (`paths.count_transitions`).
+        node_stats: Columns node, volume, customers, dominant_phase, conversion_rate_after
+            (`paths.node_stats`); nodes missing there (Start, end nodes) take their volume
+            from the transitions.
+        min_weight: Smallest transition count drawn.
+        max_nodes: Most nodes drawn, the largest by volume (ties by name); 0 keeps all.
+
+    Returns:
+        The selection; hidden counts are against every node and transition given.
+    """
+    if min_weight < 1:
+        raise SettingsError(f"minimum edge weight must be at least 1, got {min_weight}")
+    if max_nodes < 0:
+        raise SettingsError(f"maximum number of nodes must be 0 (all) or more, got {max_nodes}")
+    # A node's events: outgoing + incoming would double count; the larger side is its volume.
+    out_in = pd.concat(
+        [
+            transitions.groupby("source")["count"].sum().rename_axis("node"),
+            transitions.groupby("target")["count"].sum().rename_axis("node"),
+        ],
+        axis=1,
+    ).max(axis=1)
+    stats = node_stats[
+        ["node", "volume", "customers", "dominant_phase", "conversion_rate_after"]
+    ].set_index("node")
+    missing = out_in.index.difference(stats.index)
+    extra = pd.DataFrame(
+        {
+            "volume": out_in.loc[missing].astype("int64"),
+            "customers": pd.NA,
+            "dominant_phase": pd.NA,
+            "conversion_rate_after": pd.NA,
+        },
+        index=missing,
+    )
+    universe = pd.concat([stats, extra]) if len(extra) else stats
+    universe = universe.rename_axis("node").reset_index()
+
+    edges = transitions[transitions["count"] >= min_weight]
+    touched = pd.unique(pd.concat([edges["source"], edges["target"]], ignore_index=True))
+    nodes = universe[universe["node"].isin(touched)].sort_values(
+        ["volume", "node"], ascending=[False, True], ignore_index=True
+    )
+    if max_nodes:
+        nodes = nodes.head(max_nodes)
+    kept = edges["source"].isin(nodes["node"]) & edges["target"].isin(nodes["node"])
+    edges = edges[kept].reset_index(drop=True)
+    return NetworkSelection(
+        nodes=nodes,
+        edges=edges,
+        n_hidden_nodes=len(universe) - len(nodes),
+        n_hidden_edges=len(transitions) - len(edges),
+    )
+
+
+def _node_color(name: str, phase: object, node_colors: Mapping[str, str] | None) -> str:
+    """Colour a node: override, end/Start node, folded node, dominant phase, neutral."""
+    if node_colors and name in node_colors:
+        return node_colors[name]
+    if name in END_COLORS:
+        return END_COLORS[name]
+    if name in (OTHER, OTHER_TEAMS):
+        return FOLDED_COLOR
+    return PHASE_COLORS.get(phase, NEUTRAL_COLOR) if isinstance(phase, str) else NEUTRAL_COLOR
+
+
+def _level(name: str, phase: object) -> int:
+    """Hierarchical level of a node: Start 0, phases 1-4 in journey order, end nodes 5."""
+    if name == START:
+        return START_LEVEL
+    if name in (CONVERTED, NO_CONVERSION):
+        return END_LEVEL
+    middle = PHASE_LEVEL[Phase.ENGAGEMENT.value]  # unknown phase: keep it mid-journey
+    return PHASE_LEVEL.get(phase, middle) if isinstance(phase, str) else middle
+
+
+def _rgba(color: str, alpha: float) -> str:
+    """Turn '#RRGGBB' into an rgba() string with the given opacity."""
+    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def _label(name: str) -> str:
+    """Shorten a long node name for the canvas label (the tooltip keeps it whole)."""
+    return name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1] + "…"
+
+
+def _count(value: object) -> str:
+    """Format a count for a tooltip, or 'n/a' when missing."""
+    return "n/a" if pd.isna(value) else f"{int(value):,}"
+
+
+def _rate(value: object) -> str:
+    """Format a rate for a tooltip, or 'n/a' when missing."""
+    return "n/a" if pd.isna(value) else f"{float(value):.1%}"
+
+
+def network_options(
+    n_nodes: int, n_edges: int, *, physics: bool = True, layout: Layout = "physics"
+) -> dict[str, object]:
+    """Return the vis-network options for a graph of this size, physics setting and layout."""
+    large = n_nodes > LARGE_NODES or n_edges > LARGE_EDGES
+    iterations = 150 if large else 400
+    hierarchical = layout == "hierarchical"
+    if hierarchical:
+        solver = {
+            "solver": "hierarchicalRepulsion",
+            "hierarchicalRepulsion": {"nodeDistance": 120, "avoidOverlap": 0.5},
+        }
+        placement: dict[str, object] = {
+            "improvedLayout": not large,
+            "hierarchical": {
+                "enabled": True,
+                "direction": "LR",
+                "levelSeparation": 240,
+                "nodeSpacing": 90,
+                "sortMethod": "directed",
+                "shakeTowards": "roots",
+            },
+        }
+    else:
+        solver = {
+            "solver": "barnesHut",
+            "barnesHut": {
+                "gravitationalConstant": -9000,
+                "centralGravity": 0.25,
+                "springLength": 170,
+                "springConstant": 0.03,
+                "damping": 0.4,
+                "avoidOverlap": 0.3,
+            },
+        }
+        placement = {"improvedLayout": not large, "randomSeed": 7}
+    return {
+        "nodes": {
+            "shape": "dot",
+            "borderWidth": 1,
+            "font": {"size": 14, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "scaling": {"min": 8, "max": 48, "label": {"enabled": False}},
+        },
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+            "scaling": {"min": 1, "max": 12},
+            "smooth": False if large else {"type": "continuous", "roundness": 0.35},
+            "selectionWidth": 2,
+        },
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 120,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+            "navigationButtons": False,
+            "keyboard": False,
+        },
+        "layout": placement,
+        # the hierarchical layout places nodes by itself: physics there is optional
+        "physics": {
+            "enabled": physics or not hierarchical,
+            "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 25},
+            "minVelocity": 0.75,
+            **solver,
+        },
+    }
+
+
+def build_pyvis(
+    selection: NetworkSelection,
+    *,
+    physics: bool = True,
+    layout: Layout = "physics",
+    node_colors: Mapping[str, str] | None = None,
+    height: str = "640px",
+) -> Network:
+    """Fill a pyvis Network: node value = volume, colour = dominant phase, edge value = count."""
+    if layout not in LAYOUTS:
+        raise SettingsError(f"unknown network layout {layout!r}: use one of {', '.join(LAYOUTS)}")
+    net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
+    colors: dict[str, str] = {}
+    for row in selection.nodes.itertuples(index=False):
+        name = str(row.node)
+        color = _node_color(name, row.dominant_phase, node_colors)
+        colors[name] = color
+        phase = row.dominant_phase if isinstance(row.dominant_phase, str) else "n/a"
+        title = "\n".join(
+            [
+                name,
+                f"events: {_count(row.volume)}",
+                f"customers: {_count(row.customers)}",
+                f"conversion rate after: {_rate(row.conversion_rate_after)}",
+                f"dominant phase: {phase}",
+            ]
+        )
+        net.add_node(
+            name,
+            label=_label(name),
+            title=title,
+            value=int(row.volume),
+            color={
+                "background": color,
+                "border": color,
+                "highlight": {"background": color, "border": "#000000"},
+                "hover": {"background": color, "border": "#000000"},
+            },
+            level=_level(name, row.dominant_phase),
+        )
+    for row in selection.edges.itertuples(index=False):
+        source, target = str(row.source), str(row.target)
+        net.add_edge(
+            source,
+            target,
+            value=int(row.count),
+            title=f"{source} → {target}\ntransitions: {int(row.count):,}\n"
+            f"customers: {_count(row.customers)}",
+            color={
+                "color": _rgba(colors[source], 0.45),
+                "highlight": colors[source],
+                "hover": colors[source],
+                "inherit": False,
+            },
+        )
+    net.options = network_options(
+        len(selection.nodes), len(selection.edges), physics=physics, layout=layout
+    )
+    return net
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    """Jinja environment over our templates, falling back to pyvis's for the vis-network JS."""
+    loader = ChoiceLoader([FileSystemLoader(TEMPLATE_DIR), FileSystemLoader(PYVIS_TEMPLATES)])
+    return Environment(loader=loader, autoescape=select_autoescape(["html"]))
+
+
+def render_network(net: Network, *, title: str = "", freeze: bool = False) -> str:
+    """Render a pyvis Network to one standalone, offline HTML page with our template."""
+    nodes, edges, _heading, height, width, _options = net.get_network_data()
+    options = net.options if isinstance(net.options, dict) else {}
+    physics = options.get("physics", {})
+    return (
+        _environment()
+        .get_template("network.html")
+        .render(
+            title=title,
+            nodes=nodes,
+            edges=edges,
+            options=options,
+            height=height,
+            width=width,
+            vis_js=VIS_JS,
+            stabilising=bool(physics.get("enabled", False)) and bool(nodes),
+            freeze=freeze,
+        )
+    )
+
+
+def build_network(
+    transitions: pd.DataFrame,
+    node_stats: pd.DataFrame,
+    *,
+    min_weight: int = 1,
+    max_nodes: int = 100,
+    physics: bool = True,
+    layout: Layout = "physics",
+    node_colors: Mapping[str, str] | None = None,
+    title: str = "",
+    height: str = "640px",
+) -> str:
+    """Return a standalone offline HTML page with the transition network.
+
+    Args:
+        transitions: Columns source, target, count, customers.
+        node_stats: Columns node, volume, customers, dominant_phase, conversion_rate_after.
+        min_weight: Smallest transition count drawn.
+        max_nodes: Most nodes drawn, the largest by volume; 0 keeps all.
+        physics: Keep physics running after the first layout; off freezes the nodes once
+            the layout has settled (large graphs always freeze, to stay responsive).
+        layout: "physics" (force-directed) or "hierarchical" (left to right by phase).
+        node_colors: Node name -> colour overriding the phase colours.
+        title: Page title (escaped).
+        height: CSS height of the drawing area.
+    """
+    selection = select_network(transitions, node_stats, min_weight=min_weight, max_nodes=max_nodes)
+    net = build_pyvis(
+        selection, physics=physics, layout=layout, node_colors=node_colors, height=height
+    )
+    large = len(selection.nodes) > LARGE_NODES or len(selection.edges) > LARGE_EDGES
+    return render_network(net, title=title, freeze=large or not physics)
