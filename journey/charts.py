@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -18,6 +19,7 @@ from journey.schema import (
     CHANNEL,
     CONVERSION,
     END_COLORS,
+    END_NODES,
     EVENT_TYPE,
     NEUTRAL_COLOR,
     NO_CONVERSION,
@@ -47,6 +49,7 @@ _FOLDED = (OTHER, OTHER_TEAMS)
 # plotly ignores a node position of exactly 0 (it tests `if (x && y)`), so keep inside (0, 1).
 _EDGE = 0.001
 _LINK_ALPHA = 0.4
+_CLEAR = "rgba(0,0,0,0)"
 _FONT = {"family": "sans-serif", "size": 12}
 
 
@@ -102,6 +105,7 @@ def build_sankey(
     level: str = CHANNEL,
     node_phase: Mapping[str, str] | None = None,
     node_colors: Mapping[str, str] | None = None,
+    show_end_nodes: bool = True,
     title: str | None = None,
     height: int = 520,
 ) -> go.Figure:
@@ -113,6 +117,8 @@ def build_sankey(
         level: The node level; at the phase level nodes take their own phase's colour.
         node_phase: Node name -> dominant phase, to colour channel/touchpoint nodes by phase.
         node_colors: Node name -> colour overriding every other rule (e.g. sentiment).
+        show_end_nodes: False draws end nodes and the flows into them transparent and
+            unlabelled: they keep their room, so every column still adds up.
         title: Figure title.
         height: Figure height in pixels.
 
@@ -155,7 +161,12 @@ def build_sankey(
         node_color(name, level=level, node_phase=node_phase, node_colors=node_colors)
         for name in nodes["name"]
     ]
-    labels = [escape(name) for name in nodes["name"]]
+    hover_labels = [escape(name) for name in nodes["name"]]
+    labels = list(hover_labels)
+    link_colors = [_rgba(color, _LINK_ALPHA) for color in colors]
+    if not show_end_nodes:  # hide, don't drop: the columns must keep adding up
+        for i in np.flatnonzero(nodes["name"].isin(END_NODES).to_numpy()):
+            colors[i], link_colors[i], labels[i] = _CLEAR, _CLEAR, ""
 
     link_source = [index[key] for key in zip(src["position"], src["name"], strict=True)]
     link_target = [index[key] for key in zip(tgt["position"], tgt["name"], strict=True)]
@@ -165,8 +176,8 @@ def build_sankey(
         zip(
             link_share,
             steps["step"],
-            [labels[i] for i in link_source],
-            [labels[i] for i in link_target],
+            [hover_labels[i] for i in link_source],
+            [hover_labels[i] for i in link_target],
             strict=True,
         )
     )
@@ -182,15 +193,18 @@ def build_sankey(
                 "pad": 12,
                 "thickness": 16,
                 "line": {"width": 0},
-                "customdata": list(zip(share, nodes["position"], strict=True)),
-                "hovertemplate": "%{label}<br>position %{customdata[1]}: %{value:,} customers"
-                " (%{customdata[0]:.1%} of the step)<extra></extra>",
+                "customdata": list(zip(share, nodes["position"], hover_labels, strict=True)),
+                "hovertemplate": "%{customdata[2]}<br>position %{customdata[1]}:"
+                " %{value:,} customers (%{customdata[0]:.1%} of the step)<extra></extra>",
             },
             link={
                 "source": link_source,
                 "target": link_target,
                 "value": steps["count"].tolist(),
-                "color": [_rgba(colors[i], _LINK_ALPHA) for i in link_source],
+                "color": [
+                    _CLEAR if colors[j] == _CLEAR else link_colors[i]
+                    for i, j in zip(link_source, link_target, strict=True)
+                ],
                 "customdata": link_custom,
                 "hovertemplate": "%{customdata[2]} → %{customdata[3]}<br>step %{customdata[1]}:"
                 " %{value:,} customers (%{customdata[0]:.1%} of the step)<extra></extra>",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from journey import filters, ingest, overview, paths, phases, validate
+from journey import filters, ingest, network, overview, paths, phases, schema, validate
 from journey.schema import DatasetSettings, ValidationResult
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,3 +123,228 @@ def validate_upload(
     if kind == "events":
         return validate.validate_events(_raw, _mapping, _settings)
     return validate.validate_transcripts(_raw, _mapping, _settings)
+
+
+# -- journey maps: Journey map, Network map, Compare, Funnels, Customer, Rules ----------
+
+
+def _focus(
+    events: pd.DataFrame, phase: str | None, team: str | None, team_mode: str
+) -> pd.DataFrame:
+    """The events a map works on: one phase's only (phase focus), one team's (team view)."""
+    if phase:
+        events = events[events[schema.PHASE] == phase]
+    if team:
+        events = paths.scope_to_team(events, team, team_mode)
+    return events
+
+
+@st.cache_data(scope="session", max_entries=32, show_spinner=False)
+def map_step_flows(
+    key: str,
+    _events: pd.DataFrame,
+    level: str,
+    steps: int,
+    keep_repeats: bool,
+    top_k: int,
+    phase: str | None,
+    team: str | None,
+    team_mode: str,
+) -> tuple[pd.DataFrame, paths.FoldResult, dict[str, str]]:
+    """Step flows, how nodes were folded, and node -> dominant phase, for scope `key`."""
+    del key
+    events = _focus(_events, phase, team, team_mode)
+    flows, fold = paths.step_flows_with_fold(events, level, steps, keep_repeats, top_k)
+    stats = paths.node_stats(events, level, keep_repeats)
+    dominant = dict(zip(stats["node"], stats["dominant_phase"].fillna(""), strict=True))
+    return flows, fold, dominant
+
+
+@st.cache_data(scope="session", max_entries=32, show_spinner=False)
+def map_phase_flows(
+    key: str, _events: pd.DataFrame, level: str, team: str | None, team_mode: str
+) -> pd.DataFrame:
+    """Cached `paths.phase_flows` (after the team view) for scope `key`."""
+    del key
+    return paths.phase_flows(_focus(_events, None, team, team_mode), level)
+
+
+@st.cache_data(scope="session", max_entries=32, show_spinner=False)
+def map_top_paths(
+    key: str,
+    _events: pd.DataFrame,
+    level: str,
+    keep_repeats: bool,
+    phase: str | None,
+    team: str | None,
+    team_mode: str,
+) -> pd.DataFrame:
+    """Cached `paths.top_paths` (20 paths) for scope `key`, after phase focus and team view."""
+    del key
+    return paths.top_paths(_focus(_events, phase, team, team_mode), level, keep_repeats, n=20)
+
+
+@st.cache_data(scope="session", max_entries=32, show_spinner=False)
+def map_network(
+    key: str,
+    _events: pd.DataFrame,
+    level: str,
+    keep_repeats: bool,
+    end_nodes: bool,
+    team: str | None,
+    team_mode: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Transitions and node stats for the network map of scope `key`."""
+    del key
+    events = _focus(_events, None, team, team_mode)
+    transitions = paths.count_transitions(events, level, keep_repeats, end_nodes)
+    return transitions, paths.node_stats(events, level, keep_repeats)
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+def network_page(
+    key: str,
+    _transitions: pd.DataFrame,
+    _stats: pd.DataFrame,
+    min_weight: int,
+    max_nodes: int,
+    physics: bool,
+    layout: str,
+    title: str,
+) -> tuple[str, int, int, int, int]:
+    """Network HTML page and (nodes, edges, hidden nodes, hidden edges); `key` names the inputs."""
+    del key
+    chosen = network.select_network(
+        _transitions, _stats, min_weight=min_weight, max_nodes=max_nodes
+    )
+    html = network.build_network(
+        _transitions,
+        _stats,
+        min_weight=min_weight,
+        max_nodes=max_nodes,
+        physics=physics,
+        layout=layout,  # type: ignore[arg-type]
+        title=title,
+    )
+    return (
+        html,
+        len(chosen.nodes),
+        len(chosen.edges),
+        chosen.n_hidden_nodes,
+        chosen.n_hidden_edges,
+    )
+
+
+def _split(events: pd.DataFrame, groups: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split events by ("conversion",), ("segment", col, a, b) or ("period", a0, a1, b0, b1).
+
+    Converters and segments take whole customers; periods take the events in each range.
+    """
+    kind = groups[0]
+    ids = events[schema.CUSTOMER_ID]
+    if kind == "conversion":
+        converted = events[schema.CONVERSION].fillna(False).astype(bool)
+        buyers = ids.isin(ids[converted].unique())
+        return events[buyers], events[~buyers]
+    if kind == "segment":
+        _, column, value_a, value_b = groups
+        values = events[column].astype("str")
+        in_a = ids.isin(ids[(values == value_a).fillna(False)].unique())
+        in_b = ids.isin(ids[(values == value_b).fillna(False)].unique())
+        return events[in_a], events[in_b]
+    _, start_a, end_a, start_b, end_b = groups
+    period_a = filters.Filters(start=start_a, end=end_a)
+    period_b = filters.Filters(start=start_b, end=end_b)
+    return filters.apply_filters(events, period_a), filters.apply_filters(events, period_b)
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+def compare_groups(
+    key: str, _events: pd.DataFrame, groups: tuple, level: str, keep_repeats: bool, steps: int
+) -> dict[str, object]:
+    """Both groups' customers, step flows, transitions, node stats and the share difference."""
+    del key
+    events_a, events_b = _split(_events, groups)
+    out: dict[str, object] = {
+        "customers_a": int(events_a[schema.CUSTOMER_ID].nunique()),
+        "customers_b": int(events_b[schema.CUSTOMER_ID].nunique()),
+        "compare": paths.compare_transitions(events_a, events_b, level, keep_repeats),
+    }
+    for name, part in (("a", events_a), ("b", events_b)):
+        out[f"steps_{name}"] = paths.step_flows(part, level, steps, keep_repeats)
+        out[f"transitions_{name}"] = paths.count_transitions(part, level, keep_repeats)
+        stats = paths.node_stats(part, level, keep_repeats)
+        out[f"stats_{name}"] = stats
+        out[f"phase_{name}"] = dict(
+            zip(stats["node"], stats["dominant_phase"].fillna(""), strict=True)
+        )
+    return out
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+def funnel_default(key: str, _events: pd.DataFrame, by: str) -> list[str]:
+    """Cached `paths.default_funnel` for scope `key`."""
+    del key
+    return paths.default_funnel(_events, by)
+
+
+@st.cache_data(scope="session", max_entries=32, show_spinner=False)
+def funnel_result(
+    key: str, _events: pd.DataFrame, stages: tuple[str, ...], by: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cached `paths.funnel` and `paths.funnel_dropoff_next` for scope `key`."""
+    del key
+    return paths.funnel(_events, stages, by), paths.funnel_dropoff_next(_events, stages, by)
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+def dropoff_points(
+    key: str, _events: pd.DataFrame, level: str, keep_repeats: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cached `paths.biggest_dropoffs` (top 15) and `paths.overrepresentation` for `key`."""
+    del key
+    return (
+        paths.biggest_dropoffs(_events, level, keep_repeats, n=15),
+        paths.overrepresentation(_events, level),
+    )
+
+
+@st.cache_data(scope="session", max_entries=32, show_spinner=False)
+def find_customers(key: str, _events: pd.DataFrame, query: str, limit: int) -> list[str]:
+    """Up to `limit` customer ids containing `query` (any case), sorted, for scope `key`."""
+    del key
+    ids = pd.Series(_events[schema.CUSTOMER_ID].unique(), dtype="str").sort_values()
+    if query.strip():
+        ids = ids[ids.str.contains(query.strip(), case=False, regex=False)]
+    return ids.head(limit).tolist()
+
+
+@st.cache_data(scope="session", max_entries=32, show_spinner=False)
+def customer_view(
+    key: str, _events: pd.DataFrame, customer_id: str
+) -> tuple[pd.DataFrame, dict[str, object]]:
+    """Cached `paths.customer_timeline` and `paths.customer_profile` for scope `key`."""
+    del key
+    return (
+        paths.customer_timeline(_events, customer_id),
+        paths.customer_profile(_events, customer_id),
+    )
+
+
+@st.cache_data(scope="session", max_entries=32, show_spinner=False)
+def customer_transcripts(key: str, _transcripts: pd.DataFrame, customer_id: str) -> pd.DataFrame:
+    """One customer's transcripts in time order (file order for ties) for scope `key`."""
+    del key
+    mine = _transcripts[_transcripts[schema.CUSTOMER_ID] == customer_id]
+    if schema.TIMESTAMP in mine.columns:
+        mine = mine.sort_values(schema.TIMESTAMP, kind="stable", na_position="last")
+    return mine.reset_index(drop=True)
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+def grouping_preview(
+    key: str, _events: pd.DataFrame, rules: tuple[schema.GroupingRule, ...]
+) -> pd.DataFrame:
+    """Cached `paths.preview_grouping` of the raw touchpoints of dataset `key`."""
+    del key
+    return paths.preview_grouping(_events, rules)

@@ -117,6 +117,18 @@ def test_sankey_end_nodes_carry_on_at_later_steps():
     assert list(sankey.link.value) == [2, 1, 2, 1]
 
 
+def test_sankey_can_hide_end_nodes_without_changing_any_figure():
+    shown = charts.build_sankey(two_step_flow()).data[0]
+    hidden = charts.build_sankey(two_step_flow(), show_end_nodes=False).data[0]
+    assert list(hidden.node.label) == ["A", "B", "B", "", ""]
+    assert list(hidden.node.color)[3:] == ["rgba(0,0,0,0)", "rgba(0,0,0,0)"]
+    # A -> Converted and B -> No conversion are transparent; A -> B keeps A's neutral colour
+    assert list(hidden.link.color) == ["rgba(86,180,233,0.4)", "rgba(0,0,0,0)", "rgba(0,0,0,0)"]
+    assert list(hidden.link.value) == list(shown.link.value)
+    assert list(hidden.node.y) == list(shown.node.y)
+    assert [c[2] for c in hidden.node.customdata][3:] == [CONVERTED, NO_CONVERSION]
+
+
 def test_sankey_phase_level_colours_by_own_phase_and_other_is_grey():
     steps = pd.DataFrame(
         {

@@ -1,0 +1,120 @@
+from datetime import timedelta
+
+import streamlit as st
+
+from journey import charts
+from journey.schema import LEVELS, TIMESTAMP
+from ui import cache, state, widgets
+from ui.errors import guard
+from ui.i18n import t
+
+st.title(t("maps.compare.title"))
+st.caption(t("maps.compare.intro"))
+scope = state.require_scope()
+
+row = st.columns(4)
+mode = row[0].radio(
+    t("maps.compare.mode"),
+    ["conversion", "segment", "period"],
+    format_func=lambda v: t(f"maps.compare.mode.{v}"),
+    key="compare_mode",
+)
+level = row[1].selectbox(
+    t("maps.level"), LEVELS, format_func=lambda v: t(f"maps.level.{v}"), key="compare_level"
+)
+show = row[2].radio(
+    t("maps.compare.show"),
+    ["flows", "network"],
+    format_func=lambda v: t(f"maps.compare.show.{v}"),
+    key="compare_show",
+)
+collapse = row[3].toggle(t("maps.collapse"), True, key="compare_collapse")
+
+label_a, label_b = t("maps.compare.converters"), t("maps.compare.non_converters")
+groups: tuple = ("conversion",)
+if mode == "segment":
+    columns = cache.attribute_columns(scope.dataset.key, scope.all_events)
+    if not columns:
+        st.info(t("maps.compare.no_attributes"))
+        st.stop()
+    pick = st.columns(3)
+    column = pick[0].selectbox(t("maps.compare.attribute"), columns, key="compare_attribute")
+    values = cache.column_values(scope.key, scope.events, column)
+    value_a = pick[1].selectbox(t("maps.compare.group_a"), values, index=0, key="compare_value_a")
+    value_b = pick[2].selectbox(
+        t("maps.compare.group_b"), values, index=min(1, len(values) - 1), key="compare_value_b"
+    )
+    groups = ("segment", column, value_a, value_b)
+    label_a, label_b = f"{column} = {value_a}", f"{column} = {value_b}"
+elif mode == "period":
+    first = scope.events[TIMESTAMP].min().date()
+    last = scope.events[TIMESTAMP].max().date()
+    middle = first + (last - first) / 2
+    pick = st.columns(2)
+    period_a = pick[0].date_input(
+        t("maps.compare.period_a"), (first, middle), first, last, key="compare_period_a"
+    )
+    period_b = pick[1].date_input(
+        t("maps.compare.period_b"),
+        (min(middle + timedelta(days=1), last), last),
+        first,
+        last,
+        key="compare_period_b",
+    )
+    if len(period_a) != 2 or len(period_b) != 2:
+        st.info(t("maps.compare.pick_dates"))
+        st.stop()
+    groups = ("period", *period_a, *period_b)
+    label_a = f"{period_a[0]} → {period_a[1]}"
+    label_b = f"{period_b[0]} → {period_b[1]}"
+
+with guard(), st.spinner(t("maps.working")):
+    result = cache.compare_groups(scope.key, scope.events, groups, level, not collapse, 5)
+
+sides = st.columns(2)
+for side, name, label in ((sides[0], "a", label_a), (sides[1], "b", label_b)):
+    with side:
+        st.subheader(label)
+        n_customers = result[f"customers_{name}"]
+        st.caption(t("maps.compare.customers", n=f"{n_customers:,}"))
+        if n_customers == 0:
+            st.info(t("maps.compare.empty_group"))
+        elif show == "flows":
+            figure = charts.build_sankey(
+                result[f"steps_{name}"], level=level, node_phase=result[f"phase_{name}"]
+            )
+            st.plotly_chart(figure, key=f"compare_sankey_{name}")
+        else:
+            html, *_ = cache.network_page(
+                f"{scope.key}:{groups}:{level}:{collapse}:{name}",
+                result[f"transitions_{name}"],
+                result[f"stats_{name}"],
+                1,
+                30,
+                False,
+                "physics",
+                label,
+            )
+            widgets.show_network(html, height=520)
+
+st.subheader(t("maps.compare.diff"))
+st.caption(t("maps.compare.diff_intro", a=label_a, b=label_b))
+compare = result["compare"]
+if compare.empty:
+    st.info(t("maps.compare.no_transitions"))
+else:
+    st.plotly_chart(
+        charts.build_compare_diff(compare.head(20), label_a=label_a, label_b=label_b, height=560),
+        key="compare_diff_chart",
+    )
+st.dataframe(
+    compare,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        name: st.column_config.NumberColumn(format="percent")
+        for name in ("share_a", "share_b", "diff")
+    },
+    key="compare_table",
+)
+widgets.download_csv(compare, "compare_transitions.csv", key="compare_download")

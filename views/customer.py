@@ -1,0 +1,71 @@
+import streamlit as st
+
+from journey import charts
+from journey.schema import CUSTOMER_ID, Phase
+from ui import cache, state, widgets
+from ui.errors import guard
+from ui.i18n import t
+
+MATCHES = 200
+
+st.title(t("maps.customer.title"))
+st.caption(t("maps.customer.intro"))
+scope = state.require_scope()
+
+left, right = st.columns([1, 2])
+query = left.text_input(
+    t("maps.customer.search"), placeholder=t("maps.customer.search_hint"), key="customer_search"
+)
+found = cache.find_customers(scope.key, scope.events, query, MATCHES)
+if not found:
+    st.info(t("maps.customer.none_found", query=query))
+    st.stop()
+customer = right.selectbox(
+    t("maps.customer.pick", n=len(found), limit=MATCHES), found, key="customer_pick"
+)
+if customer not in found:  # a stale pick from an earlier search
+    customer = found[0]
+
+with guard():
+    timeline, profile = cache.customer_view(scope.key, scope.events, customer)
+
+phase = profile["current_phase"]
+cols = st.columns(6)
+cols[0].metric(t("maps.customer.first_seen"), f"{profile['first_seen']:%Y-%m-%d}")
+cols[1].metric(t("maps.customer.last_seen"), f"{profile['last_seen']:%Y-%m-%d}")
+cols[2].metric(t("maps.customer.events"), f"{profile['n_events']:,}")
+cols[3].metric(t("maps.customer.conversions"), f"{profile['conversions']:,}")
+cols[4].metric(t("maps.customer.revenue"), f"{profile['lifetime_revenue']:,.2f}")
+cols[5].metric(t("maps.customer.phase"), t(f"maps.phase.{phase}") if phase else "n/a")
+
+titles = {p.value: t(f"maps.phase.{p.value}") for p in Phase}
+st.plotly_chart(
+    charts.build_timeline(timeline, phase_titles=titles, height=360),
+    key="customer_timeline",
+)
+
+left, right = st.columns([1, 2])
+with left:
+    st.subheader(t("maps.customer.last_contact"))
+    st.dataframe(
+        profile["last_contact"], hide_index=True, width="stretch", key="customer_last_contact"
+    )
+with right:
+    st.subheader(t("maps.customer.touchpoints", n=profile["n_events"]))
+    st.dataframe(timeline, hide_index=True, width="stretch", key="customer_events")
+    widgets.download_csv(timeline, "customer_timeline.csv", key="customer_download")
+
+st.subheader(t("maps.customer.transcripts"))
+if scope.transcripts is None:
+    st.caption(t("maps.customer.no_transcripts_loaded"))
+else:
+    texts = cache.customer_transcripts(scope.key, scope.transcripts, customer)
+    if texts.empty:
+        st.caption(t("maps.customer.no_transcripts", customer=customer))
+    else:
+        st.dataframe(
+            texts.drop(columns=[CUSTOMER_ID]),
+            hide_index=True,
+            width="stretch",
+            key="customer_transcripts",
+        )

@@ -1,0 +1,92 @@
+import streamlit as st
+
+from journey import charts
+from journey.schema import CHANNEL, EVENT_TYPE, TOUCHPOINT
+from ui import cache, state, widgets
+from ui.errors import guard
+from ui.i18n import t
+
+st.title(t("maps.funnels.title"))
+st.caption(t("maps.funnels.intro"))
+scope = state.require_scope()
+
+options = [c for c in (TOUCHPOINT, CHANNEL, EVENT_TYPE) if c in scope.events.columns]
+by = st.radio(
+    t("maps.funnels.by"),
+    options,
+    format_func=lambda v: t(f"maps.level.{v}"),
+    horizontal=True,
+    key="funnels_by",
+)
+values = cache.column_values(scope.key, scope.events, by)
+with guard():
+    default = [s for s in cache.funnel_default(scope.key, scope.events, by) if s in values]
+stages = st.multiselect(
+    t("maps.funnels.stages"),
+    values,
+    default=default,
+    help=t("maps.funnels.stages_help"),
+    key=f"funnels_stages_{by}",
+)
+if not stages:
+    st.info(t("maps.funnels.pick_stages"))
+    st.stop()
+
+with guard(), st.spinner(t("maps.working")):
+    result, dropped_next = cache.funnel_result(scope.key, scope.events, tuple(stages), by)
+
+last = result.iloc[-1]
+cols = st.columns(3)
+cols[0].metric(t("maps.funnels.entered"), f"{int(result['customers'].iloc[0]):,}")
+cols[1].metric(t("maps.funnels.completed"), f"{int(last['customers']):,}")
+cols[2].metric(t("maps.funnels.overall"), f"{float(last['conversion_rate']):.1%}")
+
+left, right = st.columns([3, 2])
+with left:
+    st.plotly_chart(charts.build_funnel(result), key="funnels_chart")
+with right:
+    st.dataframe(
+        result,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "conversion_rate": st.column_config.NumberColumn(format="percent"),
+            "step_conversion_rate": st.column_config.NumberColumn(format="percent"),
+            "median_days_from_previous": st.column_config.NumberColumn(format="%.1f"),
+        },
+        key="funnels_table",
+    )
+    widgets.download_csv(result, "funnel.csv", key="funnels_download")
+
+st.subheader(t("maps.funnels.went_instead"))
+st.caption(t("maps.funnels.went_instead_intro"))
+if dropped_next.empty:
+    st.info(t("maps.funnels.nobody_dropped"))
+else:
+    st.plotly_chart(charts.build_dropoff_next(dropped_next), key="funnels_next_chart")
+    widgets.download_csv(dropped_next, "funnel_dropoff_next.csv", key="funnels_download_next")
+
+st.subheader(t("maps.funnels.dropoffs"))
+level = st.radio(
+    t("maps.level"),
+    [TOUCHPOINT, CHANNEL],
+    format_func=lambda v: t(f"maps.level.{v}"),
+    horizontal=True,
+    key="funnels_dropoff_level",
+)
+with guard():
+    dropoffs, over = cache.dropoff_points(scope.key, scope.events, level, False)
+left, right = st.columns(2)
+with left:
+    st.caption(t("maps.funnels.dropoffs_intro"))
+    st.plotly_chart(charts.build_dropoff_bars(dropoffs), key="funnels_dropoff_chart")
+    widgets.download_csv(dropoffs, "dropoffs.csv", key="funnels_download_dropoffs")
+with right:
+    st.caption(t("maps.funnels.over_intro"))
+    figure = charts.build_overrepresentation(
+        over.head(15),
+        label_a=t("maps.compare.converters"),
+        label_b=t("maps.compare.non_converters"),
+    )
+    st.plotly_chart(figure, key="funnels_over_chart")
+    widgets.download_csv(over, "overrepresentation.csv", key="funnels_download_over")

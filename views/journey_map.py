@@ -1,0 +1,107 @@
+import streamlit as st
+
+from journey import charts
+from journey.schema import CHANNEL, LEVELS, PHASE, TEAM, Phase
+from ui import cache, state, widgets
+from ui.errors import guard
+from ui.i18n import t
+
+st.title(t("maps.journey.title"))
+st.caption(t("maps.journey.intro"))
+scope = state.require_scope()
+
+row1 = st.columns(4)
+level = row1[0].selectbox(
+    t("maps.level"), LEVELS, format_func=lambda v: t(f"maps.level.{v}"), key="journey_map_level"
+)
+steps = row1[1].slider(t("maps.steps"), 2, 10, 5, key="journey_map_steps")
+top_k = row1[2].number_input(
+    t("maps.top_k"), 0, 200, 8, help=t("maps.top_k_help"), key="journey_map_top_k"
+)
+phase = row1[3].selectbox(
+    t("maps.phase_focus"),
+    ["", *(p.value for p in Phase)],
+    format_func=lambda v: t(f"maps.phase.{v}") if v else t("maps.all_phases"),
+    key="journey_map_phase",
+)
+row2 = st.columns(4)
+collapse = row2[0].toggle(t("maps.collapse"), True, key="journey_map_collapse")
+end_nodes = row2[1].toggle(t("maps.end_nodes"), True, key="journey_map_end_nodes")
+teams = cache.column_values(scope.key, scope.events, TEAM)
+team = row2[2].selectbox(
+    t("maps.team"),
+    ["", *teams],
+    format_func=lambda v: v or t("maps.all_teams"),
+    key="journey_map_team",
+)
+team_mode = row2[3].radio(
+    t("maps.team_mode"),
+    ["fold", "hide"],
+    format_func=lambda v: t(f"maps.team_mode.{v}"),
+    horizontal=True,
+    disabled=not team,
+    key="journey_map_team_mode",
+)
+
+with guard(), st.spinner(t("maps.working")):
+    flows, fold, dominant = cache.map_step_flows(
+        scope.key,
+        scope.events,
+        level,
+        steps,
+        not collapse,
+        int(top_k),
+        phase or None,
+        team or None,
+        team_mode,
+    )
+n_customers = int(flows.loc[flows["step"] == 1, "count"].sum())
+st.subheader(t("maps.journey.sankey", steps=steps))
+if fold.n_folded:
+    st.caption(t("maps.folded", n=fold.n_folded, events=f"{fold.folded_volume:,}", k=top_k))
+if phase:
+    st.caption(t("maps.phase_only", phase=t(f"maps.phase.{phase}")))
+if not end_nodes:
+    st.caption(t("maps.end_nodes_hidden"))
+if n_customers == 0:
+    st.info(t("maps.no_paths"))
+else:
+    figure = charts.build_sankey(
+        flows, level=level, node_phase=dominant, show_end_nodes=end_nodes, height=560
+    )
+    st.plotly_chart(figure, key="journey_map_sankey")
+    st.caption(t("maps.journey.sums", customers=f"{n_customers:,}"))
+widgets.download_csv(flows, "step_flows.csv", key="journey_map_download_steps")
+
+st.subheader(t("maps.journey.phases"))
+st.caption(t("maps.journey.phases_intro"))
+phase_level = CHANNEL if level == PHASE else level
+with guard():
+    by_phase = cache.map_phase_flows(scope.key, scope.events, phase_level, team or None, team_mode)
+if by_phase.empty:
+    st.info(t("maps.journey.no_phase_flows"))
+else:
+    titles = {p.value: t(f"maps.phase.{p.value}") for p in Phase}
+    st.plotly_chart(
+        charts.build_phase_sankey(by_phase, phase_titles=titles, height=560),
+        key="journey_map_phase_sankey",
+    )
+widgets.download_csv(by_phase, "phase_flows.csv", key="journey_map_download_phases")
+
+st.subheader(t("maps.journey.top_paths"))
+with guard():
+    top = cache.map_top_paths(
+        scope.key, scope.events, level, not collapse, phase or None, team or None, team_mode
+    )
+st.dataframe(
+    top,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "share": st.column_config.NumberColumn(format="percent"),
+        "conversion_rate": st.column_config.NumberColumn(format="percent"),
+        "median_duration_days": st.column_config.NumberColumn(format="%.1f"),
+    },
+    key="journey_map_top_paths",
+)
+widgets.download_csv(top, "top_paths.csv", key="journey_map_download_paths")

@@ -1,0 +1,89 @@
+import streamlit as st
+
+from journey.network import LAYOUTS
+from journey.schema import LEVELS, TEAM
+from ui import cache, state, widgets
+from ui.errors import guard
+from ui.i18n import t
+
+st.title(t("maps.network.title"))
+st.caption(t("maps.network.intro"))
+scope = state.require_scope()
+
+row1 = st.columns(4)
+level = row1[0].selectbox(
+    t("maps.level"), LEVELS, format_func=lambda v: t(f"maps.level.{v}"), key="network_level"
+)
+min_weight = row1[1].number_input(
+    t("maps.network.min_weight"),
+    1,
+    1_000_000,
+    5,
+    help=t("maps.network.min_weight_help"),
+    key="network_min_weight",
+)
+max_nodes = row1[2].slider(t("maps.network.max_nodes"), 5, 300, 40, key="network_max_nodes")
+layout = row1[3].radio(
+    t("maps.network.layout"),
+    LAYOUTS,
+    format_func=lambda v: t(f"maps.network.layout.{v}"),
+    horizontal=True,
+    key="network_layout",
+)
+row2 = st.columns(4)
+collapse = row2[0].toggle(t("maps.collapse"), True, key="network_collapse")
+end_nodes = row2[0].toggle(t("maps.network.end_nodes"), False, key="network_end_nodes")
+physics = row2[1].toggle(
+    t("maps.network.physics"), True, help=t("maps.network.physics_help"), key="network_physics"
+)
+teams = cache.column_values(scope.key, scope.events, TEAM)
+team = row2[2].selectbox(
+    t("maps.team"),
+    ["", *teams],
+    format_func=lambda v: v or t("maps.all_teams"),
+    key="network_team",
+)
+team_mode = row2[3].radio(
+    t("maps.team_mode"),
+    ["fold", "hide"],
+    format_func=lambda v: t(f"maps.team_mode.{v}"),
+    horizontal=True,
+    disabled=not team,
+    key="network_team_mode",
+)
+
+with guard(), st.spinner(t("maps.working")):
+    transitions, stats = cache.map_network(
+        scope.key, scope.events, level, not collapse, end_nodes, team or None, team_mode
+    )
+    inputs = f"{scope.key}:{level}:{collapse}:{end_nodes}:{team}:{team_mode}"
+    html, n_nodes, n_edges, hidden_nodes, hidden_edges = cache.network_page(
+        inputs,
+        transitions,
+        stats,
+        int(min_weight),
+        max_nodes,
+        physics,
+        layout,
+        t("maps.network.page_title", name=scope.dataset.name),
+    )
+
+st.caption(
+    t(
+        "maps.network.shown",
+        nodes=n_nodes,
+        edges=n_edges,
+        hidden_nodes=hidden_nodes,
+        hidden_edges=hidden_edges,
+    )
+)
+if n_edges == 0:
+    st.info(t("maps.network.empty"))
+else:
+    widgets.show_network(html, height=700)
+    st.caption(t("maps.network.legend"))
+cols = st.columns(2)
+with cols[0]:
+    widgets.download_html(html, "journey_network.html", key="network_download_html")
+with cols[1]:
+    widgets.download_csv(transitions, "transitions.csv", key="network_download_csv")
