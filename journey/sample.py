@@ -657,7 +657,11 @@ def generate_events(n_customers: int = 5000, seed: int = 7) -> pd.DataFrame:
 
     # support contacts: unhappy buyers come back again and again
     unhappy = cust["unhappy"].to_numpy()[owner_of[bought]]
-    lam = np.where(unhappy, 3.2, 1.0) * np.asarray((1.0, 1.15, 1.4))[seg_of[bought]]
+    # (after their first purchase, which they then rarely repeat)
+    lam = (
+        np.where(unhappy & (j[bought] == 0), 4.0, 0.45)
+        * np.asarray((1.0, 1.15, 1.4))[seg_of[bought]]
+    )
     c, off = _after(rng, bought, rng.poisson(lam), _HOUR, 60 * _DAY)
     touch = np.empty(c.size, dtype=np.int64)
     for s in range(3):
@@ -1713,7 +1717,7 @@ def generate_transcripts(events: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
     touch_key = events[CHANNEL] + "|" + events[TOUCHPOINT]
     is_contact = touch_key.isin(_CONTACT_TOUCHES).to_numpy()
     support = (events[EVENT_TYPE] == "support_contact").to_numpy()
-    keep = is_contact & (rng.random(len(events)) < np.where(support, 0.46, 0.28))
+    keep = is_contact & (rng.random(len(events)) < np.where(support, 0.62, 0.3))
     chosen = events[keep]
     chosen_keys = touch_key[keep].to_numpy()
     chosen_support = support[keep]
