@@ -1,0 +1,426 @@
+"""Reading files: formats, encodings, delimiters, bad input, column mapping, load_file."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal, assert_series_equal
+
+from journey import export, ingest
+from journey.errors import FileTooLargeError, InputError, MappingError, SettingsError
+from journey.schema import (
+    CHANNEL,
+    CUSTOMER_ID,
+    EVENT_COLUMNS,
+    REVENUE,
+    ROW,
+    TEXT,
+    TIMESTAMP,
+    DatasetSettings,
+)
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def stamps(*values: str) -> pd.Series:
+    return pd.Series(pd.to_datetime(list(values), utc=True), name=TIMESTAMP).astype(
+        "datetime64[us, UTC]"
+    )
+
+
+def load(name: str, **kwargs: object) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    result, mapping = ingest.load_file(FIXTURES / name, **kwargs)
+    return result.accepted, result.rejects, mapping
+
+
+# -- formats and encodings -----------------------------------------------------------------
+
+
+def test_utf8_csv_keeps_polish_names_and_reads_iso_z():
+    raw = ingest.read_table(FIXTURES / "events_utf8.csv")
+    assert (raw.format, raw.encoding, raw.delimiter) == ("csv", "utf-8", ",")
+    assert list(raw.frame.columns) == [
+        "customer_id", "timestamp", "channel", "touchpoint", "event_type", "revenue", "city",
+    ]  # fmt: skip
+    accepted, rejects, _ = load("events_utf8.csv")
+    assert rejects.empty
+    assert accepted["city"].tolist() == ["Łódź", "Łódź", "Kraków"]
+    assert_series_equal(
+        accepted[TIMESTAMP],
+        stamps("2025-03-21 14:05", "2025-03-22 09:30", "2025-03-23 18:00"),
+    )
+    # empty touchpoint defaults to the channel; empty revenue is 0.0; purchase converts
+    assert accepted["touchpoint"].tolist() == ["Welcome email", "Pricing page", "Store"]
+    assert accepted[REVENUE].tolist() == [0.0, 1234.56, 12.5]
+    assert accepted["conversion"].tolist() == [False, True, True]
+    assert accepted[ROW].tolist() == [1, 2, 3]
+
+
+def test_utf8_bom_semicolon_with_decimal_comma():
+    raw = ingest.read_table(FIXTURES / "events_utf8_bom.csv")
+    assert (raw.encoding, raw.delimiter) == ("utf-8-sig", ";")
+    assert raw.frame.columns[0] == "customer_id"  # BOM removed from the first header
+    accepted, _, _ = load("events_utf8_bom.csv")
+    assert accepted[REVENUE].tolist() == [0.0, 1234.56]
+
+
+def test_utf16_tab_separated():
+    raw = ingest.read_table(FIXTURES / "events_utf16.tsv")
+    assert (raw.encoding, raw.delimiter) == ("utf-16", "\t")
+    accepted, _, _ = load("events_utf16.tsv")
+    assert accepted["city"].tolist() == ["Łódź", "Café"]
+    assert_series_equal(accepted[TIMESTAMP], stamps("2025-03-21 14:05", "2025-03-22 09:30"))
+
+
+def test_cp1250_polish_headers_dates_and_decimal_commas():
+    raw = ingest.read_table(FIXTURES / "events_cp1250.csv")
+    assert (raw.encoding, raw.delimiter) == ("cp1250", ";")
+    accepted, rejects, mapping = load("events_cp1250.csv")
+    assert mapping == {
+        CUSTOMER_ID: "klient", TIMESTAMP: "data", CHANNEL: "kanał", REVENUE: "wartość",
+    }  # fmt: skip
+    assert rejects.empty
+    assert accepted["miasto"].tolist() == ["Łódź", "Gdańsk", "Kraków"]
+    assert accepted["notatka"].tolist()[0] == "Zażółć gęślą jaźń"
+    assert accepted["notatka"].tolist()[2] == "ćma"
+    assert accepted[REVENUE].tolist() == [1234.56, 12.5, 0.0]
+    assert_series_equal(
+        accepted[TIMESTAMP],
+        stamps("2025-03-21 14:05", "2025-03-22 00:00", "2025-03-23 08:00"),
+    )
+
+
+def test_cp1250_dates_in_warsaw_time_convert_to_utc():
+    accepted, _, _ = load("events_cp1250.csv", settings=DatasetSettings(timezone="Europe/Warsaw"))
+    # March 2025 before the DST switch (30 March): Warsaw is UTC+1
+    assert_series_equal(
+        accepted[TIMESTAMP],
+        stamps("2025-03-21 13:05", "2025-03-21 23:00", "2025-03-23 07:00"),
+    )
+
+
+def test_cp1252_cafe_and_day_first_slashes():
+    raw = ingest.read_table(FIXTURES / "events_cp1252.csv")
+    assert raw.encoding == "cp1252"
+    accepted, _, _ = load("events_cp1252.csv")
+    assert accepted["city"].tolist() == ["Café", "São Paulo"]
+    assert accepted[REVENUE].tolist() == [12.5, 1234.56]
+    assert_series_equal(accepted[TIMESTAMP], stamps("2025-03-21 14:05", "2025-03-22 09:30"))
+
+
+@pytest.mark.parametrize(
+    ("word", "encoding"),
+    [
+        ("Łódź", "cp1250"),
+        ("Gdańsk", "cp1250"),
+        ("Zażółć gęślą jaźń", "cp1250"),
+        ("Café", "cp1252"),
+        ("España", "cp1252"),
+        ("Crème brûlée", "cp1252"),
+    ],
+)
+def test_legacy_code_pages_round_trip(word: str, encoding: str):
+    data = f"customer_id,timestamp,channel,name\nc1,2025-03-21,Web,{word}\n".encode(encoding)
+    raw = ingest.read_table(data, "x.csv")
+    assert raw.frame["name"].tolist() == [word]
+
+
+def test_pipe_delimited_with_offsets_and_synonyms():
+    raw = ingest.read_table(FIXTURES / "events_pipe.txt")
+    assert raw.delimiter == "|"
+    accepted, _, mapping = load("events_pipe.txt")
+    assert mapping == {
+        CUSTOMER_ID: "user_id", TIMESTAMP: "event_time", CHANNEL: "source", REVENUE: "value",
+    }  # fmt: skip
+    # 14:05+02:00 is 12:05 UTC; 14:05-05:00 is 19:05 UTC
+    assert_series_equal(accepted[TIMESTAMP], stamps("2025-03-21 12:05", "2025-03-21 19:05"))
+
+
+def test_excel_workbook_native_dates_and_mixed_column():
+    raw = ingest.read_table(FIXTURES / "events.xlsx")
+    assert (raw.format, raw.encoding, raw.delimiter) == ("excel", None, None)
+    accepted, rejects, mapping = load("events.xlsx")
+    assert mapping[CUSTOMER_ID] == "Customer ID"
+    assert rejects.empty
+    assert_series_equal(
+        accepted[TIMESTAMP],
+        stamps("2025-03-21 14:05", "2025-03-22 09:30", "2025-03-23 18:00"),
+    )
+    assert accepted[REVENUE].tolist() == [0.0, 1234.56, 12.5]
+    assert accepted["segment"].tolist() == ["VIP", "7", pd.NA]
+
+
+def test_parquet_native_dtypes():
+    raw = ingest.read_table(FIXTURES / "events.parquet")
+    assert raw.format == "parquet"
+    assert isinstance(raw.frame[TIMESTAMP].dtype, pd.DatetimeTZDtype)
+    accepted, _, _ = load("events.parquet")
+    assert accepted["conversion"].tolist() == [False, True]
+    assert accepted[REVENUE].tolist() == [0.0, 99.9]
+    assert_series_equal(accepted[TIMESTAMP], stamps("2025-03-21 14:05", "2025-03-22 09:30"))
+
+
+def test_json_array_of_records_with_nested_and_numeric_ids():
+    raw = ingest.read_table(FIXTURES / "events.json")
+    assert raw.format == "json"
+    accepted, _, _ = load("events.json")
+    assert accepted[CUSTOMER_ID].tolist() == ["c1", "2"]
+    assert accepted["meta"].tolist() == ['{"utm": "spring"}', pd.NA]
+    assert accepted["conversion"].tolist() == [False, True]
+
+
+def test_json_wrapped_and_column_oriented():
+    wrapped = json.dumps({"events": [{"customer_id": "a", "channel": "Web"}]}).encode()
+    assert ingest.read_table(wrapped, "w.json").frame.to_dict("list") == {
+        "customer_id": ["a"], "channel": ["Web"],
+    }  # fmt: skip
+    columns = json.dumps({"customer_id": ["a", "b"], "channel": ["Web", "App"]}).encode()
+    assert ingest.read_table(columns, "c.json").frame.to_dict("list") == {
+        "customer_id": ["a", "b"], "channel": ["Web", "App"],
+    }  # fmt: skip
+
+
+def test_json_lines_rejects_the_broken_line_only():
+    raw = ingest.read_table(FIXTURES / "events.jsonl")
+    assert raw.format == "jsonl"
+    result, _ = ingest.load_file(FIXTURES / "events.jsonl")
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (3, 2, 1)
+    assert result.rejects[ROW].tolist() == [3]
+    assert result.rejects["reason"].tolist() == ["not valid JSON: Expecting value (column 36)"]
+
+
+def test_format_sniffed_from_content_without_extension():
+    assert ingest.read_table(b'[{"a": 1}]', "upload").format == "json"
+    assert ingest.read_table(b"a;b\n1;2\n", "upload").delimiter == ";"
+    xlsx = (FIXTURES / "events.xlsx").read_bytes()
+    assert ingest.read_table(xlsx, "upload").format == "excel"
+
+
+def test_quoted_fields_keep_delimiters_and_newlines():
+    data = b'customer_id,channel,note\nc1,Web,"a, b\nsecond line"\nc2,App,"say ""hi"""\n'
+    frame = ingest.read_table(data, "q.csv").frame
+    assert frame["note"].tolist() == ["a, b\nsecond line", 'say "hi"']
+
+
+def test_duplicate_and_blank_headers_are_named():
+    frame = ingest.read_table(b"a,a,,b\n1,2,3,4\n", "h.csv").frame
+    assert list(frame.columns) == ["a", "a_2", "column_3", "b"]
+
+
+def test_text_values_are_kept_verbatim_as_strings():
+    frame = ingest.read_table(b"id,zip,flag\n007, 01234 ,NA\n", "t.csv").frame
+    assert frame.to_dict("list") == {"id": ["007"], "zip": [" 01234 "], "flag": ["NA"]}
+
+
+# -- bad input -----------------------------------------------------------------------------
+
+
+def test_empty_file_raises_naming_the_file():
+    with pytest.raises(InputError, match=r"^empty\.csv: the file is empty$"):
+        ingest.read_table(FIXTURES / "empty.csv")
+
+
+def test_header_only_file_reads_zero_rows():
+    result, _ = ingest.load_file(FIXTURES / "header_only.csv")
+    assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (0, 0, 0)
+    assert list(result.accepted.columns) == [*EVENT_COLUMNS, ROW]
+
+
+def test_binary_garbage_raises():
+    with pytest.raises(InputError, match=r"garbage\.csv: this is binary data, not text"):
+        ingest.read_table(FIXTURES / "garbage.csv")
+
+
+def test_xlsx_renamed_to_csv_raises():
+    with pytest.raises(InputError, match=r"Excel workbook \(\.xlsx\) saved under a '\.csv' name"):
+        ingest.read_table(FIXTURES / "xlsx_renamed.csv")
+
+
+def test_png_renamed_to_csv_raises():
+    with pytest.raises(InputError, match=r"png_renamed\.csv: this is a PNG image, not CSV"):
+        ingest.read_table(FIXTURES / "png_renamed.csv")
+
+
+def test_zip_and_gzip_and_old_xls_are_named():
+    with pytest.raises(InputError, match="gzip-compressed"):
+        ingest.read_table(b"\x1f\x8b\x08\x00rest", "e.csv")
+    with pytest.raises(InputError, match=r"old Excel 97-2003 \(\.xls\)"):
+        ingest.read_table(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "e.xls")
+    with pytest.raises(InputError, match=r"not an Excel \.xlsx workbook"):
+        ingest.read_table(b"customer_id\nc1\n", "e.xlsx")
+
+
+def test_missing_file_and_folder():
+    with pytest.raises(InputError, match="no such file"):
+        ingest.read_table(FIXTURES / "nope.csv")
+    with pytest.raises(InputError, match="is a folder"):
+        ingest.read_table(FIXTURES)
+
+
+def test_file_over_the_limit(tmp_path: Path):
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 1000)
+    with pytest.raises(FileTooLargeError, match=r"over the 0 MB limit.*JOURNEY_MAX_UPLOAD_MB"):
+        ingest.read_table(path, max_bytes=100)
+    with pytest.raises(FileTooLargeError, match=r"big\.csv"):
+        ingest.read_table(path.read_bytes(), "big.csv", max_bytes=100)
+
+
+def test_limit_from_environment(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("JOURNEY_MAX_UPLOAD_MB", "2")
+    assert ingest.max_upload_bytes() == 2 * 1024 * 1024
+    with pytest.raises(FileTooLargeError, match="over the 2 MB limit"):
+        ingest.read_table(b"a\n" + b"1\n" * 1_100_000, "x.csv")
+    monkeypatch.setenv("JOURNEY_MAX_UPLOAD_MB", "lots")
+    with pytest.raises(SettingsError, match="JOURNEY_MAX_UPLOAD_MB"):
+        ingest.max_upload_bytes()
+    monkeypatch.delenv("JOURNEY_MAX_UPLOAD_MB")
+    assert ingest.max_upload_bytes() == ingest.DEFAULT_MAX_BYTES == 500 * 1024 * 1024
+
+
+def test_ragged_rows_are_rejected_with_field_counts():
+    raw = ingest.read_table(FIXTURES / "ragged.csv")
+    assert len(raw.frame) == 4
+    result, _ = ingest.load_file(FIXTURES / "ragged.csv")
+    expected = pd.DataFrame(
+        {
+            ROW: pd.Series([2, 3], dtype="int64"),
+            "column": pd.Series(["", ""], dtype="string"),
+            "reason": pd.Series(
+                ["expected 3 fields, found 4", "expected 3 fields, found 2"], dtype="string"
+            ),
+        }
+    )
+    assert_frame_equal(result.rejects, expected)
+    assert result.accepted[CUSTOMER_ID].tolist() == ["c1", "c4"]
+    assert result.accepted[ROW].tolist() == [1, 4]
+
+
+def test_invalid_utf8_bytes_reject_the_cell_and_keep_the_rest():
+    raw = ingest.read_table(FIXTURES / "invalid_utf8.csv")
+    assert raw.encoding == "utf-8"
+    assert raw.frame["city"].tolist() == ["Łódź", "Café"]
+    result, _ = ingest.load_file(FIXTURES / "invalid_utf8.csv")
+    assert result.rejects.to_dict("records") == [
+        {
+            ROW: 2,
+            "column": "city",
+            "reason": "not UTF-8 text: 'Café' holds bytes that are not UTF-8 (shown as cp1252)",
+        }
+    ]
+    assert result.accepted["city"].tolist() == ["Łódź"]
+
+
+def test_formula_like_cells_are_kept_verbatim_and_exported_inert():
+    result, _ = ingest.load_file(FIXTURES / "formulas.csv")
+    assert result.accepted[CUSTOMER_ID].tolist() == ['=HYPERLINK("http://x")', "@SUM(A1)"]
+    assert result.accepted["touchpoint"].tolist() == ["+1+1", "-2+3"]
+    exported = pd.read_csv(
+        io.BytesIO(export.to_csv_bytes(result.accepted[[CUSTOMER_ID, "touchpoint"]])), dtype=str
+    )
+    assert exported[CUSTOMER_ID].tolist() == ['\'=HYPERLINK("http://x")', "'@SUM(A1)"]
+    assert exported["touchpoint"].tolist() == ["'+1+1", "'-2+3"]
+
+
+# -- mapping -------------------------------------------------------------------------------
+
+
+def test_propose_mapping_uses_synonyms_in_three_languages():
+    assert ingest.propose_mapping(["Pelanggan", "Waktu", "Saluran", "Nilai"]) == {
+        CUSTOMER_ID: "Pelanggan", TIMESTAMP: "Waktu", CHANNEL: "Saluran", REVENUE: "Nilai",
+    }  # fmt: skip
+    assert ingest.propose_mapping(["Klient", "Data", "Kanał", "Źródło"]) == {
+        CUSTOMER_ID: "Klient", TIMESTAMP: "Data", CHANNEL: "Kanał",
+    }  # fmt: skip
+
+
+def test_propose_mapping_ignores_case_accents_spaces_and_dashes():
+    mapping = ingest.propose_mapping(["User-ID", "Event Time", "KANAL", "Wartosc"])
+    assert mapping == {
+        CUSTOMER_ID: "User-ID", TIMESTAMP: "Event Time", CHANNEL: "KANAL", REVENUE: "Wartosc",
+    }  # fmt: skip
+
+
+def test_exact_canonical_names_win_over_synonyms():
+    mapping = ingest.propose_mapping(["source", "user", "channel", "customer_id", "date", "ts"])
+    assert mapping == {CUSTOMER_ID: "customer_id", TIMESTAMP: "ts", CHANNEL: "channel"}
+
+
+def test_propose_mapping_for_transcripts():
+    mapping = ingest.propose_mapping(["client", "message", "role", "ticket"], kind="transcripts")
+    assert mapping == {
+        CUSTOMER_ID: "client", TEXT: "message", "conversation_id": "ticket", "speaker": "role",
+    }  # fmt: skip
+
+
+def test_check_mapping_unknown_column_says_did_you_mean():
+    with pytest.raises(
+        MappingError, match=r"column 'chanel': no such column\. Did you mean 'channel'"
+    ):
+        ingest.check_mapping(
+            {CUSTOMER_ID: "id", TIMESTAMP: "ts", CHANNEL: "chanel"},
+            ["id", "ts", "channel"],
+            "events",
+            "e.csv",
+        )
+
+
+def test_check_mapping_required_column_unmapped():
+    with pytest.raises(
+        MappingError, match=r"e\.csv, column 'channel': required column is not mapped"
+    ):
+        ingest.check_mapping({CUSTOMER_ID: "id", TIMESTAMP: "ts"}, ["id", "ts"], "events", "e.csv")
+
+
+def test_check_mapping_allows_missing_customer_id_when_stitching():
+    ingest.check_mapping(
+        {TIMESTAMP: "ts", CHANNEL: "ch"}, ["ts", "ch", "email"], "events", "e.csv", stitched=True
+    )
+    with pytest.raises(MappingError, match="customer_id"):
+        ingest.check_mapping({TIMESTAMP: "ts", CHANNEL: "ch"}, ["ts", "ch"], "events", "e.csv")
+
+
+def test_check_mapping_typo_in_target():
+    with pytest.raises(MappingError, match="Did you mean 'customer_id'"):
+        ingest.check_mapping(
+            {"custmer_id": "id", TIMESTAMP: "ts", CHANNEL: "ch"}, ["id", "ts", "ch"], "events", "f"
+        )
+
+
+def test_load_file_required_column_unmapped_raises():
+    with pytest.raises(MappingError, match=r"no_channel\.csv, column 'channel'"):
+        ingest.load_file(FIXTURES / "no_channel.csv")
+
+
+def test_load_file_overrides_move_a_source_column():
+    result, mapping = ingest.load_file(FIXTURES / "no_channel.csv", overrides={CHANNEL: "chanel"})
+    assert mapping == {CUSTOMER_ID: "client", TIMESTAMP: "ts", CHANNEL: "chanel"}
+    assert result.accepted[CHANNEL].tolist() == ["Email"]
+    # source reassigned: 'chanel' is no longer proposed for anything else, '' unmaps
+    assert ingest.apply_overrides({CHANNEL: "a", "touchpoint": "b"}, {"touchpoint": "a"}) == {
+        "touchpoint": "a"
+    }
+    assert ingest.apply_overrides({CHANNEL: "a", "team": "b"}, {"team": ""}) == {CHANNEL: "a"}
+
+
+def test_fingerprint_changes_with_bytes_mapping_and_settings():
+    base = ingest.fingerprint(b"abc", {CHANNEL: "c"}, DatasetSettings())
+    assert base == ingest.fingerprint(b"abc", {CHANNEL: "c"}, DatasetSettings())
+    assert len(base) == 64
+    assert base != ingest.fingerprint(b"abd", {CHANNEL: "c"}, DatasetSettings())
+    assert base != ingest.fingerprint(b"abc", {CHANNEL: "d"}, DatasetSettings())
+    assert base != ingest.fingerprint(
+        b"abc", {CHANNEL: "c"}, DatasetSettings(timezone="Asia/Jakarta")
+    )
+
+
+def test_load_file_reports_progress():
+    seen: list[float] = []
+    ingest.load_file(FIXTURES / "events_utf8.csv", progress=lambda f, _m: seen.append(f))
+    assert seen[0] == 0.0
+    assert seen[-1] == 1.0
+    assert seen == sorted(seen)
