@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from journey import sample
 from journey.schema import (
@@ -156,6 +158,35 @@ def test_some_customers_have_same_timestamp_ties(events: pd.DataFrame):
     assert ties >= 100
 
 
+def test_buyers_with_many_support_contacts_buy_again_less_often(events: pd.DataFrame):
+    purchases = (events[CONVERSION] == "true").groupby(events[CUSTOMER_ID]).sum()
+    buyers = purchases[purchases > 0]
+    support = events[events[EVENT_TYPE] == "support_contact"].groupby(CUSTOMER_ID).size()
+    heavy = support.reindex(buyers.index).fillna(0) >= 3
+    assert heavy.sum() >= 200
+    assert (buyers[heavy] >= 2).mean() < (buyers[~heavy] >= 2).mean()
+
+
+def test_events_are_in_timestamp_order(events: pd.DataFrame):
+    assert events[TIMESTAMP].is_monotonic_increasing
+
+
+@settings(max_examples=15)
+@given(n_customers=st.integers(1, 120), seed=st.integers(0, 2**32 - 1))
+def test_any_seed_and_size_keeps_the_contract(n_customers: int, seed: int):
+    small = sample.generate_events(n_customers=n_customers, seed=seed)
+    assert small[CUSTOMER_ID].nunique() <= n_customers
+    assert small[TIMESTAMP].is_monotonic_increasing
+    assert small[TIMESTAMP].between("2025-01-01T00:00:00Z", "2025-07-31T23:59:59Z").all()
+    converted = small[CONVERSION] == "true"
+    assert (small.loc[~converted, REVENUE] == "").all()
+    assert (small.loc[converted, REVENUE].astype(float) > 0).all()
+    talk = sample.generate_transcripts(small, seed=seed)
+    assert set(talk[CUSTOMER_ID]) <= set(small[CUSTOMER_ID])
+    assert set(talk[LABEL]) <= {"", "negative", "neutral", "positive"}
+    assert (talk.loc[talk[SPEAKER] == "agent", LABEL] == "").all()
+
+
 def test_transcripts_columns_and_volume(transcripts: pd.DataFrame):
     assert list(transcripts.columns) == list(sample.SAMPLE_TRANSCRIPT_COLUMNS)
     assert set(transcripts.columns) <= set(TRANSCRIPT_COLUMNS)
@@ -167,6 +198,10 @@ def test_every_conversation_has_both_speakers(transcripts: pd.DataFrame):
     speakers = transcripts.groupby(CONVERSATION_ID)[SPEAKER].nunique()
     assert (speakers == 2).all()
     assert set(transcripts[SPEAKER]) == {"customer", "agent"}
+    customer_turns = (
+        (transcripts[SPEAKER] == "customer").groupby(transcripts[CONVERSATION_ID]).sum()
+    )
+    assert customer_turns.max() >= 4
 
 
 def test_transcripts_tie_to_a_contact_event_of_the_customer_within_a_day(
@@ -198,6 +233,24 @@ def test_customer_turns_are_varied_and_labelled_on_a_subset(transcripts: pd.Data
     assert (transcripts.loc[transcripts[SPEAKER] == "agent", LABEL] == "").all()
     assert (transcripts.loc[transcripts[TEXT] == "", LABEL] == "").all()
     assert 1 <= (transcripts[TEXT] == "").sum() <= 0.02 * len(transcripts)
+
+
+def test_heavy_support_customers_sound_more_negative(
+    events: pd.DataFrame, transcripts: pd.DataFrame
+):
+    support = events[events[EVENT_TYPE] == "support_contact"].groupby(CUSTOMER_ID).size()
+    labelled = transcripts[transcripts[LABEL] != ""]
+    heavy = labelled[CUSTOMER_ID].map(support).fillna(0) >= 3
+    negative = labelled[LABEL] == "negative"
+    assert negative[heavy].mean() > 1.5 * negative[~heavy].mean()
+
+
+def test_conversations_can_end_better_than_they_began(transcripts: pd.DataFrame):
+    turns = transcripts[(transcripts[SPEAKER] == "customer") & (transcripts[LABEL] != "")]
+    ends = turns.groupby(CONVERSATION_ID)[LABEL].agg(["first", "last", "size"])
+    several = ends[ends["size"] >= 2]
+    assert ((several["first"] == "negative") & (several["last"] == "positive")).sum() >= 20
+    assert ((several["first"] == "neutral") & (several["last"] == "negative")).sum() >= 20
 
 
 def test_labels_agree_with_obvious_words(transcripts: pd.DataFrame):
