@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from journey import ingest
+from journey import ingest, paths, phases, schema
 from journey.errors import JourneyError, SettingsError
 from journey.schema import DatasetSettings, ValidationResult
 
@@ -183,3 +183,100 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 # Commands of later modules are appended below this line, one section each.
+
+
+# -- phases, flows, funnel (journey maps) ---------------------------------------------------
+
+
+def _add_onboarding_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--onboarding-days",
+        type=int,
+        default=schema.DEFAULT_ONBOARDING_DAYS,
+        help="days after the first conversion that count as onboarding (default 30)",
+    )
+
+
+def _phases_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("events", help="events file")
+    parser.add_argument("--out", required=True, help="CSV file: the accepted events + phase")
+    _add_onboarding_option(parser)
+    add_input_options(parser)
+
+
+def _phase_settings(args: argparse.Namespace) -> DatasetSettings:
+    return DatasetSettings(timezone=args.tz, onboarding_days=args.onboarding_days)
+
+
+@command("phases", "assign every event a journey phase", _phases_arguments)
+def _phases(args: argparse.Namespace) -> int:
+    events = phases.assign_phases(load_events(args), _phase_settings(args))
+    write_csv(events.drop(columns=schema.PHASE_EXPLICIT), args.out)
+    return 0
+
+
+def _flows_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("events", help="events file")
+    parser.add_argument("--by", choices=list(schema.LEVELS), default=schema.CHANNEL)
+    parser.add_argument("--steps", type=int, default=5, help="positions shown (default 5)")
+    parser.add_argument("--top-k", type=int, default=0, help="fold all but K nodes into Other")
+    parser.add_argument("--keep-repeats", action="store_true", help="keep A A B (else A B)")
+    parser.add_argument("--end-nodes", action="store_true", help="add Start and end nodes")
+    parser.add_argument("--out", required=True, help="folder for transitions.csv and steps.csv")
+    _add_onboarding_option(parser)
+    add_input_options(parser)
+
+
+def _out_dir(out: str) -> Path:
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise SettingsError(f"--out {out}: exists and is not a folder")
+    return folder
+
+
+@command("flows", "transitions and step flows at one level", _flows_arguments)
+def _flows(args: argparse.Namespace) -> int:
+    folder = _out_dir(args.out)
+    if args.steps < 2:
+        raise SettingsError(f"--steps {args.steps}: step flows need at least 2 steps")
+    events = load_events(args)
+    if args.by == schema.PHASE:
+        events = phases.assign_phases(events, _phase_settings(args))
+    transitions = paths.count_transitions(
+        events, args.by, args.keep_repeats, args.end_nodes, args.top_k
+    )
+    steps, fold = paths.step_flows_with_fold(
+        events, args.by, args.steps, args.keep_repeats, args.top_k
+    )
+    write_csv(transitions, folder / "transitions.csv")
+    write_csv(steps, folder / "steps.csv")
+    if fold.n_folded:
+        print(
+            f"folded {fold.n_folded} {args.by} nodes ({fold.folded_volume} events) into "
+            f"'{schema.OTHER}', kept {len(fold.kept)}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _funnel_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("events", help="events file")
+    parser.add_argument("--stages", required=True, help="comma-separated stages, in order")
+    parser.add_argument(
+        "--by",
+        choices=[schema.TOUCHPOINT, schema.CHANNEL, schema.EVENT_TYPE],
+        default=schema.TOUCHPOINT,
+    )
+    parser.add_argument("--out", required=True, help="CSV file, one row per stage")
+    add_input_options(parser)
+
+
+@command("funnel", "customers reaching each stage of an ordered funnel", _funnel_arguments)
+def _funnel(args: argparse.Namespace) -> int:
+    stages = [stage.strip() for stage in args.stages.split(",")]
+    if not all(stages):
+        raise SettingsError(f"--stages {args.stages!r}: a stage name is empty")
+    result = paths.funnel(load_events(args), stages, args.by)
+    columns = ["stage", "customers", "conversion_rate", "step_conversion_rate"]
+    write_csv(result[columns], args.out)
+    return 0
