@@ -41,6 +41,7 @@ from journey.schema import (
     TOUCHPOINT,
 )
 
+SAMPLE_DIR: Final = Path(__file__).resolve().parents[1] / "data" / "sample"
 EVENTS_FILE: Final = "events.csv"
 TRANSCRIPTS_FILE: Final = "transcripts.csv"
 SAMPLE_EVENT_COLUMNS: Final = (
@@ -1779,7 +1780,9 @@ def write_sample(out_dir: Path) -> dict[str, Path]:
 def main(argv: list[str] | None = None) -> int:
     """Regenerate the committed sample files (`python -m journey.sample [--out DIR]`)."""
     parser = argparse.ArgumentParser(prog="python -m journey.sample", description=main.__doc__)
-    parser.add_argument("--out", type=Path, default=Path("data/sample"), help="output folder")
+    parser.add_argument(
+        "--out", type=Path, default=SAMPLE_DIR, help=f"output folder (default {SAMPLE_DIR})"
+    )
     args = parser.parse_args(argv)
     for name, path in write_sample(args.out).items():
         print(f"{name}: {path} ({path.stat().st_size:,} bytes)")
