@@ -110,7 +110,8 @@ changed = edited != settings
 st.caption(t("maps.rules.unsaved") if changed else t("maps.rules.all_saved"))
 if st.button(t("maps.rules.save"), type="primary", disabled=not changed, key="rules_save"):
     with guard():
-        cache.grouping_preview(scope.dataset.key, scope.dataset.events, rules)  # checks rules
+        if rules:  # an unusable rule (empty group, bad regex) stops here with its message
+            cache.grouping_preview(scope.dataset.key, scope.dataset.events, rules)
         persisted = state.save_settings(edited)
     state.notice(t("maps.rules.saved_workspace") if persisted else t("maps.rules.saved_session"))
     st.rerun()
