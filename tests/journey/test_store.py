@@ -131,7 +131,7 @@ def save_v1(ws: Workspace, name: str = "Shop 2025", **kwargs: object) -> Dataset
 
 
 def tables_in(path: Path) -> set[str]:
-    con = duckdb.connect(str(path), config=store._CONFIG)
+    con = duckdb.connect(str(path), config=dict(store.DUCKDB_CONFIG))
     try:
         return {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     finally:
@@ -140,7 +140,7 @@ def tables_in(path: Path) -> set[str]:
 
 def orphan_tables(path: Path) -> set[str]:
     """Tables in the file that neither belong to the catalogue nor are named by it."""
-    con = duckdb.connect(str(path), config=store._CONFIG)
+    con = duckdb.connect(str(path), config=dict(store.DUCKDB_CONFIG))
     try:
         named = con.execute(
             "SELECT events_table FROM journey_datasets UNION ALL "
@@ -530,10 +530,11 @@ def test_file_locked_by_another_process_gives_clear_error(ws):
     )
     try:
         assert holder.stdout.readline().strip() == "locked"
-        busy = Workspace.__new__(Workspace)
-        busy.path, busy.lock_timeout = ws.path, 0.2
         with pytest.raises(WorkspaceError, match=r"ws\.duckdb is in use by another program"):
-            busy.list_datasets()
+            Workspace(ws.path, lock_timeout=0.2)
+        ws.lock_timeout = 0.2
+        with pytest.raises(WorkspaceError, match=r"ws\.duckdb is in use by another program"):
+            ws.list_datasets()
     finally:
         holder.kill()
         holder.wait()
@@ -780,7 +781,7 @@ def shared_ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     """One workspace for a property test's examples, held open so that each operation skips
     DuckDB's ~25 ms instance start-up (the workspace's own connections join this instance)."""
     path = tmp_path_factory.mktemp("hyp") / "ws.duckdb"
-    anchor = duckdb.connect(str(path), config=store._CONFIG)
+    anchor = duckdb.connect(str(path), config=dict(store.DUCKDB_CONFIG))
     try:
         yield Workspace(path)
     finally:
