@@ -104,12 +104,18 @@ def load_input(path: str, kind: str, args: argparse.Namespace) -> ValidationResu
     )
     print(result.summary(), file=sys.stderr)
     if args.strict and result.rows_rejected:
-        first = result.rejects.iloc[0]
-        raise JourneyError(
-            f"{path}: {result.rows_rejected} rejected rows (--strict); first: row {first['row']}, "
-            f"column '{first['column']}': {first['reason']}"
-        )
+        raise strict_error(path, result)
     return result
+
+
+def strict_error(path: str, result: ValidationResult) -> JourneyError:
+    """The --strict error: how many rows were rejected, and the first reject."""
+    first = result.rejects.iloc[0]
+    column = f", column '{first['column']}'" if first["column"] else ""
+    return JourneyError(
+        f"{path}: {result.rows_rejected} rejected rows (--strict); first: row {first['row']}"
+        f"{column}: {first['reason']}"
+    )
 
 
 def load_events(args: argparse.Namespace, path: str | None = None) -> pd.DataFrame:
@@ -161,8 +167,11 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("validate", "check a file against the data contract", _validate_arguments)
 def _validate(args: argparse.Namespace) -> int:
-    result = load_input(args.file, args.kind, args)
+    # --strict is checked after the report is written: the report says what to fix.
+    result = load_input(args.file, args.kind, argparse.Namespace(**{**vars(args), "strict": False}))
     print(result.summary())
+    if result.rows_read == 0:
+        print(f"{args.file}: no data rows (the file has a header only)", file=sys.stderr)
     if args.report:
         rejects = [
             {"row": int(r.row), "column": str(r.column), "reason": str(r.reason)}
@@ -179,6 +188,8 @@ def _validate(args: argparse.Namespace) -> int:
         target = Path(args.report)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    if args.strict and result.rows_rejected:
+        raise strict_error(args.file, result)
     return 0
 
 

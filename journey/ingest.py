@@ -177,9 +177,14 @@ def _check_size(file: str, size: int, limit: int) -> None:
             file,
             None,
             None,
-            f"the file is {size / 1024**2:,.1f} MB, over the {limit / 1024**2:,.0f} MB limit "
+            f"the file is {_megabytes(size)} MB, over the {_megabytes(limit)} MB limit "
             f"(set the environment variable {MAX_UPLOAD_ENV} to raise it)",
         )
+
+
+def _megabytes(size: int) -> str:
+    megabytes = size / 1024**2
+    return f"{megabytes:,.0f}" if megabytes >= 10 else f"{megabytes:.2g}"
 
 
 def _read_path(path: Path, display: str, limit: int) -> bytes:

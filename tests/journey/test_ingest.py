@@ -264,7 +264,8 @@ def test_missing_file_and_folder():
 def test_file_over_the_limit(tmp_path: Path):
     path = tmp_path / "big.csv"
     path.write_bytes(b"a,b\n" + b"1,2\n" * 1000)
-    with pytest.raises(FileTooLargeError, match=r"over the 0 MB limit.*JOURNEY_MAX_UPLOAD_MB"):
+    expected = r"is 0\.0038 MB, over the 9\.5e-05 MB limit.*JOURNEY_MAX_UPLOAD_MB"
+    with pytest.raises(FileTooLargeError, match=expected):
         ingest.read_table(path, max_bytes=100)
     with pytest.raises(FileTooLargeError, match=r"big\.csv"):
         ingest.read_table(path.read_bytes(), "big.csv", max_bytes=100)
