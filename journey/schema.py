@@ -109,6 +109,7 @@ PHASE_COLORS: Final = {
 }
 END_COLORS: Final = {CONVERTED: "#117733", NO_CONVERSION: "#999999", START: "#333333"}
 NEUTRAL_COLOR: Final = "#56B4E9"
+FOLDED_COLOR: Final = "#BBBBBB"  # "Other" / "Other teams" nodes: lighter than No conversion
 CATEGORY_COLORS: Final = (
     "#0072B2",
     "#E69F00",
