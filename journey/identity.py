@@ -17,7 +17,7 @@ from scipy.sparse.csgraph import connected_components
 from journey.errors import SettingsError, unknown_column
 from journey.ingest import RawTable
 from journey.schema import CUSTOMER_ID
-from journey.validate import STRING, as_text
+from journey.validate import STRING, stripped_text
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def stitch_identities(
     n_rows = len(frame)
     rows_parts, keys_parts, counts = [], [], []
     for column in columns:
-        values = as_text(frame[column]).str.strip()
+        values = stripped_text(frame[column])
         present = (values != "").to_numpy(dtype=bool)
         rows_parts.append(np.flatnonzero(present))
         keys_parts.append((f"{column}:" + values[present]).to_numpy(dtype=object))

@@ -516,7 +516,7 @@ def _parse_arrow(data: bytes, delimiter: str) -> pd.DataFrame | None:
             read_options=pacsv.ReadOptions(column_names=generated),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=b'"' in data),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(generated, pa.string()),
+                column_types=dict.fromkeys(generated, pa.large_string()),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -527,7 +527,7 @@ def _parse_arrow(data: bytes, delimiter: str) -> pd.DataFrame | None:
         return None
     header = table.slice(0, 1).to_pylist()[0]
     body = table.slice(1).combine_chunks()  # one chunk: later takes and casts are cheaper
-    frame = body.to_pandas(types_mapper={pa.string(): _STR}.get)
+    frame = body.to_pandas(types_mapper={pa.large_string(): _STR}.get)
     frame.columns = _clean_names([header[g] for g in generated])
     return frame
 
