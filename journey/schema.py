@@ -87,6 +87,10 @@ SUPPORT_KEYWORDS: Final = (
 SENTIMENT_LABELS: Final = ("negative", "neutral", "positive")
 UNSCORED: Final = "unscored"
 UNDETERMINED_LANGUAGE: Final = "und"
+# Sentiment output columns (CLI contract: sentiment_score, sentiment_label, language).
+SENTIMENT_SCORE: Final = "sentiment_score"
+SENTIMENT_LABEL: Final = "sentiment_label"
+LANGUAGE: Final = "language"
 
 
 class Phase(StrEnum):
