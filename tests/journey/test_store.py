@@ -625,7 +625,7 @@ def write_then_die(con, table, frame):
     os._exit(17)
 
 store._write_table = write_then_die
-n = 400_000  # large enough that DuckDB writes blocks to the file before commit
+n = 200_000  # over one row group (122,880 rows): DuckDB writes blocks before commit
 big = pd.DataFrame({"row": np.arange(n, dtype="int64"), "channel": np.arange(n).astype(str)})
 ws = store.Workspace(path)
 ws.save("Shop 2025", big, None, DatasetSettings(), {}, "v2", overwrite=True)
@@ -673,7 +673,7 @@ for i in range(10_000):
 """
 
 
-@pytest.mark.parametrize("saves_before_kill", [1, 2, 3])
+@pytest.mark.parametrize("saves_before_kill", [1, 3])
 def test_sigkill_during_repeated_overwrites_leaves_one_whole_version(ws, saves_before_kill):
     child = subprocess.Popen(
         [sys.executable, "-c", SAVE_FOREVER, str(ws.path)],
@@ -817,7 +817,7 @@ def test_rename_then_load_finds_the_same_data_under_the_new_name(shared_ws, even
     assert stored.info.name == new.strip()
 
 
-@given(names=st.lists(NAMES, min_size=1, max_size=5, unique_by=str.strip), data=st.data())
+@given(names=st.lists(NAMES, min_size=1, max_size=4, unique_by=str.strip), data=st.data())
 def test_delete_then_list_shows_the_others(shared_ws, names, data):
     with nullcontext(emptied(shared_ws)) as ws:
         for name in names:
