@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from journey.export import escape
+from journey.paths import NO_FURTHER_EVENTS
 from journey.schema import (
     CATEGORY_COLORS,
     CHANNEL,
@@ -21,6 +22,7 @@ from journey.schema import (
     END_COLORS,
     END_NODES,
     EVENT_TYPE,
+    FOLDED_COLOR,
     NEUTRAL_COLOR,
     NO_CONVERSION,
     OTHER,
@@ -51,6 +53,7 @@ _EDGE = 0.001
 _LINK_ALPHA = 0.4
 _CLEAR = "rgba(0,0,0,0)"
 _FONT = {"family": "sans-serif", "size": 12}
+_NODE_FONT = {"family": "sans-serif", "size": 12, "color": "#1a1a1a"}
 
 
 def _rgba(color: str, alpha: float) -> str:
@@ -72,7 +75,7 @@ def node_color(
     if name in END_COLORS:
         return END_COLORS[name]
     if name in _FOLDED:
-        return END_COLORS[NO_CONVERSION]
+        return FOLDED_COLOR
     if level == PHASE and name in PHASE_COLORS:
         return PHASE_COLORS[name]
     if node_phase and node_phase.get(name) in PHASE_COLORS:
@@ -185,6 +188,7 @@ def build_sankey(
         go.Sankey(
             arrangement="snap",
             valueformat=",d",
+            textfont=_NODE_FONT,
             node={
                 "label": labels,
                 "x": x.tolist(),
@@ -277,6 +281,7 @@ def build_phase_sankey(
         go.Sankey(
             arrangement="snap",
             valueformat=",d",
+            textfont=_NODE_FONT,
             node={
                 "label": labels,
                 "x": x.tolist(),
@@ -362,61 +367,69 @@ def build_funnel(funnel: pd.DataFrame, *, title: str | None = None, height: int 
 def build_dropoff_bars(
     dropoffs: pd.DataFrame, *, title: str | None = None, height: int = 420
 ) -> go.Figure:
-    """Draw the biggest drop-off points as horizontal bars of drop-off rate, first on top.
+    """Draw the biggest drop-off points: customers whose path ended there, labelled with the rate.
 
     Args:
         dropoffs: Columns node, reached, ended_here, dropoff_rate (`paths.biggest_dropoffs`),
-            in the order to show.
+            in the order to show (first on top).
         title: Figure title.
         height: Figure height in pixels.
     """
     fig = go.Figure(
         go.Bar(
-            x=dropoffs["dropoff_rate"].tolist(),
+            x=dropoffs["ended_here"].tolist(),
             y=[escape(node) for node in dropoffs["node"]],
             orientation="h",
             marker={"color": NEGATIVE_COLOR},
-            customdata=list(zip(dropoffs["reached"], dropoffs["ended_here"], strict=True)),
-            texttemplate="%{x:.1%}",
+            customdata=list(zip(dropoffs["reached"], dropoffs["dropoff_rate"], strict=True)),
+            texttemplate="%{customdata[1]:.1%}",
             textposition="auto",
-            hovertemplate="%{y}<br>%{customdata[1]:,} of %{customdata[0]:,} customers ended"
-            " here without converting (%{x:.1%})<extra></extra>",
+            hovertemplate="%{y}<br>%{x:,} of %{customdata[0]:,} customers ended here without"
+            " converting (%{customdata[1]:.1%})<extra></extra>",
         )
     )
     fig = _layout(fig, title, height)
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_xaxes(rangemode="tozero", separatethousands=True)
     return fig
 
 
 def build_dropoff_next(
-    dropoff_next: pd.DataFrame, *, title: str | None = None, height: int = 420
+    dropoff_next: pd.DataFrame, *, top: int = 12, title: str | None = None, height: int = 420
 ) -> go.Figure:
-    """Draw where customers who dropped out of the funnel went next, stacked per stage.
+    """Draw where customers who dropped out after one funnel stage went next.
 
     Args:
-        dropoff_next: Columns stage, next_node, customers (`paths.funnel_dropoff_next`);
-            one bar per stage in order of first appearance, one colour per next node.
+        dropoff_next: Columns stage, next_node, customers (`paths.funnel_dropoff_next`) of one
+            stage, largest first; the first `top` rows are drawn, shares are of all rows.
+        top: Most bars drawn (the CSV keeps every row).
         title: Figure title.
         height: Figure height in pixels.
     """
-    fig = go.Figure()
-    stages = [escape(stage) for stage in pd.unique(dropoff_next["stage"])]
-    for i, node in enumerate(pd.unique(dropoff_next["next_node"])):
-        part = dropoff_next[dropoff_next["next_node"] == node]
-        fig.add_trace(
-            go.Bar(
-                name=escape(node),
-                x=part["customers"].tolist(),
-                y=[escape(stage) for stage in part["stage"]],
-                orientation="h",
-                marker={"color": END_COLORS.get(node, CATEGORY_COLORS[i % len(CATEGORY_COLORS)])},
-                hovertemplate=f"{escape(node)}<br>%{{x:,}} customers<extra></extra>",
-            )
+    total = int(dropoff_next["customers"].sum())
+    shown = dropoff_next.head(top)
+    share = shown["customers"] / (total if total else 1)
+    fig = go.Figure(
+        go.Bar(
+            x=shown["customers"].tolist(),
+            y=[escape(node) for node in shown["next_node"]],
+            orientation="h",
+            marker={
+                "color": [
+                    FOLDED_COLOR if node == NO_FURTHER_EVENTS else NEUTRAL_COLOR
+                    for node in shown["next_node"]
+                ]
+            },
+            customdata=share.tolist(),
+            texttemplate="%{customdata:.0%}",
+            textposition="auto",
+            hovertemplate="%{y}<br>%{x:,} customers (%{customdata:.1%} of those who dropped)"
+            "<extra></extra>",
         )
+    )
     fig = _layout(fig, title, height)
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
-    fig.update_yaxes(autorange="reversed", type="category", categoryarray=stages)
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(rangemode="tozero", separatethousands=True)
     return fig
 
 

@@ -25,6 +25,7 @@ from journey.errors import SettingsError
 from journey.schema import (
     CONVERTED,
     END_COLORS,
+    FOLDED_COLOR,
     NEUTRAL_COLOR,
     NO_CONVERSION,
     OTHER,
@@ -48,7 +49,6 @@ END_LEVEL = len(PHASE_LEVEL) + 1
 LARGE_NODES = 150
 LARGE_EDGES = 1000
 MAX_LABEL = 40
-FOLDED_COLOR = END_COLORS[NO_CONVERSION]
 
 
 @dataclass(frozen=True)
@@ -190,8 +190,8 @@ def network_options(
             "hierarchical": {
                 "enabled": True,
                 "direction": "LR",
-                "levelSeparation": 240,
-                "nodeSpacing": 90,
+                "levelSeparation": 420,
+                "nodeSpacing": 80,
                 "sortMethod": "directed",
                 "shakeTowards": "roots",
             },
@@ -213,7 +213,13 @@ def network_options(
         "nodes": {
             "shape": "dot",
             "borderWidth": 1,
-            "font": {"size": 14, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
+            # a phase column can hold dozens of nodes: larger labels stay legible once fitted
+            "font": {
+                "size": 24 if hierarchical else 14,
+                "face": "sans-serif",
+                "strokeWidth": 3,
+                "strokeColor": "#ffffff",
+            },
             "scaling": {"min": 8, "max": 48, "label": {"enabled": False}},
         },
         "edges": {

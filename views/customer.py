@@ -30,13 +30,14 @@ with guard():
     timeline, profile = cache.customer_view(scope.key, scope.events, customer)
 
 phase = profile["current_phase"]
-cols = st.columns(6)
-cols[0].metric(t("maps.customer.first_seen"), f"{profile['first_seen']:%Y-%m-%d}")
-cols[1].metric(t("maps.customer.last_seen"), f"{profile['last_seen']:%Y-%m-%d}")
-cols[2].metric(t("maps.customer.events"), f"{profile['n_events']:,}")
-cols[3].metric(t("maps.customer.conversions"), f"{profile['conversions']:,}")
-cols[4].metric(t("maps.customer.revenue"), f"{profile['lifetime_revenue']:,.2f}")
-cols[5].metric(t("maps.customer.phase"), t(f"maps.phase.{phase}") if phase else "n/a")
+top = st.columns(3)
+top[0].metric(t("maps.customer.first_seen"), f"{profile['first_seen']:%Y-%m-%d}")
+top[1].metric(t("maps.customer.last_seen"), f"{profile['last_seen']:%Y-%m-%d}")
+top[2].metric(t("maps.customer.phase"), t(f"maps.phase.{phase}") if phase else "n/a")
+bottom = st.columns(3)
+bottom[0].metric(t("maps.customer.events"), f"{profile['n_events']:,}")
+bottom[1].metric(t("maps.customer.conversions"), f"{profile['conversions']:,}")
+bottom[2].metric(t("maps.customer.revenue"), f"{profile['lifetime_revenue']:,.2f}")
 
 titles = {p.value: t(f"maps.phase.{p.value}") for p in Phase}
 st.plotly_chart(
@@ -44,7 +45,7 @@ st.plotly_chart(
     key="customer_timeline",
 )
 
-left, right = st.columns([1, 2])
+left, right = st.columns([2, 3])
 with left:
     st.subheader(t("maps.customer.last_contact"))
     st.dataframe(
@@ -52,7 +53,12 @@ with left:
     )
 with right:
     st.subheader(t("maps.customer.touchpoints", n=profile["n_events"]))
-    st.dataframe(timeline, hide_index=True, width="stretch", key="customer_events")
+    st.dataframe(
+        timeline.drop(columns=[CUSTOMER_ID]),
+        hide_index=True,
+        width="stretch",
+        key="customer_events",
+    )
     widgets.download_csv(timeline, "customer_timeline.csv", key="customer_download")
 
 st.subheader(t("maps.customer.transcripts"))

@@ -41,29 +41,34 @@ cols[0].metric(t("maps.funnels.entered"), f"{int(result['customers'].iloc[0]):,}
 cols[1].metric(t("maps.funnels.completed"), f"{int(last['customers']):,}")
 cols[2].metric(t("maps.funnels.overall"), f"{float(last['conversion_rate']):.1%}")
 
-left, right = st.columns([3, 2])
-with left:
-    st.plotly_chart(charts.build_funnel(result), key="funnels_chart")
-with right:
-    st.dataframe(
-        result,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "conversion_rate": st.column_config.NumberColumn(format="percent"),
-            "step_conversion_rate": st.column_config.NumberColumn(format="percent"),
-            "median_days_from_previous": st.column_config.NumberColumn(format="%.1f"),
-        },
-        key="funnels_table",
-    )
-    widgets.download_csv(result, "funnel.csv", key="funnels_download")
+st.plotly_chart(charts.build_funnel(result), key="funnels_chart")
+st.dataframe(
+    result,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "conversion_rate": st.column_config.NumberColumn(format="percent"),
+        "step_conversion_rate": st.column_config.NumberColumn(format="percent"),
+        "median_days_from_previous": st.column_config.NumberColumn(format="%.1f"),
+    },
+    key="funnels_table",
+)
+widgets.download_csv(result, "funnel.csv", key="funnels_download")
 
 st.subheader(t("maps.funnels.went_instead"))
 st.caption(t("maps.funnels.went_instead_intro"))
 if dropped_next.empty:
     st.info(t("maps.funnels.nobody_dropped"))
 else:
-    st.plotly_chart(charts.build_dropoff_next(dropped_next), key="funnels_next_chart")
+    after = st.selectbox(
+        t("maps.funnels.after_stage"),
+        list(dict.fromkeys(dropped_next["stage"])),
+        key="funnels_after_stage",
+    )
+    st.plotly_chart(
+        charts.build_dropoff_next(dropped_next[dropped_next["stage"] == after]),
+        key="funnels_next_chart",
+    )
     widgets.download_csv(dropped_next, "funnel_dropoff_next.csv", key="funnels_download_next")
 
 st.subheader(t("maps.funnels.dropoffs"))

@@ -28,7 +28,7 @@ touchpoints = cache.column_values(scope.dataset.key, scope.all_events, TOUCHPOIN
 
 st.subheader(t("maps.rules.phases"))
 st.caption(t("maps.rules.phases_intro"))
-onboarding_days = st.number_input(
+onboarding_days = st.columns(3)[0].number_input(
     t("maps.rules.onboarding_days"), 0, 3650, settings.onboarding_days, key="rules_onboarding_days"
 )
 overrides = st.data_editor(
@@ -119,7 +119,7 @@ if st.button(t("maps.rules.save"), type="primary", disabled=not changed, key="ru
 st.subheader(t("maps.rules.summary"))
 summary = cache.phase_summary(scope.key, scope.events)
 titles = {p: t(f"maps.phase.{p}") for p in PHASES}
-left, right = st.columns([2, 3])
+left, right = st.columns([1, 2])
 with left:
     st.plotly_chart(
         charts.build_phase_summary(summary, phase_titles=titles), key="rules_summary_chart"
@@ -129,6 +129,15 @@ with right:
         summary,
         hide_index=True,
         width="stretch",
+        column_order=[
+            "phase",
+            "customers",
+            "share_of_customers",
+            "events",
+            "median_days",
+            "channels",
+            "channel_list",
+        ],
         column_config={
             "share_of_customers": st.column_config.NumberColumn(format="percent"),
             "median_days": st.column_config.NumberColumn(format="%.1f"),

@@ -215,6 +215,10 @@ def test_funnels_default_stages_and_edits(session: AppTest):
     assert table["stage"].tolist() == ["Product page", "Checkout"]
     assert table["step_conversion_rate"].iloc[0] == pytest.approx(table["conversion_rate"].iloc[0])
     assert len(figures(session)) == 4  # funnel, where dropped customers went, drop-offs, over-rep.
+    assert session.selectbox(key="funnels_after_stage").options == ["Product page"]
+    went = figures(session)[1]["data"][0]
+    lost = int(table["customers"].iloc[0]) - int(table["customers"].iloc[1])
+    assert sum(went["x"]) <= lost  # the chart draws the largest next touchpoints of those lost
 
     session.radio(key="funnels_by").set_value("channel").run()
     assert problems(session) == []

@@ -8,12 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from journey import charts
+from journey.paths import NO_FURTHER_EVENTS
 from journey.schema import (
     CHANNEL,
     CONVERSION,
     CONVERTED,
     END_COLORS,
     EVENT_TYPE,
+    FOLDED_COLOR,
     NEUTRAL_COLOR,
     NO_CONVERSION,
     OTHER,
@@ -140,7 +142,7 @@ def test_sankey_phase_level_colours_by_own_phase_and_other_is_grey():
     )
     sankey = charts.build_sankey(steps, level=PHASE).data[0]
     assert list(sankey.node.label) == ["awareness", OTHER, "onboarding", "post-purchase"]
-    assert list(sankey.node.color) == [BLUE, END_COLORS[NO_CONVERSION], ORANGE, PINK]
+    assert list(sankey.node.color) == [BLUE, FOLDED_COLOR, ORANGE, PINK]
 
 
 def test_sankey_node_colors_override_everything_and_unknown_nodes_are_neutral():
@@ -270,36 +272,36 @@ def test_funnel_shows_customers_per_stage_with_rates():
     ]
 
 
-def test_dropoff_bars_show_rates_first_on_top():
+def test_dropoff_bars_show_customers_labelled_with_rates_first_on_top():
     dropoffs = pd.DataFrame(
         {
-            "node": ["Cart", "Pricing"],
-            "reached": [8, 20],
-            "ended_here": [6, 5],
-            "dropoff_rate": [0.75, 0.25],
+            "node": ["Pricing", "Cart"],
+            "reached": [20, 8],
+            "ended_here": [10, 6],
+            "dropoff_rate": [0.5, 0.75],
         }
     )
     fig = charts.build_dropoff_bars(dropoffs)
-    assert list(fig.data[0].y) == ["Cart", "Pricing"]
-    assert list(fig.data[0].x) == [0.75, 0.25]
-    assert [tuple(c) for c in fig.data[0].customdata] == [(8, 6), (20, 5)]
+    assert list(fig.data[0].y) == ["Pricing", "Cart"]
+    assert list(fig.data[0].x) == [10, 6]
+    assert [tuple(c) for c in fig.data[0].customdata] == [(20, 0.5), (8, 0.75)]
+    assert fig.data[0].texttemplate == "%{customdata[1]:.1%}"
     assert fig.layout.yaxis.autorange == "reversed"
 
 
-def test_dropoff_next_stacks_one_trace_per_next_node():
+def test_dropoff_next_draws_the_top_rows_with_shares_of_all():
     frame = pd.DataFrame(
         {
-            "stage": ["Home", "Home", "Cart"],
-            "next_node": ["Blog", NO_CONVERSION, "Blog"],
-            "customers": [3, 2, 1],
+            "stage": ["Cart", "Cart", "Cart"],
+            "next_node": ["Blog", NO_FURTHER_EVENTS, "Home"],
+            "customers": [5, 3, 2],
         }
     )
-    fig = charts.build_dropoff_next(frame)
-    assert [t.name for t in fig.data] == ["Blog", NO_CONVERSION]
-    assert list(fig.data[0].y) == ["Home", "Cart"]
-    assert list(fig.data[0].x) == [3, 1]
-    assert fig.data[1].marker.color == END_COLORS[NO_CONVERSION]
-    assert fig.layout.barmode == "stack"
+    bar = charts.build_dropoff_next(frame, top=2).data[0]
+    assert list(bar.y) == ["Blog", NO_FURTHER_EVENTS]
+    assert list(bar.x) == [5, 3]
+    assert list(bar.customdata) == pytest.approx([0.5, 0.3])  # of all 10 who dropped
+    assert list(bar.marker.color) == [NEUTRAL_COLOR, FOLDED_COLOR]
 
 
 def test_overrepresentation_colours_by_sign():

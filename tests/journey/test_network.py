@@ -12,7 +12,16 @@ from hypothesis import strategies as st
 
 from journey import network
 from journey.errors import SettingsError
-from journey.schema import CONVERTED, END_COLORS, NEUTRAL_COLOR, PHASE_COLORS, START
+from journey.schema import (
+    CONVERTED,
+    END_COLORS,
+    FOLDED_COLOR,
+    NEUTRAL_COLOR,
+    OTHER,
+    OTHER_TEAMS,
+    PHASE_COLORS,
+    START,
+)
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -141,6 +150,33 @@ def test_node_colors_override_phase_colours():
     net = network.build_pyvis(chosen, node_colors={"Web": "#D55E00"})
     web = next(n for n in net.nodes if n["id"] == "Web")
     assert web["color"]["background"] == "#D55E00"
+
+
+def test_folded_nodes_are_light_grey():
+    frame = pd.DataFrame(
+        {
+            "source": ["Web", OTHER_TEAMS],
+            "target": [OTHER_TEAMS, OTHER],
+            "count": [2, 1],
+            "customers": [2, 1],
+        }
+    )
+    stats = pd.DataFrame(
+        {
+            "node": ["Web", OTHER_TEAMS, OTHER],
+            "volume": [2, 2, 1],
+            "customers": [2, 2, 1],
+            "dominant_phase": ["awareness", "awareness", "engagement"],
+            "conversion_rate_after": [0.0, 0.0, 0.0],
+        }
+    )
+    net = network.build_pyvis(network.select_network(frame, stats))
+    colors = {n["id"]: n["color"]["background"] for n in net.nodes}
+    assert colors == {
+        "Web": PHASE_COLORS["awareness"],
+        OTHER_TEAMS: FOLDED_COLOR,
+        OTHER: FOLDED_COLOR,
+    }
 
 
 def test_hierarchical_layout_puts_nodes_on_phase_levels():
@@ -280,6 +316,12 @@ def test_small_network_with_physics_keeps_running():
     assert "setOptions({ physics: { enabled: false } })" not in html
     html_off = network.build_network(transitions(), node_stats(), physics=False)
     assert "setOptions({ physics: { enabled: false } })" in html_off
+    # hierarchical without physics has no layout run: no progress note, framed once drawn
+    static = network.build_network(
+        transitions(), node_stats(), physics=False, layout="hierarchical"
+    )
+    assert 'id="status"' not in static
+    assert 'network.once("afterDrawing"' in static
 
 
 def test_empty_network_says_so_without_scripts():

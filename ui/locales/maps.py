@@ -301,6 +301,11 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Untuk pelanggan yang mencapai suatu tahap tetapi tidak tahap berikutnya: titik sentuh berikutnya.",
         "pl": "Dla klientów, którzy doszli do etapu, ale nie do następnego: ich kolejny punkt styku.",
     },
+    "maps.funnels.after_stage": {
+        "en": "Dropped after stage",
+        "id": "Keluar setelah tahap",
+        "pl": "Odpadli po etapie",
+    },
     "maps.funnels.nobody_dropped": {
         "en": "Nobody dropped out between these stages.",
         "id": "Tidak ada yang keluar di antara tahap ini.",

@@ -1,0 +1,95 @@
+"""What only a browser shows: the Sankey draws its nodes, the network canvas draws, offline."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from journey.network import build_network
+from tests.browser.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def test_journey_map_draws_sankey_nodes_and_links(server, page, outside_requests):
+    page.goto(f"{server}/journey-map")
+    wait_for_app(page)
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    chart.locator("g.sankey-node").first.wait_for(timeout=60_000)
+    assert chart.locator("g.sankey-node").count() > 0
+    assert chart.locator("path.sankey-link").count() > 0
+    # the phase Sankey below it draws too
+    phases = page.locator("[data-testid='stPlotlyChart']").nth(1)
+    phases.locator("g.sankey-node").first.wait_for(timeout=60_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert outside_requests == []
+
+
+def test_network_canvas_draws_offline_and_downloads(server, page, outside_requests):
+    page.goto(f"{server}/network")
+    wait_for_app(page)
+    frame = page.frame_locator('iframe[title="st.iframe"]')
+    canvas = frame.locator("#mynetwork canvas")
+    canvas.wait_for(state="visible", timeout=60_000)
+    inner = next(f for f in page.frames if f != page.main_frame)
+    inner.wait_for_function("() => window.journeyNetwork !== undefined", timeout=60_000)
+    assert inner.evaluate("() => window.journeyNetwork.body.data.nodes.length") > 0
+    # vis drew on the canvas: some pixel is not blank
+    drawn = inner.evaluate(
+        """() => {
+            const c = document.querySelector('#mynetwork canvas');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            for (let i = 3; i < d.length; i += 4) { if (d[i] !== 0) return true; }
+            return false;
+        }"""
+    )
+    assert drawn
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download HTML").click()
+    saved = info.value.path().read_text(encoding="utf-8")
+    assert saved.startswith("<!DOCTYPE html>")
+    assert 'id="mynetwork"' in saved
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert outside_requests == []
+
+
+def test_network_tooltip_shows_markup_as_text(page, outside_requests):
+    transitions = pd.DataFrame(
+        {"source": [XSS], "target": ["Checkout"], "count": [3], "customers": [3]}
+    )
+    stats = pd.DataFrame(
+        {
+            "node": [XSS, "Checkout"],
+            "volume": [3, 3],
+            "customers": [3, 3],
+            "dominant_phase": ["awareness", "onboarding"],
+            "conversion_rate_after": [0.5, 1.0],
+        }
+    )
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.set_content(build_network(transitions, stats, physics=False))
+    page.wait_for_function("() => window.journeyNetwork !== undefined")
+    page.wait_for_function(
+        "() => document.getElementById('status') === null"
+        " || document.getElementById('status').style.display === 'none'"
+    )
+    point = page.evaluate(
+        """(id) => {
+            const net = window.journeyNetwork;
+            const box = document.getElementById('mynetwork').getBoundingClientRect();
+            const dom = net.canvasToDOM(net.getPositions([id])[id]);
+            return {x: box.left + dom.x, y: box.top + dom.y};
+        }""",
+        XSS,
+    )
+    page.mouse.move(point["x"] - 40, point["y"] - 40)
+    page.mouse.move(point["x"], point["y"], steps=5)
+    tooltip = page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    assert tooltip.inner_text().splitlines()[0] == XSS
+    assert page.locator("img").count() == 0
+    assert dialogs == []
+    assert outside_requests == []
