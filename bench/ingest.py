@@ -165,10 +165,13 @@ def main() -> None:
             csv_path, parquet_path = generate(n_rows, Path(tmp))
             for path in (csv_path, parquet_path):
                 repeat = 1 if n_rows >= 10_000_000 else args.repeat
-                results = {}
-                for tool in ("baseline", "journey"):
-                    runs = [run_child(tool, path) for _ in range(repeat)]
-                    results[tool] = min(runs, key=lambda r: r["seconds"])
+                runs: dict[str, list[dict[str, float]]] = {"baseline": [], "journey": []}
+                for _ in range(repeat):  # interleaved, so both see the same machine load
+                    for tool, done in runs.items():
+                        done.append(run_child(tool, path))
+                results = {
+                    tool: min(done, key=lambda r: r["seconds"]) for tool, done in runs.items()
+                }
                 yardstick = results["baseline"]["seconds"]
                 for tool, figures in results.items():
                     label = (

@@ -498,6 +498,29 @@ def _read_delimited(decoded: _Decoded, display: str, ext: str) -> RawTable:
     return RawTable(frame, display, "csv", decoded.encoding, delimiter, rejects)
 
 
+def _has_quoted_newline(data: bytes) -> bool:
+    """Tell whether a line break sits inside quotes (pyarrow then parses serially, slower).
+
+    A line break is inside quotes when an odd number of quote characters precede it. Works
+    on 64 MB chunks with positions only, so large files need no large temporary arrays.
+    """
+    first, last = data.find(b'"'), data.rfind(b'"')
+    if first < 0:
+        return False
+    # Before the first quote no break is quoted; after the last one all are, or none.
+    codes = np.frombuffer(data, dtype=np.uint8)[first : last + 1]
+    carry = 0
+    step = 64 * 1024 * 1024
+    for offset in range(0, len(codes), step):
+        chunk = codes[offset : offset + step]
+        quotes = np.flatnonzero(chunk == ord('"'))
+        breaks = np.flatnonzero(chunk == ord("\n"))
+        if ((np.searchsorted(quotes, breaks) + carry) % 2).any():
+            return True
+        carry = (carry + len(quotes)) % 2
+    return bool(carry) and data.find(b"\n", last) >= 0
+
+
 def _parse_arrow(data: bytes, delimiter: str) -> pd.DataFrame | None:
     """Parse clean UTF-8 text with pyarrow (multithreaded); None when a row is ragged."""
     first = next(
@@ -514,7 +537,9 @@ def _parse_arrow(data: bytes, delimiter: str) -> pd.DataFrame | None:
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=generated),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=b'"' in data),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=_has_quoted_newline(data)
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(generated, pa.large_string()),
                 strings_can_be_null=False,
@@ -526,7 +551,7 @@ def _parse_arrow(data: bytes, delimiter: str) -> pd.DataFrame | None:
     if table.num_rows == 0:
         return None
     header = table.slice(0, 1).to_pylist()[0]
-    body = table.slice(1).combine_chunks()  # one chunk: later takes and casts are cheaper
+    body = table.slice(1)
     frame = body.to_pandas(types_mapper={pa.large_string(): _STR}.get)
     frame.columns = _clean_names([header[g] for g in generated])
     return frame

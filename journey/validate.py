@@ -128,10 +128,8 @@ def snake_case(name: str) -> str:
     return f"c_{snake}" if snake[0].isdigit() else snake
 
 
-def _is_blank(values: pd.Series) -> np.ndarray:
-    if isinstance(values.dtype, pd.StringDtype) or values.dtype == object:
-        return (stripped_text(values) == "").to_numpy(dtype=bool)
-    return values.isna().to_numpy(dtype=bool)
+def _is_text(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.StringDtype) or values.dtype == object
 
 
 # -- numbers and booleans ----------------------------------------------------------------
@@ -153,7 +151,10 @@ def parse_numbers(values: pd.Series) -> pd.Series:
         return values.astype("float64")
     if pd.api.types.is_numeric_dtype(values.dtype):
         return values.astype("float64")
-    text = stripped_text(values)
+    return _parse_number_text(stripped_text(values))
+
+
+def _parse_number_text(text: pd.Series) -> pd.Series:
     fast = _arrow_floats(text)
     if fast is not None:
         return fast
@@ -590,7 +591,11 @@ def _instants(stamps: pd.Series) -> np.ndarray:
 
 def _optional(text: pd.Series) -> pd.Series:
     """Text as the contract's string dtype, '' becoming missing."""
-    return text.astype(STRING).mask((text == "").to_numpy(dtype=bool))
+    array = pa.array(text.array)
+    blanks = pc.equal(array, "")
+    if pc.any(blanks).as_py():
+        array = pc.if_else(blanks, pa.scalar(None, array.type), array)
+    return pd.Series(pd.arrays.ArrowStringArray(array), index=text.index, dtype=STRING)
 
 
 def _timestamps(
@@ -602,8 +607,14 @@ def _timestamps(
     required: bool,
 ) -> pd.Series:
     values = frame[source]
-    parsed = parse_timestamps(values, settings.timezone, settings.day_first)
-    blank = _is_blank(values)
+    if _is_text(values):
+        text = stripped_text(values)  # once: parse and blank check share it
+        check_timezone(settings.timezone)
+        parsed = _parse_text(text, settings.timezone, settings.day_first)
+        blank = (text == "").to_numpy(dtype=bool)
+    else:
+        parsed = parse_timestamps(values, settings.timezone, settings.day_first)
+        blank = values.isna().to_numpy(dtype=bool)
     failed = parsed.isna().to_numpy(dtype=bool) & ~blank
     if required:
         rejects.add(blank, source, "missing timestamp")
@@ -750,7 +761,9 @@ def validate_events(
         conversion = flags.fillna(False).astype(bool)
     else:
         wanted = [e.strip().lower() for e in settings.conversion_events]
-        conversion = event_type.str.lower().isin(wanted).fillna(False).astype(bool)
+        lowered = pc.utf8_lower(pa.array(event_type.array))
+        hits = pc.fill_null(pc.is_in(lowered, value_set=pa.array(wanted, lowered.type)), False)
+        conversion = pd.Series(np.asarray(hits, dtype=bool), index=frame.index)
     if REVENUE in mapping:
         revenue = _revenue(frame, mapping[REVENUE], rejects)
     else:
@@ -780,8 +793,13 @@ def validate_events(
 
 def _revenue(frame: pd.DataFrame, source: str, rejects: _Rejects) -> pd.Series:
     values = frame[source]
-    numbers = parse_numbers(values)
-    blank = _is_blank(values)
+    if _is_text(values):
+        text = stripped_text(values)
+        numbers = _parse_number_text(text)
+        blank = (text == "").to_numpy(dtype=bool)
+    else:
+        numbers = parse_numbers(values)
+        blank = values.isna().to_numpy(dtype=bool)
     floats = numbers.to_numpy(dtype="float64", na_value=np.nan)
     not_number = ~blank & ~np.isfinite(floats)
     negative = np.isfinite(floats) & (floats < 0)
