@@ -10,8 +10,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("url_path", ["attribution", "journey-map"])
-def test_deep_link_on_a_fresh_server_runs_through_app_py(fresh_server, page, outside_requests,
-                                                         url_path):
+def test_deep_link_on_a_fresh_server_runs_through_app_py(
+    fresh_server, page, outside_requests, url_path
+):
     page.goto(f"{fresh_server}/{url_path}")
     wait_for_app(page)
     # the frame ran: the sidebar filters and the scope caption are there, the page too
@@ -26,4 +27,25 @@ def test_overview_renders_offline(server, page, outside_requests):
     wait_for_app(page)
     assert page.locator("[data-testid='stMetric']").count() >= 5
     assert page.locator("[data-testid='stException']").count() == 0
+    assert outside_requests == []
+
+
+def test_upload_shows_rejects_and_downloads_them_as_csv(server, page, outside_requests, tmp_path):
+    source = tmp_path / "events.csv"
+    source.write_text(
+        "customer_id,timestamp,channel\nc1,2025-01-01T10:00:00Z,Web\n"
+        ',2025-01-02T10:00:00Z,Web\nc2,yesterday,Email\n=HYPERLINK("x"),2025-01-03,Web\n',
+        encoding="utf-8",
+    )
+    page.goto(f"{server}/data")
+    wait_for_app(page)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(source)
+    page.get_by_text("Validation: events").wait_for(timeout=60_000)
+    wait_for_app(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download CSV").first.click()
+    content = info.value.path().read_text(encoding="utf-8")
+    assert content.splitlines()[0] == "row,column,reason"
+    assert "2,customer_id" in content
+    assert "3,timestamp" in content
     assert outside_requests == []
