@@ -622,3 +622,31 @@ def build_phase_summary(
 
 
 # -- builders appended by other modules --
+
+
+def build_channel_bars(
+    by_channel: pd.DataFrame, *, title: str | None = None, height: int = 380
+) -> go.Figure:
+    """Draw touchpoints per channel as horizontal bars, with customers and conversions on hover.
+
+    Args:
+        by_channel: Columns channel, events, customers, conversions, revenue
+            (`overview.channel_overview`), largest first.
+        title: Figure title.
+        height: Figure height in pixels.
+    """
+    ordered = by_channel.iloc[::-1]
+    fig = go.Figure(
+        go.Bar(
+            x=ordered["events"].tolist(),
+            y=[escape(c) for c in ordered["channel"]],
+            orientation="h",
+            marker={"color": NEUTRAL_COLOR},
+            customdata=ordered[["customers", "conversions"]].to_numpy().tolist(),
+            hovertemplate=(
+                "%{y}<br>%{x:,} touchpoints<br>%{customdata[0]:,} customers"
+                "<br>%{customdata[1]:,} conversions<extra></extra>"
+            ),
+        )
+    )
+    return _layout(fig, title, height)
