@@ -160,6 +160,8 @@ def read_table(
         path = Path(source)
         display = name or path.name
         data = _read_path(path, display, limit)
+    if not data or data.isspace():
+        raise InputError(display, None, None, "the file is empty")
     kind = _detect_format(data, display)
     if kind == "excel":
         return _read_excel(data, display)
@@ -671,6 +673,8 @@ def _read_parquet(data: bytes, display: str) -> RawTable:
         raise InputError(display, None, None, f"not a readable Parquet file: {err}") from None
     if frame.columns.empty:
         raise InputError(display, None, None, "the Parquet file has no columns")
+    if not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index()  # a saved index (e.g. customer_id) is a column to the user
     return RawTable(_normalise_native(frame.reset_index(drop=True)), display, "parquet", None, None)
 
 

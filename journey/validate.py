@@ -541,21 +541,37 @@ class _Rejects:
         self.bad[read_rejects[ROW].to_numpy(dtype="int64") - 1] = True
         self.skip = self.bad.copy()
 
-    def add(self, mask: np.ndarray, column: str, reasons: pd.Series | str) -> None:
+    def add(
+        self,
+        mask: np.ndarray,
+        column: str,
+        reason: str,
+        shown: pd.Series | None = None,
+        *,
+        quoted: bool = True,
+        suffix: str = "",
+    ) -> None:
+        """Reject the rows in `mask` for `column`: reason + the row's value in `shown` + suffix.
+
+        Values are formatted only for the rejected rows, so few rejects in a big file cost
+        little.
+        """
         mask = mask & ~self.skip
         if not mask.any():
             return
         rows = np.flatnonzero(mask)
-        if isinstance(reasons, str):
-            reason = pd.Series([reasons] * len(rows), dtype=STRING)
+        if shown is None:
+            reasons = pd.Series([reason] * len(rows), dtype=STRING)
         else:
-            reason = pd.Series(reasons.to_numpy()[mask], dtype=STRING)
+            values = shown.iloc[rows].reset_index(drop=True)
+            text = _quote(values) if quoted else values.astype(_STR)
+            reasons = (reason + text + suffix).astype(STRING)
         self.parts.append(
             pd.DataFrame(
                 {
                     ROW: pd.Series(rows + 1, dtype="int64"),
                     "column": pd.Series([column] * len(rows), dtype=STRING),
-                    "reason": reason,
+                    "reason": reasons.reset_index(drop=True),
                 }
             )
         )
@@ -619,10 +635,10 @@ def _timestamps(
     if required:
         rejects.add(blank, source, "missing timestamp")
     if failed.any():
-        shown = _quote(stripped_text(values))
+        suffix = ""
         if not (~failed & ~blank).any():
-            shown = shown + f" (no value in this column is a date; tried {DATE_FORMATS_TRIED})"
-        rejects.add(failed, source, "not a date: " + shown)
+            suffix = f" (no value in this column is a date; tried {DATE_FORMATS_TRIED})"
+        rejects.add(failed, source, "not a date: ", stripped_text(values), suffix=suffix)
     return parsed
 
 
@@ -756,8 +772,8 @@ def validate_events(
         flags = parse_bools(frame[mapping[CONVERSION]])
         unknown = flags.isna().to_numpy(dtype=bool)
         if unknown.any():
-            shown = _quote(_stripped(frame, mapping[CONVERSION]))
-            rejects.add(unknown, mapping[CONVERSION], "not true/false: " + shown)
+            shown = _stripped(frame, mapping[CONVERSION])
+            rejects.add(unknown, mapping[CONVERSION], "not true/false: ", shown)
         conversion = flags.fillna(False).astype(bool)
     else:
         wanted = [e.strip().lower() for e in settings.conversion_events]
@@ -805,8 +821,8 @@ def _revenue(frame: pd.DataFrame, source: str, rejects: _Rejects) -> pd.Series:
     negative = np.isfinite(floats) & (floats < 0)
     if not_number.any() or negative.any():
         text = stripped_text(values)
-        rejects.add(not_number, source, "not a number: " + _quote(text))
-        rejects.add(negative, source, "negative revenue: " + text)
+        rejects.add(not_number, source, "not a number: ", text)
+        rejects.add(negative, source, "negative revenue: ", text, quoted=False)
     return numbers.where(~blank, 0.0).fillna(0.0).astype("float64")
 
 
@@ -817,7 +833,7 @@ def _phases(frame: pd.DataFrame, source: str, rejects: _Rejects) -> pd.Series:
     known = folded.isin([p.value for p in Phase]).to_numpy(dtype=bool)
     blank = (text == "").to_numpy(dtype=bool)
     names = ", ".join(p.value for p in Phase)
-    rejects.add(~known & ~blank, source, "unknown phase: " + _quote(text) + f" (use {names})")
+    rejects.add(~known & ~blank, source, "unknown phase: ", text, suffix=f" (use {names})")
     return _optional(folded.where(known, ""))
 
 
