@@ -88,11 +88,11 @@ def test_binary_garbage_gets_a_clear_error_not_a_traceback(app: AppTest):
 
 def test_identity_stitching_merges_identifiers(app: AppTest):
     data = (
-        "email,device,ts,channel\n"
-        "a@x.com,d1,2025-01-01T10:00:00Z,Web\n"
-        ",d1,2025-01-02T10:00:00Z,App\n"
-        "b@x.com,,2025-01-03T10:00:00Z,Email\n"
-    ).encode()
+        b"email,device,ts,channel\n"
+        b"a@x.com,d1,2025-01-01T10:00:00Z,Web\n"
+        b",d1,2025-01-02T10:00:00Z,App\n"
+        b"b@x.com,,2025-01-03T10:00:00Z,Email\n"
+    )
     upload_events(app, data=data, name="ids.csv")
     app.multiselect(key="data_identity").set_value(["email", "device"]).run()
     assert not app.exception

@@ -1,4 +1,4 @@
-"""Browser fixtures: a fresh streamlit server on loopback, Debian's chromium, no outside requests."""
+"""Browser fixtures: a fresh server on loopback, Debian chromium, no outside requests."""
 
 from __future__ import annotations
 
