@@ -43,11 +43,9 @@ Source = pd.DataFrame | str | Path
 
 _EVENTS = "journey_events"
 _PATH = "journey_path"
-_CUSTOMERS = "journey_customers"
-_FOLD = "journey_fold"
 _IDENTIFIERS = frozenset(
     {CUSTOMER_ID, TIMESTAMP, ROW, CONVERSION, *LEVELS, TOUCHPOINT, EVENT_TYPE, CAMPAIGN}
-    | {_EVENTS, _PATH, _CUSTOMERS, _FOLD}
+    | {_EVENTS, _PATH}
 )
 
 
@@ -89,81 +87,69 @@ def _events_view(con: duckdb.DuckDBPyConnection, source: Source) -> Iterator[Non
         con.execute(_sql("DROP VIEW IF EXISTS {v}", v=_EVENTS))
 
 
+# One pass over the events builds the path table: the kept events (all of them with repeats
+# kept, else the first of each run) with their 1-based position, the next node, and per
+# customer whether they converted and how long their whole path took (all events counted).
+# `run_start` marks collapsed-volume events, so folding reads its volume from this table too.
 _BUILD_PATH = """
 CREATE OR REPLACE TEMP TABLE {path} AS
-WITH ordered AS (
-    SELECT {c} AS c, coalesce(CAST({level} AS VARCHAR), ?) AS node, {ts} AS ts, {row} AS r
+WITH marked AS (
+    SELECT {c} AS c, coalesce(CAST({level} AS VARCHAR), ?) AS node, {ts} AS ts, {row} AS r,
+           lag(coalesce(CAST({level} AS VARCHAR), ?)) OVER (PARTITION BY {c} ORDER BY {ts}, {row})
+               AS prev,
+           bool_or(coalesce({conv}, FALSE)) OVER (PARTITION BY {c}) AS converted,
+           (epoch_us(max({ts}) OVER (PARTITION BY {c}))
+               - epoch_us(min({ts}) OVER (PARTITION BY {c}))) / 86400000000.0 AS days
     FROM {events}
-), marked AS (
-    SELECT *, lag(node) OVER (PARTITION BY c ORDER BY ts, r) AS prev FROM ordered
+), kept AS (
+    SELECT *, prev IS NULL OR prev <> node AS run_start FROM marked
 )
-SELECT c, node,
+SELECT c, node, converted, days, run_start,
        row_number() OVER (PARTITION BY c ORDER BY ts, r) AS position,
        lead(node) OVER (PARTITION BY c ORDER BY ts, r) AS next_node
-FROM marked WHERE ? OR prev IS NULL OR prev <> node
+FROM kept WHERE ? OR run_start
 """
 
-_BUILD_CUSTOMERS = """
-CREATE OR REPLACE TEMP TABLE {customers} AS
-SELECT {c} AS c, bool_or(coalesce({conv}, FALSE)) AS converted,
-       (epoch_us(max({ts})) - epoch_us(min({ts}))) / 86400000000.0 AS days
-FROM {events} GROUP BY {c}
-"""
-
-# Folding volume = events at the level after collapsing repeats: the collapsed path table
-# holds exactly those; with repeats kept, count run starts over the raw events instead.
-_COLLAPSED_VOLUME = """
-SELECT node, count(*) AS volume FROM {path} GROUP BY node
-"""
-_RUN_VOLUME = """
-WITH ordered AS (
-    SELECT {c} AS c, coalesce(CAST({level} AS VARCHAR), ?) AS node, {ts} AS ts, {row} AS r
-    FROM {events}
-), marked AS (
-    SELECT node, lag(node) OVER (PARTITION BY c ORDER BY ts, r) AS prev FROM ordered
+# Top K by volume (collapsed events, ties by name) keep their name, the rest become Other;
+# applied to the built path, so positions never move.
+_FOLD_PATH = """
+CREATE OR REPLACE TEMP TABLE {path} AS
+WITH volume AS (
+    SELECT node, count(*) AS volume FROM {path} WHERE run_start GROUP BY node
+), fold AS (
+    SELECT node, CASE WHEN row_number() OVER (ORDER BY volume DESC, node) <= ? THEN node
+                      ELSE ? END AS shown
+    FROM volume
 )
-SELECT node, count(*) AS volume FROM marked WHERE prev IS NULL OR prev <> node GROUP BY node
-"""
-_BUILD_FOLD = """
-CREATE OR REPLACE TEMP TABLE {fold} AS
-SELECT node,
-       CASE WHEN ? = 0 OR row_number() OVER (ORDER BY volume DESC, node) <= ? THEN node
-            ELSE ? END AS shown
-FROM volume
+SELECT p.c, f.shown AS node, p.converted, p.days, p.run_start, p.position,
+       g.shown AS next_node
+FROM {path} p JOIN fold f ON f.node = p.node LEFT JOIN fold g ON g.node = p.next_node
 """
 
 _TRANSITIONS = """
 WITH pairs AS (
-    SELECT p.c, fs.shown AS source, ft.shown AS target
-    FROM {path} p JOIN {fold} fs ON fs.node = p.node JOIN {fold} ft ON ft.node = p.next_node
+    SELECT c, node AS source, next_node AS target FROM {path} WHERE next_node IS NOT NULL
     UNION ALL
-    SELECT p.c, ? AS source, f.shown AS target
-    FROM {path} p JOIN {fold} f ON f.node = p.node WHERE ? AND p.position = 1
+    SELECT c, ? AS source, node AS target FROM {path} WHERE ? AND position = 1
     UNION ALL
-    SELECT p.c, f.shown AS source, CASE WHEN k.converted THEN ? ELSE ? END AS target
-    FROM {path} p JOIN {fold} f ON f.node = p.node JOIN {customers} k ON k.c = p.c
-    WHERE ? AND p.next_node IS NULL
+    SELECT c, node AS source, CASE WHEN converted THEN ? ELSE ? END AS target
+    FROM {path} WHERE ? AND next_node IS NULL
 )
 SELECT source, target, count(*) AS count, count(DISTINCT c) AS customers
 FROM pairs GROUP BY source, target
 ORDER BY count DESC, source, target
 """
 
+# Step k -> k+1 inside a path, then each ended path (its last row, position = length) stays
+# in its end node for every later step.
 _STEPS = """
-WITH lengths AS (
-    SELECT c, max(position) AS length FROM {path} GROUP BY c
-), inside AS (
-    SELECT p.position AS step, fs.shown AS source,
-           coalesce(ft.shown, CASE WHEN k.converted THEN ? ELSE ? END) AS target
-    FROM {path} p
-    JOIN {customers} k ON k.c = p.c
-    JOIN {fold} fs ON fs.node = p.node
-    LEFT JOIN {fold} ft ON ft.node = p.next_node
-    WHERE p.position < ?
+WITH inside AS (
+    SELECT position AS step, node AS source,
+           coalesce(next_node, CASE WHEN converted THEN ? ELSE ? END) AS target
+    FROM {path} WHERE position < ?
 ), ended AS (
-    SELECT least(l.length, ?) AS length, CASE WHEN k.converted THEN ? ELSE ? END AS node,
-           count(*) AS n
-    FROM lengths l JOIN {customers} k ON k.c = l.c
+    SELECT position AS length, CASE WHEN converted THEN ? ELSE ? END AS node, count(*) AS n
+    FROM {path} WHERE next_node IS NULL AND position < ?
     GROUP BY ALL
 ), flows AS (
     SELECT step, source, target, count(*) AS count FROM inside GROUP BY ALL
@@ -179,16 +165,17 @@ ORDER BY step, count DESC, source, target
 
 _TOP_PATHS = """
 WITH per_customer AS (
-    SELECT c, string_agg(node, ? ORDER BY position) AS path, count(*) AS length
+    SELECT string_agg(node, ? ORDER BY position) AS path, count(*) AS length,
+           any_value(converted) AS converted, any_value(days) AS days
     FROM {path} GROUP BY c
-), total AS (SELECT count(*) AS n FROM {customers})
-SELECT q.path, CAST(any_value(q.length) AS BIGINT) AS length, count(*) AS customers,
-       count(*) / any_value(total.n) AS share,
-       avg(CAST(k.converted AS DOUBLE)) AS conversion_rate,
-       median(k.days) AS median_duration_days
-FROM per_customer q JOIN {customers} k ON k.c = q.c CROSS JOIN total
-GROUP BY q.path
-ORDER BY customers DESC, q.path
+)
+SELECT path, CAST(any_value(length) AS BIGINT) AS length, count(*) AS customers,
+       count(*) / ? AS share,
+       avg(CAST(converted AS DOUBLE)) AS conversion_rate,
+       median(days) AS median_duration_days
+FROM per_customer
+GROUP BY path
+ORDER BY customers DESC, path
 LIMIT ?
 """
 
@@ -204,50 +191,41 @@ def _check_level(con: duckdb.DuckDBPyConnection, level: str) -> None:
             raise SettingsError("some events have no phase: assign phases before using level phase")
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, level: str, keep_repeats: bool, top_k: int) -> None:
-    """Build the path, customer and fold tables the aggregations read."""
-    if top_k < 0:
-        raise SettingsError(f"top-K must be 0 (keep all) or more, got {top_k}")
+def _build(con: duckdb.DuckDBPyConnection, level: str, keep_repeats: bool) -> None:
+    """Build the path table the aggregations read."""
     _quote(level)  # an unknown level never reaches SQL text
     _check_level(con, level)
-    names = {"c": CUSTOMER_ID, "ts": TIMESTAMP, "row": ROW, "level": level, "events": _EVENTS}
-    con.execute(_sql(_BUILD_PATH, path=_PATH, **names), [MISSING_NODE, keep_repeats])
-    customers = {"customers": _CUSTOMERS, "conv": CONVERSION}
-    con.execute(_sql(_BUILD_CUSTOMERS, **customers, **names))
-    if keep_repeats and top_k > 0:
-        volume = con.execute(_sql(_RUN_VOLUME, **names), [MISSING_NODE]).df()
-    else:
-        volume = con.execute(_sql(_COLLAPSED_VOLUME, path=_PATH)).df()
-    con.register("volume", volume)
-    try:
-        con.execute(_sql(_BUILD_FOLD, fold=_FOLD), [top_k, top_k, OTHER])
-    finally:
-        con.unregister("volume")
+    names = {"c": CUSTOMER_ID, "ts": TIMESTAMP, "row": ROW, "conv": CONVERSION}
+    query = _sql(_BUILD_PATH, path=_PATH, level=level, events=_EVENTS, **names)
+    con.execute(query, [MISSING_NODE, MISSING_NODE, keep_repeats])
+
+
+def _fold(con: duckdb.DuckDBPyConnection, top_k: int) -> None:
+    """Rename nodes beyond the top K by volume to Other in the path table (0 keeps all)."""
+    if top_k < 0:
+        raise SettingsError(f"top-K must be 0 (keep all) or more, got {top_k}")
+    if top_k > 0:
+        con.execute(_sql(_FOLD_PATH, path=_PATH), [top_k, OTHER])
 
 
 @contextmanager
 def _session(
-    source: Source,
-    level: str,
-    keep_repeats: bool,
-    top_k: int,
-    con: duckdb.DuckDBPyConnection | None,
+    source: Source, level: str, keep_repeats: bool, con: duckdb.DuckDBPyConnection | None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     own = con is None
     connection = connect() if con is None else con
     try:
         with _events_view(connection, source):
-            _prepare(connection, level, keep_repeats, top_k)
+            _build(connection, level, keep_repeats)
             yield connection
     finally:
-        for table in (_PATH, _CUSTOMERS, _FOLD):
-            connection.execute(_sql("DROP TABLE IF EXISTS {t}", t=table))
+        connection.execute(_sql("DROP TABLE IF EXISTS {t}", t=_PATH))
         if own:
             connection.close()
 
 
 def _transitions(con: duckdb.DuckDBPyConnection, end_nodes: bool) -> pd.DataFrame:
-    query = _sql(_TRANSITIONS, path=_PATH, fold=_FOLD, customers=_CUSTOMERS)
+    query = _sql(_TRANSITIONS, path=_PATH)
     params = [START, end_nodes, CONVERTED, NO_CONVERSION, end_nodes]
     out = con.execute(query, params).df()
     return _typed(out, {"source": "str", "target": "str", "count": "int64", "customers": "int64"})
@@ -256,15 +234,17 @@ def _transitions(con: duckdb.DuckDBPyConnection, end_nodes: bool) -> pd.DataFram
 def _steps(con: duckdb.DuckDBPyConnection, steps: int) -> pd.DataFrame:
     if steps < 2:
         raise SettingsError(f"step flows need at least 2 steps, got {steps}")
-    query = _sql(_STEPS, path=_PATH, fold=_FOLD, customers=_CUSTOMERS)
-    params = [CONVERTED, NO_CONVERSION, steps, steps, CONVERTED, NO_CONVERSION, steps]
-    out = con.execute(query, params).df()
+    query = _sql(_STEPS, path=_PATH)
+    ends = [CONVERTED, NO_CONVERSION]
+    out = con.execute(query, [*ends, steps, *ends, steps, steps]).df()
     return _typed(out, {"step": "int64", "source": "str", "target": "str", "count": "int64"})
 
 
 def _top(con: duckdb.DuckDBPyConnection, n: int) -> pd.DataFrame:
-    query = _sql(_TOP_PATHS, path=_PATH, customers=_CUSTOMERS)
-    out = con.execute(query, [PATH_SEPARATOR, n if n > 0 else None]).df()
+    count = _sql("SELECT count(*) FROM {path} WHERE position = 1", path=_PATH)
+    n_customers = con.execute(count).fetchall()[0][0]
+    query = _sql(_TOP_PATHS, path=_PATH)
+    out = con.execute(query, [PATH_SEPARATOR, max(n_customers, 1), n if n > 0 else None]).df()
     return _typed(
         out,
         {
@@ -291,7 +271,8 @@ def count_transitions(
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> pd.DataFrame:
     """`paths.count_transitions` in DuckDB: source, target, count, customers."""
-    with _session(source, level, keep_repeats, top_k, con) as connection:
+    with _session(source, level, keep_repeats, con) as connection:
+        _fold(connection, top_k)
         return _transitions(connection, end_nodes)
 
 
@@ -304,7 +285,8 @@ def step_flows(
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> pd.DataFrame:
     """`paths.step_flows` in DuckDB: step, source, target, count."""
-    with _session(source, level, keep_repeats, top_k, con) as connection:
+    with _session(source, level, keep_repeats, con) as connection:
+        _fold(connection, top_k)
         return _steps(connection, steps)
 
 
@@ -316,7 +298,7 @@ def top_paths(
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> pd.DataFrame:
     """`paths.top_paths` in DuckDB: path, length, customers, share, conversion_rate, days."""
-    with _session(source, level, keep_repeats, 0, con) as connection:
+    with _session(source, level, keep_repeats, con) as connection:
         return _top(connection, n)
 
 
@@ -339,8 +321,10 @@ def flows(
     n: int = 20,
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> Flows:
-    """Transitions and step flows (folded by top_k) and top paths (never folded) at once."""
-    with _session(source, level, keep_repeats, top_k, con) as connection:
-        return Flows(
-            _transitions(connection, end_nodes), _steps(connection, steps), _top(connection, n)
-        )
+    """Top paths (never folded), then transitions and step flows (folded by top_k), at once."""
+    if steps < 2:
+        raise SettingsError(f"step flows need at least 2 steps, got {steps}")
+    with _session(source, level, keep_repeats, con) as connection:
+        top = _top(connection, n)
+        _fold(connection, top_k)
+        return Flows(_transitions(connection, end_nodes), _steps(connection, steps), top)
