@@ -52,9 +52,6 @@ EXCEL_EXTENSIONS: Final = frozenset({".xlsx", ".xlsm"})
 PARQUET_EXTENSIONS: Final = frozenset({".parquet", ".pq"})
 JSON_EXTENSIONS: Final = frozenset({".json"})
 JSONL_EXTENSIONS: Final = frozenset({".jsonl", ".ndjson"})
-KNOWN_EXTENSIONS: Final = (
-    TEXT_EXTENSIONS | EXCEL_EXTENSIONS | PARQUET_EXTENSIONS | JSON_EXTENSIONS | JSONL_EXTENSIONS
-)
 
 # Long text fields (transcripts) exceed the csv module's default 128 KiB field limit.
 csv.field_size_limit(2**31 - 1)
@@ -64,7 +61,6 @@ _SAMPLE_BYTES: Final = 64 * 1024
 _BOMS: Final = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
@@ -283,30 +279,31 @@ def _format_of_extension(ext: str) -> str | None:
 
 def _decode(data: bytes, display: str) -> _Decoded:
     """Detect the text encoding and return UTF-8 bytes without a BOM."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            text = _decode_strict(data, encoding, display)
-            if encoding == "utf-8-sig":
-                body = data[len(bom) :]
-                _reject_binary(body[:_SAMPLE_BYTES].decode("utf-8", "replace"), display)
-                return _Decoded(body, "utf-8-sig")
+    label = "utf-8"
+    if data.startswith(codecs.BOM_UTF8):
+        data, label = data[len(codecs.BOM_UTF8) :], "utf-8-sig"
+    else:
+        for bom, encoding in _BOMS:
+            if data.startswith(bom):
+                text = _decode_strict(data, encoding, display)
+                _reject_binary(text[:_SAMPLE_BYTES], display)
+                return _Decoded(text.encode("utf-8"), encoding)
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            text = _decode_strict(data, utf16, display)
             _reject_binary(text[:_SAMPLE_BYTES], display)
-            return _Decoded(text.encode("utf-8"), encoding)
-    utf16 = _utf16_without_bom(data)
-    if utf16 is not None:
-        text = _decode_strict(data, utf16, display)
-        _reject_binary(text[:_SAMPLE_BYTES], display)
-        return _Decoded(text.encode("utf-8"), utf16)
+            return _Decoded(text.encode("utf-8"), utf16)
     _reject_binary(data[:_SAMPLE_BYTES].decode("latin-1"), display)
     if data.isascii() or _is_utf8(data):
-        return _Decoded(data, "utf-8")
+        return _Decoded(data, label)
     text = data.decode("utf-8", "surrogateescape")
     n_invalid = len(_SURROGATES.findall(text))
-    n_valid = sum(1 for ch in _NON_ASCII.findall(text) if not _SURROGATES.match(ch))
-    if n_valid > n_invalid:
-        # Mostly UTF-8 with a few stray legacy bytes: parsed cell by cell, those rows rejected.
+    n_valid = len(_NON_ASCII.findall(text)) - n_invalid
+    if n_valid > n_invalid or label == "utf-8-sig":
+        # Mostly UTF-8 with a few stray legacy bytes: parsed cell by cell, those cells rejected.
         stray = "".join(_STRAY_WORDS.findall(text)).encode("utf-8", "surrogateescape")
-        return _Decoded(data, "utf-8", stray_codepage=_guess_codepage(stray, display, guess=False))
+        codepage = _guess_codepage(stray, display, guess=False)
+        return _Decoded(data, label, stray_codepage=codepage)
     codepage = _guess_codepage(data, display)
     return _Decoded(_decode_strict(data, codepage, display).encode("utf-8"), codepage)
 

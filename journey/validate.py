@@ -143,9 +143,10 @@ _THOUSANDS_DOT: Final = r"^[+-]?\d{1,3}\.\d{3}$"
 def parse_numbers(values: pd.Series) -> pd.Series:
     """Parse numbers with '.' or ',' decimals and thousands separators; NaN where unparseable.
 
-    "1.234,56", "1,234.56", "12,5" and "1 234,56" all work. A lone "1,234" is 1234 unless
-    the column shows decimal commas elsewhere (e.g. "12,5"); a lone "1.234" is 1.234 unless
-    the column shows dots as thousands separators (e.g. "1.234,56"). Currency signs are dropped.
+    "1.234,56", "1,234.56", "12,5", "1 234,56" and "Rp 1.250.000" all work. When a value
+    alone cannot tell ("1,234", "1.234"), the rest of the column decides: decimal commas
+    elsewhere ("12,5") or dots grouping thousands ("1.250.000", "Rp") make "1.234" one
+    thousand two hundred thirty-four; otherwise the usual reading holds. Currency is dropped.
     """
     if pd.api.types.is_bool_dtype(values.dtype):
         return values.astype("float64")
@@ -154,31 +155,40 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     return _parse_number_text(stripped_text(values))
 
 
+def _evidence(text: pd.Series, pattern: str) -> bool:
+    return bool(text.str.contains(pattern, regex=True).any())
+
+
 def _parse_number_text(text: pd.Series) -> pd.Series:
     fast = _arrow_floats(text)
     if fast is not None:
         return fast
+    rupiah = _evidence(text, r"^[+-]?\s*(?:[Rr][Pp]|IDR)")
     t = text.str.replace(_SPACES, "", regex=True)
     t = t.str.replace(rf"^([+-]?){_CURRENCY}|{_CURRENCY}$", r"\1", regex=True, case=False)
+    # What the column shows about its separators (a value alone may not tell).
+    comma_decimals = _evidence(t, r",\d{1,2}$|,\d{4,}$|\.\d{3},\d+$")
+    dot_decimals = _evidence(t, r"\.\d{1,2}$|\.\d{4,}$|,\d{3}\.\d+$")
+    dot_thousands = rupiah or _evidence(t, r"^[+-]?\d{1,3}(?:\.\d{3}){2,}$|\.\d{3},")
+    comma_thousands = _evidence(t, r"^[+-]?\d{1,3}(?:,\d{3}){2,}$|,\d{3}\.")
     has_comma = t.str.contains(",", regex=False).to_numpy(dtype=bool)
     has_dot = t.str.contains(".", regex=False).to_numpy(dtype=bool)
-    comma_decimals = bool(t.str.contains(r",\d{1,2}$|,\d{4,}$|\.\d{3},\d", regex=True).any())
-    dot_decimals = bool(t.str.contains(r"\.\d{1,2}$|\.\d{4,}$|,\d{3}\.\d", regex=True).any())
     last_comma = t.str.rfind(",").to_numpy()
     last_dot = t.str.rfind(".").to_numpy()
     n_commas = t.str.count(",").to_numpy()
     n_dots = t.str.count(r"\.").to_numpy()
-    thousands_comma = t.str.match(_THOUSANDS_COMMA).to_numpy(dtype=bool)
-    thousands_dot = t.str.match(_THOUSANDS_DOT).to_numpy(dtype=bool)
+    grouped_comma = t.str.match(_THOUSANDS_COMMA).to_numpy(dtype=bool)
+    grouped_dot = t.str.match(_THOUSANDS_DOT).to_numpy(dtype=bool)
+    lone_comma_decimal = (comma_decimals or dot_thousands) and not (comma_thousands or dot_decimals)
+    lone_dot_thousands = (dot_thousands or comma_decimals) and not dot_decimals
+    only_comma = has_comma & ~has_dot
+    only_dot = has_dot & ~has_comma
+    comma_is_decimal = (has_comma & has_dot & (last_comma > last_dot)) | (
+        only_comma & (n_commas == 1) & (~grouped_comma | lone_comma_decimal)
+    )
+    dot_is_thousands = only_dot & ((n_dots > 1) | (grouped_dot & lone_dot_thousands))
     no_commas = t.str.replace(",", "", regex=False)
     no_dots = t.str.replace(".", "", regex=False)
-    comma_is_decimal = (has_comma & has_dot & (last_comma > last_dot)) | (
-        has_comma & ~has_dot & (n_commas == 1) & (~thousands_comma | comma_decimals)
-    )
-    dots_group_thousands = comma_decimals and not dot_decimals
-    dot_is_thousands = (has_dot & ~has_comma) & (
-        (n_dots > 1) | (thousands_dot & dots_group_thousands)
-    )
     normalised = t.mask(comma_is_decimal, no_dots.str.replace(",", ".", regex=False))
     normalised = normalised.mask(~comma_is_decimal & has_comma, no_commas)
     normalised = normalised.mask(dot_is_thousands, no_dots)

@@ -425,3 +425,49 @@ def test_load_file_reports_progress():
     assert seen[0] == 0.0
     assert seen[-1] == 1.0
     assert seen == sorted(seen)
+
+
+def test_utf8_bom_with_a_stray_byte_rejects_that_cell():
+    data = b"\xef\xbb\xbfcustomer_id,timestamp,channel\nc1,2025-03-21,Caf\xe9\nc2,2025-03-21,Web\n"
+    raw = ingest.read_table(data, "bom.csv")
+    assert raw.encoding == "utf-8-sig"
+    assert raw.frame["channel"].tolist() == ["Café", "Web"]
+    assert raw.rejects[ROW].tolist() == [1]
+
+
+def test_quoted_header_only_uses_the_fast_reader_and_reads_values():
+    data = b'"customer_id","timestamp","channel"\nc1,2025-03-21,Web\nc2,2025-03-22,"App"\n'
+    frame = ingest.read_table(data, "q.csv").frame
+    assert frame.to_dict("list") == {
+        "customer_id": ["c1", "c2"], "timestamp": ["2025-03-21", "2025-03-22"],
+        "channel": ["Web", "App"],
+    }  # fmt: skip
+
+
+def test_utf16_without_bom_and_single_column_files():
+    data = "customer_id\tchannel\nc1\tŁódź\n".encode("utf-16-le")
+    raw = ingest.read_table(data, "x.txt")
+    assert (raw.encoding, raw.delimiter) == ("utf-16-le", "\t")
+    assert raw.frame["channel"].tolist() == ["Łódź"]
+    single = ingest.read_table(b"customer_id\nc1\nc2\n", "one.csv")
+    assert single.frame.to_dict("list") == {"customer_id": ["c1", "c2"]}
+
+
+def test_broken_json_names_line_and_column():
+    with pytest.raises(InputError, match=r"b\.json: not valid JSON: .* at line 2, column 1"):
+        ingest.read_table(b'[{"a": 1},\n]', "b.json")
+    with pytest.raises(InputError, match="no records with fields"):
+        ingest.read_table(b"[]", "e.json")
+    with pytest.raises(InputError, match="expected a JSON array of objects"):
+        ingest.read_table(b'"just text"', "s.json")
+
+
+def test_json_lines_saved_as_json_and_non_object_rows():
+    raw = ingest.read_table(b'{"a": "x"}\n{"a": "y"}\n', "lines.json")
+    assert raw.format == "jsonl"
+    assert raw.frame["a"].tolist() == ["x", "y"]
+    mixed = ingest.read_table(b'[{"a": "x"}, [1, 2], {"a": "z"}]', "m.json")
+    assert mixed.frame["a"].tolist() == ["x", "", "z"]
+    assert mixed.rejects.to_dict("records") == [
+        {ROW: 2, "column": "", "reason": "expected a JSON object, found list"}
+    ]

@@ -425,3 +425,15 @@ def test_rows_read_equal_accepted_plus_rejected(rows: list[list[str]], delimiter
     assert result.rows_read == result.rows_accepted + len(rejected)
     assert set(result.accepted[ROW]).isdisjoint(rejected)
     assert sorted([*result.accepted[ROW], *rejected]) == list(range(1, result.rows_read + 1))
+
+
+def test_rupiah_and_grouped_thousands_decide_the_column():
+    assert validate.parse_numbers(text("Rp 10.000", "Rp 1.250.000")).tolist() == [
+        10000.0, 1250000.0,
+    ]  # fmt: skip
+    assert validate.parse_numbers(text("10.000", "1.250.000")).tolist() == [10000.0, 1250000.0]
+    assert validate.parse_numbers(text("1,234", "1,234,567")).tolist() == [1234.0, 1234567.0]
+    assert validate.parse_numbers(text("12,5 zł", "1 234,56 zł")).tolist() == [12.5, 1234.56]
+    assert validate.parse_numbers(text("-$5", "1,234.5", "1,234")).tolist() == [
+        -5.0, 1234.5, 1234.0,
+    ]  # fmt: skip
