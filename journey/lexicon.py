@@ -1,0 +1,864 @@
+"""The English lexicon scorer: VADER made fit for customer-service text.
+
+VADER (Hutto and Gilbert, ICWSM 2014) rates words; customer-service complaints say little
+that VADER knows ("delayed 3 hours", "on hold", "charged twice") and much that it misreads
+("United" is +1.8 in its lexicon, "please help" +3.0). This module:
+
+- masks what is not a word of feeling: @mentions, URLs, e-mail addresses, order/ticket/phone
+  numbers and brand names (a configurable list, seeded with airlines, telecoms and shops, plus
+  the brands named by the data's own @handles, see `brands_from_mentions`);
+- rewrites multi-word customer-service phrases into single tokens ("on hold" -> on_hold,
+  "charged twice" -> charged_twice) before scoring, so VADER's negation and booster rules
+  apply to them as to any word;
+- extends the lexicon with customer-service words and emoji, and neutralises words that are
+  politeness or brand names in this genre (please, help, like, support, care, united, ...);
+- runs VADER's own rules (negation, "no", boosters, ALL CAPS, "but", "least", punctuation)
+  in a re-implementation that lowercases each text once, so it is faster than the original
+  while giving the same compound score (a test checks this against vaderSentiment itself).
+
+Scores are VADER compound values in [-1, 1]. Labels use thresholds chosen on the
+hand-written development set `bench/data/cs_dev.csv` by maximising macro-F1 over a grid
+(`bench/sentiment.py --tune` prints the grid); the held-out `bench/data/cs_eval.csv` is only
+used to report.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+import numpy as np
+import pandas as pd
+from vaderSentiment import vaderSentiment as _vader
+
+# Thresholds on the compound score, chosen on bench/data/cs_dev.csv (see module docstring).
+NEGATIVE_THRESHOLD: Final = -0.05
+POSITIVE_THRESHOLD: Final = 0.35
+# Plain VADER's documented thresholds, used for the yardstick.
+VADER_NEGATIVE_THRESHOLD: Final = -0.05
+VADER_POSITIVE_THRESHOLD: Final = 0.05
+
+# Brands whose names are words (VADER rates "united" +1.8, "spirit" +0.7, "amazon" +0.7)
+# or that customers name in complaints. Matched case-insensitively as whole words.
+BRANDS: Final = (
+    "united airlines",
+    "united",
+    "delta air lines",
+    "delta",
+    "american airlines",
+    "american air",
+    "american",
+    "southwest airlines",
+    "southwest",
+    "virgin america",
+    "virgin atlantic",
+    "virgin media",
+    "virgin",
+    "jetblue",
+    "jet blue",
+    "us airways",
+    "usairways",
+    "spirit airlines",
+    "spirit",
+    "frontier",
+    "alaska airlines",
+    "allegiant",
+    "hawaiian airlines",
+    "air canada",
+    "british airways",
+    "lufthansa",
+    "ryanair",
+    "easyjet",
+    "emirates",
+    "qantas",
+    "klm",
+    "air france",
+    "garuda",
+    "lion air",
+    "lot",
+    "verizon",
+    "at&t",
+    "att",
+    "t-mobile",
+    "tmobile",
+    "sprint",
+    "comcast",
+    "xfinity",
+    "spectrum",
+    "vodafone",
+    "orange",
+    "telkomsel",
+    "indihome",
+    "o2",
+    "ee",
+    "three",
+    "british gas",
+    "thames water",
+    "octopus",
+    "amazon",
+    "prime",
+    "walmart",
+    "target",
+    "best buy",
+    "costco",
+    "ebay",
+    "paypal",
+    "chase",
+    "wells fargo",
+    "capital one",
+    "apple",
+    "google",
+    "netflix",
+    "spotify",
+    "uber eats",
+    "ubereats",
+    "uber",
+    "lyft",
+    "deliveroo",
+    "doordash",
+    "grubhub",
+    "airbnb",
+    "booking.com",
+    "expedia",
+    "tokopedia",
+    "shopee",
+    "gojek",
+    "grab",
+    "allegro",
+)
+
+# Customer-service words VADER lacks or misjudges, on VADER's -4..4 scale.
+CS_LEXICON: Final[dict[str, float]] = {
+    # things going wrong
+    "delay": -1.8,
+    "delays": -1.8,
+    "delayed": -1.9,
+    "cancelled": -2.0,
+    "canceled": -2.0,
+    "cancellation": -1.2,
+    "cancelled_flight": -2.2,
+    "lost": -1.6,
+    "missing": -1.5,
+    "stuck": -1.6,
+    "stranded": -2.3,
+    "waiting": -0.9,
+    "waited": -1.1,
+    "still_waiting": -2.0,
+    "on_hold": -1.6,
+    "hold_music": -1.4,
+    "no_answer": -1.8,
+    "no_reply": -1.8,
+    "no_response": -1.8,
+    "no_update": -1.5,
+    "no_updates": -1.5,
+    "no_one": -1.1,
+    "nobody": -1.1,
+    "no_show": -1.8,
+    "never_showed": -2.1,
+    "never_arrived": -2.1,
+    "never_received": -2.1,
+    "not_arrived": -1.8,
+    "not_received": -1.8,
+    "not_working": -1.9,
+    "doesnt_work": -1.9,
+    "not_fixed": -1.9,
+    "not_resolved": -1.9,
+    "charged_twice": -2.3,
+    "double_charged": -2.3,
+    "overcharged": -2.2,
+    "hung_up": -2.1,
+    "call_dropped": -1.8,
+    "dropped": -1.0,
+    "dropping": -1.1,
+    "disconnected": -1.5,
+    "outage": -1.9,
+    "down": -0.6,
+    "offline": -0.9,
+    "crashed": -1.6,
+    "crashing": -1.6,
+    "crashes": -1.6,
+    "freezes": -1.3,
+    "froze": -1.3,
+    "glitch": -1.4,
+    "bug": -1.0,
+    "errors": -1.7,
+    "declined": -1.2,
+    "blocked": -1.3,
+    "locked_out": -1.9,
+    "overbooked": -1.8,
+    "bumped": -1.4,
+    "lost_luggage": -2.3,
+    "lost_bag": -2.3,
+    "missed_connection": -2.1,
+    "missed": -1.4,
+    "rebooked": -0.6,
+    "rebook": -0.4,
+    "refund": -0.6,
+    "refunds": -0.6,
+    "chargeback": -1.2,
+    "dispute": -0.9,
+    "escalate": -1.2,
+    "escalated": -0.9,
+    "complaint": -1.5,
+    "complain": -1.5,
+    "transferred": -0.8,
+    "filthy": -2.6,
+    "damp": -1.0,
+    "soaked": -1.3,
+    "cold": -0.5,
+    "nightmare": -2.8,
+    "unreal": -1.2,
+    "shambles": -2.6,
+    "incompetent": -2.6,
+    "incompetence": -2.6,
+    "useless": -2.3,
+    "unhelpful": -2.1,
+    "unprofessional": -2.2,
+    "dismissive": -2.0,
+    "joke": -1.8,
+    "wtf": -2.5,
+    "smh": -1.6,
+    "ugh": -1.6,
+    "fail": -2.5,
+    "epicfail": -2.8,
+    "again": -0.6,
+    "yet_another": -1.5,
+    "why": -0.5,
+    "seriously": -1.0,
+    "manager": -0.5,
+    "supervisor": -0.5,
+    "throttled": -1.7,
+    "hidden_fee": -2.0,
+    "late_fee": -1.5,
+    "fee": -0.8,
+    "fees": -0.8,
+    "late": -1.0,
+    "broke": -1.6,
+    "damaged": -1.9,
+    "wrong_item": -1.9,
+    "wrong": -1.6,
+    "forever": -0.8,
+    "ages": -0.6,
+    "long_wait": -1.6,
+    "switching_providers": -2.0,
+    "leaving": -0.6,
+    "vanished": -1.4,
+    "thanks_for_nothing": -2.8,
+    "never_again": -2.6,
+    "do_not_fly": -2.8,
+    "do_not_use": -2.8,
+    "good_luck": -1.2,
+    "shrug": -1.0,
+    "whatever": -0.9,
+    "meh": -1.2,
+    "sucks": -2.4,
+    # things going right
+    "resolved": 1.8,
+    "solved": 1.9,
+    "fixed": 1.6,
+    "sorted": 1.7,
+    "sorted_out": 1.8,
+    "quick": 1.3,
+    "quickly": 1.3,
+    "fast": 1.2,
+    "speedy": 1.5,
+    "prompt": 1.3,
+    "promptly": 1.3,
+    "smooth": 1.5,
+    "seamless": 1.8,
+    "painless": 1.6,
+    "on_time": 1.4,
+    "early": 0.6,
+    "upgraded": 1.4,
+    "upgrade": 0.6,
+    "refunded": 1.0,
+    "polite": 1.6,
+    "patient": 1.3,
+    "professional": 1.4,
+    "rock": 1.4,
+    "rocks": 2.0,
+    "star": 1.5,
+    "shoutout": 1.8,
+    "props": 1.6,
+    "above_and_beyond": 2.8,
+    "worth_every_penny": 2.6,
+    "lifesaver": 2.8,
+    "cheers": 1.2,
+    "tysm": 2.0,
+    "thank_u": 1.5,
+    "legend": 2.2,
+    "hero": 2.2,
+    "comfy": 1.6,
+    "solid": 1.2,
+    "blazing": 1.2,
+    "reassuring": 1.8,
+    "pleasant": 2.0,
+    "spotless": 1.8,
+    # emoji (VADER's descriptions of these are mostly neutral)
+    "emo_angry": -2.6,
+    "emo_sad": -2.0,
+    "emo_eyeroll": -1.6,
+    "emo_down": -2.0,
+    "emo_love": 2.6,
+    "emo_up": 1.6,
+    "emo_clap": 1.6,
+    "emo_pray": 1.0,
+    "emo_smile": 1.8,
+}
+
+# VADER words that in customer-service text are politeness, process or brand words.
+NEUTRALISED: Final = frozenset(
+    {
+        "please",
+        "help",
+        "like",
+        "likes",
+        "yes",
+        "ok",
+        "okay",
+        "sure",
+        "care",
+        "support",
+        "credit",
+        "free",
+        "united",
+        "amazon",
+        "spirit",
+        "share",
+        "reach",
+        "kind",
+        "hope",
+        "hopefully",
+        "lol",
+        "wow",
+        "pay",
+        "fine",
+        "true",
+        "clear",
+        "clearly",
+        "interesting",
+        "funny",
+        "ha",
+        "haha",
+        "super",
+        "want",
+        "wanted",
+        "chance",
+        "agree",
+        "save",
+    }
+)
+
+# Multi-word phrases -> single tokens, applied to lowercased text in this order.
+CS_PHRASES: Final[tuple[tuple[str, str], ...]] = (
+    (r"\bcancell?ed flight(?:ed|led)?\b", " cancelled_flight "),
+    (r"\bthanks? (?:you )?for nothing\b", " thanks_for_nothing "),
+    (r"\bnever again\b", " never_again "),
+    (r"\bdo not (?:ever )?fly\b|\bdon'?t (?:ever )?fly\b", " do_not_fly "),
+    (r"\bdo not use\b|\bdon'?t use\b|\bavoid at all costs\b", " do_not_use "),
+    (r"\bstill (?:waiting|no word|nothing|no news)\b", " still_waiting "),
+    (r"\b(?:on|put on) hold\b", " on_hold "),
+    (r"\bhold music\b", " hold_music "),
+    (r"\bno (?:answer|one answer\w*|one pick\w* up)\b", " no_answer "),
+    (r"\bno (?:reply|replies)\b", " no_reply "),
+    (r"\bno (?:response|responses|callback|call back)\b", " no_response "),
+    (r"\bno (?:updates?|info|information|word|explanation)\b", " no_update "),
+    (r"\bno[- ]one\b|\bnoone\b", " no_one "),
+    (r"\bno[- ]show(?:ed)?\b", " no_show "),
+    (r"\bnever (?:showed|turned) up\b|\bnever came\b", " never_showed "),
+    (r"\bnever (?:arrived|came through)\b", " never_arrived "),
+    (r"\bnever (?:received|got) (?:it|my|the|a|any)\b", " never_received "),
+    (
+        r"\b(?:has|have|hasn't|haven't|has not|have not|didn't|did not|still not|not yet)"
+        r" arrived\b",
+        " not_arrived ",
+    ),
+    (r"\bnot (?:been )?received\b", " not_received "),
+    (
+        r"\b(?:not|isn't|is not|aren't|stopped|stop) working\b|\bdoesn'?t work\b|\bdoes not work\b"
+        r"|\bwon'?t work\b|\bdon'?t work\b",
+        " not_working ",
+    ),
+    (r"\b(?:not|isn'?t|wasn'?t|never) (?:been )?fixed\b", " not_fixed "),
+    (
+        r"\b(?:not|isn'?t|wasn'?t|never|nothing) (?:been |was )?(?:resolved|solved|sorted)\b",
+        " not_resolved ",
+    ),
+    (r"\bcharged (?:me )?(?:twice|double|two times)\b", " charged_twice "),
+    (r"\bdouble[- ]charged\b|\bcharged (?:me )?again\b", " double_charged "),
+    (r"\bover[- ]?charged\b", " overcharged "),
+    (r"\bhung up\b|\bhang up\b|\bhangs up\b", " hung_up "),
+    (r"\bcalls? (?:dropped|drops|keep dropping|keeps dropping)\b", " call_dropped "),
+    (r"\blocked out\b", " locked_out "),
+    (r"\blost (?:my |our |the )?(?:luggage|baggage|bags?|suitcases?)\b", " lost_luggage "),
+    (
+        r"\b(?:bag|bags|luggage|baggage|suitcase) (?:is |was |got |has been |were )?lost\b",
+        " lost_bag ",
+    ),
+    (
+        r"\bmissed (?:my |our |the )?(?:connection|connecting flight|flight)\b",
+        " missed_connection ",
+    ),
+    (r"\bhidden (?:fee|fees|charge|charges)\b", " hidden_fee "),
+    (r"\blate (?:fee|fees|charge)\b", " late_fee "),
+    (r"\bwrong (?:item|size|colou?r|order|product|address)\b", " wrong_item "),
+    (r"\byet another\b|\bonce again\b|\bagain and again\b", " yet_another "),
+    (r"\bswitching (?:providers?|carriers?|banks?|airlines?)\b", " switching_providers "),
+    (r"\bon[- ]time\b", " on_time "),
+    (r"\bsorted (?:it )?out\b", " sorted_out "),
+    (r"\babove and beyond\b", " above_and_beyond "),
+    (r"\bworth every penny\b", " worth_every_penny "),
+    (r"\bgood luck\b", " good_luck "),
+    (r"\bthank u\b|\bthanku\b", " thank_u "),
+    (
+        r"\b(?:\d+|an?|one|two|three|four|five|six|several|many|few)\s*(?:\+\s*)?"
+        r"(?:hours?|hrs?|h)\b(?! ago)",
+        " long_wait ",
+    ),
+    (
+        r"\b(?:\d{2,}|forty|fifty|sixty|ninety)\s*(?:\+\s*)?(?:minutes?|mins?)\b(?! ago)",
+        " long_wait ",
+    ),
+)
+
+# Emoji worth a feeling in complaints, replaced by lexicon tokens before scoring.
+EMOJI_TOKENS: Final[dict[str, str]] = {
+    "\U0001f621": " emo_angry ",
+    "\U0001f620": " emo_angry ",
+    "\U0001f92c": " emo_angry ",
+    "\U0001f624": " emo_angry ",
+    "\U0001f622": " emo_sad ",
+    "\U0001f62d": " emo_sad ",
+    "\U0001f61e": " emo_sad ",
+    "\U0001f612": " emo_eyeroll ",
+    "\U0001f644": " emo_eyeroll ",
+    "\U0001f44e": " emo_down ",
+    "\U0001f4a9": " emo_down ",
+    "\u2764": " emo_love ",
+    "\u2665": " emo_love ",
+    "\U0001f60d": " emo_love ",
+    "\U0001f970": " emo_love ",
+    "\U0001f495": " emo_love ",
+    "\U0001f499": " emo_love ",
+    "\U0001f44d": " emo_up ",
+    "\U0001f44f": " emo_clap ",
+    "\U0001f64f": " emo_pray ",
+    "\U0001f60a": " emo_smile ",
+    "\U0001f642": " emo_smile ",
+    "\U0001f600": " emo_smile ",
+    "\U0001f603": " emo_smile ",
+    "\U0001f604": " emo_smile ",
+    "\U0001f601": " emo_smile ",
+    "\U0001f389": " emo_smile ",
+}
+
+# What masking removes: URLs, e-mail addresses, @mentions, order/ticket/phone numbers.
+_URL = r"(?:https?://|www\.)\S+"
+_EMAIL = r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"
+_MENTION = r"(?<![\w@])@\w+"
+_TICKET = (
+    r"(?:#\s?\d[\w-]*)|\b(?:ticket|order|case|ref(?:erence)?|booking|confirmation|account|"
+    r"flight|fl|invoice|claim|tracking)\s*(?:no\.?|number|num|#|:)?\s*[a-z]{0,3}-?\d[\w-]*"
+    r"|\b[a-z]{0,3}-?\d{4,}[\w-]*\b|\b\d[\d ()+-]{6,}\d\b"
+)
+MASK_PATTERN: Final = re.compile("|".join([_URL, _EMAIL, _MENTION, _TICKET]), re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w@])@(\w{2,})")
+# Parts of @handles that are not the brand: "@AmericanAir" names "American".
+_HANDLE_NOISE: Final = frozenset(
+    {
+        "air",
+        "airlines",
+        "airline",
+        "airways",
+        "ask",
+        "help",
+        "support",
+        "care",
+        "cares",
+        "team",
+        "service",
+        "services",
+        "official",
+        "hq",
+        "uk",
+        "us",
+        "usa",
+        "news",
+        "app",
+        "the",
+        "inc",
+        "co",
+        "id",
+        "en",
+        "cs",
+        "my",
+        "get",
+        "hello",
+        "hi",
+    }
+)
+_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'"})
+
+
+def brands_from_mentions(texts: Iterable[str], min_share: float = 0.02) -> tuple[str, ...]:
+    """Return brand names read from @handles that at least `min_share` of texts mention.
+
+    "@AmericanAir" gives "american air" and "american"; "@united" gives "united".
+    Sorted by how many texts mention the handle, then alphabetically.
+    """
+    series = pd.Series(list(texts), dtype="string").fillna("")
+    if series.empty:
+        return ()
+    handles = series.str.findall(_HANDLE).explode().dropna()
+    if handles.empty:
+        return ()
+    per_text = handles.groupby(level=0).unique().explode()
+    counts = per_text.value_counts()
+    keep = counts[counts >= max(1.0, min_share * len(series))]
+    ranked = sorted(keep.items(), key=lambda item: (-item[1], str(item[0]).lower()))
+    names: list[str] = []
+    for handle, _count in ranked:
+        parts = [p.lower() for p in _CAMEL.findall(str(handle))]
+        words = [p for p in parts if p not in _HANDLE_NOISE and not p.isdigit()]
+        candidates = [str(handle).lower(), " ".join(words), *(words[:1])]
+        names.extend(c for c in candidates if len(c) >= 3 and c not in names)
+    return tuple(names)
+
+
+def brand_pattern(brands: Sequence[str]) -> re.Pattern[str] | None:
+    """Compile one case-insensitive whole-word pattern for brand names (longest first)."""
+    names = sorted({b.strip().lower() for b in brands if b and b.strip()}, key=len, reverse=True)
+    if not names:
+        return None
+    body = "|".join(re.escape(n).replace(r"\ ", r"[\s-]+") for n in names)
+    return re.compile(rf"(?<![\w@#])(?:{body})(?:'s)?(?![\w])", re.IGNORECASE)
+
+
+def mask_texts(texts: pd.Series, brands: Sequence[str] = BRANDS) -> pd.Series:
+    """Remove URLs, e-mails, @mentions, order/ticket/phone numbers and brand names.
+
+    Hashtags keep their word ("#fail" -> "fail"); curly apostrophes become straight ones so
+    "didn\u2019t" negates like "didn't". Vectorised over the series; returns a new series.
+    """
+    text = texts.astype("string").fillna("").str.translate(_APOSTROPHES)
+    text = text.str.replace(MASK_PATTERN, " ", regex=True)
+    pattern = brand_pattern(brands)
+    if pattern is not None:
+        text = text.str.replace(pattern, " ", regex=True)
+    text = text.str.replace(r"#(?=[A-Za-z])", "", regex=True)
+    return text.str.replace(r"\s+", " ", regex=True).str.strip()
+
+
+def _compile_phrases() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(p, re.IGNORECASE), token) for p, token in CS_PHRASES]
+
+
+_PHRASES: Final = _compile_phrases()
+_EMOJI_RE: Final = re.compile("|".join(re.escape(k) for k in EMOJI_TOKENS))
+
+
+def rewrite_phrases(texts: pd.Series) -> pd.Series:
+    """Rewrite customer-service phrases and emoji into lexicon tokens (vectorised)."""
+    out = texts.astype("string").fillna("")
+    out = out.str.replace(_EMOJI_RE, lambda m: EMOJI_TOKENS[m.group(0)], regex=True)
+    for pattern, token in _PHRASES:
+        out = out.str.replace(pattern, token, regex=True)
+    return out
+
+
+@dataclass(frozen=True)
+class VaderRules:
+    """A VADER lexicon with its rule tables; `plain()` is vaderSentiment's own."""
+
+    lexicon: dict[str, float]
+    boosters: dict[str, float] = field(default_factory=lambda: dict(_vader.BOOSTER_DICT))
+    emojis: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def plain(cls) -> VaderRules:
+        """Return the rules of vaderSentiment 3.3.2 unchanged."""
+        analyzer = _analyzer()
+        return cls(lexicon=dict(analyzer.lexicon), emojis=dict(analyzer.emojis))
+
+    @classmethod
+    def customer_service(cls) -> VaderRules:
+        """Return VADER's rules with the customer-service lexicon extension."""
+        base = cls.plain()
+        lexicon = {w: v for w, v in base.lexicon.items() if w not in NEUTRALISED}
+        lexicon.update(CS_LEXICON)
+        boosters = dict(base.boosters)
+        boosters.update({"literally": _vader.B_INCR, "super": _vader.B_INCR})
+        return cls(lexicon=lexicon, boosters=boosters, emojis=base.emojis)
+
+
+_ANALYZER: list[_vader.SentimentIntensityAnalyzer] = []
+
+
+def _analyzer() -> _vader.SentimentIntensityAnalyzer:
+    # Reading VADER's lexicon files takes ~50 ms: do it once per process.
+    if not _ANALYZER:
+        _ANALYZER.append(_vader.SentimentIntensityAnalyzer())
+    return _ANALYZER[0]
+
+
+def _replace_emoji(text: str, emojis: dict[str, str]) -> str:
+    # VADER's own emoji handling, character by character, kept for identical results.
+    out: list[str] = []
+    prev_space = True
+    for char in text:
+        if char in emojis:
+            if not prev_space:
+                out.append(" ")
+            out.append(emojis[char])
+            prev_space = False
+        else:
+            out.append(char)
+            prev_space = char == " "
+    return "".join(out).strip()
+
+
+def _strip_punct(token: str) -> str:
+    stripped = token.strip(_PUNCTUATION)
+    return token if len(stripped) <= 2 else stripped
+
+
+_PUNCTUATION: Final = string.punctuation
+_NEGATE: Final = frozenset(_vader.NEGATE)
+
+
+def _negated(word: str) -> bool:
+    return word in _NEGATE or "n't" in word
+
+
+def vader_compound(text: str, rules: VaderRules) -> float:
+    """Return VADER's compound score of one text under `rules` (same result as VADER's own).
+
+    The algorithm is vaderSentiment 3.3.2's `polarity_scores` with each text lowercased once
+    (VADER lowercases the whole text again for every word it checks for negation).
+    """
+    if rules.emojis and not text.isascii():
+        text = _replace_emoji(text, rules.emojis)
+    else:
+        text = text.strip()
+    words = [_strip_punct(w) for w in text.split()]
+    if not words:
+        return 0.0
+    lower = [w.lower() for w in words]
+    lexicon, boosters = rules.lexicon, rules.boosters
+    n_upper = sum(1 for w in words if w.isupper())
+    cap_diff = 0 < len(words) - n_upper < len(words)
+    sentiments: list[float] = []
+    n = len(words)
+    for i, item in enumerate(lower):
+        if item in boosters or (item == "kind" and i < n - 1 and lower[i + 1] == "of"):
+            sentiments.append(0.0)
+            continue
+        if item not in lexicon:
+            sentiments.append(0.0)
+            continue
+        sentiments.append(_word_valence(words, lower, i, cap_diff, lexicon, boosters))
+    sentiments = _but_check(lower, sentiments)
+    total = float(sum(sentiments))
+    emphasis = _punctuation_emphasis(text)
+    if total > 0:
+        total += emphasis
+    elif total < 0:
+        total -= emphasis
+    return round(_vader.normalize(total), 4)
+
+
+def _word_valence(
+    words: list[str],
+    lower: list[str],
+    i: int,
+    cap_diff: bool,
+    lexicon: dict[str, float],
+    boosters: dict[str, float],
+) -> float:
+    item = lower[i]
+    n = len(words)
+    valence = lexicon[item]
+    if item == "no" and i != n - 1 and lower[i + 1] in lexicon:
+        valence = 0.0
+    if (
+        (i > 0 and lower[i - 1] == "no")
+        or (i > 1 and lower[i - 2] == "no")
+        or (i > 2 and lower[i - 3] == "no" and lower[i - 1] in ("or", "nor"))
+    ):
+        valence = lexicon[item] * _vader.N_SCALAR
+    if words[i].isupper() and cap_diff:
+        valence = valence + _vader.C_INCR if valence > 0 else valence - _vader.C_INCR
+    for start in range(3):
+        if i > start and lower[i - (start + 1)] not in lexicon:
+            prev = words[i - (start + 1)]
+            scalar = _booster(prev, lower[i - (start + 1)], valence, cap_diff, boosters)
+            if start == 1 and scalar != 0:
+                scalar *= 0.95
+            if start == 2 and scalar != 0:
+                scalar *= 0.9
+            valence += scalar
+            valence = _negation_check(valence, lower, start, i)
+            if start == 2:
+                valence = _idioms_check(valence, lower, i, boosters)
+    return _least_check(valence, lower, i, lexicon)
+
+
+def _booster(word: str, lower: str, valence: float, cap_diff: bool, boosters: dict) -> float:
+    scalar = 0.0
+    if lower in boosters:
+        scalar = boosters[lower]
+        if valence < 0:
+            scalar *= -1
+        if word.isupper() and cap_diff:
+            scalar = scalar + _vader.C_INCR if valence > 0 else scalar - _vader.C_INCR
+    return scalar
+
+
+def _negation_check(valence: float, lower: list[str], start: int, i: int) -> float:
+    if start == 0:
+        if _negated(lower[i - 1]):
+            valence *= _vader.N_SCALAR
+    elif start == 1:
+        if lower[i - 2] == "never" and lower[i - 1] in ("so", "this"):
+            valence *= 1.25
+        elif lower[i - 2] == "without" and lower[i - 1] == "doubt":
+            pass
+        elif _negated(lower[i - 2]):
+            valence *= _vader.N_SCALAR
+    else:
+        if (lower[i - 3] == "never" and lower[i - 2] in ("so", "this")) or lower[i - 1] in (
+            "so",
+            "this",
+        ):
+            valence *= 1.25
+        elif lower[i - 3] == "without" and "doubt" in (lower[i - 2], lower[i - 1]):
+            pass
+        elif _negated(lower[i - 3]):
+            valence *= _vader.N_SCALAR
+    return valence
+
+
+def _idioms_check(valence: float, lower: list[str], i: int, boosters: dict) -> float:
+    # VADER indexes i-3 even when i == 2 (wrapping to the last word); kept for equality.
+    onezero = f"{lower[i - 1]} {lower[i]}"
+    twoonezero = f"{lower[i - 2]} {lower[i - 1]} {lower[i]}"
+    twoone = f"{lower[i - 2]} {lower[i - 1]}"
+    threetwoone = f"{lower[i - 3]} {lower[i - 2]} {lower[i - 1]}"
+    threetwo = f"{lower[i - 3]} {lower[i - 2]}"
+    for seq in (onezero, twoonezero, twoone, threetwoone, threetwo):
+        if seq in _vader.SPECIAL_CASES:
+            valence = _vader.SPECIAL_CASES[seq]
+            break
+    if len(lower) - 1 > i:
+        zeroone = f"{lower[i]} {lower[i + 1]}"
+        if zeroone in _vader.SPECIAL_CASES:
+            valence = _vader.SPECIAL_CASES[zeroone]
+    if len(lower) - 1 > i + 1:
+        zeroonetwo = f"{lower[i]} {lower[i + 1]} {lower[i + 2]}"
+        if zeroonetwo in _vader.SPECIAL_CASES:
+            valence = _vader.SPECIAL_CASES[zeroonetwo]
+    for gram in (threetwoone, threetwo, twoone):
+        if gram in boosters:
+            valence += boosters[gram]
+    return valence
+
+
+def _least_check(valence: float, lower: list[str], i: int, lexicon: dict[str, float]) -> float:
+    if i > 1 and lower[i - 1] not in lexicon and lower[i - 1] == "least":
+        if lower[i - 2] not in ("at", "very"):
+            valence *= _vader.N_SCALAR
+    elif i > 0 and lower[i - 1] not in lexicon and lower[i - 1] == "least":
+        valence *= _vader.N_SCALAR
+    return valence
+
+
+def _but_check(lower: list[str], sentiments: list[float]) -> list[float]:
+    # VADER's loop looks each value up by `index`, so equal values earlier in the list are the
+    # ones rescaled; reproduced as is so that scores equal vaderSentiment's.
+    if "but" not in lower:
+        return sentiments
+    bi = lower.index("but")
+    for sentiment in list(sentiments):
+        si = sentiments.index(sentiment)
+        if si < bi:
+            sentiments[si] = sentiment * 0.5
+        elif si > bi:
+            sentiments[si] = sentiment * 1.5
+    return sentiments
+
+
+def _punctuation_emphasis(text: str) -> float:
+    ep = min(text.count("!"), 4) * 0.292
+    qm_count = text.count("?")
+    qm = 0.0
+    if qm_count > 1:
+        qm = qm_count * 0.18 if qm_count <= 3 else 0.96
+    return ep + qm
+
+
+def score_plain_vader(texts: Sequence[str]) -> np.ndarray:
+    """Return plain VADER compound scores (the yardstick), one per text; repeats scored once."""
+    codes, uniques = pd.factorize(pd.Series(list(texts), dtype="string").fillna(""))
+    rules = VaderRules.plain()
+    scores = np.array([vader_compound(str(t), rules) for t in uniques], dtype="float64")
+    return scores[codes] if len(codes) else np.zeros(0)
+
+
+@dataclass(frozen=True)
+class CustomerServiceScorer:
+    """The default English scorer: masking, phrase tokens and VADER with the CS lexicon."""
+
+    brands: tuple[str, ...] = BRANDS
+    negative_threshold: float = NEGATIVE_THRESHOLD
+    positive_threshold: float = POSITIVE_THRESHOLD
+
+    def prepare(self, texts: pd.Series) -> pd.Series:
+        """Return the texts as the scorer reads them: masked, phrases rewritten."""
+        return rewrite_phrases(mask_texts(texts, self.brands)).str.replace(r"\s+", " ", regex=True)
+
+    def scores(self, texts: Sequence[str] | pd.Series) -> np.ndarray:
+        """Return compound scores in [-1, 1], one per text; repeated texts are scored once."""
+        series = pd.Series(list(texts), dtype="string").fillna("")
+        codes, uniques = pd.factorize(series)
+        if not len(uniques):
+            return np.zeros(len(series))
+        prepared = self.prepare(pd.Series(uniques, dtype="string"))
+        rules = _cs_rules()
+        values = np.array([vader_compound(str(t), rules) for t in prepared], dtype="float64")
+        return values[codes]
+
+    def labels(self, scores: np.ndarray) -> np.ndarray:
+        """Turn compound scores into negative/neutral/positive with this scorer's thresholds."""
+        return label_scores(scores, self.negative_threshold, self.positive_threshold)
+
+    def negative_terms(self, text: str) -> list[str]:
+        """Return the words and phrases of `text` that the lexicon rates negative."""
+        prepared = self.prepare(pd.Series([text], dtype="string")).iloc[0]
+        rules = _cs_rules()
+        found = []
+        for token in str(prepared).split():
+            word = _strip_punct(token).lower()
+            if rules.lexicon.get(word, 0.0) < 0 and word not in found:
+                found.append(word)
+        return found
+
+
+_CS_RULES: list[VaderRules] = []
+
+
+def _cs_rules() -> VaderRules:
+    if not _CS_RULES:
+        _CS_RULES.append(VaderRules.customer_service())
+    return _CS_RULES[0]
+
+
+def label_scores(scores: np.ndarray, negative: float, positive: float) -> np.ndarray:
+    """Label scores: <= negative is negative, >= positive is positive, else neutral."""
+    values = np.asarray(scores, dtype="float64")
+    return np.where(
+        values >= positive, "positive", np.where(values <= negative, "negative", "neutral")
+    ).astype(object)
