@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from journey import filters, ingest, network, overview, paths, phases, schema, validate
+from journey import filters, ingest, network, overview, paths, phases, schema, store, validate
 from journey.schema import DatasetSettings, ValidationResult
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -348,3 +348,17 @@ def grouping_preview(
     """Cached `paths.preview_grouping` of the raw touchpoints of dataset `key`."""
     del key
     return paths.preview_grouping(_events, rules)
+
+
+# -- workspace --------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _workspace_at(path: str) -> store.Workspace:
+    """One Workspace handle per file (it opens a short-lived connection per operation)."""
+    return store.Workspace(Path(path))
+
+
+def workspace() -> store.Workspace:
+    """The workspace named by JOURNEY_WORKSPACE (or the default file), created once."""
+    return _workspace_at(str(store.default_workspace_path()))

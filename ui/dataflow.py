@@ -131,7 +131,7 @@ def build_dataset(
 
 def save(dataset: state.Dataset, overwrite: bool) -> None:
     """Save a dataset in the workspace and make the saved copy current."""
-    workspace = Workspace()
+    workspace = cache.workspace()
     workspace.save(
         dataset.name,
         dataset.events,
@@ -148,7 +148,7 @@ def save(dataset: state.Dataset, overwrite: bool) -> None:
 def workspace_manager() -> None:
     """List, load, rename and delete the datasets saved in the workspace."""
     try:
-        workspace = Workspace()
+        workspace = cache.workspace()
         infos = workspace.list_datasets()
     except WorkspaceError as err:
         st.error(str(err))

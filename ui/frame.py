@@ -7,7 +7,7 @@ import streamlit as st
 
 from journey import ingest
 from journey.errors import WorkspaceError
-from journey.store import StoredDataset, Workspace
+from journey.store import StoredDataset
 from ui import cache, state, widgets
 from ui.i18n import t
 
@@ -48,7 +48,7 @@ def sample_dataset() -> state.Dataset:
 def default_dataset() -> state.Dataset:
     """The dataset a fresh session starts on: the sample, kept in the workspace."""
     try:
-        workspace = Workspace()
+        workspace = cache.workspace()
         if workspace.exists(SAMPLE_NAME):
             return from_stored(workspace.load(SAMPLE_NAME))
         sample = sample_dataset()
@@ -75,7 +75,7 @@ def _load_picked() -> None:
     if current is not None and current.name == name:
         return
     try:
-        state.set_dataset(from_stored(Workspace().load(name)))
+        state.set_dataset(from_stored(cache.workspace().load(name)))
     except WorkspaceError as err:
         state.notice(str(err))
 
@@ -88,7 +88,7 @@ def current_dataset() -> state.Dataset | None:
             current = default_dataset()
         state.set_dataset(current)
     try:
-        names = [info.name for info in Workspace().list_datasets()]
+        names = [info.name for info in cache.workspace().list_datasets()]
     except WorkspaceError as err:
         st.sidebar.warning(t("frame.workspace_unavailable", reason=str(err)))
         names = []

@@ -11,7 +11,8 @@ import streamlit as st
 
 from journey.filters import Filters
 from journey.schema import CUSTOMER_ID, DatasetSettings
-from journey.store import Workspace, settings_to_json
+from journey.store import settings_to_json
+from ui import cache
 from ui.i18n import LANGUAGE_KEY, t
 
 
@@ -116,7 +117,7 @@ def save_settings(settings: DatasetSettings) -> bool:
     updated = replace(current, settings=settings)
     set_dataset(updated)
     if current.source == "workspace":
-        Workspace().save_settings(current.name, settings)
+        cache.workspace().save_settings(current.name, settings)
         return True
     return False
 
