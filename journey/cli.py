@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from journey import ingest, paths, phases, schema
+from journey import attribution, ingest, paths, phases, schema
 from journey.errors import JourneyError, SettingsError
 from journey.schema import DatasetSettings, ValidationResult
 
@@ -290,4 +290,69 @@ def _funnel(args: argparse.Namespace) -> int:
     result = paths.funnel(load_events(args), stages, args.by)
     columns = ["stage", "customers", "conversion_rate", "step_conversion_rate"]
     write_csv(result[columns], args.out)
+    return 0
+
+
+# -- attribution -------------------------------------------------------------------------
+
+
+def _comma_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _attribution_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("events", help="events file")
+    parser.add_argument(
+        "--models",
+        default=",".join(attribution.MODELS),
+        help=f"comma-separated models, any of {','.join(attribution.MODELS)} (default: all)",
+    )
+    parser.add_argument(
+        "--window-days",
+        type=float,
+        default=attribution.DEFAULT_WINDOW_DAYS,
+        help="lookback before each conversion in days; 0 = unlimited (default 30)",
+    )
+    parser.add_argument("--by", choices=list(schema.ATTRIBUTION_LEVELS), default=schema.CHANNEL)
+    parser.add_argument(
+        "--half-life-days",
+        type=float,
+        default=attribution.DEFAULT_HALF_LIFE_DAYS,
+        help="time decay half-life in days (default 7)",
+    )
+    parser.add_argument(
+        "--position-weights",
+        default="0.4,0.2,0.4",
+        help="position-based first,middle,last weights adding up to 1 (default 0.4,0.2,0.4)",
+    )
+    parser.add_argument("--markov-order", type=int, choices=[1, 2, 3], default=1)
+    parser.add_argument("--exclude-channels", default="", help="comma-separated channels")
+    parser.add_argument("--exclude-event-types", default="", help="comma-separated event types")
+    parser.add_argument("--out", required=True, help="CSV: channel,model,conversions,revenue,share")
+    add_input_options(parser)
+
+
+@command("attribution", "credit conversions and revenue to channels", _attribution_arguments)
+def _attribution(args: argparse.Namespace) -> int:
+    models = _comma_list(args.models)
+    try:
+        weights = tuple(float(w) for w in _comma_list(args.position_weights))
+    except ValueError as err:
+        raise SettingsError(f"--position-weights {args.position_weights!r}: {err}") from err
+    events = load_events(args)
+    result = attribution.attribute(
+        events,
+        models,
+        args.by,
+        args.window_days,
+        exclude_channels=_comma_list(args.exclude_channels),
+        exclude_event_types=_comma_list(args.exclude_event_types),
+        half_life_days=args.half_life_days,
+        position_weights=weights,
+        markov_order=args.markov_order,
+    )
+    write_csv(result, args.out)
+    method = result.attrs.get("shapley_method")
+    if method:
+        print(f"shapley: {method}", file=sys.stderr)
     return 0

@@ -897,3 +897,11 @@ def test_contact_list(metric_events):
     january_3 = A.contact_list(metric_events, start="2024-01-03", end="2024-01-03 23:00")
     assert january_3[CUSTOMER_ID].tolist() == ["b"]
     assert january_3["contacts"].tolist() == [2]
+
+
+def test_big_chains_use_the_sparse_solver_with_the_same_result(example, monkeypatch):
+    dense = A.markov_model(A.build_path_set(example), order=2)
+    monkeypatch.setattr(A, "_DENSE_LIMIT", 0)
+    sparse = A.markov_model(A.build_path_set(example), order=2)
+    assert_frame_equal(dense.removal_effects, sparse.removal_effects, check_exact=False)
+    assert_frame_equal(dense.attribution, sparse.attribution, check_exact=False)
