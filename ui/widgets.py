@@ -81,7 +81,12 @@ def validation_report(result: ValidationResult, key: str) -> None:
 
 def language_picker() -> None:
     """The UI language selector (English, Indonesian, Polish)."""
-    st.sidebar.selectbox("🌐", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key=Key.LANGUAGE)
+    st.sidebar.selectbox(
+        "Language · Bahasa · Język",
+        list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        key=Key.LANGUAGE,
+    )
 
 
 def sidebar_filters(dataset: state.Dataset, events: pd.DataFrame) -> flt.Filters:

@@ -25,7 +25,19 @@ with left:
 with right:
     st.subheader(t("home.phases"))
     summary = cache.phase_summary(scope.key, scope.events)
-    st.dataframe(summary, hide_index=True, width="stretch", key="home_phases")
+    st.plotly_chart(charts.build_phase_summary(summary), key="home_phase_chart")
+    st.dataframe(
+        summary.drop(columns=["channel_list"]),
+        hide_index=True,
+        width="stretch",
+        key="home_phases",
+        column_config={
+            "share_of_customers": st.column_config.ProgressColumn(
+                t("home.share"), format="percent", min_value=0.0, max_value=1.0
+            ),
+            "median_days": st.column_config.NumberColumn(t("home.median_days"), format="%.1f"),
+        },
+    )
 
 st.subheader(t("home.next"))
 links = st.columns(4)

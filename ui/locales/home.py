@@ -27,6 +27,12 @@ TEXT: dict[str, dict[str, str]] = {
         "pl": "Punkty styku wg kanału",
     },
     "home.phases": {"en": "Journey phases", "id": "Fase perjalanan", "pl": "Fazy ścieżki"},
+    "home.share": {"en": "Share of customers", "id": "Porsi pelanggan", "pl": "Udział klientów"},
+    "home.median_days": {
+        "en": "Median days in phase",
+        "id": "Median hari di fase",
+        "pl": "Mediana dni w fazie",
+    },
     "home.next": {"en": "Explore", "id": "Jelajahi", "pl": "Przeglądaj"},
     "home.link_map": {"en": "Journey map", "id": "Peta perjalanan", "pl": "Mapa ścieżek"},
     "home.link_funnels": {
