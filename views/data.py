@@ -1,5 +1,6 @@
 import streamlit as st
 
+from journey import ingest
 from journey.schema import DEFAULT_CONVERSION_EVENTS
 from ui import dataflow, state, widgets
 from ui.errors import guard
@@ -43,6 +44,8 @@ with upload_tab:
     transcripts_file = st.file_uploader(
         t("data.transcripts_file"), type=dataflow.FILE_TYPES, key="data_transcripts_file"
     )
+    with guard():
+        st.caption(t("data.size_limit", mb=ingest.max_upload_bytes() // (1024 * 1024)))
     if events_file is None:
         st.info(t("data.upload_hint"))
         st.stop()

@@ -52,6 +52,11 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Berkas transkrip (opsional)",
         "pl": "Plik transkrypcji (opcjonalnie)",
     },
+    "data.size_limit": {
+        "en": "Files up to {mb} MB are read (the JOURNEY_MAX_UPLOAD_MB environment variable changes the limit).",
+        "id": "Berkas hingga {mb} MB dibaca (variabel lingkungan JOURNEY_MAX_UPLOAD_MB mengubah batasnya).",
+        "pl": "Wczytywane są pliki do {mb} MB (zmienna środowiskowa JOURNEY_MAX_UPLOAD_MB zmienia limit).",
+    },
     "data.upload_hint": {
         "en": "Upload an events file to start. The app is showing the dataset chosen in the sidebar meanwhile.",
         "id": "Unggah berkas event untuk mulai. Sementara itu aplikasi menampilkan dataset yang dipilih di sidebar.",
