@@ -108,6 +108,8 @@ def stripped_text(values: pd.Series) -> pd.Series:
     text = as_text(values)
     array = pa.array(text.array)
     trimmed = pc.utf8_trim_whitespace(array)  # one pyarrow call: .str.strip() costs more
+    if pc.sum(pc.binary_length(trimmed)) == pc.sum(pc.binary_length(array)):
+        return text  # nothing trimmed: keep sharing the source buffers, no copy in memory
     return pd.Series(pd.arrays.ArrowStringArray(trimmed), index=text.index).astype(_STR)
 
 
@@ -683,31 +685,33 @@ def _codes(values: pd.Series) -> np.ndarray:
     return codes.astype("int64")
 
 
+def _shared(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group ids of `key` (0..groups-1), and whether each row's group has other rows."""
+    codes, uniques = pd.factorize(key)
+    counts = np.bincount(codes, minlength=len(uniques))
+    return codes.astype("int64"), counts[codes] > 1
+
+
 def _duplicates(frame: pd.DataFrame, first: np.ndarray | None = None) -> int:
-    """Count data rows identical to an earlier row, exactly (no hashing).
+    """Count data rows identical to an earlier row, exactly (no hashing of whole rows).
 
     Rows are narrowed column by column to those whose values so far are shared by another
-    row; `first` (int64 keys that are a function of one source column, e.g. parsed
-    timestamps) is a cheap first filter. Survivors get one combined integer key.
+    row, so each later column is grouped on fewer rows; `first` (int64 keys that are a
+    function of one source column, e.g. parsed timestamps) is a cheap first filter.
     """
     if frame.empty or len(frame.columns) == 0:
         return 0
-    keep = np.arange(len(frame))
     columns = [frame[c] for c in frame.columns]
-    key = first if first is not None else _codes(columns.pop(0))
-    shared = pd.Series(key).duplicated(keep=False).to_numpy()
-    keep, key = keep[shared], pd.factorize(key[shared])[0].astype("int64")
+    key, shared = _shared(first if first is not None else _codes(columns.pop(0)))
+    keep = np.flatnonzero(shared)
+    key = key[shared]
     for values in columns:
         if not len(keep):
             return 0
         codes = _codes(values.iloc[keep])
-        n_codes = int(codes.max()) + 1
-        if int(key.max()) >= 2**62 // n_codes:
-            key = pd.factorize(key)[0].astype("int64")
-        key = key * n_codes + codes
-        shared = pd.Series(key).duplicated(keep=False).to_numpy()
+        key, shared = _shared(key * (int(codes.max()) + 1) + codes)
         keep, key = keep[shared], key[shared]
-    return int(len(key) - len(pd.unique(key)))
+    return len(keep) - len(np.unique(key)) if len(keep) else 0
 
 
 def _progress(progress: ProgressFn | None, fraction: float, message: str) -> None:
@@ -759,6 +763,7 @@ def validate_events(
     frame = raw.frame
     check_mapping(mapping, list(frame.columns), "events", raw.file)
     rejects = _Rejects(len(frame), raw.rejects)
+    missing = _missing(len(frame))  # one all-missing array shared by unmapped columns
     _progress(progress, 0.05, "customer ids")
     customer = _stripped(frame, mapping[CUSTOMER_ID])
     rejects.add((customer == "").to_numpy(dtype=bool), mapping[CUSTOMER_ID], "missing customer id")
@@ -773,9 +778,7 @@ def validate_events(
     else:
         touchpoint = channel
     event_type = (
-        _optional(_stripped(frame, mapping[EVENT_TYPE]))
-        if EVENT_TYPE in mapping
-        else _missing(len(frame))
+        _optional(_stripped(frame, mapping[EVENT_TYPE])) if EVENT_TYPE in mapping else missing
     )
     _progress(progress, 0.6, "conversions and revenue")
     if CONVERSION in mapping:
@@ -807,7 +810,7 @@ def validate_events(
         if name in columns:
             continue
         if name not in mapping:
-            columns[name] = _missing(len(frame))
+            columns[name] = missing
         elif name == PHASE:
             columns[name] = _phases(frame, mapping[PHASE], rejects)
         else:
@@ -862,6 +865,7 @@ def validate_transcripts(
     frame = raw.frame
     check_mapping(mapping, list(frame.columns), "transcripts", raw.file)
     rejects = _Rejects(len(frame), raw.rejects)
+    missing = _missing(len(frame))  # one all-missing array shared by unmapped columns
     _progress(progress, 0.05, "customer ids")
     customer = _stripped(frame, mapping[CUSTOMER_ID])
     rejects.add((customer == "").to_numpy(dtype=bool), mapping[CUSTOMER_ID], "missing customer id")
@@ -880,7 +884,7 @@ def validate_transcripts(
         if name in columns:
             continue
         if name not in mapping:
-            columns[name] = _missing(len(frame))
+            columns[name] = missing
             continue
         values = _stripped(frame, mapping[name])
         if name == LABEL:

@@ -437,3 +437,18 @@ def test_rupiah_and_grouped_thousands_decide_the_column():
     assert validate.parse_numbers(text("-$5", "1,234.5", "1,234")).tolist() == [
         -5.0, 1234.5, 1234.0,
     ]  # fmt: skip
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b", ""]), st.sampled_from(["x", "y"]), st.integers(0, 2)),
+        max_size=40,
+    )
+)
+def test_duplicate_count_matches_pandas(rows: list[tuple[str, str, int]]):
+    frame = pd.DataFrame(rows, columns=["p", "q", "r"]).astype({"p": "str", "q": "str"})
+    expected = int(frame.duplicated().sum())
+    assert validate._duplicates(frame) == expected
+    # a first filter that is a function of one column gives the same count
+    first = pd.factorize(frame["q"])[0].astype("int64") if len(frame) else None
+    assert validate._duplicates(frame, first) == expected
