@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -58,19 +60,24 @@ def stitch_identities(
         if column not in frame.columns:
             raise unknown_column("", column, [str(c) for c in frame.columns])
     n_rows = len(frame)
-    rows_parts, keys_parts, counts = [], [], []
+    rows_parts, code_parts, label_parts, counts = [], [], [], []
+    offset = 0
     for column in columns:
         values = stripped_text(frame[column])
         present = (values != "").to_numpy(dtype=bool)
+        codes, uniques = pd.factorize(values[present])
         rows_parts.append(np.flatnonzero(present))
-        keys_parts.append((f"{column}:" + values[present]).to_numpy(dtype=object))
-        counts.append(int(values[present].nunique()))
-    rows = np.concatenate(rows_parts) if rows_parts else np.array([], dtype=np.int64)
-    keys = np.concatenate(keys_parts) if keys_parts else np.array([], dtype=object)
-    # sort=True: identifier codes follow the identifiers' sort order, so a component's
-    # smallest code is its smallest identifier.
-    codes, identifiers = pd.factorize(keys, sort=True)
-    n_ids = len(identifiers)
+        code_parts.append(codes.astype(np.int64) + offset)
+        label_parts.append(pa.array(f"{column}:" + pd.Series(uniques, dtype=STRING)))
+        counts.append(len(uniques))
+        offset += len(uniques)
+    rows = np.concatenate(rows_parts)
+    codes = np.concatenate(code_parts)
+    identifiers = pa.chunked_array(label_parts, type=pa.large_string())
+    n_ids = offset
+    # Rank identifiers by their text, so a component's smallest rank is its smallest identifier.
+    rank = np.empty(n_ids, dtype=np.int64)
+    rank[np.asarray(pc.sort_indices(identifiers))] = np.arange(n_ids)
     # Bipartite graph: row nodes 0..n_rows-1, identifier nodes n_rows..n_rows+n_ids-1.
     graph = coo_matrix(
         (np.ones(len(rows), dtype=np.int8), (rows, n_rows + codes)),
@@ -78,14 +85,18 @@ def stitch_identities(
     )
     _, labels = connected_components(graph, directed=False)
     id_labels = labels[n_rows:]
-    smallest = pd.Series(np.arange(n_ids)).groupby(id_labels).min()
-    row_labels = labels[:n_rows]
+    best_rank = np.full(labels.max() + 1 if len(labels) else 0, n_ids, dtype=np.int64)
+    np.minimum.at(best_rank, id_labels, rank)
+    by_rank = np.empty(n_ids, dtype=np.int64)
+    by_rank[rank] = np.arange(n_ids)  # identifier index of each rank
     has_id = np.zeros(n_rows, dtype=bool)
     has_id[rows] = True
-    first_code = pd.Series(row_labels[has_id]).map(smallest).to_numpy(dtype=np.int64)
-    ids = np.full(n_rows, None, dtype=object)
-    ids[has_id] = np.asarray(identifiers, dtype=object)[first_code]
-    customer = pd.Series(ids, index=frame.index, name=CUSTOMER_ID, dtype=STRING)
+    chosen = np.zeros(n_rows, dtype=np.int64)
+    chosen[has_id] = by_rank[best_rank[labels[:n_rows][has_id]]]
+    taken = pc.take(identifiers, pa.array(chosen, mask=~has_id))  # rows without ids: null
+    customer = pd.Series(
+        pd.arrays.ArrowStringArray(taken), index=frame.index, name=CUSTOMER_ID, dtype=STRING
+    )
     sizes = pd.Series(id_labels).value_counts()
     report = StitchReport(
         n_identifiers=n_ids,

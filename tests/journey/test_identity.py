@@ -152,3 +152,11 @@ def test_stitching_is_transitive_and_links_exactly_shared_identifiers(
                     reached.add(other)
                     frontier.append(other)
         assert reached == group
+
+
+def test_empty_frames_and_rows_without_identifiers():
+    ids, report = stitch_identities(pd.DataFrame({"a": pd.Series([], dtype="str")}), ["a"])
+    assert ids.tolist() == []
+    assert (report.n_identifiers, report.n_customers) == (0, 0)
+    ids, _ = stitch_identities(pd.DataFrame({"a": ["", " "]}), ["a"])
+    assert ids.isna().tolist() == [True, True]
