@@ -150,11 +150,10 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     elsewhere ("12,5") or dots grouping thousands ("1.250.000", "Rp") make "1.234" one
     thousand two hundred thirty-four; otherwise the usual reading holds. Currency is dropped.
     """
-    if pd.api.types.is_bool_dtype(values.dtype):
+    if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_numeric_dtype(values.dtype):
         return values.astype("float64")
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        return values.astype("float64")
-    return _parse_number_text(stripped_text(values))
+    text = stripped_text(values.reset_index(drop=True))
+    return _parse_number_text(text).set_axis(values.index)
 
 
 def _evidence(text: pd.Series, pattern: str) -> bool:
@@ -274,10 +273,14 @@ def parse_timestamps(
     Text may be ISO 8601 (offsets converted to UTC), day-first or month-first dates with
     / . or - (day-first when some first part is > 12, month-first when some second part is,
     else day-first; `day_first` overrides), month names, Unix epoch seconds or milliseconds,
-    or Excel serial days (the unit is chosen per column from the median magnitude). Naive
-    values are wall-clock times in `tz`.
+    or Excel serial days (told apart by magnitude, see `_from_numbers`). Naive values are
+    wall-clock times in `tz`. The result has the index of `values`.
     """
     check_timezone(tz)
+    return _parse_any(values.reset_index(drop=True), tz, day_first).set_axis(values.index)
+
+
+def _parse_any(values: pd.Series, tz: str, day_first: bool | None) -> pd.Series:
     dtype = values.dtype
     if isinstance(dtype, pd.DatetimeTZDtype):
         return values.dt.tz_convert("UTC").dt.as_unit("us")
@@ -340,7 +343,7 @@ def _arrow_iso(text: pd.Series, tz: str) -> pd.Series | None:
             cast = pc.cast(array, target)
         except pa.ArrowInvalid:
             continue
-        parsed = pd.Series(cast.to_pandas(), index=text.index)
+        parsed = cast.to_pandas().set_axis(text.index)
         if target.tz is None:
             return _localize(parsed, tz)
         return parsed.dt.as_unit("us")

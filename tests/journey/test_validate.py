@@ -452,3 +452,16 @@ def test_duplicate_count_matches_pandas(rows: list[tuple[str, str, int]]):
     # a first filter that is a function of one column gives the same count
     first = pd.factorize(frame["q"])[0].astype("int64") if len(frame) else None
     assert validate._duplicates(frame, first) == expected
+
+
+def test_parsers_keep_any_index():
+    index = pd.Index([10, 10, 3], name="k")
+    stamps = validate.parse_timestamps(pd.Series(["2025-03-21", "21/03/2025", "x"], index=index))
+    assert stamps.index.equals(index)
+    assert stamps.isna().tolist() == [False, False, True]
+    numbers = validate.parse_numbers(pd.Series(["1,5", "2", "x"], index=index, dtype="str"))
+    assert numbers.index.equals(index)
+    assert numbers.tolist()[:2] == [1.5, 2.0]
+    flags = validate.parse_bools(pd.Series(["ya", "nie", "?"], index=index))
+    assert flags.index.equals(index)
+    assert flags.tolist() == [True, False, pd.NA]
