@@ -35,6 +35,7 @@ or bootstrap chunks, never over customers or events.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import math
 from collections.abc import Sequence
@@ -988,7 +989,8 @@ def attribute_paths(
     channel_all = np.tile(names, len(chosen))
     # model order, then conversions descending, then channel name
     channel_rank = np.tile(np.argsort(np.argsort(names, kind="stable"), kind="stable"), len(chosen))
-    order = np.lexsort((channel_rank, -conv_all, rank))
+    # rounded: sums in another path order must not reorder channels that tie
+    order = np.lexsort((channel_rank, -np.round(conv_all, 9), rank))
     out = pd.DataFrame(
         {
             "channel": pd.array(channel_all[order], dtype="str"),
@@ -1207,8 +1209,10 @@ def find_disagreements(result: pd.DataFrame, threshold: float = 0.05) -> pd.Data
     """Name channels whose share differs by more than `threshold` between models.
 
     Takes `attribute`'s output. Returns channel, high_model, high_share, low_model, low_share,
-    difference, role ("opens": first touch credits it more than a last-touch model; "closes":
-    the reverse; "" otherwise) and an English sentence. Sorted by difference descending, channel.
+    difference, role and an English sentence. role: "opens" (first touch credits it more than
+    a last-touch model), "closes" (a last-touch model credits it most, another model least),
+    "assists" (a last-touch model credits it least, a multi-touch model most) or "". Sorted
+    by difference descending, then channel.
     """
     _require(result, "channel", "model", "share")
     columns = [
@@ -1253,9 +1257,12 @@ def find_disagreements(result: pd.DataFrame, threshold: float = 0.05) -> pd.Data
     )
     pairs = pairs.assign(difference=pairs["high_share"] - pairs["low_share"])
     pairs = pairs[pairs["difference"] > threshold]
-    opens = pairs["high_model"].isin(_OPENERS) & pairs["low_model"].isin(_CLOSERS)
-    closes = pairs["high_model"].isin(_CLOSERS) & pairs["low_model"].isin(_OPENERS)
-    role = np.where(opens, "opens", np.where(closes, "closes", ""))
+    high_closer = pairs["high_model"].isin(_CLOSERS)
+    low_closer = pairs["low_model"].isin(_CLOSERS)
+    opens = pairs["high_model"].isin(_OPENERS) & low_closer
+    closes = high_closer & ~low_closer
+    assists = ~high_closer & low_closer & ~opens
+    role = np.select([opens, closes, assists], ["opens", "closes", "assists"], "")
     pairs = pairs.assign(role=role)
     pairs = pairs.assign(
         sentence=[
@@ -1282,6 +1289,8 @@ def disagreement_sentence(
         return f"{head}: it opens journeys, it doesn't close them."
     if role == "closes":
         return f"{head}: it closes journeys more than it opens them."
+    if role == "assists":
+        return f"{head}: it helps journeys along but rarely closes them."
     return f"{head}: the models weigh its part in the journey differently."
 
 
@@ -1303,14 +1312,16 @@ def _period_start(micros: np.ndarray, granularity: str) -> np.ndarray:
     )
 
 
-def _in_range(
-    micros: np.ndarray, start: pd.Timestamp | None, end: pd.Timestamp | None
-) -> np.ndarray:
+def _in_range(micros: np.ndarray, start: object, end: object) -> np.ndarray:
+    """Mask of timestamps within [start, end]; an `end` given as a date covers that whole day."""
     mask = np.ones(len(micros), dtype=bool)
     if start is not None:
         mask &= micros >= _timestamp_micros(start)
     if end is not None:
-        mask &= micros <= _timestamp_micros(end)
+        if isinstance(end, dt.date) and not isinstance(end, dt.datetime):
+            mask &= micros < _timestamp_micros(end + dt.timedelta(days=1))
+        else:
+            mask &= micros <= _timestamp_micros(end)
     return mask
 
 
@@ -1341,7 +1352,8 @@ def channel_metrics(
     touch there whose `qualifying_column` is in `qualifying`, sales_first / revenue_first and
     sales_last / revenue_last = conversions and revenue credited by first and last touch (paths
     as in `attribute`, over all events) for conversions in the range, dated by the conversion.
-    `start` and `end` bound the timestamps, both inclusive (naive values read as UTC). The first
+    `start` and `end` bound the timestamps, both inclusive (naive values read as UTC; an `end`
+    given as a `datetime.date` covers that whole day). The first
     output column after `period` is `channel` whatever the level. Sorted by period, channel.
     """
     _require(events, CUSTOMER_ID, TIMESTAMP, CHANNEL)
@@ -1516,4 +1528,40 @@ def contact_list(
     out = pd.concat([base, per_value], axis=1)
     return out.sort_values(
         ["last_contact", CUSTOMER_ID], ascending=[False, True], ignore_index=True
+    )
+
+
+def filter_contacts(
+    contacts: pd.DataFrame,
+    query: str = "",
+    last_channels: Sequence[str] = (),
+    min_contacts: int = 0,
+) -> pd.DataFrame:
+    """Keep `contact_list` rows by customer-id substring (any case), last channel, min contacts."""
+    keep = contacts["contacts"] >= min_contacts
+    if query.strip():
+        ids = contacts[CUSTOMER_ID].astype("str")
+        keep &= ids.str.contains(query.strip(), case=False, regex=False).fillna(False)
+    if len(last_channels):
+        keep &= contacts["last_channel"].isin(list(last_channels))
+    return contacts[keep].reset_index(drop=True)
+
+
+QUALIFYING_HINTS = ("add_to_cart", "lead", "signup", "sign_up", "form_submit", "trial", "demo")
+
+
+def default_qualifying(values: Sequence[str]) -> list[str]:
+    """Pick likely qualifying events (add to cart, lead, sign-up ...) among `values`, in order."""
+    return [v for v in values if str(v).strip().lower().replace(" ", "_") in QUALIFYING_HINTS]
+
+
+def join_intervals(result: pd.DataFrame, intervals: pd.DataFrame | None) -> pd.DataFrame:
+    """Add share_low and share_high (`bootstrap_shares`) to `attribute`'s rows, order kept."""
+    if intervals is None or intervals.empty:
+        return result.assign(share_low=np.nan, share_high=np.nan)
+    bounds = intervals.set_index(["channel", "model"])[["share_low", "share_high"]]
+    index = pd.MultiIndex.from_arrays([result["channel"], result["model"]])
+    return result.assign(
+        share_low=bounds["share_low"].reindex(index).to_numpy(),
+        share_high=bounds["share_high"].reindex(index).to_numpy(),
     )

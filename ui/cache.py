@@ -12,7 +12,18 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from journey import filters, ingest, network, overview, paths, phases, schema, store, validate
+from journey import (
+    attribution,
+    filters,
+    ingest,
+    network,
+    overview,
+    paths,
+    phases,
+    schema,
+    store,
+    validate,
+)
 from journey.schema import DatasetSettings, ValidationResult
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -362,3 +373,131 @@ def _workspace_at(path: str) -> store.Workspace:
 def workspace() -> store.Workspace:
     """The workspace named by JOURNEY_WORKSPACE (or the default file), created once."""
     return _workspace_at(str(store.default_workspace_path()))
+
+
+# -- attribution and channel metrics ----------------------------------------------------
+
+
+@st.cache_data(scope="session", max_entries=32, show_spinner=False)
+def attribution_result(
+    key: str,
+    _events: pd.DataFrame,
+    models: tuple[str, ...],
+    level: str,
+    window_days: float,
+    exclude: tuple[tuple[str, ...], tuple[str, ...]],
+    half_life_days: float,
+    position_weights: tuple[float, float, float],
+    markov_order: int,
+) -> tuple[pd.DataFrame, str]:
+    """Cached `attribution.attribute` for scope `key`, and how Shapley was computed."""
+    del key
+    result = attribution.attribute(
+        _events,
+        models,
+        level,
+        window_days,
+        exclude_channels=exclude[0],
+        exclude_event_types=exclude[1],
+        half_life_days=half_life_days,
+        position_weights=position_weights,
+        markov_order=markov_order,
+    )
+    return result, str(result.attrs.get("shapley_method", ""))
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+def attribution_bootstrap(
+    key: str,
+    _events: pd.DataFrame,
+    models: tuple[str, ...],
+    level: str,
+    window_days: float,
+    exclude: tuple[tuple[str, ...], tuple[str, ...]],
+    half_life_days: float,
+    position_weights: tuple[float, float, float],
+    markov_order: int,
+    n_resamples: int,
+) -> pd.DataFrame:
+    """Cached `attribution.bootstrap_shares` (95% intervals, seed 0) for scope `key`."""
+    del key
+    return attribution.bootstrap_shares(
+        _events,
+        models,
+        level,
+        window_days,
+        exclude_channels=exclude[0],
+        exclude_event_types=exclude[1],
+        half_life_days=half_life_days,
+        position_weights=position_weights,
+        markov_order=markov_order,
+        n_resamples=n_resamples,
+    )
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+def attribution_markov(
+    key: str,
+    _events: pd.DataFrame,
+    level: str,
+    window_days: float,
+    exclude: tuple[tuple[str, ...], tuple[str, ...]],
+    markov_order: int,
+) -> attribution.MarkovResult:
+    """Cached Markov fit (removal effects, transitions) for scope `key`."""
+    del key
+    paths_ = attribution.build_path_set(_events, level, window_days, exclude[0], exclude[1])
+    return attribution.markov_model(attribution.aggregate_paths(paths_), markov_order)
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+def attribution_lookback(
+    key: str,
+    _events: pd.DataFrame,
+    models: tuple[str, ...],
+    level: str,
+    exclude: tuple[tuple[str, ...], tuple[str, ...]],
+    half_life_days: float,
+    position_weights: tuple[float, float, float],
+    markov_order: int,
+) -> pd.DataFrame:
+    """Cached `attribution.lookback_sensitivity` (7, 14, 30, 60, 90 days) for scope `key`."""
+    del key
+    return attribution.lookback_sensitivity(
+        _events,
+        models,
+        level,
+        exclude_channels=exclude[0],
+        exclude_event_types=exclude[1],
+        half_life_days=half_life_days,
+        position_weights=position_weights,
+        markov_order=markov_order,
+    )
+
+
+@st.cache_data(scope="session", max_entries=32, show_spinner=False)
+def channel_metrics(
+    key: str,
+    _events: pd.DataFrame,
+    start: object,
+    end: object,
+    granularity: str,
+    level: str,
+    qualifying: tuple[str, ...],
+    qualifying_column: str,
+    window_days: float,
+) -> pd.DataFrame:
+    """Cached `attribution.channel_metrics` for scope `key`."""
+    del key
+    return attribution.channel_metrics(
+        _events, start, end, granularity, level, qualifying, qualifying_column, window_days
+    )
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+def contact_list(
+    key: str, _events: pd.DataFrame, start: object, end: object, level: str
+) -> pd.DataFrame:
+    """Cached `attribution.contact_list` for scope `key`."""
+    del key
+    return attribution.contact_list(_events, start, end, level)

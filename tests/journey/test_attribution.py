@@ -768,23 +768,29 @@ def test_lookback_sensitivity_moves_first_touch():
 def test_disagreement_sentences():
     result = pd.DataFrame(
         {
-            "channel": ["Display", "Display", "Display", "Web", "Web", "Web"],
-            "model": ["first", "last", "markov"] * 2,
-            "conversions": [1.0] * 6,
-            "revenue": [0.0] * 6,
-            "share": [0.10, 0.03, 0.06, 0.40, 0.42, 0.30],
+            "channel": ["Display"] * 3 + ["Web"] * 3 + ["Email"] * 3 + ["TV"] * 3,
+            "model": ["first", "last", "markov"] * 4,
+            "conversions": [1.0] * 12,
+            "revenue": [0.0] * 12,
+            "share": [0.10, 0.03, 0.06, 0.40, 0.42, 0.30, 0.2, 0.1, 0.3, 0.1, 0.2, 0.4],
         }
     )
     flags = A.find_disagreements(result, threshold=0.05)
-    assert flags["channel"].tolist() == ["Web", "Display"]
+    # Email: Markov 30% vs last 10% (0.2); TV: Markov 40% vs first 10% (0.3)
+    assert flags["channel"].tolist() == ["TV", "Email", "Web", "Display"]
+    assert flags["role"].tolist() == ["", "assists", "closes", "opens"]
     assert flags["sentence"].tolist() == [
-        "Web earns 42% under last touch but 30% under Markov chain: "
+        "TV earns 40% under Markov chain but 10% under first touch: "
         "the models weigh its part in the journey differently.",
+        "Email earns 30% under Markov chain but 10% under last touch: "
+        "it helps journeys along but rarely closes them.",
+        "Web earns 42% under last touch but 30% under Markov chain: "
+        "it closes journeys more than it opens them.",
         "Display earns 10% under first touch but 3% under last touch: "
         "it opens journeys, it doesn't close them.",
     ]
-    assert flags["role"].tolist() == ["", "opens"]
-    assert A.find_disagreements(result, threshold=0.2).empty
+    assert flags["difference"].tolist() == pytest.approx([0.3, 0.2, 0.12, 0.07])
+    assert A.find_disagreements(result, threshold=0.35).empty
 
 
 def test_disagreement_closes_role():
@@ -905,3 +911,97 @@ def test_big_chains_use_the_sparse_solver_with_the_same_result(example, monkeypa
     sparse = A.markov_model(A.build_path_set(example), order=2)
     assert_frame_equal(dense.removal_effects, sparse.removal_effects, check_exact=False)
     assert_frame_equal(dense.attribution, sparse.attribution, check_exact=False)
+
+
+def test_join_intervals_and_qualifying_defaults_and_contact_filter(example, metric_events):
+    result = A.attribute(example, ["first", "last"])
+    intervals = pd.DataFrame(
+        {
+            "channel": ["Email", "Web"],
+            "model": ["first", "last"],
+            "share_low": [0.1, 0.2],
+            "share_high": [0.4, 0.3],
+        }
+    )
+    joined = A.join_intervals(result, intervals)
+    assert joined["channel"].tolist() == result["channel"].tolist()
+    email_first = joined[(joined["channel"] == "Email") & (joined["model"] == "first")]
+    assert email_first[["share_low", "share_high"]].to_numpy().tolist() == [[0.1, 0.4]]
+    assert joined["share_low"].isna().sum() == len(result) - 2
+    assert A.default_qualifying(["view", "Add to cart", "lead", "purchase"]) == [
+        "Add to cart",
+        "lead",
+    ]
+    people = A.contact_list(metric_events)
+    assert A.filter_contacts(people, "B")[CUSTOMER_ID].tolist() == ["b"]
+    assert A.filter_contacts(people, last_channels=["Web"])[CUSTOMER_ID].tolist() == ["b", "a"]
+    assert A.filter_contacts(people, min_contacts=2)[CUSTOMER_ID].tolist() == ["b", "a"]
+
+
+def test_a_date_end_covers_the_whole_day(metric_events):
+    import datetime as dt
+
+    day = A.contact_list(metric_events, start=dt.date(2024, 1, 3), end=dt.date(2024, 1, 3))
+    assert day[CUSTOMER_ID].tolist() == ["b"]
+    assert day["contacts"].tolist() == [2]
+
+
+# -- figures ---------------------------------------------------------------------------------
+
+
+def test_attribution_bars_draw_one_trace_per_model_with_error_bars(example):
+    from journey import charts
+
+    result = A.attribute(example, ["first", "last"])
+    intervals = A.bootstrap_shares(example, ["first", "last"], n_resamples=10)
+    figure = charts.build_attribution_bars(result, intervals, model_labels=A.MODEL_NAMES)
+    assert [trace.name for trace in figure.data] == ["first touch", "last touch"]
+    first = figure.data[0]
+    # channels in the first model's order; Email first touch 25%: bars up to its bounds
+    assert list(first.x) == ["Direct", "Display", "Email", "Social", "Web"]
+    share = dict(zip(first.x, first.y, strict=True))
+    assert share["Email"] == pytest.approx(0.25)
+    bounds = intervals[(intervals["model"] == "first") & (intervals["channel"] == "Email")]
+    assert first.error_y.array[2] == pytest.approx(bounds["share_high"].iloc[0] - 0.25)
+    assert first.error_y.arrayminus[2] == pytest.approx(0.25 - bounds["share_low"].iloc[0])
+    plain = charts.build_attribution_bars(result, value="revenue")
+    assert plain.data[0].error_y.array is None
+
+
+def test_figures_escape_channel_names():
+    from journey import charts
+
+    events = make_events(
+        [
+            ("a", "2024-01-01", "<b>x</b>", False, 0.0),
+            ("a", "2024-01-02", "Web", True, 1.0),
+            ("b", "2024-01-01", "<b>x</b>", False, 0.0),
+            ("c", "2024-01-03", "Web", True, 1.0),
+        ]
+    )
+    paths = A.build_path_set(events)
+    result = A.attribute_paths(paths, ["first", "markov"])
+    bars = charts.build_attribution_bars(result)
+    assert "&lt;b&gt;x&lt;/b&gt;" in list(bars.data[0].x)
+    markov = A.markov_model(paths)
+    removal = charts.build_removal_effects(markov.removal_effects)
+    assert "&lt;b&gt;x&lt;/b&gt;" in list(removal.data[0].y)
+    heatmap = charts.build_transition_heatmap(markov.transitions)
+    assert list(heatmap.data[0].y) == ["(start)", "&lt;b&gt;x&lt;/b&gt;", "Web"]
+    assert list(heatmap.data[0].x) == ["(conversion)", "(null)", "&lt;b&gt;x&lt;/b&gt;", "Web"]
+
+
+def test_lookback_and_trend_figures(metric_events):
+    from journey import charts
+
+    sensitivity = A.lookback_sensitivity(
+        metric_events, ["first", "last", "linear"], windows=(1, 30)
+    )
+    figure = charts.build_lookback_sensitivity(sensitivity, model_labels=A.MODEL_NAMES)
+    assert len(figure.data) == 3 * 3  # models x channels (Email, Social, Web)
+    assert [a.text for a in figure.layout.annotations] == ["first touch", "last touch", "linear"]
+    assert figure.data[3].xaxis == "x2"
+    table = A.channel_metrics(metric_events, granularity="week")
+    trend = charts.build_metrics_trend(table, "sessions")
+    assert [trace.name for trace in trend.data] == ["Email", "Social", "Web"]
+    assert list(trend.data[0].y) == [2, 0]

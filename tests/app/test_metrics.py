@@ -1,0 +1,90 @@
+"""The Channel metrics page, driven through app.py on the sample data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import new_app
+
+
+@pytest.fixture(scope="module")
+def session() -> AppTest:
+    """One app session on the Channel metrics page for the module."""
+    app = new_app()
+    assert not app.exception, app.exception
+    app.switch_page("views/metrics.py").run()
+    return app
+
+
+def problems(app: AppTest) -> list[str]:
+    return [e.value for e in app.error] + [str(e.value) for e in app.exception]
+
+
+def metrics(app: AppTest):
+    return app.dataframe[0].value
+
+
+def contacts(app: AppTest):
+    return app.dataframe[-1].value
+
+
+def test_page_renders_metrics_trend_and_contact_list(session: AppTest):
+    assert problems(session) == []
+    table = metrics(session)
+    assert list(table.columns) == [
+        "period",
+        "channel",
+        "sessions",
+        "contacts",
+        "qualified",
+        "sales_first",
+        "revenue_first",
+        "sales_last",
+        "revenue_last",
+    ]
+    assert table["sales_first"].sum() == table["sales_last"].sum() > 0
+    assert (table["period"].dt.day_of_week == 0).all()  # weeks start on Monday
+    spec = json.loads(session.get("plotly_chart")[0].proto.spec)
+    assert spec["data"][0]["type"] == "scatter"
+    people = contacts(session)
+    assert people["contacts"].sum() > 0
+    assert session.caption[-1].value == f"{len(people):,} of {len(people):,} customers."
+
+
+def test_granularity_and_qualifying_change_the_table(session: AppTest):
+    weekly = metrics(session)
+    session.radio(key="metrics_granularity").set_value("month").run()
+    assert problems(session) == []
+    monthly = metrics(session)
+    assert monthly["period"].nunique() < weekly["period"].nunique()
+    assert (monthly["period"].dt.day == 1).all()
+    assert monthly["sales_last"].sum() == weekly["sales_last"].sum()
+    qualifying = session.multiselect(key="metrics_qualifying_event_type")
+    assert qualifying.value  # a likely qualifying event is picked by default
+    with_qualified = monthly["qualified"].sum()
+    qualifying.set_value([]).run()
+    assert metrics(session)["qualified"].sum() == 0 < with_qualified
+    session.radio(key="metrics_granularity").set_value("all").run()
+    assert metrics(session)["period"].nunique() == 1
+
+
+def test_contact_list_filters(session: AppTest):
+    everyone = contacts(session)
+    session.number_input(key="metrics_contact_min").set_value(10).run()
+    assert problems(session) == []
+    busy = contacts(session)
+    assert 0 < len(busy) < len(everyone)
+    assert (busy["contacts"] >= 10).all()
+    session.multiselect(key="metrics_contact_channels").set_value(["Web"]).run()
+    assert set(contacts(session)["last_channel"]) == {"Web"}
+    first_id = contacts(session)["customer_id"].iloc[0]
+    session.text_input(key="metrics_contact_search").set_value(first_id).run()
+    assert first_id in set(contacts(session)["customer_id"])
+    assert session.caption[-1].value.endswith(f"of {len(everyone):,} customers.")
+    session.number_input(key="metrics_contact_min").set_value(0)
+    session.multiselect(key="metrics_contact_channels").set_value([])
+    session.text_input(key="metrics_contact_search").set_value("").run()
+    assert len(contacts(session)) == len(everyone)
