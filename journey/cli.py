@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from journey import attribution, ingest, paths, phases, schema
+from journey import attribution, ingest, paths, phases, schema, sentiment
 from journey.errors import JourneyError, SettingsError
 from journey.schema import DatasetSettings, ValidationResult
 
@@ -355,4 +355,102 @@ def _attribution(args: argparse.Namespace) -> int:
     method = result.attrs.get("shapley_method")
     if method:
         print(f"shapley: {method}", file=sys.stderr)
+    return 0
+
+
+# -- sentiment -------------------------------------------------------------------------
+
+
+def _sentiment_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("transcripts", help="transcripts file: text, optionally speaker etc.")
+    parser.add_argument(
+        "--train",
+        metavar="LABELLED",
+        help="train a model on a file with text and label columns; it scores every row of "
+        "its languages (a label column in TRANSCRIPTS is never used to score its own rows)",
+    )
+    parser.add_argument("--model", metavar="FILE", help="score with a model saved by --save-model")
+    parser.add_argument("--save-model", metavar="FILE", help="write the --train model here")
+    parser.add_argument(
+        "--brand", action="append", default=[], help="a brand name to mask (repeatable)"
+    )
+    parser.add_argument(
+        "--no-shipped", action="store_true", help="don't use the shipped (Indonesian) model"
+    )
+    parser.add_argument(
+        "--out",
+        required=True,
+        help="CSV: the input rows + sentiment_score, sentiment_label, language",
+    )
+    add_input_options(parser)
+
+
+def _read_labelled(path: str) -> tuple[pd.Series, pd.Series]:
+    raw = ingest.read_table(Path(path))
+    mapping = ingest.propose_mapping([str(c) for c in raw.frame.columns], "transcripts")
+    return sentiment.labelled_columns(raw.frame, mapping, raw.file)
+
+
+def _sentiment_input(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (rows to write, the same rows in canonical columns for scoring)."""
+    raw = ingest.read_table(Path(args.transcripts))
+    columns = [str(c) for c in raw.frame.columns]
+    mapping = ingest.apply_overrides(
+        ingest.propose_mapping(columns, "transcripts"), parse_map(args.map)
+    )
+    if schema.CUSTOMER_ID in mapping:
+        accepted = load_input(args.transcripts, "transcripts", args).accepted
+        return accepted, accepted
+    # A file of texts without customers (e.g. labelled posts) is still scored, row by row.
+    sentiment.labelled_columns(raw.frame, mapping, raw.file, need_label=False)
+    print(
+        f"{raw.file}: {len(raw.frame)} rows read; no customer_id column, so every row is "
+        "scored as a text of its own",
+        file=sys.stderr,
+    )
+    canonical = raw.frame.rename(columns={v: k for k, v in mapping.items()})
+    return raw.frame, canonical[[c for c in mapping if c in canonical]]
+
+
+@command("sentiment", "score transcript sentiment per row", _sentiment_arguments)
+def _sentiment(args: argparse.Namespace) -> int:
+    model = None
+    if args.train:
+        texts, labels = _read_labelled(args.train)
+        model = sentiment.train_model(texts, labels, progress=StderrProgress("training"))
+        metrics = model.metrics_
+        print(
+            f"trained on {model.n_train_} labelled texts (languages: "
+            f"{', '.join(model.languages_) or 'und'}); cross-validated accuracy "
+            f"{metrics['model_accuracy']:.3f}, macro-F1 {metrics['model_macro_f1']:.3f}",
+            file=sys.stderr,
+        )
+        if args.save_model:
+            target = Path(args.save_model)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(model.to_bytes())
+    elif args.model:
+        model = sentiment.TranscriptSentiment.from_bytes(Path(args.model).read_bytes())
+    rows, canonical = _sentiment_input(args)
+    brands = (*sentiment.lexicon.BRANDS, *args.brand) if args.brand else None
+    scored = sentiment.score_transcripts(
+        canonical.drop(columns=[schema.LABEL], errors="ignore"),
+        model=model,
+        shipped=not args.no_shipped,
+        brands=brands,
+        progress=StderrProgress("scoring"),
+    )
+    out = rows.reset_index(drop=True).assign(
+        **{
+            schema.SENTIMENT_SCORE: scored.rows[schema.SENTIMENT_SCORE].round(4).to_numpy(),
+            schema.SENTIMENT_LABEL: scored.rows[schema.SENTIMENT_LABEL].to_numpy(),
+            schema.LANGUAGE: scored.rows[schema.LANGUAGE].to_numpy(),
+        }
+    )
+    write_csv(out, args.out)
+    reasons = scored.unscored_reasons()
+    n_scored = int((out[schema.SENTIMENT_LABEL] != schema.UNSCORED).sum())
+    print(f"scored {n_scored} of {len(out)} rows", file=sys.stderr)
+    for reason in reasons.itertuples(index=False):
+        print(f"unscored: {reason.rows} rows, {reason.reason}", file=sys.stderr)
     return 0

@@ -50,7 +50,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
 from journey import lexicon
-from journey.errors import InputError, ModelError
+from journey.errors import InputError, ModelError, unknown_column
 from journey.schema import (
     AGENT,
     CHANNEL,
@@ -569,10 +569,14 @@ class TranscriptSentiment(ClassifierMixin, BaseEstimator):
         idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
         idf[df < self.min_df] = 0.0
         self.idf_ = idf
+        # Buckets under min_df are all-zero columns: fit on the used ones only (the optimum is
+        # the same, their weights are zero), which makes small training sets fit in a second.
+        used = np.flatnonzero(idf > 0)
         classifier = LogisticRegression(C=self.C, max_iter=self.max_iter)
-        classifier.fit(self._features(counts), y)
+        classifier.fit(self._features(counts)[:, used], y)
         self.classes_ = classifier.classes_
-        self.coef_ = classifier.coef_
+        self.coef_ = np.zeros((classifier.coef_.shape[0], counts.shape[1]))
+        self.coef_[:, used] = classifier.coef_
         self.intercept_ = classifier.intercept_
         self.n_train_ = n
         self.class_counts_ = {
@@ -1431,6 +1435,8 @@ def link_to_events(scored: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
          "_ts": ts.to_numpy(), "_tchannel": rows.get(CHANNEL, pd.Series(pd.NA, index=rows.index))
          .astype("string").str.lower().to_numpy()}
     )  # fmt: skip
+    left["_cust"] = left["_cust"].astype("string")
+    left["_tchannel"] = left["_tchannel"].astype("string")
     left = left[left["_cust"].notna() & left["_ts"].notna()]
     ev = events[[CUSTOMER_ID, TIMESTAMP, *levels]].copy()
     ev["_cust"] = ev[CUSTOMER_ID].astype("string")
@@ -1539,7 +1545,7 @@ def weekly_sentiment(scored: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=columns)
     days = frame["_ts"].dt.floor("D")
-    week = days - pd.to_timedelta(days.dt.weekday, unit="D")
+    week = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
     out = (
         frame.assign(week=week, _neg=(frame[SENTIMENT_LABEL] == NEGATIVE))
         .groupby("week", sort=True)
@@ -1617,3 +1623,20 @@ def scorer_metrics(labels: pd.Series, predicted: pd.Series) -> dict[str, float |
         "accuracy": float(accuracy_score(g, p)),
         "macro_f1": float(f1_score(g, p, average="macro", labels=present, zero_division=0)),
     }
+
+
+def labelled_columns(
+    frame: pd.DataFrame, mapping: dict[str, str], file: str, *, need_label: bool = True
+) -> tuple[pd.Series, pd.Series | None]:
+    """Return the text and label columns named by `mapping` (canonical -> source).
+
+    Raises:
+        MappingError: the file has no text column, or no label column when `need_label`.
+    """
+    columns = [str(c) for c in frame.columns]
+    needed = (TEXT, LABEL) if need_label else (TEXT,)
+    for column in needed:
+        if column not in mapping or mapping[column] not in frame:
+            raise unknown_column(file, column, columns)
+    label = frame[mapping[LABEL]] if LABEL in mapping and mapping[LABEL] in frame else None
+    return frame[mapping[TEXT]], label

@@ -1,0 +1,222 @@
+"""Sentiment benchmarks: accuracy against plain VADER, threshold tuning, and throughput.
+
+    python bench/sentiment.py --evaluate     # accuracy / macro-F1 tables
+    python bench/sentiment.py --tune         # the threshold grid on bench/data/cs_dev.csv
+    python bench/sentiment.py                # throughput + peak memory at 1e3, 1e4, 1e5
+
+Throughput runs each scorer on the same ~60-word English transcripts (sentences of the
+shared UCI review set and the hand-written customer-service sets, drawn with a fixed seed,
+every text distinct so no cache helps), each measurement in a fresh process so that its
+peak memory (ru_maxrss growth while scoring) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import accuracy_score, f1_score
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from journey import lexicon, sentiment
+from journey.schema import LANGUAGE, SENTIMENT_LABEL, TEXT
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "bench" / "data"
+SHARED = ROOT.parent / "shared" / "data" / "sentiment"
+SAMPLE = ROOT / "data" / "sample" / "transcripts.csv"
+SCORERS = ("plain VADER", "default scorer", "lexicon only", "language id only", "trained model")
+
+
+def _metrics(gold: pd.Series, predicted: pd.Series) -> tuple[float, float, int]:
+    gold = gold.reset_index(drop=True).astype(str)
+    predicted = predicted.reset_index(drop=True).astype(str)
+    present = sorted(set(gold))
+    return (
+        float(accuracy_score(gold, predicted)),
+        float(f1_score(gold, predicted, average="macro", labels=present, zero_division=0)),
+        len(gold),
+    )
+
+
+def _plain_vader_labels(texts: pd.Series) -> pd.Series:
+    scores = lexicon.score_plain_vader(texts.astype(str).tolist())
+    labels = lexicon.label_scores(
+        scores, lexicon.VADER_NEGATIVE_THRESHOLD, lexicon.VADER_POSITIVE_THRESHOLD
+    )
+    return pd.Series(labels)
+
+
+def _default_labels(texts: pd.Series) -> pd.Series:
+    scored = sentiment.score_transcripts(pd.DataFrame({TEXT: texts.to_numpy()}), shipped=False)
+    return scored.rows[SENTIMENT_LABEL]
+
+
+def _evaluation_sets() -> list[tuple[str, pd.DataFrame]]:
+    sets = [
+        ("cs_eval (hand-written, held out)", pd.read_csv(DATA / "cs_eval.csv")),
+        ("cs_dev (hand-written, tuning set)", pd.read_csv(DATA / "cs_dev.csv")),
+    ]
+    uci = SHARED / "en_reviews_uci.csv"
+    if uci.exists():
+        sets.append(("UCI review sentences (binary)", pd.read_csv(uci)))
+    if SAMPLE.exists():
+        sample = pd.read_csv(SAMPLE)
+        labelled = sample[sample["label"].notna()].reset_index(drop=True)
+        langs = sentiment.detect_languages(labelled[TEXT])[LANGUAGE]
+        sets.append(("sample labels, English turns", labelled[(langs == "en").to_numpy()].copy()))
+    return sets
+
+
+def evaluate() -> None:
+    print(
+        "| data | rows | plain VADER acc | plain VADER macro-F1 | default acc | default macro-F1 |"
+    )
+    print("|---|---|---|---|---|---|")
+    for name, frame in _evaluation_sets():
+        texts = frame[TEXT].astype(str).reset_index(drop=True)
+        gold = frame["label"].reset_index(drop=True)
+        v_acc, v_f1, n = _metrics(gold, _plain_vader_labels(texts))
+        d_acc, d_f1, _ = _metrics(gold, _default_labels(texts))
+        print(f"| {name} | {n} | {v_acc:.3f} | {v_f1:.3f} | {d_acc:.3f} | {d_f1:.3f} |")
+        if "domain" in frame:
+            for domain, part in frame.groupby("domain", sort=True):
+                t = part[TEXT].astype(str).reset_index(drop=True)
+                g = part["label"].reset_index(drop=True)
+                va, vf, k = _metrics(g, _plain_vader_labels(t))
+                da, df_, _ = _metrics(g, _default_labels(t))
+                print(f"| &nbsp; {domain} | {k} | {va:.3f} | {vf:.3f} | {da:.3f} | {df_:.3f} |")
+    if SAMPLE.exists():
+        sample = pd.read_csv(SAMPLE)
+        labelled = sample[sample["label"].notna()]
+        start = time.perf_counter()
+        metrics = sentiment.compare_scorers(labelled[TEXT], labelled["label"], folds=5)
+        seconds = time.perf_counter() - start
+        print("\nTrained model on the sample's labelled customer turns, 5-fold CV (all languages):")
+        print(json.dumps({k: round(v, 4) for k, v in metrics.items()}, indent=1))
+        print(f"({seconds:.0f} s)")
+    shipped = sentiment.shipped_models()
+    for language, model in shipped.items():
+        print(f"\nShipped model ({language}): {json.dumps(model.metrics_)}")
+
+
+def tune() -> None:
+    dev = pd.read_csv(DATA / "cs_dev.csv")
+    scored = sentiment.score_transcripts(pd.DataFrame({TEXT: dev[TEXT]}), shipped=False)
+    scores = scored.rows["sentiment_score"].to_numpy()
+    gold = dev["label"].astype(str)
+    grid = []
+    for neg in np.round(np.arange(-0.5, 0.11, 0.05), 2):
+        for pos in np.round(np.arange(0.0, 0.61, 0.05), 2):
+            if pos <= neg:
+                continue
+            labels = pd.Series(lexicon.label_scores(scores, neg, pos))
+            acc, f1, _ = _metrics(gold, labels)
+            grid.append((f1, acc, neg, pos))
+    grid.sort(key=lambda g: (-g[0], -g[1], abs(g[2]), g[3]))
+    print("best (macro-F1, accuracy, negative <=, positive >=) on cs_dev:")
+    for f1, acc, neg, pos in grid[:10]:
+        print(f"  {f1:.3f} {acc:.3f} {neg:+.2f} {pos:+.2f}")
+    current = pd.Series(scored.rows[SENTIMENT_LABEL])
+    acc, f1, _ = _metrics(gold, current)
+    print(
+        f"current thresholds {lexicon.NEGATIVE_THRESHOLD:+.2f} / "
+        f"{lexicon.POSITIVE_THRESHOLD:+.2f}: macro-F1 {f1:.3f}, accuracy {acc:.3f}"
+    )
+
+
+def make_texts(n: int, seed: int = 0) -> list[str]:
+    """Return n distinct ~60-word English texts built from the evaluation sentences."""
+    pools = [pd.read_csv(DATA / "cs_eval.csv")[TEXT], pd.read_csv(DATA / "cs_dev.csv")[TEXT]]
+    uci = SHARED / "en_reviews_uci.csv"
+    if uci.exists():
+        pools.append(pd.read_csv(uci)[TEXT])
+    sentences = pd.concat(pools).astype(str).str.replace("\n", " ").tolist()
+    rng = np.random.default_rng(seed)
+    texts = []
+    for i in range(n):
+        words: list[str] = []
+        while len(words) < 60:
+            words += sentences[int(rng.integers(len(sentences)))].split()
+        texts.append(" ".join(words[:60]) + f" ({i})")
+    return texts
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def measure(scorer: str, n: int) -> dict[str, float]:
+    texts = make_texts(n)
+    frame = pd.DataFrame({TEXT: texts})
+    model = next(iter(sentiment.shipped_models().values()))
+    # warm-up outside the timing: load the lexicons and the language model once
+    lexicon.score_plain_vader(texts[:5])
+    sentiment.detect_languages(frame[TEXT].head(5))
+    model.predict_proba(texts[:5])
+    analyzer = SentimentIntensityAnalyzer()
+    before = _rss_mb()
+    start = time.perf_counter()
+    if scorer == "plain VADER":
+        for text in texts:
+            analyzer.polarity_scores(text)
+    elif scorer == "default scorer":
+        sentiment.score_transcripts(frame)
+    elif scorer == "lexicon only":
+        lexicon.CustomerServiceScorer().scores(texts)
+    elif scorer == "language id only":
+        sentiment.detect_languages(frame[TEXT])
+    elif scorer == "trained model":
+        model.predict_proba(texts)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "per_second": n / seconds, "peak_mb": _rss_mb() - before}
+
+
+def speed(sizes: list[int]) -> None:
+    print("| transcripts | scorer | seconds | transcripts/s | x plain VADER | peak MB |")
+    print("|---|---|---|---|---|---|")
+    for n in sizes:
+        base = None
+        for scorer in SCORERS:
+            out = subprocess.run(  # noqa: S603 - our own script, fixed arguments
+                [sys.executable, __file__, "--one", scorer, str(n)],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            )
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+            base = base or result["per_second"]
+            print(
+                f"| {n:,} | {scorer} | {result['seconds']:.2f} | {result['per_second']:,.0f} | "
+                f"{result['per_second'] / base:.2f} | {result['peak_mb']:.0f} |",
+                flush=True,
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--evaluate", action="store_true")
+    parser.add_argument("--tune", action="store_true")
+    parser.add_argument("--sizes", nargs="*", type=float, default=[1e3, 1e4, 1e5])
+    parser.add_argument("--one", nargs=2, metavar=("SCORER", "N"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure(args.one[0], int(args.one[1]))))
+    elif args.evaluate:
+        evaluate()
+    elif args.tune:
+        tune()
+    else:
+        speed([int(s) for s in args.sizes])
+
+
+if __name__ == "__main__":
+    main()
