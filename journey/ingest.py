@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from openpyxl.utils.exceptions import InvalidFileException
 
 from journey import validate
 from journey.errors import FileTooLargeError, InputError, SettingsError
@@ -203,17 +204,21 @@ def _magic(data: bytes) -> str | None:
     for prefix, kind in _MAGIC:
         if data.startswith(prefix):
             if kind == "zip":
-                return "xlsx" if _is_xlsx(data) else "a ZIP archive"
+                return _zip_kind(data)
             return kind
     return None
 
 
-def _is_xlsx(data: bytes) -> bool:
+def _zip_kind(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return any(n.startswith("xl/") for n in archive.namelist())
+            names = archive.namelist()
     except zipfile.BadZipFile:
-        return False
+        return _DAMAGED_ZIP
+    return "xlsx" if any(n.startswith("xl/") for n in names) else "a ZIP archive"
+
+
+_DAMAGED_ZIP: Final = "a damaged or truncated ZIP/Excel file"
 
 
 def _detect_format(data: bytes, display: str) -> str:
@@ -240,6 +245,8 @@ def _detect_format(data: bytes, display: str) -> str:
             None,
             f"this is a Parquet file saved under a '{ext}' name: upload it as .parquet",
         )
+    if magic == _DAMAGED_ZIP and expected == "excel":
+        raise InputError(display, None, None, "the workbook is damaged or truncated")
     if magic is not None:
         wanted = _FORMAT_NAMES[expected] if expected else "a table"
         raise InputError(
@@ -656,7 +663,7 @@ def _normalise_native(frame: pd.DataFrame) -> pd.DataFrame:
 def _read_excel(data: bytes, display: str) -> RawTable:
     try:
         frame = pd.read_excel(io.BytesIO(data), sheet_name=0, engine="openpyxl")
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as err:
         raise InputError(display, None, None, f"not a readable .xlsx workbook: {err}") from None
     if frame.columns.empty:
         raise InputError(display, None, None, "the first sheet of the workbook is empty")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -471,3 +472,14 @@ def test_json_lines_saved_as_json_and_non_object_rows():
     assert mixed.rejects.to_dict("records") == [
         {ROW: 2, "column": "", "reason": "expected a JSON object, found list"}
     ]
+
+
+def test_truncated_workbook_and_plain_zip():
+    xlsx = (FIXTURES / "events.xlsx").read_bytes()
+    with pytest.raises(InputError, match=r"^t\.xlsx: the workbook is damaged or truncated$"):
+        ingest.read_table(xlsx[:2000], "t.xlsx")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("notes.txt", "hello")
+    with pytest.raises(InputError, match="this is a ZIP archive, not CSV/TSV text"):
+        ingest.read_table(archive.getvalue(), "z.csv")
