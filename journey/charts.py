@@ -893,3 +893,59 @@ def build_metrics_trend(
         )
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
     return _layout(fig, title, height)
+
+
+# -- sentiment (appended by the sentiment engineer) ---------------------------------------------
+
+SENTIMENT_COLORS = {"negative": "#D55E00", "neutral": "#999999", "positive": "#009E73"}
+
+
+def build_sentiment_bars(
+    stats: pd.DataFrame, level: str, *, title: str | None = None, height: int = 420
+) -> go.Figure:
+    """Horizontal bars of mean customer sentiment per `level` value, labelled with counts.
+
+    Takes `journey.sentiment.sentiment_by` output (level, mean_score, share_negative, n).
+    """
+    frame = stats.sort_values("mean_score", kind="stable")
+    colors = [
+        SENTIMENT_COLORS["negative"] if v < 0 else SENTIMENT_COLORS["positive"]
+        for v in frame["mean_score"].fillna(0)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=frame["mean_score"],
+            y=[escape(v) for v in frame[level].astype(str)],
+            orientation="h",
+            marker_color=colors,
+            text=[
+                f"n={n}, {share:.0%} negative"
+                for n, share in zip(frame["n"], frame["share_negative"], strict=True)
+            ],
+            textposition="auto",
+            hovertemplate="%{y}<br>mean %{x:.2f}<br>%{text}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(range=[-1, 1], title="mean sentiment (-1..1)")
+    return _layout(fig, title, height)
+
+
+def build_sentiment_trend(
+    weekly: pd.DataFrame, *, title: str | None = None, height: int = 360
+) -> go.Figure:
+    """Weekly mean customer sentiment (line) with the number of texts (bars, right axis)."""
+    fig = go.Figure()
+    fig.add_bar(x=weekly["week"], y=weekly["n"], name="texts", marker_color="#DDDDDD", yaxis="y2")
+    fig.add_scatter(
+        x=weekly["week"],
+        y=weekly["mean_score"],
+        mode="lines+markers",
+        name="mean sentiment",
+        line={"color": "#0072B2"},
+    )
+    fig.update_layout(
+        yaxis={"range": [-1, 1], "title": "mean sentiment"},
+        yaxis2={"overlaying": "y", "side": "right", "title": "texts", "showgrid": False},
+        legend={"orientation": "h"},
+    )
+    return _layout(fig, title, height)

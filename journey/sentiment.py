@@ -1640,3 +1640,47 @@ def labelled_columns(
             raise unknown_column(file, column, columns)
     label = frame[mapping[LABEL]] if LABEL in mapping and mapping[LABEL] in frame else None
     return frame[mapping[TEXT]], label
+
+
+def subset(scored: ScoredTranscripts, rows: pd.Series) -> ScoredTranscripts:
+    """Keep the scored rows whose source `row` number is in `rows` (e.g. the filtered scope).
+
+    Scores stay as they were (each text was scored once for the whole dataset); turns follow
+    their rows and the conversations are summarised again over what is left.
+    """
+    if ROW_COLUMN not in scored.rows:
+        return scored
+    keep = scored.rows[ROW_COLUMN].isin(pd.Series(rows).dropna().astype("int64")).to_numpy()
+    positions = np.flatnonzero(keep)
+    kept_rows = scored.rows[keep].reset_index(drop=True)
+    turns = scored.turns[scored.turns["position"].isin(positions)].copy()
+    turns["position"] = np.searchsorted(positions, turns["position"].to_numpy())
+    turns = turns.reset_index(drop=True)
+    return ScoredTranscripts(
+        rows=kept_rows, turns=turns, conversations=summarise_conversations(kept_rows, turns)
+    )
+
+
+ROW_COLUMN: Final = "row"
+
+
+def summary_figures(scored: ScoredTranscripts) -> dict[str, float | int]:
+    """Headline numbers: rows, scored/unscored, customer and agent means, start->end change."""
+    rows = scored.rows
+    conv = scored.conversations
+    customer = rows[(rows[ROLE] == CUSTOMER) & rows[SENTIMENT_SCORE].notna()]
+    changes = conv["change"].dropna()
+    return {
+        "rows": len(rows),
+        "scored": int(rows[SENTIMENT_SCORE].notna().sum()),
+        "unscored": int(rows[SENTIMENT_SCORE].isna().sum()),
+        "conversations": len(conv),
+        "customer_mean": float(conv["customer_score"].mean()) if len(conv) else math.nan,
+        "agent_mean": float(conv["agent_score"].mean()) if len(conv) else math.nan,
+        "share_negative": float((customer[SENTIMENT_LABEL] == NEGATIVE).mean())
+        if len(customer)
+        else math.nan,
+        "mean_change": float(changes.mean()) if len(changes) else math.nan,
+        "share_improved": float((changes > 0).mean()) if len(changes) else math.nan,
+        "n_changes": len(changes),
+    }

@@ -21,6 +21,7 @@ from journey import (
     paths,
     phases,
     schema,
+    sentiment,
     store,
     validate,
 )
@@ -501,3 +502,63 @@ def contact_list(
     """Cached `attribution.contact_list` for scope `key`."""
     del key
     return attribution.contact_list(_events, start, end, level)
+
+
+# -- sentiment (appended by the sentiment engineer) ---------------------------------------------
+
+
+@st.cache_data(scope="session", max_entries=4, show_spinner=False)
+def sentiment_model(fingerprint: str, _transcripts: pd.DataFrame) -> bytes:
+    """A model trained on the dataset's labelled transcripts, as bytes (with CV metrics)."""
+    del fingerprint
+    labelled = _transcripts[_transcripts[schema.LABEL].notna()]
+    model = sentiment.train_model(labelled[schema.TEXT], labelled[schema.LABEL])
+    return model.to_bytes()
+
+
+@st.cache_data(scope="session", max_entries=4, show_spinner=False)
+def sentiment_scored(
+    fingerprint: str,
+    _transcripts: pd.DataFrame,
+    scorer: str,
+    _model: bytes | None,
+    label: str,
+) -> sentiment.ScoredTranscripts:
+    """Every transcript of the dataset scored once per scorer (`fingerprint` names the data).
+
+    A filter change only subsets this result (`sentiment.subset`), it never re-scores. The
+    progress bar lives inside so that Streamlit can replay it on a cache hit.
+    """
+    del fingerprint
+    bar = st.progress(0.0, text=label)
+    model = sentiment.TranscriptSentiment.from_bytes(_model) if _model else None
+    scored = sentiment.score_transcripts(
+        _transcripts.drop(columns=[schema.LABEL], errors="ignore"),
+        model=model,
+        shipped=scorer != "lexicon",
+        progress=lambda f, m: bar.progress(min(1.0, max(0.0, f)), text=f"{label}: {m}"),
+    )
+    bar.empty()
+    return scored
+
+
+@st.cache_data(scope="session", max_entries=8, show_spinner=False)
+def sentiment_views(
+    key: str, _scored: sentiment.ScoredTranscripts, _events: pd.DataFrame, level: str
+) -> dict[str, object]:
+    """Drivers, most negative, topics, levels, trend and outcome for scope `key`."""
+    del key
+    rows = _scored.rows
+    drivers = sentiment.sentiment_drivers(rows)
+    linked = sentiment.link_to_events(rows, _events)
+    topics, _assignment = sentiment.topic_groups(rows)
+    return {
+        "drivers": drivers,
+        "drivers_by_channel": sentiment.sentiment_drivers(rows, by=schema.CHANNEL, top_n=5),
+        "negative": sentiment.most_negative(rows, n=8, drivers=drivers),
+        "topics": topics,
+        "by_level": sentiment.sentiment_by(linked, level),
+        "weekly": sentiment.weekly_sentiment(rows),
+        "outcome": sentiment.outcome_link(_events, rows),
+        "matches": linked["match"].value_counts(),
+    }

@@ -1,0 +1,107 @@
+import streamlit as st
+
+from journey import charts, sentiment
+from journey.schema import LABEL, LEVELS, ROW, TEAM
+from ui import cache, state, widgets
+from ui.errors import guard
+from ui.i18n import t
+
+st.title(t("sentiment.title"))
+st.caption(t("sentiment.intro"))
+scope = state.require_scope()
+transcripts = scope.dataset.transcripts
+if transcripts is None or scope.transcripts is None or transcripts.empty:
+    st.info(t("sentiment.no_transcripts"))
+    st.page_link("views/data.py", label=t("sentiment.data_link"))
+    st.stop()
+
+has_labels = LABEL in transcripts and bool(transcripts[LABEL].notna().any())
+choices = ["default", "lexicon", *(["trained"] if has_labels else [])]
+scorer = st.radio(
+    t("sentiment.scorer"),
+    choices,
+    format_func=lambda c: t(f"sentiment.scorer.{c}"),
+    horizontal=True,
+    key="sentiment_scorer",
+)
+if not has_labels:
+    st.caption(t("sentiment.no_labels"))
+
+with guard():
+    model_bytes = (
+        cache.sentiment_model(scope.dataset.fingerprint, transcripts)
+        if scorer == "trained"
+        else None
+    )
+    scored_all = cache.sentiment_scored(
+        scope.dataset.fingerprint,
+        transcripts,
+        scorer,
+        model_bytes,
+        t("sentiment.scoring"),
+    )
+scored = (
+    sentiment.subset(scored_all, scope.transcripts[ROW]) if ROW in scope.transcripts else scored_all
+)
+figures = sentiment.summary_figures(scored)
+widgets.scope_caption(scope)
+
+cols = st.columns(6)
+cols[0].metric(t("sentiment.rows"), f"{figures['rows']:,}")
+cols[1].metric(t("sentiment.scored"), f"{figures['scored']:,}")
+cols[2].metric(t("sentiment.unscored"), f"{figures['unscored']:,}")
+cols[3].metric(t("sentiment.customer"), f"{figures['customer_mean']:+.2f}")
+cols[4].metric(t("sentiment.agent"), f"{figures['agent_mean']:+.2f}")
+cols[5].metric(
+    t("sentiment.change"),
+    f"{figures['mean_change']:+.2f}",
+    help=t(
+        "sentiment.change_help",
+        share=f"{figures['share_improved']:.0%}",
+        n=figures["n_changes"],
+    ),
+)
+if figures["unscored"]:
+    with st.expander(t("sentiment.unscored_why")):
+        st.dataframe(scored.unscored_reasons(), hide_index=True, key="sentiment_unscored")
+if model_bytes:
+    metrics = sentiment.TranscriptSentiment.from_bytes(model_bytes).metrics_
+    st.subheader(t("sentiment.metrics"))
+    st.dataframe([metrics], hide_index=True, key="sentiment_metrics")
+
+level = st.radio(
+    t("sentiment.level"),
+    [*LEVELS, TEAM],
+    horizontal=True,
+    help=t("sentiment.join_help"),
+    key="sentiment_level",
+)
+with guard():
+    views = cache.sentiment_views(f"{scope.key}:{scorer}:{level}", scored, scope.events, level)
+if views["by_level"].empty:
+    st.info(t("sentiment.none"))
+else:
+    st.plotly_chart(charts.build_sentiment_bars(views["by_level"], level), key="sentiment_bars")
+    st.dataframe(views["by_level"], hide_index=True, key="sentiment_by_level")
+st.subheader(t("sentiment.trend"))
+if len(views["weekly"]):
+    st.plotly_chart(charts.build_sentiment_trend(views["weekly"]), key="sentiment_trend")
+st.subheader(t("sentiment.outcome"))
+st.dataframe(views["outcome"], hide_index=True, key="sentiment_outcome")
+
+left, right = st.columns(2)
+left.subheader(t("sentiment.drivers"))
+left.dataframe(views["drivers"], hide_index=True, key="sentiment_drivers")
+right.subheader(t("sentiment.topics"))
+right.dataframe(views["topics"], hide_index=True, key="sentiment_topics")
+with st.expander(t("sentiment.drivers_channel")):
+    st.dataframe(views["drivers_by_channel"], hide_index=True, key="sentiment_drivers_channel")
+
+st.subheader(t("sentiment.negative"))
+for item in views["negative"].itertuples(index=False):
+    # item.html is escaped by journey.sentiment.highlight; only <mark> tags are markup
+    st.markdown(f"**{item.sentiment_score:+.2f}** · {item.html}", unsafe_allow_html=True)
+
+widgets.download_csv(
+    scored.rows, "sentiment.csv", key="sentiment_download", label=t("sentiment.download")
+)
