@@ -574,7 +574,7 @@ def preview_grouping(events: pd.DataFrame, rules: Sequence[GroupingRule]) -> pd.
     _require(events, TOUCHPOINT)
     counts = events[TOUCHPOINT].value_counts()
     distinct = pd.Series(counts.index, dtype="str")
-    first = _first_rule(distinct, rules) if rules else np.zeros(0, dtype=np.int64)
+    first = _first_rule(distinct, rules) if rules else np.full(len(distinct), -1, dtype=np.int64)
     caught = first >= 0
     frame = pd.DataFrame(
         {

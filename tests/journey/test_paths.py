@@ -674,3 +674,10 @@ def test_top_paths_cover_every_customer_and_folding_keeps_totals(events, top_k):
     plain = paths.count_transitions(events, end_nodes=True)
     folded = paths.count_transitions(events, end_nodes=True, top_k=top_k)
     assert folded["count"].sum() == plain["count"].sum()
+
+
+def test_preview_grouping_without_rules_is_empty():
+    events = pd.DataFrame({CUSTOMER_ID: ["a", "b"], TOUCHPOINT: ["Home", "Cart"]})
+    preview = paths.preview_grouping(events, ())
+    assert list(preview.columns) == ["rule", "pattern", "group", "touchpoint", "events"]
+    assert len(preview) == 0
