@@ -39,7 +39,8 @@ def test_no_cdn_links_in_code():
     hits = [
         str(f.relative_to(ROOT))
         for f in files
-        if f.is_file() and f.suffix in {".py", ".html", ".js", ".css"}
+        if f.is_file()
+        and f.suffix in {".py", ".html", ".js", ".css"}
         and pattern.search(f.read_text(encoding="utf-8", errors="replace"))
     ]
     assert hits == []
