@@ -95,8 +95,8 @@ LANGUAGES: Final = (
 )  # fmt: skip
 MIN_LETTERS: Final = 12  # fewer letters than this: too short to identify
 MIN_CONFIDENCE: Final = 0.5  # best language below this probability: not identified
-MAX_LANGID_BYTES: Final = 1000  # language is read from a text's first 1,000 bytes
-_LANGID_CHUNK: Final = 2048
+MAX_LANGID_BYTES: Final = 500  # language is read from a text's first 500 bytes
+_LANGID_CHUNK: Final = 8192
 
 
 @dataclass(frozen=True)
