@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -1054,22 +1054,20 @@ def _customer_credit(
 
 def _resample_counts(
     rng: np.random.Generator, n_customers: int, n_resamples: int
-) -> list[np.ndarray]:
-    """Draw customers with replacement: per resample, how often each customer was drawn."""
+) -> Iterator[np.ndarray]:
+    """Draw customers with replacement, a chunk of resamples at a time (bounded memory).
+
+    Yields (resamples x customers) arrays: how often each customer was drawn.
+    """
     chunk = max(1, min(n_resamples, _BOOTSTRAP_CELLS // max(n_customers, 1)))
-    out = []
     done = 0
     while done < n_resamples:
         b = min(chunk, n_resamples - done)
         draws = rng.integers(0, n_customers, size=(b, n_customers))
         draws += (np.arange(b) * n_customers)[:, None]
-        out.append(
-            np.bincount(draws.ravel(), minlength=b * n_customers)
-            .reshape(b, n_customers)
-            .astype(np.float64)
-        )
+        counts = np.bincount(draws.ravel(), minlength=b * n_customers)
+        yield counts.reshape(b, n_customers).astype(np.float64)
         done += b
-    return out
 
 
 def bootstrap_shares(
@@ -1509,8 +1507,8 @@ def contact_list(
         {
             CUSTOMER_ID: pd.array(np.asarray(cust_ids, dtype=object), dtype="str"),
             "contacts": np.bincount(code, minlength=n).astype(np.int64),
-            "first_contact": times[first].to_numpy() if n else times.iloc[:0].to_numpy(),
-            "last_contact": times[last].to_numpy() if n else times.iloc[:0].to_numpy(),
+            "first_contact": times.array[first],
+            "last_contact": times.array[last],
             "last_channel": pd.array(ordered[CHANNEL][last].to_numpy(dtype=object), dtype="str"),
             "last_touchpoint": pd.array(
                 touchpoint[last].astype("str").to_numpy(dtype=object), dtype="str"
@@ -1519,8 +1517,6 @@ def contact_list(
             REVENUE: np.bincount(code, np.where(conversions, revenue, 0.0), minlength=n),
         }
     )
-    base["first_contact"] = pd.Series(times[first].array if n else times.iloc[:0].array)
-    base["last_contact"] = pd.Series(times[last].array if n else times.iloc[:0].array)
     value_codes, values = pd.factorize(ordered[level].fillna(NOT_SET).astype("str"), sort=True)
     wide = np.zeros((n, len(values)), dtype=np.int64)
     np.add.at(wide, (code, value_codes), 1)
