@@ -7,7 +7,7 @@ Colours come from the one colour-blind-safe palette in `journey.schema`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -949,3 +949,78 @@ def build_sentiment_trend(
         legend={"orientation": "h"},
     )
     return _layout(fig, title, height)
+
+
+# -- sentiment on the journey maps (appended by the map-sentiment engineer) ----------------------
+
+# Diverging, colour-blind-safe (Okabe-Ito ends): vermillion (-1) through off-white (0) to blue
+# (+1). Nodes with too few transcripts are mid grey, darker than the neutral middle.
+SENTIMENT_NEGATIVE_END = "#D55E00"
+SENTIMENT_MIDDLE = "#F7F7F7"
+SENTIMENT_POSITIVE_END = "#0072B2"
+SENTIMENT_NO_DATA = "#A0A0A0"
+SENTIMENT_MIN_N = 3  # fewer scored transcripts than this: the mean is too noisy to colour
+
+
+def _blend(start: str, end: str, weight: float) -> str:
+    """Mix two '#RRGGBB' colours linearly in RGB (weight 0 -> start, 1 -> end), rounded."""
+    channels = [
+        round(
+            int(start[i : i + 2], 16)
+            + weight * (int(end[i : i + 2], 16) - int(start[i : i + 2], 16))
+        )
+        for i in (1, 3, 5)
+    ]
+    return "#" + "".join(f"{c:02X}" for c in channels)
+
+
+def sentiment_colors(
+    node_scores: pd.DataFrame, min_n: int = SENTIMENT_MIN_N, *, nodes: Sequence[str] = ()
+) -> dict[str, str]:
+    """Colour each node by its mean customer sentiment on a diverging scale.
+
+    Args:
+        node_scores: Columns node, mean_score (-1..1; clipped), n (`sentiment.node_sentiment`).
+        min_n: Nodes with fewer scored transcripts (or no mean) are grey, not coloured.
+        nodes: Further node names to colour grey when `node_scores` lacks them; end nodes
+            (Start, Converted, No conversion) are left out so they keep their own colours.
+
+    Returns:
+        Node -> '#RRGGBB': linear RGB blend from SENTIMENT_MIDDLE (0) towards
+        SENTIMENT_POSITIVE_END (+1) or SENTIMENT_NEGATIVE_END (-1); SENTIMENT_NO_DATA otherwise.
+    """
+    colors = {str(name): SENTIMENT_NO_DATA for name in nodes if name not in END_COLORS}
+    scores = pd.to_numeric(node_scores["mean_score"], errors="coerce").clip(-1, 1)
+    counts = pd.to_numeric(node_scores["n"], errors="coerce").fillna(0)
+    for name, score, n in zip(node_scores["node"], scores, counts, strict=True):
+        if n < min_n or pd.isna(score):
+            colors[str(name)] = SENTIMENT_NO_DATA
+        elif score >= 0:
+            colors[str(name)] = _blend(SENTIMENT_MIDDLE, SENTIMENT_POSITIVE_END, float(score))
+        else:
+            colors[str(name)] = _blend(SENTIMENT_MIDDLE, SENTIMENT_NEGATIVE_END, -float(score))
+    return colors
+
+
+def add_sentiment_hover(fig: go.Figure, node_scores: pd.DataFrame) -> go.Figure:
+    """Return a copy of a `build_sankey` figure whose node hover adds mean sentiment and n."""
+    out = go.Figure(fig)
+    sankey = out.data[0]
+    by_label = {
+        escape(name): (score, int(n))
+        for name, score, n in zip(
+            node_scores["node"], node_scores["mean_score"], node_scores["n"], strict=True
+        )
+    }
+    custom = []
+    for share, position, label in sankey.node.customdata:
+        score, n = by_label.get(label, (float("nan"), 0))
+        mean = "n/a" if pd.isna(score) else f"{score:+.2f}"
+        custom.append((share, position, label, mean, n))
+    sankey.node.customdata = custom
+    sankey.node.hovertemplate = (
+        "%{customdata[2]}<br>position %{customdata[1]}: %{value:,} customers"
+        " (%{customdata[0]:.1%} of the step)<br>mean customer sentiment %{customdata[3]}"
+        " (n=%{customdata[4]})<extra></extra>"
+    )
+    return out

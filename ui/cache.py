@@ -562,3 +562,55 @@ def sentiment_views(
         "outcome": sentiment.outcome_link(_events, rows),
         "matches": linked["match"].value_counts(),
     }
+
+
+# -- sentiment on the journey maps (appended by the map-sentiment engineer) ----------------------
+
+
+def default_scored_scope(
+    fingerprint: str, _transcripts: pd.DataFrame, _in_scope: pd.DataFrame, label: str
+) -> sentiment.ScoredTranscripts:
+    """The default scorer's result for the filtered scope, scored once per dataset.
+
+    Shares `sentiment_scored`'s cache entry with the Sentiment page's default scorer; the
+    filters only subset it.
+    """
+    scored = sentiment_scored(fingerprint, _transcripts, "default", None, label)
+    if schema.ROW not in _in_scope:
+        return scored
+    return sentiment.subset(scored, _in_scope[schema.ROW])
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+def node_sentiment(
+    key: str, _scored: sentiment.ScoredTranscripts, _events: pd.DataFrame, level: str
+) -> pd.DataFrame:
+    """Cached `sentiment.node_sentiment` (node, mean_score, n) for scope `key` and `level`."""
+    del key
+    return sentiment.node_sentiment(_events, _scored.rows, level)
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+def network_page_colored(
+    key: str,
+    _transitions: pd.DataFrame,
+    _stats: pd.DataFrame,
+    min_weight: int,
+    max_nodes: int,
+    physics: bool,
+    layout: str,
+    title: str,
+    _node_colors: dict[str, str],
+) -> str:
+    """Network HTML page with node colours given by `_node_colors`; `key` names every input."""
+    del key
+    return network.build_network(
+        _transitions,
+        _stats,
+        min_weight=min_weight,
+        max_nodes=max_nodes,
+        physics=physics,
+        layout=layout,  # type: ignore[arg-type]
+        node_colors=_node_colors,
+        title=title,
+    )

@@ -1,12 +1,36 @@
 import streamlit as st
 
 from journey import charts
-from journey.schema import CUSTOMER_ID, Phase
+from journey.schema import (
+    AGENT,
+    CHANNEL,
+    CONVERSATION_ID,
+    CUSTOMER_ID,
+    LANGUAGE,
+    SENTIMENT_LABEL,
+    SENTIMENT_SCORE,
+    SPEAKER,
+    TEXT,
+    TIMESTAMP,
+    Phase,
+)
 from ui import cache, state, widgets
 from ui.errors import guard
 from ui.i18n import t
 
 MATCHES = 200
+# The transcript table: when, where, who, what was said, and how it was scored.
+TRANSCRIPT_COLUMNS = (
+    TIMESTAMP,
+    CHANNEL,
+    CONVERSATION_ID,
+    SPEAKER,
+    AGENT,
+    TEXT,
+    SENTIMENT_SCORE,
+    SENTIMENT_LABEL,
+    LANGUAGE,
+)
 
 st.title(t("maps.customer.title"))
 st.caption(t("maps.customer.intro"))
@@ -65,13 +89,23 @@ st.subheader(t("maps.customer.transcripts"))
 if scope.transcripts is None:
     st.caption(t("maps.customer.no_transcripts_loaded"))
 else:
-    texts = cache.customer_transcripts(scope.key, scope.transcripts, customer)
+    with guard():
+        scored = cache.default_scored_scope(
+            scope.dataset.fingerprint,
+            scope.dataset.transcripts,
+            scope.transcripts,
+            t("maps.sentiment.scoring"),
+        )
+        texts = cache.customer_transcripts(f"{scope.key}:sentiment", scored.rows, customer)
     if texts.empty:
         st.caption(t("maps.customer.no_transcripts", customer=customer))
     else:
+        st.caption(t("maps.customer.sentiment_caption"))
+        shown = [c for c in TRANSCRIPT_COLUMNS if c in texts.columns]
         st.dataframe(
-            texts.drop(columns=[CUSTOMER_ID]),
+            texts[shown],
             hide_index=True,
             width="stretch",
+            column_config={SENTIMENT_SCORE: st.column_config.NumberColumn(format="%+.2f")},
             key="customer_transcripts",
         )

@@ -42,6 +42,15 @@ team_mode = row2[3].radio(
     disabled=not team,
     key="journey_map_team_mode",
 )
+colour_by_sentiment = st.toggle(
+    t("maps.sentiment.toggle"),
+    False,
+    help=t("maps.sentiment.toggle_help"),
+    disabled=scope.transcripts is None,
+    key="journey_map_sentiment",
+)
+if scope.transcripts is None:
+    st.caption(t("maps.sentiment.no_transcripts"))
 
 with guard(), st.spinner(t("maps.working")):
     flows, fold, dominant = cache.map_step_flows(
@@ -63,14 +72,47 @@ if phase:
     st.caption(t("maps.phase_only", phase=t(f"maps.phase.{phase}")))
 if not end_nodes:
     st.caption(t("maps.end_nodes_hidden"))
+node_scores = None
+if colour_by_sentiment and scope.transcripts is not None:
+    with guard():
+        scored = cache.default_scored_scope(
+            scope.dataset.fingerprint,
+            scope.dataset.transcripts,
+            scope.transcripts,
+            t("maps.sentiment.scoring"),
+        )
+        node_scores = cache.node_sentiment(scope.key, scored, scope.events, level)
 if n_customers == 0:
     st.info(t("maps.no_paths"))
 else:
-    figure = charts.build_sankey(
-        flows, level=level, node_phase=dominant, show_end_nodes=end_nodes, height=560
+    sentiment_colors = (
+        charts.sentiment_colors(node_scores, nodes=[*flows["source"], *flows["target"]])
+        if node_scores is not None
+        else None
     )
+    figure = charts.build_sankey(
+        flows,
+        level=level,
+        node_phase=dominant,
+        node_colors=sentiment_colors,
+        show_end_nodes=end_nodes,
+        height=560,
+    )
+    if node_scores is not None:
+        figure = charts.add_sentiment_hover(figure, node_scores)
     st.plotly_chart(figure, key="journey_map_sankey")
     st.caption(t("maps.journey.sums", customers=f"{n_customers:,}"))
+if node_scores is not None:
+    st.caption(t("maps.sentiment.legend", min_n=charts.SENTIMENT_MIN_N))
+    with st.expander(t("maps.sentiment.table"), expanded=node_scores.empty):
+        if node_scores.empty:
+            st.info(t("maps.sentiment.none"))
+        st.dataframe(
+            node_scores,
+            hide_index=True,
+            column_config={"mean_score": st.column_config.NumberColumn(format="%+.2f")},
+            key="journey_map_sentiment_table",
+        )
 widgets.download_csv(flows, "step_flows.csv", key="journey_map_download_steps")
 
 st.subheader(t("maps.journey.phases"))

@@ -1,5 +1,6 @@
 import streamlit as st
 
+from journey import charts
 from journey.network import LAYOUTS
 from journey.schema import LEVELS, TEAM
 from ui import cache, state, widgets
@@ -51,6 +52,15 @@ team_mode = row2[3].radio(
     disabled=not team,
     key="network_team_mode",
 )
+colour_by_sentiment = st.toggle(
+    t("maps.sentiment.toggle"),
+    False,
+    help=t("maps.sentiment.toggle_help"),
+    disabled=scope.transcripts is None,
+    key="network_sentiment",
+)
+if scope.transcripts is None:
+    st.caption(t("maps.sentiment.no_transcripts"))
 
 with guard(), st.spinner(t("maps.working")):
     transitions, stats = cache.map_network(
@@ -67,6 +77,27 @@ with guard(), st.spinner(t("maps.working")):
         layout,
         t("maps.network.page_title", name=scope.dataset.name),
     )
+node_scores = None
+if colour_by_sentiment and scope.transcripts is not None:
+    with guard():
+        scored = cache.default_scored_scope(
+            scope.dataset.fingerprint,
+            scope.dataset.transcripts,
+            scope.transcripts,
+            t("maps.sentiment.scoring"),
+        )
+        node_scores = cache.node_sentiment(scope.key, scored, scope.events, level)
+        html = cache.network_page_colored(
+            f"{inputs}:sentiment",
+            transitions,
+            stats,
+            int(min_weight),
+            max_nodes,
+            physics,
+            layout,
+            t("maps.network.page_title", name=scope.dataset.name),
+            charts.sentiment_colors(node_scores, nodes=list(stats["node"])),
+        )
 
 st.caption(
     t(
@@ -81,7 +112,20 @@ if n_edges == 0:
     st.info(t("maps.network.empty"))
 else:
     widgets.show_network(html, height=700)
-    st.caption(t("maps.network.legend"))
+    if node_scores is None:
+        st.caption(t("maps.network.legend"))
+    else:
+        st.caption(t("maps.sentiment.legend", min_n=charts.SENTIMENT_MIN_N))
+if node_scores is not None:
+    with st.expander(t("maps.sentiment.table"), expanded=node_scores.empty):
+        if node_scores.empty:
+            st.info(t("maps.sentiment.none"))
+        st.dataframe(
+            node_scores,
+            hide_index=True,
+            column_config={"mean_score": st.column_config.NumberColumn(format="%+.2f")},
+            key="network_sentiment_table",
+        )
 cols = st.columns(2)
 with cols[0]:
     widgets.download_html(html, "journey_network.html", key="network_download_html")
