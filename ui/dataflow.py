@@ -85,24 +85,26 @@ def proposed(raw: ingest.RawTable, kind: str, stitched: bool = False) -> dict[st
     return mapping
 
 
-def validate(
-    raw: ingest.RawTable, mapping: dict[str, str], kind: str, settings: DatasetSettings
-) -> ValidationResult:
-    """Check the mapping, then validate every row (cached by file, mapping and settings)."""
-    ingest.check_mapping(mapping, list(raw.frame.columns), kind, raw.file)
-    key = _digest(raw, mapping, kind, settings)
-    return cache.validate_upload(key, raw, mapping, kind, settings)
-
-
-def _digest(
-    raw: ingest.RawTable, mapping: dict[str, str], kind: str, settings: DatasetSettings
-) -> str:
-    """Name a validation by the file's content, the mapping, the kind and the settings."""
-    content = pd.util.hash_pandas_object(raw.frame, index=False).to_numpy().tobytes()
-    digest = hashlib.sha256(content)
-    digest.update(json.dumps([raw.file, mapping, kind], sort_keys=True).encode())
-    digest.update(settings_to_json(settings).encode())
+def source_key(uploaded: UploadedFile, id_columns: list[str] | None = None) -> str:
+    """Name an upload by its bytes and the identifier columns stitched into it."""
+    digest = hashlib.sha256(uploaded.getvalue())
+    digest.update(json.dumps([uploaded.name, id_columns or []]).encode())
     return digest.hexdigest()
+
+
+def validate(
+    raw: ingest.RawTable,
+    mapping: dict[str, str],
+    kind: str,
+    settings: DatasetSettings,
+    source: str,
+) -> ValidationResult:
+    """Check the mapping, then validate every row (cached by upload, mapping and settings)."""
+    ingest.check_mapping(mapping, list(raw.frame.columns), kind, raw.file)
+    key = hashlib.sha256(
+        json.dumps([source, mapping, kind, settings_to_json(settings)], sort_keys=True).encode()
+    ).hexdigest()
+    return cache.validate_upload(key, raw, mapping, kind, settings)
 
 
 def build_dataset(

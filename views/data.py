@@ -80,7 +80,13 @@ with upload_tab:
         "data_map_events",
     )
     with guard():
-        events_result = dataflow.validate(events_raw, events_map, "events", settings)
+        events_result = dataflow.validate(
+            events_raw,
+            events_map,
+            "events",
+            settings,
+            dataflow.source_key(events_file, id_columns),
+        )
     st.subheader(t("data.report_events"))
     widgets.validation_report(events_result, key="data_events_report")
 
@@ -98,7 +104,11 @@ with upload_tab:
         )
         with guard():
             transcripts_result = dataflow.validate(
-                transcripts_raw, transcripts_map, "transcripts", settings
+                transcripts_raw,
+                transcripts_map,
+                "transcripts",
+                settings,
+                dataflow.source_key(transcripts_file),
             )
         st.subheader(t("data.report_transcripts"))
         widgets.validation_report(transcripts_result, key="data_transcripts_report")
