@@ -1,4 +1,8 @@
-"""Journey Atlas: a pure library for customer-journey analytics (no streamlit import)."""
+"""Journey Atlas: a pure library for customer-journey analytics (no streamlit import).
+
+Each module is a public part of the library; import the ones you need, e.g.
+`from journey import ingest, paths, attribution`.
+"""
 
 __all__ = [
     "attribution",
@@ -7,12 +11,15 @@ __all__ = [
     "engine",
     "errors",
     "export",
+    "filters",
     "identity",
     "ingest",
+    "lexicon",
     "network",
+    "overview",
     "paths",
     "phases",
-    "report",
+    "sample",
     "schema",
     "sentiment",
     "store",
