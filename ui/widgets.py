@@ -177,3 +177,37 @@ def mapping_editor(
         if chosen != NOT_MAPPED:
             mapping[spec.name] = chosen
     return mapping
+
+
+def team_picker(scope: state.Scope, slots: list, prefix: str) -> tuple[str, str]:
+    """A team selector and its fold/hide choice in two column slots; '' means all teams."""
+    teams = cache.column_values(scope.key, scope.events, TEAM)
+    team = slots[0].selectbox(
+        t("maps.team"),
+        ["", *teams],
+        format_func=lambda v: v or t("maps.all_teams"),
+        key=f"{prefix}_team",
+    )
+    mode = slots[1].radio(
+        t("maps.team_mode"),
+        ["fold", "hide"],
+        format_func=lambda v: t(f"maps.team_mode.{v}"),
+        horizontal=True,
+        disabled=not team,
+        key=f"{prefix}_team_mode",
+    )
+    return team, mode
+
+
+def sentiment_toggle(scope: state.Scope, prefix: str) -> bool:
+    """The 'colour nodes by customer sentiment' toggle (off when there are no transcripts)."""
+    chosen = st.toggle(
+        t("maps.sentiment.toggle"),
+        False,
+        help=t("maps.sentiment.toggle_help"),
+        disabled=scope.transcripts is None,
+        key=f"{prefix}_sentiment",
+    )
+    if scope.transcripts is None:
+        st.caption(t("maps.sentiment.no_transcripts"))
+    return chosen

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from journey import charts
-from journey.schema import CHANNEL, LEVELS, PHASE, TEAM, Phase
+from journey.schema import CHANNEL, LEVELS, PHASE, Phase
 from ui import cache, state, widgets
 from ui.errors import guard
 from ui.i18n import t
@@ -27,30 +27,8 @@ phase = row1[3].selectbox(
 row2 = st.columns(4)
 collapse = row2[0].toggle(t("maps.collapse"), True, key="journey_map_collapse")
 end_nodes = row2[1].toggle(t("maps.end_nodes"), True, key="journey_map_end_nodes")
-teams = cache.column_values(scope.key, scope.events, TEAM)
-team = row2[2].selectbox(
-    t("maps.team"),
-    ["", *teams],
-    format_func=lambda v: v or t("maps.all_teams"),
-    key="journey_map_team",
-)
-team_mode = row2[3].radio(
-    t("maps.team_mode"),
-    ["fold", "hide"],
-    format_func=lambda v: t(f"maps.team_mode.{v}"),
-    horizontal=True,
-    disabled=not team,
-    key="journey_map_team_mode",
-)
-colour_by_sentiment = st.toggle(
-    t("maps.sentiment.toggle"),
-    False,
-    help=t("maps.sentiment.toggle_help"),
-    disabled=scope.transcripts is None,
-    key="journey_map_sentiment",
-)
-if scope.transcripts is None:
-    st.caption(t("maps.sentiment.no_transcripts"))
+team, team_mode = widgets.team_picker(scope, [row2[2], row2[3]], "journey_map")
+colour_by_sentiment = widgets.sentiment_toggle(scope, "journey_map")
 
 with guard(), st.spinner(t("maps.working")):
     flows, fold, dominant = cache.map_step_flows(

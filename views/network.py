@@ -2,7 +2,7 @@ import streamlit as st
 
 from journey import charts
 from journey.network import LAYOUTS
-from journey.schema import LEVELS, TEAM
+from journey.schema import LEVELS
 from ui import cache, state, widgets
 from ui.errors import guard
 from ui.i18n import t
@@ -37,30 +37,8 @@ end_nodes = row2[0].toggle(t("maps.network.end_nodes"), False, key="network_end_
 physics = row2[1].toggle(
     t("maps.network.physics"), True, help=t("maps.network.physics_help"), key="network_physics"
 )
-teams = cache.column_values(scope.key, scope.events, TEAM)
-team = row2[2].selectbox(
-    t("maps.team"),
-    ["", *teams],
-    format_func=lambda v: v or t("maps.all_teams"),
-    key="network_team",
-)
-team_mode = row2[3].radio(
-    t("maps.team_mode"),
-    ["fold", "hide"],
-    format_func=lambda v: t(f"maps.team_mode.{v}"),
-    horizontal=True,
-    disabled=not team,
-    key="network_team_mode",
-)
-colour_by_sentiment = st.toggle(
-    t("maps.sentiment.toggle"),
-    False,
-    help=t("maps.sentiment.toggle_help"),
-    disabled=scope.transcripts is None,
-    key="network_sentiment",
-)
-if scope.transcripts is None:
-    st.caption(t("maps.sentiment.no_transcripts"))
+team, team_mode = widgets.team_picker(scope, [row2[2], row2[3]], "network")
+colour_by_sentiment = widgets.sentiment_toggle(scope, "network")
 
 with guard(), st.spinner(t("maps.working")):
     transitions, stats = cache.map_network(
