@@ -614,3 +614,26 @@ def network_page_colored(
         node_colors=_node_colors,
         title=title,
     )
+
+
+# -- trained sentiment models kept in the workspace -------------------------------------
+
+SENTIMENT_MODEL_NAME = "sentiment"
+
+
+def stored_sentiment_model(
+    name: str, source: str, fingerprint: str, _transcripts: pd.DataFrame
+) -> tuple[bytes, bool]:
+    """The dataset's trained sentiment model: loaded from the workspace, else trained (and saved).
+
+    Returns the model bytes and whether they are kept in the workspace. A workspace model is
+    dropped whenever its dataset's data change, so a stored model always fits its data.
+    """
+    if source != "workspace":
+        return sentiment_model(fingerprint, _transcripts), False
+    saved = workspace().load_model(name, SENTIMENT_MODEL_NAME)
+    if saved is not None:
+        return saved, True
+    trained = sentiment_model(fingerprint, _transcripts)
+    workspace().save_model(name, SENTIMENT_MODEL_NAME, trained)
+    return trained, True

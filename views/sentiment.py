@@ -28,11 +28,11 @@ if not has_labels:
     st.caption(t("sentiment.no_labels"))
 
 with guard():
-    model_bytes = (
-        cache.sentiment_model(scope.dataset.fingerprint, transcripts)
-        if scorer == "trained"
-        else None
-    )
+    model_bytes, model_saved = None, False
+    if scorer == "trained":
+        model_bytes, model_saved = cache.stored_sentiment_model(
+            scope.dataset.name, scope.dataset.source, scope.dataset.fingerprint, transcripts
+        )
     scored_all = cache.sentiment_scored(
         scope.dataset.fingerprint,
         transcripts,
@@ -68,6 +68,7 @@ if model_bytes:
     metrics = sentiment.TranscriptSentiment.from_bytes(model_bytes).metrics_
     st.subheader(t("sentiment.metrics"))
     st.dataframe([metrics], hide_index=True, key="sentiment_metrics")
+    st.caption(t("sentiment.model_saved" if model_saved else "sentiment.model_session"))
 
 level = st.radio(
     t("sentiment.level"),

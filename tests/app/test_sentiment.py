@@ -52,3 +52,14 @@ def test_changing_the_level_and_scorer_keeps_the_page_whole(session: AppTest):
     assert problems(session) == []
     metrics = table(session, "model_macro_f1")
     assert metrics["model_macro_f1"].iloc[0] > 0.5
+
+
+def test_trained_model_is_kept_in_the_workspace():
+    app = new_app()
+    app.switch_page("views/sentiment.py").run()
+    app.radio(key="sentiment_scorer").set_value("trained").run(timeout=240)
+    assert problems(app) == []
+    assert any("kept in the workspace" in c.value for c in app.caption)
+    from ui import cache
+
+    assert cache.workspace().load_model("Sample data", cache.SENTIMENT_MODEL_NAME) is not None

@@ -114,4 +114,14 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Unduh transkrip yang dinilai",
         "pl": "Pobierz ocenione transkrypcje",
     },
+    "sentiment.model_saved": {
+        "en": "This model is kept in the workspace with the dataset: it is not trained again next time.",
+        "id": "Model ini disimpan di workspace bersama dataset: tidak dilatih ulang lain kali.",
+        "pl": "Model jest zapisany w obszarze roboczym razem ze zbiorem: nie będzie trenowany ponownie.",
+    },
+    "sentiment.model_session": {
+        "en": "This model lives in this session only; save the dataset in the workspace (Data page) to keep it.",
+        "id": "Model ini hanya ada di sesi ini; simpan dataset di workspace (halaman Data) untuk menyimpannya.",
+        "pl": "Model istnieje tylko w tej sesji; zapisz zbiór w obszarze roboczym (strona Dane), aby go zachować.",
+    },
 }
