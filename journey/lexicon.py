@@ -511,7 +511,7 @@ _HANDLE_NOISE: Final = frozenset(
     }
 )
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'"})
+_APOSTROPHES: Final = ("\u2019", "\u2018", "\u02bc", "\u00b4")  # each read as "'"
 
 
 def brands_from_mentions(texts: Iterable[str], min_share: float = 0.02) -> tuple[str, ...]:
@@ -523,7 +523,8 @@ def brands_from_mentions(texts: Iterable[str], min_share: float = 0.02) -> tuple
     series = pd.Series(list(texts), dtype="string").fillna("")
     if series.empty:
         return ()
-    handles = series.str.findall(_HANDLE).explode().dropna()
+    with_at = series[series.str.contains("@", regex=False).to_numpy(dtype=bool)]
+    handles = with_at.str.findall(_HANDLE).explode().dropna()
     if handles.empty:
         return ()
     per_text = handles.groupby(level=0).unique().explode()
@@ -556,8 +557,8 @@ def _join(texts: pd.Series) -> str:
     return _JOIN.join(texts.astype("string").fillna("").str.replace(_JOIN, " ", regex=False))
 
 
-def _split(joined: str, index: pd.Index) -> pd.Series:
-    parts = joined.split(_JOIN)
+def _split(joined: str | list[str], index: pd.Index) -> pd.Series:
+    parts = joined.split(_JOIN) if isinstance(joined, str) else joined
     if len(parts) != len(index):
         msg = f"a pattern crossed the text separator: {len(parts)} parts for {len(index)} texts"
         raise RuntimeError(msg)
@@ -570,7 +571,9 @@ def _brand_pattern(brands: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 def _mask_joined(joined: str, brands: tuple[str, ...]) -> str:
-    joined = joined.translate(_APOSTROPHES)
+    for apostrophe in _APOSTROPHES:  # str.replace is many times faster than str.translate
+        if apostrophe in joined:
+            joined = joined.replace(apostrophe, "'")
     lower = joined.lower()
     brand = _brand_pattern(brands)
     if len(lower) != len(joined):  # a rare character changes length when lowercased
@@ -609,6 +612,31 @@ def mask_texts(texts: pd.Series, brands: Sequence[str] = BRANDS) -> pd.Series:
     return masked.str.replace(r"\s+", " ", regex=True).str.strip()
 
 
+def strip_masked(texts: pd.Series) -> pd.Series:
+    """Replace each URL, e-mail, @mention and order/ticket/phone number by one space.
+
+    Same result as `texts.str.replace(MASK_PATTERN, " ", regex=True)` (missing values become
+    ""), but one pass of the lowercase pattern over all texts joined; same index.
+    """
+    raw = texts.astype("string").fillna("")
+    joined = _JOIN.join(raw.tolist())
+    lower = joined.lower()
+    if (
+        joined.count(_JOIN) != max(len(raw) - 1, 0)  # a text holds the separator itself
+        or len(lower) != len(joined)  # a rare character changes length when lowercased
+        or "\u0131" in lower  # dotless i and long s match i and s only under re.IGNORECASE
+        or "\u017f" in lower
+    ):
+        return raw.str.replace(MASK_PATTERN, " ", regex=True)
+    pieces, last = [], 0
+    for match in _MASK_LOWER.finditer(lower):
+        pieces.append(joined[last : match.start()])
+        pieces.append(" ")
+        last = match.end()
+    pieces.append(joined[last:])
+    return _split("".join(pieces), raw.index)
+
+
 # Phrases are searched in the lowercased text without re.IGNORECASE and without their leading
 # \\b (checked by hand instead): Python's regex engine then scans for each phrase's literal
 # start quickly, several times faster than a case-insensitive or combined pattern.
@@ -617,29 +645,95 @@ _PHRASES_LOWER: Final = tuple(
 )
 _PHRASES_ANYCASE: Final = tuple((re.compile(p, re.IGNORECASE), t) for p, t in CS_PHRASES)
 _EMOJI_RE: Final = re.compile("|".join(re.escape(k) for k in EMOJI_TOKENS))
+# For each phrase of CS_PHRASES (same order), lowercase strings of which every match of the
+# phrase contains at least one: a text holding none of them cannot match, so the phrase's
+# regex is not run over it (most phrases are absent from most texts).
+_PHRASE_LITERALS: Final[tuple[tuple[str, ...], ...]] = (
+    ("flight",),
+    ("for nothing",),
+    ("never again",),
+    ("fly",),
+    ("use", "avoid at all costs"),
+    ("still ",),
+    ("on hold",),
+    ("hold music",),
+    ("no ",),
+    ("no repl",),
+    ("answer", "repl", "respons", "call", "update"),
+    ("no ",),
+    ("no ",),
+    ("no",),
+    ("show",),
+    ("never ",),
+    ("never ",),
+    ("never ",),
+    ("arrived",),
+    ("received",),
+    ("work",),
+    ("fixed",),
+    ("solved", "sorted"),
+    ("charged",),
+    ("charged",),
+    ("charged",),
+    (" up",),
+    ("call",),
+    ("locked out",),
+    ("lost",),
+    ("lost",),
+    ("missed",),
+    ("hidden ",),
+    ("late ",),
+    ("wrong ",),
+    ("another", "again"),
+    ("switching ",),
+    ("time",),
+    ("sorted",),
+    ("above and beyond",),
+    ("worth every penny",),
+    ("good luck",),
+    ("thank",),
+    ("h",),
+    ("min",),
+)
+_PHRASE_STEPS: Final = tuple(
+    (pattern, token, literals)
+    for (pattern, token), literals in zip(_PHRASES_LOWER, _PHRASE_LITERALS, strict=True)
+)
 
 
-def _rewrite_joined(joined: str) -> str:
-    joined = _EMOJI_RE.sub(lambda m: EMOJI_TOKENS[m.group(0)], joined)
-    lower = joined.lower()
-    if len(lower) != len(joined):  # a rare character changes length when lowercased
-        for pattern, token in _PHRASES_ANYCASE:
-            joined = pattern.sub(token, joined)
-        return joined
-    for pattern, token in _PHRASES_LOWER:
+def _rewrite_one(text: str) -> str:
+    # One text whose lowercase has its length: each phrase in order, where its literal occurs.
+    lower = text.lower()
+    for pattern, token, literals in _PHRASE_STEPS:
+        for literal in literals:
+            if literal in lower:
+                break
+        else:
+            continue
         pieces, last = [], 0
         for match in pattern.finditer(lower):
             start = match.start()
             if start > 0 and (lower[start - 1].isalnum() or lower[start - 1] == "_"):
                 continue  # not at a word boundary
-            pieces.append(joined[last:start])
+            pieces.append(text[last:start])
             pieces.append(token)
             last = match.end()
         if pieces:
-            pieces.append(joined[last:])
-            joined = "".join(pieces)
-            lower = joined.lower()
-    return joined
+            pieces.append(text[last:])
+            text = "".join(pieces)
+            lower = text.lower()
+    return text
+
+
+def _rewrite_joined(joined: str) -> list[str]:
+    # Returns the rewritten texts (split at the separator).
+    if not joined.isascii():
+        joined = _EMOJI_RE.sub(lambda m: EMOJI_TOKENS[m.group(0)], joined)
+    if len(joined.lower()) != len(joined):  # a rare character changes length when lowercased
+        for pattern, token in _PHRASES_ANYCASE:
+            joined = pattern.sub(token, joined)
+        return joined.split(_JOIN)
+    return [_rewrite_one(text) for text in joined.split(_JOIN)]
 
 
 def rewrite_phrases(texts: pd.Series) -> pd.Series:

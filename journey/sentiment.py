@@ -208,7 +208,7 @@ def detect_languages(
         same index as `texts`.
     """
     raw = texts.astype("string").fillna("")
-    masked = raw.str.replace(lexicon.MASK_PATTERN, " ", regex=True)
+    masked = lexicon.strip_masked(raw)
     letters = masked.str.count(r"[^\W\d_]").fillna(0).to_numpy(dtype=np.int64)
     n = len(raw)
     codes = np.full(n, UNDETERMINED_LANGUAGE, dtype=object)
@@ -908,9 +908,11 @@ def score_transcripts(
         brands = lexicon.BRANDS + lexicon.brands_from_mentions(turns[TEXT])
     report(0.05, "identifying languages")
     # A row's language is read from its whole text (all turns), so short turns inherit it.
-    row_text = pd.Series(
-        transcripts[TEXT].astype("string").fillna("").to_numpy(), dtype="string"
-    ).str.replace(_TURN_PREFIX, " ", regex=True)
+    row_text = pd.Series(transcripts[TEXT].astype("string").fillna("").to_numpy(), dtype="string")
+    # Only texts with a colon can hold a turn prefix: the regex runs over those alone.
+    colon = row_text.str.contains(":", regex=False).to_numpy(dtype=bool)
+    if colon.any():
+        row_text.loc[colon] = row_text[colon].str.replace(_TURN_PREFIX, " ", regex=True)
     row_lang = detect_languages(row_text, groups=keys)
     turns[LANGUAGE] = row_lang[LANGUAGE].to_numpy()[turns["position"].to_numpy()]
     report(0.2, "scoring")
