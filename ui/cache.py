@@ -14,6 +14,7 @@ import streamlit as st
 
 from journey import (
     attribution,
+    crossfit,
     filters,
     ingest,
     network,
@@ -532,6 +533,10 @@ def sentiment_scored(
     del fingerprint
     bar = st.progress(0.0, text=label)
     model = sentiment.TranscriptSentiment.from_bytes(_model) if _model else None
+    if model is not None and scorer == "trained" and schema.LABEL in _transcripts:
+        # the dataset's own labels trained it: never score a labelled row by its own label
+        labelled = _transcripts[_transcripts[schema.LABEL].notna()]
+        model = crossfit.cross_fit(model, labelled[schema.TEXT], labelled[schema.LABEL])
     scored = sentiment.score_transcripts(
         _transcripts.drop(columns=[schema.LABEL], errors="ignore"),
         model=model,
