@@ -8,6 +8,7 @@ __all__ = [
     "attribution",
     "charts",
     "cli",
+    "crossfit",
     "engine",
     "errors",
     "export",
