@@ -44,7 +44,6 @@ scored = (
     sentiment.subset(scored_all, scope.transcripts[ROW]) if ROW in scope.transcripts else scored_all
 )
 figures = sentiment.summary_figures(scored)
-widgets.scope_caption(scope)
 
 cols = st.columns(6)
 cols[0].metric(t("sentiment.rows"), f"{figures['rows']:,}")
