@@ -28,7 +28,7 @@ import re
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Final
 
 import numpy as np
@@ -475,7 +475,8 @@ _TICKET = (
 )
 MASK_PATTERN: Final = re.compile("|".join([_URL, _EMAIL, _MENTION, _TICKET]), re.IGNORECASE)
 _MASK_LOWER: Final = re.compile("|".join([_URL, _EMAIL, _MENTION, _TICKET]))
-_HANDLE = re.compile(r"(?<![\w@])@(\w{2,})")
+# "@" first, then the look-behind (same matches as (?<![\w@])@): the engine skips to each "@".
+_HANDLE = re.compile(r"@(?<![\w@]@)(\w{2,})")
 # Parts of @handles that are not the brand: "@AmericanAir" names "American".
 _HANDLE_NOISE: Final = frozenset(
     {
@@ -619,6 +620,8 @@ def strip_masked(texts: pd.Series) -> pd.Series:
     ""), but one pass of the lowercase pattern over all texts joined; same index.
     """
     raw = texts.astype("string").fillna("")
+    if raw.empty:
+        return raw
     joined = _JOIN.join(raw.tolist())
     lower = joined.lower()
     if (
@@ -765,6 +768,12 @@ class VaderRules:
         boosters.update({"literally": _vader.B_INCR, "super": _vader.B_INCR})
         return cls(lexicon=lexicon, boosters=boosters, emojis=base.emojis)
 
+    @cached_property
+    def idiom_words(self) -> frozenset[str]:
+        """Return the words of VADER's special-case idioms and of multi-word boosters."""
+        phrases = [*_vader.SPECIAL_CASES, *(b for b in self.boosters if " " in b)]
+        return frozenset(word for phrase in phrases for word in phrase.split())
+
 
 _ANALYZER: list[_vader.SentimentIntensityAnalyzer] = []
 
@@ -815,12 +824,14 @@ def vader_compound(text: str, rules: VaderRules) -> float:
         text = _replace_emoji(text, rules.emojis)
     else:
         text = text.strip()
-    words = [_strip_punct(w) for w in text.split()]
+    words = [w if len(s := w.strip(_PUNCTUATION)) <= 2 else s for w in text.split()]
     if not words:
         return 0.0
-    lower = [w.lower() for w in words]
-    lexicon, boosters = rules.lexicon, rules.boosters
-    n_upper = sum(1 for w in words if w.isupper())
+    # Words hold no whitespace, so for ASCII text one lower() of the joined words gives the
+    # same list as lowering each word (outside ASCII, case mappings may depend on context).
+    lower = " ".join(words).lower().split() if text.isascii() else [w.lower() for w in words]
+    lexicon, boosters, idioms = rules.lexicon, rules.boosters, rules.idiom_words
+    n_upper = sum(map(str.isupper, words))
     cap_diff = 0 < len(words) - n_upper < len(words)
     sentiments: list[float] = []
     n = len(words)
@@ -831,7 +842,7 @@ def vader_compound(text: str, rules: VaderRules) -> float:
         if item not in lexicon:
             sentiments.append(0.0)
             continue
-        sentiments.append(_word_valence(words, lower, i, cap_diff, lexicon, boosters))
+        sentiments.append(_word_valence(words, lower, i, cap_diff, lexicon, boosters, idioms))
     sentiments = _but_check(lower, sentiments)
     total = float(sum(sentiments))
     emphasis = _punctuation_emphasis(text)
@@ -849,6 +860,7 @@ def _word_valence(
     cap_diff: bool,
     lexicon: dict[str, float],
     boosters: dict[str, float],
+    idioms: frozenset[str],
 ) -> float:
     item = lower[i]
     n = len(words)
@@ -873,7 +885,8 @@ def _word_valence(
                 scalar *= 0.9
             valence += scalar
             valence = _negation_check(valence, lower, start, i)
-            if start == 2:
+            # An idiom or multi-word booster can only match when one of its words is near.
+            if start == 2 and any(w in idioms for w in lower[i - 3 : i + 3]):
                 valence = _idioms_check(valence, lower, i, boosters)
     return _least_check(valence, lower, i, lexicon)
 

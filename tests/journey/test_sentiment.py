@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -575,3 +577,77 @@ def test_sample_transcripts_score_end_to_end():
     conversations = scored.conversations
     assert conversations["conversation"].is_unique
     assert (conversations["n_customer_turns"] + conversations["n_agent_turns"]).sum() == 300
+
+
+# Texts that exercise every fast path: phrases in any case and next to each other, emoji,
+# curly apostrophes, masks, brands, hashtags, idioms, non-ASCII words and a length-changing "İ".
+FAST_PATH_CASES = [
+    "Didn\u2019t get any reply. STILL WAITING on hold for 3 hours @AmericanAir #fail \U0001f621",
+    "Flight UA1234 cancelled flight, never again!! Delta's staff hung up, no-one answered",
+    "I was charged twice on order #55123, call 555-123-4567 or mail me@example.com",
+    "https://t.co/AbC123 it's not working, wasn't fixed; yet another outage \U0001f44e",
+    "The service was the bomb, kind of good, yeah right. Thank u so much \u2764",
+    "Caf\u00e9 au lait ok but the na\u00efve agent was not bad at least, sorted it out",
+    "\u0130stanbul office: Virgin Media charged me again, 45 mins on hold music",
+    "no answer no reply no update no show, lost my luggage, bag was lost, missed my flight",
+    "the wrong item arrived late, hidden fees and a late fee; switching providers on-time",
+    "",
+]
+
+
+def _reference_prepare(texts: list[str], brands: tuple[str, ...]) -> list[str]:
+    # The masking and phrase rewriting written plainly: one text, one pattern at a time.
+    brand = lexicon.brand_pattern(brands)
+    out = []
+    for text in texts:
+        for curly in ("\u2019", "\u2018", "\u02bc", "\u00b4"):
+            text = text.replace(curly, "'")
+        text = lexicon.MASK_PATTERN.sub(lambda m: " " * len(m.group(0)), text)
+        text = brand.sub(lambda m: " " * len(m.group(0)), text)
+        text = re.sub(r"#(?=[A-Za-z])", "", text)
+        for emoji, token in lexicon.EMOJI_TOKENS.items():
+            text = text.replace(emoji, token)
+        for pattern, token in lexicon.CS_PHRASES:
+            text = re.sub(pattern, token, text, flags=re.IGNORECASE)
+        out.append(text)
+    return out
+
+
+def _fast_path_texts() -> list[str]:
+    sample = pd.read_csv(SAMPLE_DIR / "transcripts.csv", dtype="string")[TEXT].dropna()
+    return sample.sample(200, random_state=5).tolist() + FAST_PATH_CASES
+
+
+def test_fast_preparation_equals_the_plain_reference():
+    texts = [t for t in _fast_path_texts() if "\u0130" not in t]
+    scorer = lexicon.CustomerServiceScorer()
+    prepared = scorer.prepare(pd.Series(texts, dtype="string")).tolist()
+    assert prepared == _reference_prepare(texts, scorer.brands)
+    rules = lexicon.VaderRules.customer_service()
+    expected = [lexicon.vader_compound(t, rules) for t in _reference_prepare(texts, scorer.brands)]
+    assert scorer.scores(texts).tolist() == expected
+    # a batch holding a length-changing character takes the case-insensitive path: same scores
+    mixed = [*texts, "\u0130stanbul"]
+    assert scorer.scores(mixed).tolist()[:-1] == expected
+
+
+@pytest.mark.parametrize(
+    "text", [*FAST_PATH_CASES, "I was on hold \u0130\u0130", "ok @x\u017f 12345"]
+)
+def test_fast_vader_equals_vadersentiment_on_fast_path_cases(text):
+    rules = lexicon.VaderRules.plain()
+    expected = SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
+    assert lexicon.vader_compound(text, rules) == expected
+
+
+def test_strip_masked_equals_case_insensitive_replace():
+    texts = pd.Series(
+        [*_fast_path_texts(), "d\u0131 ticket 12345", "\u017fee @bob", "a\x00b 123456", None],
+        dtype="string",
+    )
+    expected = texts.fillna("").str.replace(lexicon.MASK_PATTERN, " ", regex=True)
+    assert lexicon.strip_masked(texts).tolist() == expected.tolist()
+    # the batch path alone (no character forcing the fallback)
+    plain = texts.iloc[:-4]
+    assert lexicon.strip_masked(plain).tolist() == expected.iloc[:-4].tolist()
+    assert lexicon.strip_masked(pd.Series([], dtype="string")).tolist() == []
