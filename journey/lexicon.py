@@ -476,6 +476,14 @@ _TICKET = (
 MASK_PATTERN: Final = re.compile("|".join([_URL, _EMAIL, _MENTION, _TICKET]), re.IGNORECASE)
 _MASK_LOWER: Final = re.compile("|".join([_URL, _EMAIL, _MENTION, _TICKET]))
 # "@" first, then the look-behind (same matches as (?<![\w@])@): the engine skips to each "@".
+# Every match of _MASK_LOWER starts at one of these (see `_mask_spans`): "http"/"www." (URLs),
+# "#" (ticket numbers), "@" (mentions, and e-mail addresses end their first part with it), a
+# ticket keyword ("fl" covers "flight", "ref" covers "reference"), or at most 4 characters before
+# a digit ("ab-1234", "#12", "555 123 4567").
+_MASK_ANCHORS: Final = re.compile(
+    r"http|www\.|[@#]|(\d)|ticket|order|case|ref|booking|confirmation|account|fl|invoice|claim"
+    r"|tracking"
+)
 _HANDLE = re.compile(r"@(?<![\w@]@)(\w{2,})")
 # Parts of @handles that are not the brand: "@AmericanAir" names "American".
 _HANDLE_NOISE: Final = frozenset(
@@ -566,6 +574,36 @@ def _split(joined: str | list[str], index: pd.Index) -> pd.Series:
     return pd.Series(parts, index=index, dtype="string")
 
 
+def _mask_spans(lower: str) -> list[tuple[int, int]]:
+    """Return the spans `_MASK_LOWER.finditer(lower)` finds, trying only where one may start.
+
+    The regex tried at every position costs most of the masking; matched only at candidate
+    starts (a superset of the real ones, in order, skipping those inside an earlier match) it
+    finds the same leftmost, non-overlapping matches.
+    """
+    starts: set[int] = set()
+    for anchor in _MASK_ANCHORS.finditer(lower):
+        at = anchor.start()
+        if anchor.group(1) is not None:  # a digit
+            starts.update(range(max(at - 4, 0), at + 1))
+            continue
+        starts.add(at)
+        if lower[at] == "@":  # an e-mail address starts in the word before its "@"
+            first = at
+            while first > 0 and not lower[first - 1].isspace() and lower[first - 1] != _JOIN:
+                first -= 1
+            starts.update(range(first, at))
+    spans, end = [], 0
+    for start in sorted(starts):
+        if start < end:
+            continue
+        match = _MASK_LOWER.match(lower, start)
+        if match is not None:
+            spans.append(match.span())
+            end = match.end()
+    return spans
+
+
 @cache
 def _brand_pattern(brands: tuple[str, ...]) -> re.Pattern[str] | None:
     return brand_pattern(brands)
@@ -583,13 +621,19 @@ def _mask_joined(joined: str, brands: tuple[str, ...]) -> str:
         return _HASHTAG.sub("", joined)
     # Matching the lowercased text without re.IGNORECASE is several times faster; the spans
     # found there are blanked in the original text (same length, so the same positions).
-    patterns = [_MASK_LOWER] + ([_lower_pattern(brand.pattern)] if brand is not None else [])
-    for pattern in patterns:
+    brand_spans = (
+        (lambda text: [m.span() for m in _lower_pattern(brand.pattern).finditer(text)])
+        if brand is not None
+        else None
+    )
+    for find in (_mask_spans, brand_spans):
+        if find is None:
+            continue
         pieces, last = [], 0
-        for match in pattern.finditer(lower):
-            pieces.append(joined[last : match.start()])
-            pieces.append(" " * (match.end() - match.start()))
-            last = match.end()
+        for start, end in find(lower):
+            pieces.append(joined[last:start])
+            pieces.append(" " * (end - start))
+            last = end
         if pieces:
             pieces.append(joined[last:])
             joined = "".join(pieces)
@@ -632,10 +676,10 @@ def strip_masked(texts: pd.Series) -> pd.Series:
     ):
         return raw.str.replace(MASK_PATTERN, " ", regex=True)
     pieces, last = [], 0
-    for match in _MASK_LOWER.finditer(lower):
-        pieces.append(joined[last : match.start()])
+    for start, end in _mask_spans(lower):
+        pieces.append(joined[last:start])
         pieces.append(" ")
-        last = match.end()
+        last = end
     pieces.append(joined[last:])
     return _split("".join(pieces), raw.index)
 
@@ -656,29 +700,29 @@ _PHRASE_LITERALS: Final[tuple[tuple[str, ...], ...]] = (
     ("for nothing",),
     ("never again",),
     ("fly",),
-    ("use", "avoid at all costs"),
+    ("t use", "avoid at all costs"),
     ("still ",),
     ("on hold",),
     ("hold music",),
-    ("no ",),
+    ("no answer", "no one answer", "no one pick"),
     ("no repl",),
     ("answer", "repl", "respons", "call", "update"),
-    ("no ",),
-    ("no ",),
-    ("no",),
+    ("no respons", "no callback", "no call back"),
+    ("no update", "no info", "no word", "no explanation"),
+    ("no-one", "no one", "noone"),
     ("show",),
     ("never ",),
     ("never ",),
     ("never ",),
     ("arrived",),
     ("received",),
-    ("work",),
+    (" work",),
     ("fixed",),
     ("solved", "sorted"),
     ("charged",),
     ("charged",),
     ("charged",),
-    (" up",),
+    ("hung up", "hang up", "hangs up"),
     ("call",),
     ("locked out",),
     ("lost",),
@@ -687,7 +731,7 @@ _PHRASE_LITERALS: Final[tuple[tuple[str, ...], ...]] = (
     ("hidden ",),
     ("late ",),
     ("wrong ",),
-    ("another", "again"),
+    ("yet another", "once again", "again and again"),
     ("switching ",),
     ("time",),
     ("sorted",),
@@ -698,8 +742,12 @@ _PHRASE_LITERALS: Final[tuple[tuple[str, ...], ...]] = (
     ("h",),
     ("min",),
 )
+# "N hours" (the first long_wait phrase): "h" is in nearly every text, so its gate is a regex
+# every match contains: the number's last character ("\\d", a, an, one, two, ... few), spaces,
+# then the unit before a word boundary.
+_HOURS_GATE: Final = re.compile(r"[\dnaeoxrlyw]\s*(?:\+\s*)?h(?:ours?|rs?)?\b")
 _PHRASE_STEPS: Final = tuple(
-    (pattern, token, literals)
+    (pattern, token, literals, _HOURS_GATE if literals == ("h",) else None)
     for (pattern, token), literals in zip(_PHRASES_LOWER, _PHRASE_LITERALS, strict=True)
 )
 
@@ -707,11 +755,13 @@ _PHRASE_STEPS: Final = tuple(
 def _rewrite_one(text: str) -> str:
     # One text whose lowercase has its length: each phrase in order, where its literal occurs.
     lower = text.lower()
-    for pattern, token, literals in _PHRASE_STEPS:
+    for pattern, token, literals, gate in _PHRASE_STEPS:
         for literal in literals:
             if literal in lower:
                 break
         else:
+            continue
+        if gate is not None and gate.search(lower) is None:
             continue
         pieces, last = [], 0
         for match in pattern.finditer(lower):

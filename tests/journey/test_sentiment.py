@@ -651,3 +651,13 @@ def test_strip_masked_equals_case_insensitive_replace():
     plain = texts.iloc[:-4]
     assert lexicon.strip_masked(plain).tolist() == expected.iloc[:-4].tolist()
     assert lexicon.strip_masked(pd.Series([], dtype="string")).tolist() == []
+
+
+MASK_PIECES = [*"ab-1234567890 @#.+_:()x\x00wthp/\n\u00e9\u0663", "http", "www.", "order", "fl"]
+
+
+@given(st.lists(st.sampled_from([*MASK_PIECES, "ref", "ticket ", "no.", "case"]), max_size=30))
+def test_mask_spans_equal_a_full_regex_scan(pieces):
+    text = "".join(pieces)
+    expected = [m.span() for m in lexicon._MASK_LOWER.finditer(text)]
+    assert lexicon._mask_spans(text) == expected
