@@ -190,6 +190,21 @@ def _langid_chunk(model: _LangModel, encoded: list[bytes], lengths: np.ndarray) 
     return scores / scores.sum(axis=1, keepdims=True)
 
 
+_LETTERS: Final = re.compile(r"[^\W\d_]+")
+
+
+def _letter_counts(texts: pd.Series) -> np.ndarray:
+    """Count each text's letters (word characters but digits and "_"), in one regex pass."""
+    values = texts.astype("string").fillna("").tolist()
+    if not values:
+        return np.zeros(0, dtype=np.int64)
+    joined = "\x00".join(values)
+    if joined.count("\x00") != max(len(values) - 1, 0):  # a text holds the separator itself
+        return texts.str.count(r"[^\W\d_]").fillna(0).to_numpy(dtype=np.int64)
+    rest = _LETTERS.sub("", joined).split("\x00")
+    return np.fromiter((len(v) - len(r) for v, r in zip(values, rest, strict=True)), np.int64)
+
+
 def detect_languages(
     texts: pd.Series,
     groups: pd.Series | None = None,
@@ -209,7 +224,7 @@ def detect_languages(
     """
     raw = texts.astype("string").fillna("")
     masked = lexicon.strip_masked(raw)
-    letters = masked.str.count(r"[^\W\d_]").fillna(0).to_numpy(dtype=np.int64)
+    letters = _letter_counts(masked)
     n = len(raw)
     codes = np.full(n, UNDETERMINED_LANGUAGE, dtype=object)
     confidence = np.full(n, np.nan)

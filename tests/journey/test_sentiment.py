@@ -661,3 +661,13 @@ def test_mask_spans_equal_a_full_regex_scan(pieces):
     text = "".join(pieces)
     expected = [m.span() for m in lexicon._MASK_LOWER.finditer(text)]
     assert lexicon._mask_spans(text) == expected
+
+
+def test_letter_counts_equal_a_regex_count():
+    # "\u00b2" (superscript two) is a word character but not a decimal digit: it counts
+    texts = pd.Series(
+        ["abc 12_x", "", "caf\u00e9 \u0663\u0664 \u00b2", "a\x00b", "Zo\u00eb!"], dtype="string"
+    )
+    assert sentiment._letter_counts(texts).tolist() == [4, 0, 5, 2, 3]
+    assert sentiment._letter_counts(texts.iloc[:3]).tolist() == [4, 0, 5]
+    assert sentiment._letter_counts(pd.Series([], dtype="string")).tolist() == []
