@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from ui.i18n import t
+
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -33,16 +35,22 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
+def page_title(spec: PageSpec) -> str:
+    """The page's menu title in the UI language."""
+    key = "nav.page.data" if spec.url_path == "data" else f"nav.{spec.url_path}"
+    return t(key)
+
+
 def build_pages() -> dict[str, list[st.Page]]:
-    """Build the st.Page objects for st.navigation, grouped by section, Overview first."""
+    """Build the st.Page objects for st.navigation, grouped by section, in the UI language."""
     sections: dict[str, list[st.Page]] = {}
     for index, spec in enumerate(PAGES):
         page = st.Page(
             spec.path,
-            title=spec.title,
+            title=page_title(spec),
             icon=spec.icon,
             url_path=spec.url_path,
             default=index == 0,
         )
-        sections.setdefault(spec.section, []).append(page)
+        sections.setdefault(t(f"nav.section.{spec.section}"), []).append(page)
     return sections

@@ -49,3 +49,21 @@ def test_upload_shows_rejects_and_downloads_them_as_csv(server, page, outside_re
     assert "2,customer_id" in content
     assert "3,timestamp" in content
     assert outside_requests == []
+
+
+def test_polish_ui_translates_the_menu_and_every_page_renders(server, page, outside_requests):
+    page.goto(server)
+    wait_for_app(page)
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="Polski").click()
+    page.get_by_text("Filtry").wait_for()
+    wait_for_app(page)
+    nav = page.locator("[data-testid='stSidebarNav']")
+    assert nav.get_by_text("Mapa ścieżek").count() == 1
+    for url_path in ["attribution", "funnels", "metrics", "sentiment", "data", "rules"]:
+        nav.locator(f"a[href$='/{url_path}']").first.click()
+        page.wait_for_url(f"**/{url_path}")
+        wait_for_app(page)
+        assert page.locator("[data-testid='stException']").count() == 0, url_path
+        assert page.locator("[data-testid='stAlertContentError']").count() == 0, url_path
+    assert outside_requests == []
