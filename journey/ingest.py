@@ -445,6 +445,10 @@ def _guess_codepage(data: bytes, display: str, *, guess: bool = True) -> str:
 # -- delimited text ----------------------------------------------------------------------
 
 
+# The ASCII unit separator splits nothing in a one-column text file.
+SINGLE_COLUMN: Final = "\x1f"
+
+
 def _sniff_delimiter(sample: str, ext: str) -> str:
     """Pick the delimiter that splits the first lines into the most consistent field counts."""
     lines = sample.splitlines()
@@ -453,6 +457,10 @@ def _sniff_delimiter(sample: str, ext: str) -> str:
     lines = [line for line in lines if line.strip()][:200]
     if not lines:
         return ","
+    header = lines[0]
+    if not any(d in header for d in DELIMITERS):
+        # A one-column file (e.g. a list of texts): commas inside its values are text.
+        return SINGLE_COLUMN
     preferred = {".tsv": "\t", ".tab": "\t", ".psv": "|"}.get(ext)
     best, best_score = ",", (-1.0, 0, 0)
     for delimiter in DELIMITERS:
@@ -501,7 +509,8 @@ def _read_delimited(decoded: _Decoded, display: str, ext: str) -> RawTable:
         if decoded.stray_codepage is not None:
             frame, rejects = _repair_stray_bytes(frame, rejects, decoded.stray_codepage)
         frame = frame.astype(_STR)
-    return RawTable(frame, display, "csv", decoded.encoding, delimiter, rejects)
+    shown = None if delimiter == SINGLE_COLUMN else delimiter
+    return RawTable(frame, display, "csv", decoded.encoding, shown, rejects)
 
 
 def _has_quoted_newline(data: bytes) -> bool:

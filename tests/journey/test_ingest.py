@@ -483,3 +483,11 @@ def test_truncated_workbook_and_plain_zip():
         zipped.writestr("notes.txt", "hello")
     with pytest.raises(InputError, match="this is a ZIP archive, not CSV/TSV text"):
         ingest.read_table(archive.getvalue(), "z.csv")
+
+
+def test_a_one_column_file_keeps_commas_inside_its_values():
+    raw = ingest.read_table(b"text\nthe app keeps crashing, useless\nfine, thanks\n", "posts.csv")
+    assert list(raw.frame.columns) == ["text"]
+    assert raw.frame["text"].tolist() == ["the app keeps crashing, useless", "fine, thanks"]
+    assert raw.delimiter is None
+    assert len(raw.rejects) == 0
