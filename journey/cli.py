@@ -409,7 +409,23 @@ def _sentiment_input(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFra
         file=sys.stderr,
     )
     canonical = raw.frame.rename(columns={v: k for k, v in mapping.items()})
-    return raw.frame, canonical[[c for c in mapping if c in canonical]]
+    canonical = canonical[[c for c in mapping if c in canonical]]
+    if len(raw.rejects):
+        # rows the reader could not take whole (ragged, broken bytes) are kept, not scored
+        bad_rows = raw.rejects[schema.ROW].drop_duplicates()
+        first = raw.rejects.iloc[0]
+        message = (
+            f"{raw.file}: {len(bad_rows)} rows could not be read whole and are left unscored; "
+            f"first: row {first[schema.ROW]}: {first['reason']}"
+        )
+        if args.strict:
+            raise JourneyError(message + " (--strict)")
+        print(message, file=sys.stderr)
+        positions = bad_rows.to_numpy(dtype="int64") - 1
+        text = canonical[schema.TEXT].astype("string").copy()
+        text.iloc[positions] = ""
+        canonical = canonical.assign(**{schema.TEXT: text})
+    return raw.frame, canonical
 
 
 @command("sentiment", "score transcript sentiment per row", _sentiment_arguments)

@@ -129,3 +129,22 @@ def test_sentiment_runs_as_a_module(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert pd.read_csv(out)["sentiment_label"].tolist() == ["negative"]
+
+
+def test_rows_the_reader_cannot_take_whole_are_kept_unscored_and_reported(tmp_path, capsys):
+    source = tmp_path / "posts.csv"
+    source.write_text(
+        "text,label\nThe refund never came,negative\nthanks, quick,rebooking,positive\n"
+        "Great help today,positive\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "scored.csv"
+    assert main(["sentiment", str(source), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "1 rows could not be read whole" in err
+    assert "row 2: expected 2 fields, found 4" in err
+    result = pd.read_csv(out, keep_default_na=False)
+    assert len(result) == 3
+    assert result["sentiment_label"].tolist()[1] == "unscored"
+    assert result["sentiment_score"].tolist()[1] == ""
+    assert main(["sentiment", str(source), "--strict", "--out", str(out)]) == 2
