@@ -560,6 +560,7 @@ def sentiment_views(
     return {
         "drivers": drivers,
         "drivers_by_channel": sentiment.sentiment_drivers(rows, by=schema.CHANNEL, top_n=5),
+        "drivers_by_phase": sentiment.sentiment_drivers(linked, by=schema.PHASE, top_n=5),
         "negative": sentiment.most_negative(rows, n=8, drivers=drivers),
         "topics": topics,
         "by_level": sentiment.sentiment_by(linked, level),

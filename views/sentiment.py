@@ -96,6 +96,8 @@ right.subheader(t("sentiment.topics"))
 right.dataframe(views["topics"], hide_index=True, key="sentiment_topics")
 with st.expander(t("sentiment.drivers_channel")):
     st.dataframe(views["drivers_by_channel"], hide_index=True, key="sentiment_drivers_channel")
+with st.expander(t("sentiment.drivers_phase")):
+    st.dataframe(views["drivers_by_phase"], hide_index=True, key="sentiment_drivers_phase")
 
 st.subheader(t("sentiment.negative"))
 for item in views["negative"].itertuples(index=False):

@@ -63,3 +63,13 @@ def test_trained_model_is_kept_in_the_workspace():
     from ui import cache
 
     assert cache.workspace().load_model("Sample data", cache.SENTIMENT_MODEL_NAME) is not None
+
+
+def test_drivers_are_shown_per_journey_phase(session: AppTest):
+    session.radio(key="sentiment_scorer").set_value("default").run(timeout=240)
+    by_phase = next(
+        d.value
+        for d in session.dataframe
+        if "group" in d.value.columns and set(d.value["group"]) & {"onboarding", "post-purchase"}
+    )
+    assert set(by_phase["direction"]) <= {"negative", "positive"}

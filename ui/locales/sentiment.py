@@ -124,4 +124,9 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Model ini hanya ada di sesi ini; simpan dataset di workspace (halaman Data) untuk menyimpannya.",
         "pl": "Model istnieje tylko w tej sesji; zapisz zbiór w obszarze roboczym (strona Dane), aby go zachować.",
     },
+    "sentiment.drivers_phase": {
+        "en": "Drivers by journey phase",
+        "id": "Pendorong per fase perjalanan",
+        "pl": "Czynniki wg fazy ścieżki",
+    },
 }
