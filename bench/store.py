@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from journey import sample
 from journey.schema import (
     CAMPAIGN,
     CHANNEL,
@@ -36,22 +37,7 @@ from journey.schema import (
 from journey.store import Workspace
 
 DEFAULT_SIZES = (100_000, 1_000_000, 10_000_000)
-CHANNELS = np.array(
-    [
-        "Paid Search",
-        "Organic Search",
-        "Social",
-        "Display",
-        "TV",
-        "Email",
-        "Web",
-        "App",
-        "Push",
-        "Call Center",
-        "Chat",
-        "Store",
-    ]
-)
+CHANNELS = np.array(sample.CHANNELS)  # the channels of the bundled sample
 
 
 def make_events(n: int, seed: int = 7) -> pd.DataFrame:
