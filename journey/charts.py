@@ -1024,3 +1024,16 @@ def add_sentiment_hover(fig: go.Figure, node_scores: pd.DataFrame) -> go.Figure:
         " (n=%{customdata[4]})<extra></extra>"
     )
     return out
+
+
+def sentiment_notes(node_scores: pd.DataFrame) -> dict[str, str]:
+    """One plain-text tooltip line per node: its mean customer sentiment and transcript count.
+
+    Args:
+        node_scores: Columns node, mean_score, n (`sentiment.node_sentiment`).
+    """
+    notes: dict[str, str] = {}
+    for node, mean, n in node_scores[["node", "mean_score", "n"]].itertuples(index=False):
+        value = "n/a" if pd.isna(mean) else f"{float(mean):+.2f}"
+        notes[str(node)] = f"mean customer sentiment: {value} (n={int(n)})"
+    return notes

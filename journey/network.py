@@ -254,8 +254,12 @@ def build_pyvis(
     layout: Layout = "physics",
     node_colors: Mapping[str, str] | None = None,
     height: str = "640px",
+    node_notes: Mapping[str, str] | None = None,
 ) -> Network:
-    """Fill a pyvis Network: node value = volume, colour = dominant phase, edge value = count."""
+    """Fill a pyvis Network: node value = volume, colour = dominant phase, edge value = count.
+
+    `node_notes` adds one more tooltip line per node (e.g. its mean customer sentiment).
+    """
     if layout not in LAYOUTS:
         raise SettingsError(f"unknown network layout {layout!r}: use one of {', '.join(LAYOUTS)}")
     net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
@@ -272,6 +276,7 @@ def build_pyvis(
                 f"customers: {_count(row.customers)}",
                 f"conversion rate after: {_rate(row.conversion_rate_after)}",
                 f"dominant phase: {phase}",
+                *([node_notes[name]] if node_notes and name in node_notes else []),
             ]
         )
         net.add_node(
@@ -348,6 +353,7 @@ def build_network(
     node_colors: Mapping[str, str] | None = None,
     title: str = "",
     height: str = "640px",
+    node_notes: Mapping[str, str] | None = None,
 ) -> str:
     """Return a standalone offline HTML page with the transition network.
 
@@ -362,10 +368,16 @@ def build_network(
         node_colors: Node name -> colour overriding the phase colours.
         title: Page title (escaped).
         height: CSS height of the drawing area.
+        node_notes: Node name -> one more tooltip line (plain text).
     """
     selection = select_network(transitions, node_stats, min_weight=min_weight, max_nodes=max_nodes)
     net = build_pyvis(
-        selection, physics=physics, layout=layout, node_colors=node_colors, height=height
+        selection,
+        physics=physics,
+        layout=layout,
+        node_colors=node_colors,
+        height=height,
+        node_notes=node_notes,
     )
     large = len(selection.nodes) > LARGE_NODES or len(selection.edges) > LARGE_EDGES
     return render_network(net, title=title, freeze=large or not physics)

@@ -607,8 +607,9 @@ def network_page_colored(
     layout: str,
     title: str,
     _node_colors: dict[str, str],
+    _node_notes: dict[str, str] | None = None,
 ) -> str:
-    """Network HTML page with node colours given by `_node_colors`; `key` names every input."""
+    """Network HTML page with node colours (and tooltip notes); `key` names every input."""
     del key
     return network.build_network(
         _transitions,
@@ -619,6 +620,7 @@ def network_page_colored(
         layout=layout,  # type: ignore[arg-type]
         node_colors=_node_colors,
         title=title,
+        node_notes=_node_notes,
     )
 
 

@@ -75,6 +75,7 @@ if colour_by_sentiment and scope.transcripts is not None:
             layout,
             t("maps.network.page_title", name=scope.dataset.name),
             charts.sentiment_colors(node_scores, nodes=list(stats["node"])),
+            charts.sentiment_notes(node_scores),
         )
 
 st.caption(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journey.charts import add_sentiment_hover, build_sankey, sentiment_colors
+from journey.charts import add_sentiment_hover, build_sankey, sentiment_colors, sentiment_notes
 from journey.schema import CONVERTED, START
 
 
@@ -95,3 +96,18 @@ def test_add_sentiment_hover_adds_mean_and_count_per_node():
         "Email": ("n/a", 0),
     }
     assert "customdata[4]" in figure.data[0].node.hovertemplate
+
+
+def test_sentiment_notes_give_the_mean_and_count_per_node():
+    scores = pd.DataFrame(
+        {
+            "node": ["Chat", "Store", "<b>x</b>"],
+            "mean_score": [-0.456, 0.5, np.nan],
+            "n": [12, 3, 0],
+        }
+    )
+    assert sentiment_notes(scores) == {
+        "Chat": "mean customer sentiment: -0.46 (n=12)",
+        "Store": "mean customer sentiment: +0.50 (n=3)",
+        "<b>x</b>": "mean customer sentiment: n/a (n=0)",
+    }

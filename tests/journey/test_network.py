@@ -329,3 +329,23 @@ def test_empty_network_says_so_without_scripts():
     html = network.build_network(empty, node_stats())
     assert "No transitions to draw" in html
     assert "<script" not in html
+
+
+def test_node_notes_add_a_plain_text_tooltip_line():
+    transitions = pd.DataFrame(
+        {"source": ["Web"], "target": ["<i>Chat</i>"], "count": [3], "customers": [2]}
+    )
+    stats = pd.DataFrame(
+        {
+            "node": ["Web", "<i>Chat</i>"],
+            "volume": [5, 3],
+            "customers": [2, 2],
+            "dominant_phase": ["awareness", "post-purchase"],
+            "conversion_rate_after": [0.5, 0.0],
+        }
+    )
+    html = network.build_network(
+        transitions, stats, node_notes={"<i>Chat</i>": "mean customer sentiment: -0.40 (n=7)"}
+    )
+    assert "mean customer sentiment: -0.40 (n=7)" in html
+    assert "<i>Chat</i>" not in html
