@@ -26,6 +26,7 @@ from journey import (
     store,
     validate,
 )
+from journey.errors import SettingsError
 from journey.schema import DatasetSettings, ValidationResult
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,10 +146,13 @@ def _focus(
     events: pd.DataFrame, phase: str | None, team: str | None, team_mode: str
 ) -> pd.DataFrame:
     """The events a map works on: one phase's only (phase focus), one team's (team view)."""
-    if phase:
-        events = events[events[schema.PHASE] == phase]
     if team:
         events = paths.scope_to_team(events, team, team_mode)
+    if phase:
+        events = events[events[schema.PHASE] == phase]
+        if events.empty:
+            where = f" of team {team!r}" if team else ""
+            raise SettingsError(f"no events{where} in the {phase} phase: choose another phase")
     return events
 
 

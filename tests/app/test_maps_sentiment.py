@@ -96,3 +96,21 @@ def test_customer_timeline_lists_transcripts_with_sentiment(session: AppTest):
     assert len(scored) > 0
     assert scored.between(-1, 1).all()
     session.text_input(key="customer_search").set_value("").run()
+
+
+def test_team_view_with_a_phase_focus_keeps_the_team_then_focuses():
+    from tests.app.conftest import new_app
+
+    app = new_app()
+    app.switch_page("views/journey_map.py").run()
+    app.selectbox(key="journey_map_team").set_value("service").run()
+    app.radio(key="journey_map_team_mode").set_value("hide").run()
+    # the sample's service team has post-purchase events but no engagement ones
+    app.selectbox(key="journey_map_phase").set_value("post-purchase").run()
+    assert not app.exception
+    assert [e.value for e in app.error] == []
+    app.selectbox(key="journey_map_phase").set_value("engagement").run()
+    assert not app.exception
+    assert [e.value for e in app.error] == [
+        "no events of team 'service' in the engagement phase: choose another phase"
+    ]
