@@ -211,3 +211,14 @@ def sentiment_toggle(scope: state.Scope, prefix: str) -> bool:
     if scope.transcripts is None:
         st.caption(t("maps.sentiment.no_transcripts"))
     return chosen
+
+
+def scope_node_sentiment(scope: state.Scope, level: str) -> pd.DataFrame:
+    """Mean customer sentiment per node (node, mean_score, n), scored once per dataset."""
+    scored = cache.default_scored_scope(
+        scope.dataset.fingerprint,
+        scope.dataset.transcripts,
+        scope.transcripts,
+        t("maps.sentiment.scoring"),
+    )
+    return cache.node_sentiment(scope.key, scored, scope.events, level)

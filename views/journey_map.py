@@ -53,13 +53,7 @@ if not end_nodes:
 node_scores = None
 if colour_by_sentiment and scope.transcripts is not None:
     with guard():
-        scored = cache.default_scored_scope(
-            scope.dataset.fingerprint,
-            scope.dataset.transcripts,
-            scope.transcripts,
-            t("maps.sentiment.scoring"),
-        )
-        node_scores = cache.node_sentiment(scope.key, scored, scope.events, level)
+        node_scores = widgets.scope_node_sentiment(scope, level)
 if n_customers == 0:
     st.info(t("maps.no_paths"))
 else:

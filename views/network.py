@@ -58,13 +58,7 @@ with guard(), st.spinner(t("maps.working")):
 node_scores = None
 if colour_by_sentiment and scope.transcripts is not None:
     with guard():
-        scored = cache.default_scored_scope(
-            scope.dataset.fingerprint,
-            scope.dataset.transcripts,
-            scope.transcripts,
-            t("maps.sentiment.scoring"),
-        )
-        node_scores = cache.node_sentiment(scope.key, scored, scope.events, level)
+        node_scores = widgets.scope_node_sentiment(scope, level)
         html = cache.network_page_colored(
             f"{inputs}:sentiment",
             transitions,
