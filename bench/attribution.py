@@ -32,7 +32,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from journey import attribution  # noqa: E402
+from journey.attribution import core as attribution  # noqa: E402
 from journey.schema import (  # noqa: E402
     CAMPAIGN,
     CHANNEL,

@@ -4,8 +4,8 @@ Each size gets a synthetic Parquet file (about 10% as many customers as events, 
 touchpoints, random order, `row` = 1..n). Three runners work on the same file, each in its own
 subprocess so peak memory (ru_maxrss) is its own:
 
-- pandas: `pd.read_parquet` + `journey.paths` (the readable reference);
-- engine: `journey.engine.flows` (DuckDB, in-process);
+- pandas: `pd.read_parquet` + `journey.query.paths` (the readable reference);
+- engine: `journey.query.engine.flows` (DuckDB, in-process);
 - duckdb: a plain DuckDB SQL script doing the same aggregation on the file (the yardstick).
 
 Level touchpoint, repeats collapsed, 5 steps, end nodes on, top 20 paths. Times include
@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from journey import engine, paths  # noqa: E402 -- after the path tweak for `python bench/...`
+from journey.query import engine, paths  # noqa: E402
 from journey.schema import (  # noqa: E402
     CHANNEL,
     CONVERSION,

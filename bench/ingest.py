@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from journey import ingest  # noqa: E402 - after the path set-up, so the script runs from anywhere
+from journey.io import ingest  # noqa: E402 - after the path set-up, so the script runs from anywhere
 
 CHANNELS = ["Paid Search", "Organic Search", "Social", "Display", "TV", "Email", "Web", "App",
             "Push", "Call Center", "Chat", "Store"]  # fmt: skip

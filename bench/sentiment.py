@@ -27,8 +27,9 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from journey import lexicon, sentiment
 from journey.schema import LANGUAGE, SENTIMENT_LABEL, TEXT
+from journey.sentiment import core as sentiment
+from journey.sentiment import lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / "data"

@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from journey import sample
+from journey.io.store import Workspace
+from journey.sample import core as sample
 from journey.schema import (
     CAMPAIGN,
     CHANNEL,
@@ -34,7 +35,6 @@ from journey.schema import (
     TOUCHPOINT,
     DatasetSettings,
 )
-from journey.store import Workspace
 
 DEFAULT_SIZES = (100_000, 1_000_000, 10_000_000)
 CHANNELS = np.array(sample.CHANNELS)  # the channels of the bundled sample

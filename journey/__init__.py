@@ -1,28 +1,7 @@
 """Journey Atlas: a pure library for customer-journey analytics (no streamlit import).
 
-Each module is a public part of the library; import the ones you need, e.g.
-`from journey import ingest, paths, attribution`.
+Packages by concern, arrows pointing one way (a package imports only those before it):
+schema/errors <- io <- query <- attribution | sentiment <- viz <- sample <- cli.
 """
 
-__all__ = [
-    "attribution",
-    "charts",
-    "cli",
-    "crossfit",
-    "engine",
-    "errors",
-    "export",
-    "filters",
-    "identity",
-    "ingest",
-    "lexicon",
-    "network",
-    "overview",
-    "paths",
-    "phases",
-    "sample",
-    "schema",
-    "sentiment",
-    "store",
-    "validate",
-]
+__all__ = ["attribution", "cli", "errors", "io", "query", "sample", "schema", "sentiment", "viz"]

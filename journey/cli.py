@@ -16,9 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from journey import attribution, ingest, paths, phases, schema, sentiment
+from journey import schema
+from journey.attribution import core as attribution
 from journey.errors import JourneyError, SettingsError
+from journey.io import ingest
+from journey.query import paths, phases
 from journey.schema import DatasetSettings, ValidationResult
+from journey.sentiment import core as sentiment
 
 
 @dataclass(frozen=True)

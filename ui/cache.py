@@ -12,22 +12,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from journey import (
-    attribution,
-    crossfit,
-    filters,
-    ingest,
-    network,
-    overview,
-    paths,
-    phases,
-    schema,
-    sentiment,
-    store,
-    validate,
-)
+from journey import schema
+from journey.attribution import core as attribution
 from journey.errors import SettingsError
+from journey.io import ingest, store, validate
+from journey.query import filters, overview, paths, phases
 from journey.schema import DatasetSettings, ValidationResult
+from journey.sentiment import core as sentiment
+from journey.sentiment import crossfit
+from journey.viz import network
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "data" / "sample"

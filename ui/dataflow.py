@@ -12,15 +12,15 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from journey import identity, ingest
 from journey.errors import WorkspaceError
+from journey.io import identity, ingest
+from journey.io.store import Workspace, settings_to_json
 from journey.schema import (
     CUSTOMER_ID,
     DEFAULT_CONVERSION_EVENTS,
     DatasetSettings,
     ValidationResult,
 )
-from journey.store import Workspace, settings_to_json
 from ui import cache, frame, state
 from ui.i18n import t
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from journey import ingest
 from journey.errors import WorkspaceError
-from journey.store import StoredDataset
+from journey.io import ingest
+from journey.io.store import StoredDataset
 from ui import cache, state, widgets
 from ui.i18n import t
 

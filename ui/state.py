@@ -9,9 +9,9 @@ from enum import StrEnum
 import pandas as pd
 import streamlit as st
 
-from journey.filters import Filters
+from journey.io.store import settings_to_json
+from journey.query.filters import Filters
 from journey.schema import CUSTOMER_ID, DatasetSettings
-from journey.store import settings_to_json
 from ui import cache
 from ui.i18n import LANGUAGE_KEY, t
 

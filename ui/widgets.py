@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from journey import export
-from journey import filters as flt
+from journey.io import export
+from journey.query import filters as flt
 from journey.schema import CHANNEL, TEAM, TIMESTAMP, ValidationResult
 from ui import cache, state
 from ui.i18n import LANGUAGES, t
@@ -40,7 +40,7 @@ def download_html(html: str, file_name: str, key: str, label: str | None = None)
 
 
 def show_network(html: str, height: int = 650) -> None:
-    """Render a standalone network HTML document (built by journey.network) in an iframe."""
+    """Render a standalone network HTML document (built by journey.viz.network) in an iframe."""
     st.iframe(html, height=height)
 
 

@@ -2,8 +2,9 @@ import re
 
 import streamlit as st
 
-from journey import attribution, charts
+from journey.attribution import core as attribution
 from journey.schema import ATTRIBUTION_LEVELS, CHANNEL, EVENT_TYPE
+from journey.viz import charts
 from ui import cache, state, widgets
 from ui.errors import guard
 from ui.i18n import t

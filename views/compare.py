@@ -2,8 +2,8 @@ from datetime import timedelta
 
 import streamlit as st
 
-from journey import charts
 from journey.schema import LEVELS, TIMESTAMP
+from journey.viz import charts
 from ui import cache, state, widgets
 from ui.errors import guard
 from ui.i18n import t

@@ -1,6 +1,5 @@
 import streamlit as st
 
-from journey import charts
 from journey.schema import (
     AGENT,
     CHANNEL,
@@ -14,6 +13,7 @@ from journey.schema import (
     TIMESTAMP,
     Phase,
 )
+from journey.viz import charts
 from ui import cache, state, widgets
 from ui.errors import guard
 from ui.i18n import t

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from journey import ingest
+from journey.io import ingest
 from journey.schema import DEFAULT_CONVERSION_EVENTS
 from ui import dataflow, state, widgets
 from ui.errors import guard

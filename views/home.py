@@ -1,6 +1,6 @@
 import streamlit as st
 
-from journey import charts
+from journey.viz import charts
 from ui import cache, state
 from ui.i18n import t
 

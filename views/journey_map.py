@@ -1,7 +1,7 @@
 import streamlit as st
 
-from journey import charts
 from journey.schema import CHANNEL, LEVELS, PHASE, Phase
+from journey.viz import charts
 from ui import cache, state, widgets
 from ui.errors import guard
 from ui.i18n import t

@@ -1,7 +1,8 @@
 import streamlit as st
 
-from journey import attribution, charts
+from journey.attribution import core as attribution
 from journey.schema import ATTRIBUTION_LEVELS, EVENT_TYPE, SESSION_ID, TIMESTAMP, TOUCHPOINT
+from journey.viz import charts
 from ui import cache, state, widgets
 from ui.errors import guard
 from ui.i18n import t

@@ -1,8 +1,8 @@
 import streamlit as st
 
-from journey import charts
-from journey.network import LAYOUTS
 from journey.schema import LEVELS
+from journey.viz import charts
+from journey.viz.network import LAYOUTS
 from ui import cache, state, widgets
 from ui.errors import guard
 from ui.i18n import t

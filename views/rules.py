@@ -3,8 +3,8 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from journey import charts
 from journey.schema import TEAM, TOUCHPOINT, GroupingRule, Phase
+from journey.viz import charts
 from ui import cache, state
 from ui.errors import guard
 from ui.i18n import t

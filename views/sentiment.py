@@ -1,7 +1,8 @@
 import streamlit as st
 
-from journey import charts, sentiment
 from journey.schema import LABEL, LEVELS, ROW, TEAM
+from journey.sentiment import core as sentiment
+from journey.viz import charts
 from ui import cache, state, widgets
 from ui.errors import guard
 from ui.i18n import t
@@ -101,7 +102,7 @@ with st.expander(t("sentiment.drivers_phase")):
 
 st.subheader(t("sentiment.negative"))
 for item in views["negative"].itertuples(index=False):
-    # item.html is escaped by journey.sentiment.highlight; only <mark> tags are markup
+    # item.html is escaped by journey.sentiment.core.highlight; only <mark> tags are markup
     st.markdown(f"**{item.sentiment_score:+.2f}** · {item.html}", unsafe_allow_html=True)
 
 widgets.download_csv(

@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from journey.attribution import MODELS
+from journey.attribution.core import MODELS
 from tests.app.conftest import new_app
 from ui.state import Key
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from journey.network import build_network
+from journey.viz.network import build_network
 from tests.browser.conftest import wait_for_app
 
 pytestmark = pytest.mark.browser

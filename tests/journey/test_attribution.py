@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from journey import attribution as A
+from journey.attribution import core as A
 from journey.errors import SettingsError
 from journey.schema import (
     CAMPAIGN,
@@ -950,7 +950,7 @@ def test_a_date_end_covers_the_whole_day(metric_events):
 
 
 def test_attribution_bars_draw_one_trace_per_model_with_error_bars(example):
-    from journey import charts
+    from journey.viz import charts
 
     result = A.attribute(example, ["first", "last"])
     intervals = A.bootstrap_shares(example, ["first", "last"], n_resamples=10)
@@ -969,7 +969,7 @@ def test_attribution_bars_draw_one_trace_per_model_with_error_bars(example):
 
 
 def test_figures_escape_channel_names():
-    from journey import charts
+    from journey.viz import charts
 
     events = make_events(
         [
@@ -992,7 +992,7 @@ def test_figures_escape_channel_names():
 
 
 def test_lookback_and_trend_figures(metric_events):
-    from journey import charts
+    from journey.viz import charts
 
     sensitivity = A.lookback_sensitivity(
         metric_events, ["first", "last", "linear"], windows=(1, 30)

@@ -7,8 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journey import charts
-from journey.paths import NO_FURTHER_EVENTS
+from journey.query.paths import NO_FURTHER_EVENTS
 from journey.schema import (
     CHANNEL,
     CONVERSION,
@@ -25,6 +24,7 @@ from journey.schema import (
     TIMESTAMP,
     TOUCHPOINT,
 )
+from journey.viz import charts
 
 BLUE, ORANGE, GREEN, PINK = (
     PHASE_COLORS["awareness"],

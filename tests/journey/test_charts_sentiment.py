@@ -1,4 +1,4 @@
-"""Sentiment colours and hover on the journey maps (journey.charts, sentiment section)."""
+"""Sentiment colours and hover on the journey maps (journey.viz.charts, sentiment section)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journey.charts import add_sentiment_hover, build_sankey, sentiment_colors, sentiment_notes
 from journey.schema import CONVERTED, START
+from journey.viz.charts import add_sentiment_hover, build_sankey, sentiment_colors, sentiment_notes
 
 
 def scores(rows: list[tuple[str, float, int]]) -> pd.DataFrame:

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from journey.crossfit import cross_fit
 from journey.errors import ModelError
-from journey.sentiment import TranscriptSentiment
+from journey.sentiment.core import TranscriptSentiment
+from journey.sentiment.crossfit import cross_fit
 
 POSITIVE = [f"great quick friendly service number {i}" for i in range(6)]
 NEGATIVE = [f"terrible slow rude service number {i}" for i in range(6)]

@@ -1,4 +1,4 @@
-"""The DuckDB engine returns exactly what the pandas reference (journey.paths) returns."""
+"""The DuckDB engine returns exactly what the pandas reference (journey.query.paths) returns."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from journey import engine, paths
 from journey.errors import SettingsError
-from journey.phases import assign_phases
+from journey.query import engine, paths
+from journey.query.phases import assign_phases
 from journey.schema import CHANNEL, CUSTOMER_ID, PHASE, TOUCHPOINT, DatasetSettings
 from tests.journey.test_paths import EVENTS, TOP, event_frames
 

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal, assert_series_equal
 
-from journey import ingest, validate
 from journey.errors import MappingError, SettingsError
-from journey.identity import stitch_identities, stitch_table
+from journey.io import ingest, validate
+from journey.io.identity import stitch_identities, stitch_table
 from journey.schema import CUSTOMER_ID, ROW, TIMESTAMP, DatasetSettings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

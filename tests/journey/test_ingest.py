@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal, assert_series_equal
 
-from journey import export, ingest
 from journey.errors import FileTooLargeError, InputError, MappingError, SettingsError
+from journey.io import export, ingest
 from journey.schema import (
     CHANNEL,
     CUSTOMER_ID,

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journey import network
 from journey.errors import SettingsError
 from journey.schema import (
     CONVERTED,
@@ -22,6 +21,7 @@ from journey.schema import (
     PHASE_COLORS,
     START,
 )
+from journey.viz import network
 
 XSS = "<img src=x onerror=alert(1)>"
 

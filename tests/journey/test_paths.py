@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from journey import paths
 from journey.errors import SettingsError
-from journey.phases import assign_phases
+from journey.query import paths
+from journey.query.phases import assign_phases
 from journey.schema import (
     CHANNEL,
     CONVERSION,

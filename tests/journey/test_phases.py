@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal, assert_series_equal
 
 from journey.errors import InputError, SettingsError
-from journey.phases import assign_phases, is_support, normalise_phase, phase_summary
+from journey.query.phases import assign_phases, is_support, normalise_phase, phase_summary
 from journey.schema import (
     CHANNEL,
     CONVERSION,

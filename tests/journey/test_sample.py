@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journey import sample
+from journey.sample import core as sample
 from journey.schema import (
     CHANNEL,
     CONVERSATION_ID,

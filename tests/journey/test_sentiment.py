@@ -15,7 +15,6 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from sklearn.exceptions import NotFittedError
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from journey import lexicon, sentiment
 from journey.errors import InputError, ModelError
 from journey.schema import (
     CHANNEL,
@@ -32,6 +31,8 @@ from journey.schema import (
     TOUCHPOINT,
     UNSCORED,
 )
+from journey.sentiment import core as sentiment
+from journey.sentiment import lexicon
 from tests.conftest import SAMPLE_DIR
 
 VADER_CASES = [

@@ -20,8 +20,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from journey import store
 from journey.errors import WorkspaceError
+from journey.io import store
+from journey.io.store import (
+    ENV_VAR,
+    DatasetInfo,
+    Workspace,
+    default_workspace_path,
+    settings_from_json,
+    settings_to_json,
+)
 from journey.schema import (
     AGENT,
     CHANNEL,
@@ -39,14 +47,6 @@ from journey.schema import (
     TOUCHPOINT,
     DatasetSettings,
     GroupingRule,
-)
-from journey.store import (
-    ENV_VAR,
-    DatasetInfo,
-    Workspace,
-    default_workspace_path,
-    settings_from_json,
-    settings_to_json,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -611,7 +611,7 @@ CRASH_MID_SAVE = """
 import os, signal, sys
 from pathlib import Path
 import numpy as np, pandas as pd
-from journey import store
+from journey.io import store
 from journey.schema import DatasetSettings
 
 path, how = Path(sys.argv[1]), sys.argv[2]
@@ -660,7 +660,7 @@ SAVE_FOREVER = """
 import sys
 from pathlib import Path
 import numpy as np, pandas as pd
-from journey import store
+from journey.io import store
 from journey.schema import DatasetSettings
 
 ws = store.Workspace(Path(sys.argv[1]))

@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal, assert_series_equal
 
-from journey import ingest, validate
 from journey.errors import MappingError, SettingsError
-from journey.ingest import RawTable
+from journey.io import ingest, validate
+from journey.io.ingest import RawTable
 from journey.schema import (
     CHANNEL,
     CONVERSION,

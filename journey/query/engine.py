@@ -1,6 +1,6 @@
 """Transitions, step flows and top paths as DuckDB SQL (embedded, in-process).
 
-The same semantics as `journey.paths` (the readable reference every engine is tested
+The same semantics as `journey.query.paths` (the readable reference every engine is tested
 against): paths ordered by timestamp then `row`, consecutive repeats collapsed unless
 `keep_repeats`, end nodes Converted / No conversion, folding by collapsed volume (ties by
 name) applied after the path is built. Inputs are a pandas frame in the canonical columns or
@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from journey.errors import SettingsError
-from journey.paths import MISSING_NODE, PATH_SEPARATOR
+from journey.query.paths import MISSING_NODE, PATH_SEPARATOR
 from journey.schema import (
     CAMPAIGN,
     CHANNEL,

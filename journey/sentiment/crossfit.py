@@ -16,7 +16,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from journey.errors import ModelError
 from journey.schema import LABEL, TEXT
-from journey.sentiment import TranscriptSentiment, normalise_labels
+from journey.sentiment.core import TranscriptSentiment, normalise_labels
 
 
 def _key(texts: Sequence[str] | pd.Series) -> np.ndarray:

@@ -17,9 +17,9 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from journey.errors import SettingsError, unknown_column
-from journey.ingest import RawTable
+from journey.io.ingest import RawTable
+from journey.io.validate import STRING, stripped_text
 from journey.schema import CUSTOMER_ID
-from journey.validate import STRING, stripped_text
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from journey import paths
 from journey.errors import InputError, SettingsError
+from journey.query import paths
 from journey.schema import (
     CHANNEL,
     CONVERSION,

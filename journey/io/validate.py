@@ -43,7 +43,7 @@ from journey.schema import (
 )
 
 if TYPE_CHECKING:
-    from journey.ingest import RawTable
+    from journey.io.ingest import RawTable
 
 STRING: Final = "string"  # dtype of text columns in accepted frames (missing is pd.NA)
 TIMESTAMP_DTYPE: Final = "datetime64[us, UTC]"

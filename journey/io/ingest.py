@@ -30,8 +30,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from openpyxl.utils.exceptions import InvalidFileException
 
-from journey import validate
 from journey.errors import FileTooLargeError, InputError, SettingsError
+from journey.io import validate
+from journey.io.validate import check_mapping
 from journey.schema import (
     ROW,
     DatasetSettings,
@@ -40,7 +41,6 @@ from journey.schema import (
     empty_rejects,
     specs_for,
 )
-from journey.validate import check_mapping
 
 DEFAULT_MAX_BYTES: Final = 500 * 1024 * 1024
 MAX_UPLOAD_ENV: Final = "JOURNEY_MAX_UPLOAD_MB"

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from journey.export import escape
-from journey.paths import NO_FURTHER_EVENTS
+from journey.io.export import escape
+from journey.query.paths import NO_FURTHER_EVENTS
 from journey.schema import (
     CATEGORY_COLORS,
     CHANNEL,
@@ -652,7 +652,7 @@ def build_channel_bars(
     return _layout(fig, title, height)
 
 
-# -- attribution (journey.attribution) --
+# -- attribution (journey.attribution.core) --
 
 
 def _cycle_color(i: int) -> str:
@@ -905,7 +905,7 @@ def build_sentiment_bars(
 ) -> go.Figure:
     """Horizontal bars of mean customer sentiment per `level` value, labelled with counts.
 
-    Takes `journey.sentiment.sentiment_by` output (level, mean_score, share_negative, n).
+    Takes `journey.sentiment.core.sentiment_by` output (level, mean_score, share_negative, n).
     """
     frame = stats.sort_values("mean_score", kind="stable")
     colors = [

@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from journey.errors import SettingsError
-from journey.paths import PATH_SEPARATOR
+from journey.query.paths import PATH_SEPARATOR
 from journey.schema import (
     ATTRIBUTION_LEVELS,
     CHANNEL,

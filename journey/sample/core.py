@@ -41,7 +41,7 @@ from journey.schema import (
     TOUCHPOINT,
 )
 
-SAMPLE_DIR: Final = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE_DIR: Final = Path(__file__).resolve().parents[2] / "data" / "sample"
 EVENTS_FILE: Final = "events.csv"
 TRANSCRIPTS_FILE: Final = "transcripts.csv"
 SAMPLE_EVENT_COLUMNS: Final = (

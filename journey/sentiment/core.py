@@ -8,8 +8,9 @@ Semantics (DESIGN.md, "Sentiment"):
   prior. A text with fewer than `MIN_LETTERS` letters, or whose best language is below
   `MIN_CONFIDENCE`, is too short to identify: it takes the predominant language of its
   conversation, else of the file, else `und`.
-- Only English texts go to the English lexicon scorer (`journey.lexicon`). Other languages go
-  to a model for their language (one the user trained, or one shipped in `journey/models/`),
+- Only English texts go to the English lexicon scorer (`journey.sentiment.lexicon`).
+  Other languages go to a model for their language (one the user trained, or one shipped in
+  `journey/sentiment/models/`),
   or are left `unscored` with the reason given in `unscored_reason`.
 - `sentiment_score` is in [-1, 1] (a model's is P(positive) - P(negative)) and missing
   exactly when the label is `unscored`. Rows with empty text are kept and `unscored`.
@@ -49,7 +50,6 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
-from journey import lexicon
 from journey.errors import InputError, ModelError, unknown_column
 from journey.schema import (
     AGENT,
@@ -73,6 +73,7 @@ from journey.schema import (
     UNSCORED,
     ProgressFn,
 )
+from journey.sentiment import lexicon
 
 NEGATIVE, NEUTRAL, POSITIVE = SENTIMENT_LABELS
 CUSTOMER: Final = "customer"
