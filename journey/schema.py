@@ -64,6 +64,9 @@ NO_CONVERSION: Final = "No conversion"
 OTHER: Final = "Other"
 OTHER_TEAMS: Final = "Other teams"
 END_NODES: Final = (CONVERTED, NO_CONVERSION)
+MISSING_NODE: Final = "(missing)"  # a node whose level value is missing
+NO_FURTHER_EVENTS: Final = "(no further events)"  # a funnel drop-off with no next event
+PATH_SEPARATOR: Final = " > "  # joins the nodes of a path shown as text
 
 # -- levels ----------------------------------------------------------------------------
 LEVELS: Final = (CHANNEL, TOUCHPOINT, PHASE)

@@ -47,13 +47,13 @@ import numpy as np
 import pandas as pd
 
 from journey.errors import SettingsError
-from journey.query.paths import PATH_SEPARATOR
 from journey.schema import (
     ATTRIBUTION_LEVELS,
     CHANNEL,
     CONVERSION,
     CUSTOMER_ID,
     EVENT_TYPE,
+    PATH_SEPARATOR,
     REVENUE,
     ROW,
     SESSION_ID,

@@ -21,7 +21,6 @@ import duckdb
 import pandas as pd
 
 from journey.errors import SettingsError
-from journey.query.paths import MISSING_NODE, PATH_SEPARATOR
 from journey.schema import (
     CAMPAIGN,
     CHANNEL,
@@ -30,8 +29,10 @@ from journey.schema import (
     CUSTOMER_ID,
     EVENT_TYPE,
     LEVELS,
+    MISSING_NODE,
     NO_CONVERSION,
     OTHER,
+    PATH_SEPARATOR,
     PHASE,
     ROW,
     START,

@@ -31,9 +31,12 @@ from journey.schema import (
     CONVERSION,
     CONVERTED,
     CUSTOMER_ID,
+    MISSING_NODE,
     NO_CONVERSION,
+    NO_FURTHER_EVENTS,
     OTHER,
     OTHER_TEAMS,
+    PATH_SEPARATOR,
     PHASE,
     REVENUE,
     ROW,
@@ -45,9 +48,6 @@ from journey.schema import (
     Phase,
 )
 
-PATH_SEPARATOR = " > "
-NO_FURTHER_EVENTS = "(no further events)"
-MISSING_NODE = "(missing)"
 _PHASE_NAMES = [p.value for p in Phase]
 _DAY = np.timedelta64(1, "D")
 

@@ -14,7 +14,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from journey.io.export import escape
-from journey.query.paths import NO_FURTHER_EVENTS
 from journey.schema import (
     CATEGORY_COLORS,
     CHANNEL,
@@ -25,6 +24,7 @@ from journey.schema import (
     FOLDED_COLOR,
     NEUTRAL_COLOR,
     NO_CONVERSION,
+    NO_FURTHER_EVENTS,
     OTHER,
     OTHER_TEAMS,
     PHASE,

@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journey.query.paths import NO_FURTHER_EVENTS
 from journey.schema import (
     CHANNEL,
     CONVERSION,
@@ -17,6 +16,7 @@ from journey.schema import (
     FOLDED_COLOR,
     NEUTRAL_COLOR,
     NO_CONVERSION,
+    NO_FURTHER_EVENTS,
     OTHER,
     PHASE,
     PHASE_COLORS,
