@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from journey.io.store import Workspace
-from journey.sample import core as sample
+from journey.sample.story import CHANNELS as SAMPLE_CHANNELS
 from journey.schema import (
     CAMPAIGN,
     CHANNEL,
@@ -37,7 +37,7 @@ from journey.schema import (
 )
 
 DEFAULT_SIZES = (100_000, 1_000_000, 10_000_000)
-CHANNELS = np.array(sample.CHANNELS)  # the channels of the bundled sample
+CHANNELS = np.array(SAMPLE_CHANNELS)  # the channels of the bundled sample
 
 
 def make_events(n: int, seed: int = 7) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 import sys
 
-from journey.sample.core import main
+from journey.sample.write import main
 
-sys.exit(main())
+if __name__ == "__main__":  # guarded: tests walk and import every journey module
+    sys.exit(main())
