@@ -162,28 +162,48 @@ def _cycles(rng: np.random.Generator, cust: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+_STAGE_COUNTS = (
+    "n_open",
+    "n_aware",
+    "n_consider",
+    "n_abandon",
+    "n_remind",
+    "n_close",
+    "n_prep",
+    "n_buy",
+)
+
+
 def _chain(rng: np.random.Generator, cyc: pd.DataFrame, t0: np.ndarray) -> pd.DataFrame:
     """Lay out the pre-purchase events of every cycle in time; returns one row per event."""
-    stage_cols = (
-        "n_open",
-        "n_aware",
-        "n_consider",
-        "n_abandon",
-        "n_remind",
-        "n_close",
-        "n_prep",
-        "n_buy",
-    )
+    cycle, stage, k = _stage_slots(cyc)
+    touch = _chain_touches(rng, cyc, cycle, stage, k)
+    rel = _times_in_cycle(rng, cycle, stage, k)
+    start = _cycle_starts(rng, cyc, t0, cycle, rel)
+    return pd.DataFrame({"cycle": cycle, "stage": stage, "touch": touch, "t": start[cycle] + rel})
+
+
+def _stage_slots(cyc: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (cycle, stage, k-th event of the stage) per pre-purchase event, in journey order."""
     parts = []
-    for stage, col in enumerate(stage_cols):
+    for stage, col in enumerate(_STAGE_COUNTS):
         owner, k = _expand(cyc[col].to_numpy())
         parts.append((owner, np.full(owner.size, stage), k))
     cycle = np.concatenate([p[0] for p in parts])
     stage = np.concatenate([p[1] for p in parts])
     k = np.concatenate([p[2] for p in parts])
     order = np.lexsort((k, stage, cycle))
-    cycle, stage, k = cycle[order], stage[order], k[order]
+    return cycle[order], stage[order], k[order]
 
+
+def _chain_touches(
+    rng: np.random.Generator,
+    cyc: pd.DataFrame,
+    cycle: np.ndarray,
+    stage: np.ndarray,
+    k: np.ndarray,
+) -> np.ndarray:
+    """Draw each pre-purchase event's touch: from the stage mix, or the venue's fixed steps."""
     seg = cyc["segment"].to_numpy()[cycle]
     touch = np.full(cycle.size, -1)
     for st in (OPEN, AWARE, CONSIDER, REMIND, CLOSE):
@@ -199,7 +219,13 @@ def _chain(rng: np.random.Generator, cyc: pd.DataFrame, t0: np.ndarray) -> pd.Da
     touch[idx] = prep[venue[idx], k[idx]]
     idx = np.flatnonzero(stage == BUY)
     touch[idx] = np.array([KEY[b] for b in BUY_KEY])[venue[idx]]
+    return touch
 
+
+def _times_in_cycle(
+    rng: np.random.Generator, cycle: np.ndarray, stage: np.ndarray, k: np.ndarray
+) -> np.ndarray:
+    """Draw each event's time in seconds after its cycle's first event."""
     gaps = _gaps(rng, stage)
     # a few checkouts land in the same second as their add-to-cart: ties in the data
     tie = (stage == PREP) & (k == 1) & (rng.random(stage.size) < 0.06)
@@ -207,8 +233,13 @@ def _chain(rng: np.random.Generator, cyc: pd.DataFrame, t0: np.ndarray) -> pd.Da
     first = np.r_[True, cycle[1:] != cycle[:-1]]
     gaps[first] = 0.0
     cum = np.cumsum(gaps)
-    rel = cum - np.maximum.accumulate(np.where(first, cum, 0.0))
+    return cum - np.maximum.accumulate(np.where(first, cum, 0.0))
 
+
+def _cycle_starts(
+    rng: np.random.Generator, cyc: pd.DataFrame, t0: np.ndarray, cycle: np.ndarray, rel: np.ndarray
+) -> np.ndarray:
+    """Place each cycle in time: a customer's first at t0, later ones after the one before."""
     # cycle j starts 2-10 weeks after cycle j-1 ended (its purchase or last touch)
     n_cyc = len(cyc)
     end_rel = np.zeros(n_cyc)
@@ -222,7 +253,7 @@ def _chain(rng: np.random.Generator, cyc: pd.DataFrame, t0: np.ndarray) -> pd.Da
         start[idx] = (
             start[idx - 1] + end_rel[idx - 1] + 14 * DAY + rng.exponential(35 * DAY, idx.size)
         )
-    return pd.DataFrame({"cycle": cycle, "stage": stage, "touch": touch, "t": start[cycle] + rel})
+    return start
 
 
 def _after(
@@ -233,103 +264,160 @@ def _after(
     return anchor_cycle[owner], rng.uniform(low, high, owner.size)
 
 
+def _rows(stage: int, cycles: np.ndarray, touch: np.ndarray, t: np.ndarray) -> pd.DataFrame:
+    """Frame events of one stage as (cycle, stage, touch, t) rows."""
+    return pd.DataFrame({"cycle": cycles, "stage": stage, "touch": touch, "t": t})
+
+
+def _same(key: str, size: int) -> np.ndarray:
+    """Repeat the touch named by `key` ("channel|touchpoint") `size` times."""
+    return np.full(size, KEY[key])
+
+
+def _pick_by_segment(rng: np.random.Generator, stage: int, segment: np.ndarray) -> np.ndarray:
+    """Draw one touch per event from the stage's mix for that event's segment."""
+    touch = np.empty(segment.size, dtype=np.int64)
+    for s in range(3):
+        idx = np.flatnonzero(segment == s)
+        touch[idx] = _pick(rng, MIX[stage][s], idx.size)
+    return touch
+
+
 def generate_events(n_customers: int = 5000, seed: int = 7) -> pd.DataFrame:
     """Generate the sample events in the canonical columns, sorted by timestamp then customer."""
     rng = np.random.default_rng([seed, 1])
     cust = _customers(rng, n_customers)
     cyc = _cycles(rng, cust)
     chain = _chain(rng, cyc, cust["t0"].to_numpy())
-    owner_of = cyc["owner"].to_numpy()
-    seg_of = cyc["segment"].to_numpy()
-    buys = cyc["buys"].to_numpy()
-    j = cyc["j"].to_numpy()
+    buy_time, last_time = _cycle_times(chain, len(cyc))
+    segment = cyc["segment"].to_numpy()
+    bought = np.flatnonzero(cyc["buys"].to_numpy())
+    first = bought[cyc["j"].to_numpy()[bought] == 0]
+    lost = _lost_cycles(cyc)
+    # the order of these calls is the order of the draws: keep it
+    extra = [
+        _confirmations(rng, bought, buy_time),
+        *_onboarding(rng, first, segment, buy_time),
+        _support(rng, bought, cyc, cust["unhappy"].to_numpy(), buy_time),
+        _engagement(rng, first, segment, buy_time),
+        _nurture(rng, lost, segment, last_time),
+    ]
+    signups = _sign_ups(rng, lost, last_time)
+    extra += [signups, _newsletter(rng, first, buy_time, signups)]
 
+    ev = pd.concat([chain, *extra], ignore_index=True)
+    ev = ev.assign(t=np.floor(ev["t"].to_numpy()).astype(np.int64))
+    ev = ev[ev["t"] < SPAN]
+    return _finish(rng, ev, cyc, cust)
+
+
+def _cycle_times(chain: pd.DataFrame, n_cycles: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return each cycle's purchase time (NaN without one) and the time of its last event."""
     buy_rows = chain[chain["stage"] == BUY]
-    buy_time = np.full(len(cyc), np.nan)
+    buy_time = np.full(n_cycles, np.nan)
     buy_time[buy_rows["cycle"].to_numpy()] = buy_rows["t"].to_numpy()
-    last_time = chain.groupby("cycle")["t"].max().reindex(range(len(cyc))).to_numpy()
+    last_time = chain.groupby("cycle")["t"].max().reindex(range(n_cycles)).to_numpy()
+    return buy_time, last_time
 
-    extra: list[pd.DataFrame] = []
 
-    def add(stage: int, cycles: np.ndarray, touch: np.ndarray, t: np.ndarray) -> None:
-        extra.append(pd.DataFrame({"cycle": cycles, "stage": stage, "touch": touch, "t": t}))
-
-    bought = np.flatnonzero(buys)
-    # order confirmation: half in the same second as the purchase (a tie), else seconds later
+def _confirmations(
+    rng: np.random.Generator, bought: np.ndarray, buy_time: np.ndarray
+) -> pd.DataFrame:
+    """Order confirmations: half in the same second as the purchase (a tie), else seconds later."""
     offset = np.where(rng.random(bought.size) < 0.5, 0.0, rng.uniform(5, 120, bought.size).round())
-    add(
-        CONFIRM,
-        bought,
-        np.full(bought.size, KEY["Email|Order confirmation"]),
-        buy_time[bought] + offset,
-    )
+    touch = _same("Email|Order confirmation", bought.size)
+    return _rows(CONFIRM, bought, touch, buy_time[bought] + offset)
 
-    # onboarding after the first purchase only
-    first = bought[j[bought] == 0]
-    base = buy_time[first]
-    add(
+
+def _onboarding(
+    rng: np.random.Generator, first: np.ndarray, segment: np.ndarray, buy_time: np.ndarray
+) -> list[pd.DataFrame]:
+    """Onboarding after a customer's first purchase: welcome, onboarding mails, app, guide."""
+    welcome = _rows(
         ONBOARD,
         first,
-        np.full(first.size, KEY["Email|Welcome email"]),
-        base + rng.uniform(600, 2 * DAY, first.size),
+        _same("Email|Welcome email", first.size),
+        buy_time[first] + rng.uniform(600, 2 * DAY, first.size),
     )
     c, off = _after(rng, first, 1 + rng.poisson(1.2, first.size).clip(0, 3), 2 * DAY, 28 * DAY)
-    add(ONBOARD, c, np.full(c.size, KEY["Email|Onboarding email"]), buy_time[c] + off)
-    app = first[rng.random(first.size) < np.asarray(APP_INSTALL_P)[seg_of[first]]]
-    add(
+    mails = _rows(ONBOARD, c, _same("Email|Onboarding email", c.size), buy_time[c] + off)
+    app = first[rng.random(first.size) < np.asarray(APP_INSTALL_P)[segment[first]]]
+    installs = _rows(
         ONBOARD,
         app,
-        np.full(app.size, KEY["App|App install"]),
+        _same("App|App install", app.size),
         buy_time[app] + rng.uniform(HOUR, 25 * DAY, app.size),
     )
     guide = first[rng.random(first.size) < 0.5]
-    add(
+    guides = _rows(
         ONBOARD,
         guide,
-        np.full(guide.size, KEY["Web|Setup guide"]),
+        _same("Web|Setup guide", guide.size),
         buy_time[guide] + rng.uniform(HOUR, 10 * DAY, guide.size),
     )
+    return [welcome, mails, installs, guides]
 
-    # support contacts: unhappy buyers come back again and again
-    unhappy = cust["unhappy"].to_numpy()[owner_of[bought]]
+
+def _support(
+    rng: np.random.Generator,
+    bought: np.ndarray,
+    cyc: pd.DataFrame,
+    unhappy: np.ndarray,
+    buy_time: np.ndarray,
+) -> pd.DataFrame:
+    """Support contacts after purchases: unhappy buyers come back again and again."""
+    segment, j = cyc["segment"].to_numpy(), cyc["j"].to_numpy()
+    unhappy_buyer = unhappy[cyc["owner"].to_numpy()[bought]]
     # (after their first purchase, which they then rarely repeat)
     lam = (
-        np.where(unhappy & (j[bought] == 0), 4.0, 0.45)
-        * np.asarray((1.0, 1.15, 1.4))[seg_of[bought]]
+        np.where(unhappy_buyer & (j[bought] == 0), 4.0, 0.45)
+        * np.asarray((1.0, 1.15, 1.4))[segment[bought]]
     )
     c, off = _after(rng, bought, rng.poisson(lam), HOUR, 60 * DAY)
-    touch = np.empty(c.size, dtype=np.int64)
-    for s in range(3):
-        idx = np.flatnonzero(seg_of[c] == s)
-        touch[idx] = _pick(rng, MIX[SUPPORT][s], idx.size)
-    add(SUPPORT, c, touch, buy_time[c] + off)
+    touch = _pick_by_segment(rng, SUPPORT, segment[c])
+    return _rows(SUPPORT, c, touch, buy_time[c] + off)
 
-    # engagement after the first purchase: offers, app sessions, revisits until the data ends
+
+def _engagement(
+    rng: np.random.Generator, first: np.ndarray, segment: np.ndarray, buy_time: np.ndarray
+) -> pd.DataFrame:
+    """Engagement after the first purchase: offers, app sessions, revisits until the data ends."""
     c, u = _after(
         rng, first, rng.poisson(np.clip(SPAN - buy_time[first], 0, None) / (12 * DAY)), 0, 1
     )
-    touch = np.empty(c.size, dtype=np.int64)
-    for s in range(3):
-        idx = np.flatnonzero(seg_of[c] == s)
-        touch[idx] = _pick(rng, MIX[ENGAGE][s], idx.size)
+    touch = _pick_by_segment(rng, ENGAGE, segment[c])
     start = buy_time[c] + 5 * DAY
-    add(ENGAGE, c, touch, start + u * np.clip(SPAN - start, 0, None))
+    return _rows(ENGAGE, c, touch, start + u * np.clip(SPAN - start, 0, None))
 
-    # non-buyers who browsed see retargeting and promos for a while; some sign up for news
-    lost_cycles = np.flatnonzero(~buys & (cyc["n_consider"].to_numpy() > 0) & (j == 0))
-    nurtured = lost_cycles[rng.random(lost_cycles.size) < 0.55]
+
+def _lost_cycles(cyc: pd.DataFrame) -> np.ndarray:
+    """First cycles of customers who browsed but did not buy."""
+    j = cyc["j"].to_numpy()
+    return np.flatnonzero(~cyc["buys"].to_numpy() & (cyc["n_consider"].to_numpy() > 0) & (j == 0))
+
+
+def _nurture(
+    rng: np.random.Generator, lost: np.ndarray, segment: np.ndarray, last_time: np.ndarray
+) -> pd.DataFrame:
+    """Non-buyers who browsed see retargeting and promos for a while."""
+    nurtured = lost[rng.random(lost.size) < 0.55]
     c, off = _after(rng, nurtured, 1 + rng.poisson(2.0, nurtured.size), DAY, 100 * DAY)
-    touch = np.empty(c.size, dtype=np.int64)
-    for s in range(3):
-        idx = np.flatnonzero(seg_of[c] == s)
-        touch[idx] = _pick(rng, MIX[NURTURE][s], idx.size)
-    add(NURTURE, c, touch, last_time[c] + off)
-    leads = lost_cycles[rng.random(lost_cycles.size) < 0.4]
-    signup = last_time[leads] + rng.uniform(30, 600, leads.size)
-    add(NURTURE, leads, np.full(leads.size, KEY["Web|Newsletter sign-up"]), signup)
+    touch = _pick_by_segment(rng, NURTURE, segment[c])
+    return _rows(NURTURE, c, touch, last_time[c] + off)
 
-    # the monthly newsletter: buyers subscribe at purchase, leads at sign-up; opens cluster
-    # in the hours after each send
+
+def _sign_ups(rng: np.random.Generator, lost: np.ndarray, last_time: np.ndarray) -> pd.DataFrame:
+    """Some non-buyers sign up for the newsletter minutes after their last touch."""
+    leads = lost[rng.random(lost.size) < 0.4]
+    signup = last_time[leads] + rng.uniform(30, 600, leads.size)
+    return _rows(NURTURE, leads, _same("Web|Newsletter sign-up", leads.size), signup)
+
+
+def _newsletter(
+    rng: np.random.Generator, first: np.ndarray, buy_time: np.ndarray, signups: pd.DataFrame
+) -> pd.DataFrame:
+    """Newsletter opens: buyers subscribe at purchase, leads at sign-up; opens follow each send."""
+    leads, signup = signups["cycle"].to_numpy(), signups["t"].to_numpy()
     subs = first[rng.random(first.size) < 0.8]
     sub_cycles = np.concatenate([subs, leads])
     sub_start = np.concatenate([buy_time[subs], signup])
@@ -339,21 +427,13 @@ def generate_events(n_customers: int = 5000, seed: int = 7) -> pd.DataFrame:
         rng.random((sub_cycles.size, sends.size)) < open_p[:, None]
     )
     who, which = np.nonzero(opened)
+    # opens cluster in the hours after each send
     opens = sends[which] + rng.exponential(6 * HOUR, who.size)
-    add(NEWS, sub_cycles[who], np.full(who.size, KEY["Email|Newsletter"]), opens)
-
-    ev = pd.concat([chain, *extra], ignore_index=True)
-    ev = ev.assign(t=np.floor(ev["t"].to_numpy()).astype(np.int64))
-    ev = ev[ev["t"] < SPAN]
-    return _finish(rng, ev, cyc, cust, buy_time)
+    return _rows(NEWS, sub_cycles[who], _same("Email|Newsletter", who.size), opens)
 
 
 def _finish(
-    rng: np.random.Generator,
-    ev: pd.DataFrame,
-    cyc: pd.DataFrame,
-    cust: pd.DataFrame,
-    buy_time: np.ndarray,
+    rng: np.random.Generator, ev: pd.DataFrame, cyc: pd.DataFrame, cust: pd.DataFrame
 ) -> pd.DataFrame:
     """Turn (cycle, stage, touch, t) rows into the canonical columns."""
     cycle = ev["cycle"].to_numpy()
@@ -365,43 +445,18 @@ def _finish(
     order = np.lexsort((np.arange(t.size), stage, owner, t))
     owner, touch, t, stage, cycle = owner[order], touch[order], t[order], stage[order], cycle[order]
 
-    channel = np.array([x[0] for x in TOUCHES], dtype=object)[touch]
-    touchpoint = np.array([x[1] for x in TOUCHES], dtype=object)[touch]
-    event_type = np.array([x[2] for x in TOUCHES], dtype=object)[touch]
-    team = np.array([x[3] for x in TOUCHES], dtype=object)[touch]
+    channel, touchpoint, event_type, team = (
+        np.array([x[i] for x in TOUCHES], dtype=object)[touch] for i in range(4)
+    )
     event_type = np.where(stage == SUPPORT, "support_contact", event_type)
     conversion = stage == BUY
-
     seg = cust["segment"].to_numpy()[owner]
-    venue = cyc["venue"].to_numpy()[cycle]
-    j = cyc["j"].to_numpy()[cycle]
-    level = np.asarray(SEGMENT_REVENUE)[seg] * np.asarray(VENUE_REVENUE)[venue]
-    level = level * np.where(j > 0, 0.75, 1.0)
-    amount = np.round(level * rng.lognormal(0.0, 0.55, t.size), 2)
-    revenue = np.where(conversion, np.char.mod("%.2f", np.maximum(amount, 4.99)), "")
-
-    # device: the customer's usual one most of the time; the app lives on phones and tablets
-    usual = cust["device"].to_numpy()[owner]
-    other = rng.integers(0, 3, t.size)
-    dev = np.where(rng.random(t.size) < 0.82, usual, other)
-    dev = np.where(np.isin(channel, ("App", "Push")) & (dev == 0), 1, dev)
-    device = np.asarray(DEVICES, dtype=object)[dev]
-    device = np.where(np.isin(channel, NO_DEVICE_CHANNELS), "", device)
-
-    month = pd.to_datetime(t + EPOCH, unit="s").month.to_numpy()
-    season = np.asarray(SEASONS, dtype=object)[month - 1]
-    keys = np.array([f"{c}|{tp}" for c, tp, _e, _m in TOUCHES], dtype=object)[touch]
-    campaign = np.full(t.size, "", dtype=object)
-    campaign = np.where(np.isin(keys, SEASONAL_KEYS), season, campaign)
-    for key, name in FIXED_CAMPAIGN.items():
-        campaign = np.where(keys == key, name, campaign)
-
-    session = _sessions(owner, t, channel)
+    revenue = _revenue(rng, conversion, seg, cyc, cycle)
+    device = _devices(rng, cust["device"].to_numpy()[owner], channel)
     stamp = pd.to_datetime(t + EPOCH, unit="s", utc=True).strftime("%Y-%m-%dT%H:%M:%SZ")
-    ids = np.char.mod("C%05d", owner + 1)
     frame = pd.DataFrame(
         {
-            CUSTOMER_ID: ids,
+            CUSTOMER_ID: np.char.mod("C%05d", owner + 1),
             TIMESTAMP: np.asarray(stamp, dtype=object),
             CHANNEL: channel,
             TOUCHPOINT: touchpoint,
@@ -409,13 +464,51 @@ def _finish(
             CONVERSION: np.where(conversion, "true", "false"),
             REVENUE: revenue,
             TEAM: team,
-            CAMPAIGN: campaign,
+            CAMPAIGN: _campaigns(t, touch),
             DEVICE: device,
             SEGMENT: np.asarray(SEGMENTS, dtype=object)[seg],
-            SESSION_ID: session,
+            SESSION_ID: _sessions(owner, t, channel),
         }
     )
     return frame.astype("str")
+
+
+def _revenue(
+    rng: np.random.Generator,
+    conversion: np.ndarray,
+    seg: np.ndarray,
+    cyc: pd.DataFrame,
+    cycle: np.ndarray,
+) -> np.ndarray:
+    """Draw each purchase's order value by segment and venue (repeat orders smaller); else ''."""
+    venue = cyc["venue"].to_numpy()[cycle]
+    j = cyc["j"].to_numpy()[cycle]
+    level = np.asarray(SEGMENT_REVENUE)[seg] * np.asarray(VENUE_REVENUE)[venue]
+    level = level * np.where(j > 0, 0.75, 1.0)
+    amount = np.round(level * rng.lognormal(0.0, 0.55, conversion.size), 2)
+    return np.where(conversion, np.char.mod("%.2f", np.maximum(amount, 4.99)), "")
+
+
+def _devices(rng: np.random.Generator, usual: np.ndarray, channel: np.ndarray) -> np.ndarray:
+    """Draw each event's device: the customer's usual one most of the time, '' offline."""
+    other = rng.integers(0, 3, usual.size)
+    dev = np.where(rng.random(usual.size) < 0.82, usual, other)
+    # the app lives on phones and tablets
+    dev = np.where(np.isin(channel, ("App", "Push")) & (dev == 0), 1, dev)
+    device = np.asarray(DEVICES, dtype=object)[dev]
+    return np.where(np.isin(channel, NO_DEVICE_CHANNELS), "", device)
+
+
+def _campaigns(t: np.ndarray, touch: np.ndarray) -> np.ndarray:
+    """Name each event's campaign: fixed per touch, seasonal for paid media, else ''."""
+    month = pd.to_datetime(t + EPOCH, unit="s").month.to_numpy()
+    season = np.asarray(SEASONS, dtype=object)[month - 1]
+    keys = np.array([f"{c}|{tp}" for c, tp, _e, _m in TOUCHES], dtype=object)[touch]
+    campaign = np.full(t.size, "", dtype=object)
+    campaign = np.where(np.isin(keys, SEASONAL_KEYS), season, campaign)
+    for key, name in FIXED_CAMPAIGN.items():
+        campaign = np.where(keys == key, name, campaign)
+    return campaign
 
 
 def _sessions(owner: np.ndarray, t: np.ndarray, channel: np.ndarray) -> np.ndarray:

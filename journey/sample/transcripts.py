@@ -349,28 +349,13 @@ def generate_transcripts(events: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
         A conversation starts at its contact event's timestamp and lasts less than a day.
     """
     rng = np.random.default_rng([seed, 2])
-    touch_key = events[CHANNEL] + "|" + events[TOUCHPOINT]
-    is_contact = touch_key.isin(_CONTACT_TOUCHES).to_numpy()
-    support = (events[EVENT_TYPE] == "support_contact").to_numpy()
-    keep = is_contact & (rng.random(len(events)) < np.where(support, 0.62, 0.3))
-    chosen = events[keep]
-    chosen_keys = touch_key[keep].to_numpy()
-    chosen_support = support[keep]
-
-    # a customer writes in one language: about 10% Indonesian, 3% Polish, the rest English
-    customers = np.unique(events[CUSTOMER_ID].to_numpy())
-    draw = rng.random(customers.size)
-    language = np.where(draw < 0.10, "id", np.where(draw < 0.13, "pl", "en"))
-    lang_of = dict(zip(customers, language, strict=True))
+    contacts = _contacts(rng, events)
+    lang_of = _languages(rng, events)
+    support = events[EVENT_TYPE] == "support_contact"
     # customers behind many support contacts are the unhappy ones
     n_support = events[support].groupby(CUSTOMER_ID).size()
-
     w = _Writer(rng)
     rows: list[tuple[str, int, str, str, str, str, str, str]] = []
-    starts = pd.to_datetime(chosen[TIMESTAMP], utc=True).astype("int64").to_numpy() // 10**6
-    contacts = zip(
-        chosen[CUSTOMER_ID], chosen[CHANNEL], chosen_keys, chosen_support, starts, strict=True
-    )
     for n, (cid, channel, key, is_support, start) in enumerate(contacts):
         mix = _TOPIC_MIX[key] if is_support else _TOPIC_MIX["presales"]
         weights = np.array(list(mix.values()))
@@ -386,7 +371,42 @@ def generate_transcripts(events: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
                 (cid, int(start + offset), channel, conversation, speaker, text, agent, mood)
             )
     columns = [CUSTOMER_ID, "t", CHANNEL, CONVERSATION_ID, SPEAKER, TEXT, AGENT, "mood"]
-    frame = pd.DataFrame(rows, columns=columns)
+    return _finish(rng, pd.DataFrame(rows, columns=columns))
+
+
+def _contacts(
+    rng: np.random.Generator, events: pd.DataFrame
+) -> list[tuple[str, str, str, bool, int]]:
+    """Pick the contact events that get a transcript: (customer, channel, touch, support, t)."""
+    touch_key = events[CHANNEL] + "|" + events[TOUCHPOINT]
+    is_contact = touch_key.isin(_CONTACT_TOUCHES).to_numpy()
+    support = (events[EVENT_TYPE] == "support_contact").to_numpy()
+    keep = is_contact & (rng.random(len(events)) < np.where(support, 0.62, 0.3))
+    chosen = events[keep]
+    # t: epoch seconds (timestamps parse at microsecond resolution)
+    starts = pd.to_datetime(chosen[TIMESTAMP], utc=True).astype("int64").to_numpy() // 10**6
+    return list(
+        zip(
+            chosen[CUSTOMER_ID],
+            chosen[CHANNEL],
+            touch_key[keep].to_numpy(),
+            support[keep],
+            starts,
+            strict=True,
+        )
+    )
+
+
+def _languages(rng: np.random.Generator, events: pd.DataFrame) -> dict[str, str]:
+    """Draw each customer's language: about 10% Indonesian, 3% Polish, the rest English."""
+    customers = np.unique(events[CUSTOMER_ID].to_numpy())
+    draw = rng.random(customers.size)
+    language = np.where(draw < 0.10, "id", np.where(draw < 0.13, "pl", "en"))
+    return dict(zip(customers, language, strict=True))
+
+
+def _finish(rng: np.random.Generator, frame: pd.DataFrame) -> pd.DataFrame:
+    """Stamp the turns, drop a few texts, label 40% of customer turns; the canonical columns."""
     is_customer = (frame[SPEAKER] == "customer").to_numpy()
     empty = rng.random(len(frame)) < 0.006  # dropped lines: a few turns without text
     labelled = is_customer & ~empty & (rng.random(len(frame)) < 0.4)
