@@ -4,7 +4,7 @@ Each size gets a synthetic Parquet file (about 10% as many customers as events, 
 touchpoints, random order, `row` = 1..n). Three runners work on the same file, each in its own
 subprocess so peak memory (ru_maxrss) is its own:
 
-- pandas: `pd.read_parquet` + `journey.query.paths` (the readable reference);
+- pandas: `pd.read_parquet` + `journey.query.flows` (the readable reference);
 - engine: `journey.query.engine.flows` (DuckDB, in-process);
 - duckdb: a plain DuckDB SQL script doing the same aggregation on the file (the yardstick).
 
@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from journey.query import engine, paths  # noqa: E402
+from journey.query import engine, flows  # noqa: E402
 from journey.schema import (  # noqa: E402
     CHANNEL,
     CONVERSION,
@@ -149,9 +149,9 @@ def make_file(path: Path, n_events: int, seed: int = 7) -> None:
 def run_pandas(file: Path) -> tuple[int, int, int]:
     columns = [CUSTOMER_ID, TIMESTAMP, TOUCHPOINT, CONVERSION, ROW]
     events = pd.read_parquet(file, columns=columns)
-    transitions = paths.count_transitions(events, LEVEL, end_nodes=True)
-    steps = paths.step_flows(events, LEVEL, steps=STEPS)
-    top = paths.top_paths(events, LEVEL, n=TOP_N)
+    transitions = flows.count_transitions(events, LEVEL, end_nodes=True)
+    steps = flows.step_flows(events, LEVEL, steps=STEPS)
+    top = flows.top_paths(events, LEVEL, n=TOP_N)
     return len(transitions), len(steps), len(top)
 
 

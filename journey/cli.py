@@ -20,7 +20,7 @@ from journey import schema
 from journey.attribution import core as attribution
 from journey.errors import JourneyError, SettingsError
 from journey.io import ingest
-from journey.query import paths, phases
+from journey.query import flows, funnels, phases
 from journey.schema import DatasetSettings, ValidationResult
 from journey.sentiment import core as sentiment
 
@@ -257,10 +257,10 @@ def _flows(args: argparse.Namespace) -> int:
     events = load_events(args)
     if args.by == schema.PHASE:
         events = phases.assign_phases(events, _phase_settings(args))
-    transitions = paths.count_transitions(
+    transitions = flows.count_transitions(
         events, args.by, args.keep_repeats, args.end_nodes, args.top_k
     )
-    steps, fold = paths.step_flows_with_fold(
+    steps, fold = flows.step_flows_with_fold(
         events, args.by, args.steps, args.keep_repeats, args.top_k
     )
     write_csv(transitions, folder / "transitions.csv")
@@ -291,7 +291,7 @@ def _funnel(args: argparse.Namespace) -> int:
     stages = [stage.strip() for stage in args.stages.split(",")]
     if not all(stages):
         raise SettingsError(f"--stages {args.stages!r}: a stage name is empty")
-    result = paths.funnel(load_events(args), stages, args.by)
+    result = funnels.funnel(load_events(args), stages, args.by)
     columns = ["stage", "customers", "conversion_rate", "step_conversion_rate"]
     write_csv(result[columns], args.out)
     return 0

@@ -16,7 +16,18 @@ from journey import schema
 from journey.attribution import core as attribution
 from journey.errors import SettingsError
 from journey.io import ingest, store, validate
-from journey.query import filters, overview, paths, phases
+from journey.query import (
+    compare,
+    filters,
+    flows,
+    funnels,
+    grouping,
+    overview,
+    phases,
+    profile,
+    stats,
+    teams,
+)
 from journey.schema import DatasetSettings, ValidationResult
 from journey.sentiment import core as sentiment
 from journey.sentiment import crossfit
@@ -52,7 +63,7 @@ def read_upload(digest: str, _data: bytes, name: str) -> ingest.RawTable:
 def prepared_events(key: str, _events: pd.DataFrame, _settings: DatasetSettings) -> pd.DataFrame:
     """Events with grouping rules, the team table and phases applied (`key` names both)."""
     del key
-    out = paths.apply_grouping(_events, _settings.grouping_rules)
+    out = grouping.apply_grouping(_events, _settings.grouping_rules)
     out = filters.apply_team_map(out, _settings.team_map)
     return phases.assign_phases(out, _settings)
 
@@ -140,7 +151,7 @@ def _focus(
 ) -> pd.DataFrame:
     """The events a map works on: one phase's only (phase focus), one team's (team view)."""
     if team:
-        events = paths.scope_to_team(events, team, team_mode)
+        events = teams.scope_to_team(events, team, team_mode)
     if phase:
         events = events[events[schema.PHASE] == phase]
         if events.empty:
@@ -160,23 +171,23 @@ def map_step_flows(
     phase: str | None,
     team: str | None,
     team_mode: str,
-) -> tuple[pd.DataFrame, paths.FoldResult, dict[str, str]]:
+) -> tuple[pd.DataFrame, flows.FoldResult, dict[str, str]]:
     """Step flows, how nodes were folded, and node -> dominant phase, for scope `key`."""
     del key
     events = _focus(_events, phase, team, team_mode)
-    flows, fold = paths.step_flows_with_fold(events, level, steps, keep_repeats, top_k)
-    stats = paths.node_stats(events, level, keep_repeats)
-    dominant = dict(zip(stats["node"], stats["dominant_phase"].fillna(""), strict=True))
-    return flows, fold, dominant
+    step_table, fold = flows.step_flows_with_fold(events, level, steps, keep_repeats, top_k)
+    node_table = stats.node_stats(events, level, keep_repeats)
+    dominant = dict(zip(node_table["node"], node_table["dominant_phase"].fillna(""), strict=True))
+    return step_table, fold, dominant
 
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
 def map_phase_flows(
     key: str, _events: pd.DataFrame, level: str, team: str | None, team_mode: str
 ) -> pd.DataFrame:
-    """Cached `paths.phase_flows` (after the team view) for scope `key`."""
+    """Cached `flows.phase_flows` (after the team view) for scope `key`."""
     del key
-    return paths.phase_flows(_focus(_events, None, team, team_mode), level)
+    return flows.phase_flows(_focus(_events, None, team, team_mode), level)
 
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
@@ -189,9 +200,9 @@ def map_top_paths(
     team: str | None,
     team_mode: str,
 ) -> pd.DataFrame:
-    """Cached `paths.top_paths` (20 paths) for scope `key`, after phase focus and team view."""
+    """Cached `flows.top_paths` (20 paths) for scope `key`, after phase focus and team view."""
     del key
-    return paths.top_paths(_focus(_events, phase, team, team_mode), level, keep_repeats, n=20)
+    return flows.top_paths(_focus(_events, phase, team, team_mode), level, keep_repeats, n=20)
 
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
@@ -207,8 +218,8 @@ def map_network(
     """Transitions and node stats for the network map of scope `key`."""
     del key
     events = _focus(_events, None, team, team_mode)
-    transitions = paths.count_transitions(events, level, keep_repeats, end_nodes)
-    return transitions, paths.node_stats(events, level, keep_repeats)
+    transitions = flows.count_transitions(events, level, keep_repeats, end_nodes)
+    return transitions, stats.node_stats(events, level, keep_repeats)
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
@@ -278,44 +289,44 @@ def compare_groups(
     out: dict[str, object] = {
         "customers_a": int(events_a[schema.CUSTOMER_ID].nunique()),
         "customers_b": int(events_b[schema.CUSTOMER_ID].nunique()),
-        "compare": paths.compare_transitions(events_a, events_b, level, keep_repeats),
+        "compare": compare.compare_transitions(events_a, events_b, level, keep_repeats),
     }
     for name, part in (("a", events_a), ("b", events_b)):
-        out[f"steps_{name}"] = paths.step_flows(part, level, steps, keep_repeats)
-        out[f"transitions_{name}"] = paths.count_transitions(part, level, keep_repeats)
-        stats = paths.node_stats(part, level, keep_repeats)
-        out[f"stats_{name}"] = stats
+        out[f"steps_{name}"] = flows.step_flows(part, level, steps, keep_repeats)
+        out[f"transitions_{name}"] = flows.count_transitions(part, level, keep_repeats)
+        node_table = stats.node_stats(part, level, keep_repeats)
+        out[f"stats_{name}"] = node_table
         out[f"phase_{name}"] = dict(
-            zip(stats["node"], stats["dominant_phase"].fillna(""), strict=True)
+            zip(node_table["node"], node_table["dominant_phase"].fillna(""), strict=True)
         )
     return out
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
 def funnel_default(key: str, _events: pd.DataFrame, by: str) -> list[str]:
-    """Cached `paths.default_funnel` for scope `key`."""
+    """Cached `funnels.default_funnel` for scope `key`."""
     del key
-    return paths.default_funnel(_events, by)
+    return funnels.default_funnel(_events, by)
 
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
 def funnel_result(
     key: str, _events: pd.DataFrame, stages: tuple[str, ...], by: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Cached `paths.funnel` and `paths.funnel_dropoff_next` for scope `key`."""
+    """Cached `funnels.funnel` and `funnels.funnel_dropoff_next` for scope `key`."""
     del key
-    return paths.funnel(_events, stages, by), paths.funnel_dropoff_next(_events, stages, by)
+    return funnels.funnel(_events, stages, by), funnels.funnel_dropoff_next(_events, stages, by)
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
 def dropoff_points(
     key: str, _events: pd.DataFrame, level: str, keep_repeats: bool
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Cached `paths.biggest_dropoffs` (top 15) and `paths.overrepresentation` for `key`."""
+    """Cached `funnels.biggest_dropoffs` (top 15) and `funnels.overrepresentation` for `key`."""
     del key
     return (
-        paths.biggest_dropoffs(_events, level, keep_repeats, n=15),
-        paths.overrepresentation(_events, level),
+        funnels.biggest_dropoffs(_events, level, keep_repeats, n=15),
+        funnels.overrepresentation(_events, level),
     )
 
 
@@ -333,11 +344,11 @@ def find_customers(key: str, _events: pd.DataFrame, query: str, limit: int) -> l
 def customer_view(
     key: str, _events: pd.DataFrame, customer_id: str
 ) -> tuple[pd.DataFrame, dict[str, object]]:
-    """Cached `paths.customer_timeline` and `paths.customer_profile` for scope `key`."""
+    """Cached `profile.customer_timeline` and `profile.customer_profile` for scope `key`."""
     del key
     return (
-        paths.customer_timeline(_events, customer_id),
-        paths.customer_profile(_events, customer_id),
+        profile.customer_timeline(_events, customer_id),
+        profile.customer_profile(_events, customer_id),
     )
 
 
@@ -355,9 +366,9 @@ def customer_transcripts(key: str, _transcripts: pd.DataFrame, customer_id: str)
 def grouping_preview(
     key: str, _events: pd.DataFrame, rules: tuple[schema.GroupingRule, ...]
 ) -> pd.DataFrame:
-    """Cached `paths.preview_grouping` of the raw touchpoints of dataset `key`."""
+    """Cached `grouping.preview_grouping` of the raw touchpoints of dataset `key`."""
     del key
-    return paths.preview_grouping(_events, rules)
+    return grouping.preview_grouping(_events, rules)
 
 
 # -- workspace --------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Transitions, step flows and top paths as DuckDB SQL (embedded, in-process).
 
-The same semantics as `journey.query.paths` (the readable reference every engine is tested
+The same semantics as `journey.query.flows` (the readable reference every engine is tested
 against): paths ordered by timestamp then `row`, consecutive repeats collapsed unless
 `keep_repeats`, end nodes Converted / No conversion, folding by collapsed volume (ties by
 name) applied after the path is built. Inputs are a pandas frame in the canonical columns or
@@ -271,7 +271,7 @@ def count_transitions(
     top_k: int = 0,
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> pd.DataFrame:
-    """`paths.count_transitions` in DuckDB: source, target, count, customers."""
+    """`flows.count_transitions` in DuckDB: source, target, count, customers."""
     with _session(source, level, keep_repeats, con) as connection:
         _fold(connection, top_k)
         return _transitions(connection, end_nodes)
@@ -285,7 +285,7 @@ def step_flows(
     top_k: int = 0,
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> pd.DataFrame:
-    """`paths.step_flows` in DuckDB: step, source, target, count."""
+    """`flows.step_flows` in DuckDB: step, source, target, count."""
     with _session(source, level, keep_repeats, con) as connection:
         _fold(connection, top_k)
         return _steps(connection, steps)
@@ -298,7 +298,7 @@ def top_paths(
     n: int = 20,
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> pd.DataFrame:
-    """`paths.top_paths` in DuckDB: path, length, customers, share, conversion_rate, days."""
+    """`flows.top_paths` in DuckDB: path, length, customers, share, conversion_rate, days."""
     with _session(source, level, keep_repeats, con) as connection:
         return _top(connection, n)
 

@@ -13,7 +13,7 @@ from journey.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# The main example of test_paths.py, as a user's CSV in the canonical columns.
+# The main example of tests/journey/query/examples.py, as a user's CSV in the canonical columns.
 CSV = """customer_id,timestamp,channel,touchpoint,conversion,revenue,team
 a,2024-01-01,Email,Newsletter,false,0,marketing
 a,2024-01-01,Web,Home,false,0,product

@@ -1,4 +1,4 @@
-"""The DuckDB engine returns exactly what the pandas reference (journey.query.paths) returns."""
+"""The DuckDB engine returns exactly what the pandas reference (journey.query.flows) returns."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from journey.errors import SettingsError
-from journey.query import engine, paths
+from journey.query import engine, flows
 from journey.query.phases import assign_phases
 from journey.schema import CHANNEL, CUSTOMER_ID, PHASE, TOUCHPOINT, DatasetSettings
-from tests.journey.test_paths import EVENTS, TOP, event_frames
+from tests.journey.query.examples import EVENTS, TOP, event_frames
 
 
 @pytest.mark.parametrize("events", [EVENTS, TOP], ids=["main", "top"])
@@ -25,16 +25,16 @@ def test_engine_equals_pandas_on_hand_made_data(events, keep, top_k):
     for end_nodes in (False, True):
         assert_frame_equal(
             engine.count_transitions(events, keep_repeats=keep, end_nodes=end_nodes, top_k=top_k),
-            paths.count_transitions(events, keep_repeats=keep, end_nodes=end_nodes, top_k=top_k),
+            flows.count_transitions(events, keep_repeats=keep, end_nodes=end_nodes, top_k=top_k),
         )
     assert_frame_equal(
         engine.step_flows(events, steps=4, keep_repeats=keep, top_k=top_k),
-        paths.step_flows(events, steps=4, keep_repeats=keep, top_k=top_k),
+        flows.step_flows(events, steps=4, keep_repeats=keep, top_k=top_k),
     )
     for n in (0, 2):
         assert_frame_equal(
             engine.top_paths(events, keep_repeats=keep, n=n),
-            paths.top_paths(events, keep_repeats=keep, n=n),
+            flows.top_paths(events, keep_repeats=keep, n=n),
         )
 
 
@@ -55,7 +55,7 @@ def test_engine_phase_and_touchpoint_levels():
     for level in (PHASE, TOUCHPOINT):
         assert_frame_equal(
             engine.step_flows(phased, level=level, steps=3),
-            paths.step_flows(phased, level=level, steps=3),
+            flows.step_flows(phased, level=level, steps=3),
         )
     with pytest.raises(SettingsError, match="assign phases"):
         engine.count_transitions(EVENTS, level=PHASE)
@@ -68,9 +68,9 @@ def test_engine_reads_parquet_and_csv(tmp_path: Path):
     EVENTS.to_csv(csv, index=False)
     for source in (parquet, str(csv)):
         result = engine.flows(source, steps=3, end_nodes=True, n=0)
-        assert_frame_equal(result.transitions, paths.count_transitions(EVENTS, end_nodes=True))
-        assert_frame_equal(result.steps, paths.step_flows(EVENTS, steps=3))
-        assert_frame_equal(result.top_paths, paths.top_paths(EVENTS, n=0))
+        assert_frame_equal(result.transitions, flows.count_transitions(EVENTS, end_nodes=True))
+        assert_frame_equal(result.steps, flows.step_flows(EVENTS, steps=3))
+        assert_frame_equal(result.top_paths, flows.top_paths(EVENTS, n=0))
 
 
 def test_engine_rejects_unknown_identifiers_and_bad_settings(tmp_path: Path):
@@ -99,9 +99,9 @@ CON = engine.connect()  # one connection for every example: connecting dominates
 def test_engine_equals_pandas_property(events, steps, keep, top_k, end_nodes):
     result = engine.flows(events, CHANNEL, steps, keep, top_k, end_nodes, n=0, con=CON)
     assert_frame_equal(
-        result.transitions, paths.count_transitions(events, CHANNEL, keep, end_nodes, top_k)
+        result.transitions, flows.count_transitions(events, CHANNEL, keep, end_nodes, top_k)
     )
-    assert_frame_equal(result.steps, paths.step_flows(events, CHANNEL, steps, keep, top_k))
+    assert_frame_equal(result.steps, flows.step_flows(events, CHANNEL, steps, keep, top_k))
     top = result.top_paths
-    assert_frame_equal(top, paths.top_paths(events, CHANNEL, keep, n=0))
+    assert_frame_equal(top, flows.top_paths(events, CHANNEL, keep, n=0))
     assert top["customers"].sum() == events[CUSTOMER_ID].nunique()

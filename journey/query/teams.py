@@ -1,0 +1,52 @@
+"""Team views: the touchpoint -> team table, and scoping paths to one team's touchpoints."""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+
+import pandas as pd
+
+from journey.errors import SettingsError
+from journey.query.paths import require_columns
+from journey.schema import CHANNEL, OTHER_TEAMS, TEAM, TOUCHPOINT
+
+TEAM_MODES = ("fold", "hide")
+
+
+def apply_team_map(events: pd.DataFrame, team_map: dict[str, str]) -> pd.DataFrame:
+    """Set `team` from a touchpoint -> team table; listed touchpoints take the table's team.
+
+    Touchpoints not in the table keep the team from the data (or stay missing).
+    """
+    require_columns(events, TOUCHPOINT)
+    table = {str(k): str(v) for k, v in team_map.items() if str(v).strip()}
+    mapped = events[TOUCHPOINT].map(table)
+    current = events[TEAM] if TEAM in events.columns else pd.Series(None, index=events.index)
+    team = mapped.where(mapped.notna(), current)
+    return events.assign(**{TEAM: pd.Series(team, index=events.index, dtype="str")})
+
+
+def scope_to_team(events: pd.DataFrame, team: str, mode: str = "fold") -> pd.DataFrame:
+    """Keep one team's touchpoints; other teams' events are dropped ("hide") or renamed.
+
+    With "fold", the other teams' events keep their place in the path but their touchpoint
+    and channel become "Other teams" (consecutive ones collapse like any repeat). Events with
+    no team count as other teams' events.
+    """
+    require_columns(events, TEAM)
+    if mode not in TEAM_MODES:
+        raise SettingsError(f"team view mode {mode!r}: use one of {', '.join(TEAM_MODES)}")
+    mine = (events[TEAM] == team).fillna(False).to_numpy(dtype=bool)
+    if not mine.any():
+        teams = sorted(events[TEAM].dropna().astype("str").unique())
+        close = get_close_matches(str(team), teams, n=3, cutoff=0.5)
+        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise SettingsError(f"no events of team {team!r}.{hint}")
+    if mode == "hide":
+        return events[mine].copy()
+    renamed = {
+        column: events[column].where(mine, OTHER_TEAMS)
+        for column in (TOUCHPOINT, CHANNEL)
+        if column in events.columns
+    }
+    return events.assign(**renamed)

@@ -1,0 +1,31 @@
+"""Per-node figures: hand-computed node stats."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal
+
+from journey.query import stats
+from journey.query.phases import assign_phases
+from journey.schema import DatasetSettings
+from tests.journey.query.examples import EVENTS, event_frames, frame, shuffle_rows
+
+
+def test_node_stats():
+    phased = assign_phases(EVENTS, DatasetSettings())
+    expected = frame(
+        ["node", "volume", "customers", "dominant_phase", "conversion_rate_after"],
+        [
+            ["Email", 3, 3, "awareness", 1 / 3],
+            ["Web", 3, 3, "awareness", 2 / 3],
+            ["Social", 1, 1, "awareness", 0.0],
+            ["Store", 1, 1, "onboarding", 1.0],
+        ],
+    )
+    assert_frame_equal(stats.node_stats(phased), expected)
+
+
+@given(event_frames(ties=False), st.randoms(use_true_random=False))
+def test_shuffling_rows_without_ties_changes_nothing(events, rnd):
+    assert_frame_equal(stats.node_stats(shuffle_rows(events, rnd)), stats.node_stats(events))

@@ -1,0 +1,29 @@
+"""Team views: scoping to one team, the touchpoint -> team table."""
+
+from __future__ import annotations
+
+import pytest
+from pandas.testing import assert_frame_equal
+
+from journey.errors import SettingsError
+from journey.query import flows, teams
+from journey.schema import ROW, TEAM
+from tests.journey.query.examples import EVENTS, TRANSITIONS, frame
+
+
+def test_scope_to_team_fold_and_hide():
+    folded = teams.scope_to_team(EVENTS, "product", mode="fold")
+    expected = frame(TRANSITIONS, [["Other teams", "Web", 2, 2], ["Web", "Other teams", 1, 1]])
+    assert_frame_equal(flows.count_transitions(folded), expected)
+    hidden = teams.scope_to_team(EVENTS, "product", mode="hide")
+    assert hidden[ROW].tolist() == [2, 3, 4, 5, 7, 8, 10]
+    with pytest.raises(SettingsError, match="'sales'"):
+        teams.scope_to_team(EVENTS, "sale")
+    with pytest.raises(SettingsError, match="fold, hide"):
+        teams.scope_to_team(EVENTS, "sales", mode="blur")
+
+
+def test_apply_team_map_overrides_listed_touchpoints():
+    out = teams.apply_team_map(EVENTS, {"Newsletter": "crm", "Till": ""})
+    assert out[TEAM].tolist()[:2] == ["crm", "product"]
+    assert out[TEAM].iloc[10] == "sales"  # an empty team in the table changes nothing
