@@ -64,7 +64,7 @@ def prepared_events(key: str, _events: pd.DataFrame, _settings: DatasetSettings)
     """Events with grouping rules, the team table and phases applied (`key` names both)."""
     del key
     out = grouping.apply_grouping(_events, _settings.grouping_rules)
-    out = filters.apply_team_map(out, _settings.team_map)
+    out = teams.apply_team_map(out, _settings.team_map)
     return phases.assign_phases(out, _settings)
 
 

@@ -17,7 +17,6 @@ from journey.schema import (
     ROW,
     TEAM,
     TIMESTAMP,
-    TOUCHPOINT,
 )
 
 # Columns that are never offered as categorical attribute filters.
@@ -135,13 +134,3 @@ def values_of(events: pd.DataFrame, column: str) -> list[str]:
     if column not in events.columns:
         return []
     return sorted(str(v) for v in events[column].dropna().unique())
-
-
-def apply_team_map(events: pd.DataFrame, team_map: Mapping[str, str]) -> pd.DataFrame:
-    """Apply the touchpoint->team table: a mapped touchpoint's team wins over the team column."""
-    if not team_map:
-        return events
-    mapped = events[TOUCHPOINT].map(dict(team_map)).astype("string")
-    if TEAM in events.columns:
-        mapped = mapped.fillna(events[TEAM].astype("string"))
-    return events.assign(**{TEAM: mapped})

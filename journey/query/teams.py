@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from difflib import get_close_matches
 
 import pandas as pd
@@ -13,17 +14,14 @@ from journey.schema import CHANNEL, OTHER_TEAMS, TEAM, TOUCHPOINT
 TEAM_MODES = ("fold", "hide")
 
 
-def apply_team_map(events: pd.DataFrame, team_map: dict[str, str]) -> pd.DataFrame:
-    """Set `team` from a touchpoint -> team table; listed touchpoints take the table's team.
-
-    Touchpoints not in the table keep the team from the data (or stay missing).
-    """
-    require_columns(events, TOUCHPOINT)
-    table = {str(k): str(v) for k, v in team_map.items() if str(v).strip()}
-    mapped = events[TOUCHPOINT].map(table)
-    current = events[TEAM] if TEAM in events.columns else pd.Series(None, index=events.index)
-    team = mapped.where(mapped.notna(), current)
-    return events.assign(**{TEAM: pd.Series(team, index=events.index, dtype="str")})
+def apply_team_map(events: pd.DataFrame, team_map: Mapping[str, str]) -> pd.DataFrame:
+    """Apply the touchpoint->team table: a mapped touchpoint's team wins over the team column."""
+    if not team_map:
+        return events
+    mapped = events[TOUCHPOINT].map(dict(team_map)).astype("string")
+    if TEAM in events.columns:
+        mapped = mapped.fillna(events[TEAM].astype("string"))
+    return events.assign(**{TEAM: mapped})
 
 
 def scope_to_team(events: pd.DataFrame, team: str, mode: str = "fold") -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
@@ -26,4 +27,14 @@ def test_scope_to_team_fold_and_hide():
 def test_apply_team_map_overrides_listed_touchpoints():
     out = teams.apply_team_map(EVENTS, {"Newsletter": "crm", "Till": ""})
     assert out[TEAM].tolist()[:2] == ["crm", "product"]
-    assert out[TEAM].iloc[10] == "sales"  # an empty team in the table changes nothing
+    assert out[TEAM].iloc[10] == ""  # the table's team wins, even a blank one
+
+
+def test_apply_team_map_without_a_team_column_leaves_others_missing():
+    out = teams.apply_team_map(EVENTS.drop(columns=TEAM), {"Newsletter": "crm"})
+    assert out[TEAM].tolist()[:3] == ["crm", pd.NA, pd.NA]
+    assert out[TEAM].isna().sum() == 10  # 13 events, 3 of them Newsletter
+
+
+def test_apply_team_map_with_an_empty_table_changes_nothing():
+    assert teams.apply_team_map(EVENTS, {}) is EVENTS
