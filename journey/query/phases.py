@@ -29,7 +29,6 @@ from journey.errors import InputError, SettingsError
 from journey.query import paths
 from journey.schema import (
     CHANNEL,
-    CONVERSION,
     CUSTOMER_ID,
     PHASE,
     PHASE_DTYPE,
@@ -119,11 +118,7 @@ def _rule_codes(events: pd.DataFrame, onboarding_days: int) -> np.ndarray:
     order = paths.path_order(events)
     n = len(order.index)
     cust = order.customer
-    conversion = (
-        events[CONVERSION].fillna(False).to_numpy(dtype=bool)[order.index]
-        if CONVERSION in events.columns
-        else np.zeros(n, dtype=bool)
-    )
+    conversion = paths.flag_conversions(events, order)
     ts = order.timestamps(events)
     support = is_support(events).to_numpy()[order.index]
     position = np.arange(n)
