@@ -4,7 +4,7 @@ import streamlit as st
 
 from journey.attribution import core as attribution
 from journey.schema import ATTRIBUTION_LEVELS, CHANNEL, EVENT_TYPE
-from journey.viz import charts
+from journey.viz import attribution_charts
 from ui import cache, state, widgets
 from ui.errors import guard
 from ui.i18n import t
@@ -122,7 +122,9 @@ st.caption(
         revenue=float(first_model["revenue"].sum()),
     )
 )
-figure = charts.build_attribution_bars(result, intervals, value=value, model_labels=labels)
+figure = attribution_charts.build_attribution_bars(
+    result, intervals, value=value, model_labels=labels
+)
 st.plotly_chart(figure, key="attribution_chart")
 if intervals is not None:
     st.caption(t("attribution.ci_caption", n=N_RESAMPLES))
@@ -174,11 +176,11 @@ if "markov" in models:
     st.caption(t("attribution.markov_caption", p=markov.conversion_probability))
     left, right = st.columns(2)
     left.plotly_chart(
-        charts.build_removal_effects(markov.removal_effects), key="attribution_removal"
+        attribution_charts.build_removal_effects(markov.removal_effects), key="attribution_removal"
     )
     n_states = markov.transitions["source"].nunique()
     if n_states <= MAX_HEATMAP_STATES:
-        heatmap = charts.build_transition_heatmap(markov.transitions)
+        heatmap = attribution_charts.build_transition_heatmap(markov.transitions)
         right.plotly_chart(heatmap, key="attribution_transitions")
     else:
         right.info(t("attribution.too_many_states", n=n_states))
@@ -196,5 +198,5 @@ if st.toggle(t("attribution.lookback_show"), value=True, key="attribution_lookba
             scope.key, events, tuple(models), level, exclude, float(half_life), weights, int(order)
         )
     st.caption(t("attribution.lookback_caption"))
-    lookback = charts.build_lookback_sensitivity(sensitivity, model_labels=labels)
+    lookback = attribution_charts.build_lookback_sensitivity(sensitivity, model_labels=labels)
     st.plotly_chart(lookback, key="attribution_lookback_chart")

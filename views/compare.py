@@ -3,7 +3,7 @@ from datetime import timedelta
 import streamlit as st
 
 from journey.schema import LEVELS, TIMESTAMP
-from journey.viz import charts
+from journey.viz import charts, sankey
 from ui import cache, state, widgets
 from ui.errors import guard
 from ui.i18n import t
@@ -80,7 +80,7 @@ for side, name, label in ((sides[0], "a", label_a), (sides[1], "b", label_b)):
         if n_customers == 0:
             st.info(t("maps.compare.empty_group"))
         elif show == "flows":
-            figure = charts.build_sankey(
+            figure = sankey.build_sankey(
                 result[f"steps_{name}"], level=level, node_phase=result[f"phase_{name}"]
             )
             st.plotly_chart(figure, key=f"compare_sankey_{name}")

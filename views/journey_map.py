@@ -1,7 +1,7 @@
 import streamlit as st
 
 from journey.schema import CHANNEL, LEVELS, PHASE, Phase
-from journey.viz import charts
+from journey.viz import palette, sankey
 from ui import cache, state, widgets
 from ui.errors import guard
 from ui.i18n import t
@@ -58,11 +58,11 @@ if n_customers == 0:
     st.info(t("maps.no_paths"))
 else:
     sentiment_colors = (
-        charts.sentiment_colors(node_scores, nodes=[*flows["source"], *flows["target"]])
+        palette.sentiment_colors(node_scores, nodes=[*flows["source"], *flows["target"]])
         if node_scores is not None
         else None
     )
-    figure = charts.build_sankey(
+    figure = sankey.build_sankey(
         flows,
         level=level,
         node_phase=dominant,
@@ -71,11 +71,11 @@ else:
         height=560,
     )
     if node_scores is not None:
-        figure = charts.add_sentiment_hover(figure, node_scores)
+        figure = sankey.add_sentiment_hover(figure, node_scores)
     st.plotly_chart(figure, key="journey_map_sankey")
     st.caption(t("maps.journey.sums", customers=f"{n_customers:,}"))
 if node_scores is not None:
-    st.caption(t("maps.sentiment.legend", min_n=charts.SENTIMENT_MIN_N))
+    st.caption(t("maps.sentiment.legend", min_n=palette.SENTIMENT_MIN_N))
     with st.expander(t("maps.sentiment.table"), expanded=node_scores.empty):
         if node_scores.empty:
             st.info(t("maps.sentiment.none"))
@@ -97,7 +97,7 @@ if by_phase.empty:
 else:
     titles = {p.value: t(f"maps.phase.{p.value}") for p in Phase}
     st.plotly_chart(
-        charts.build_phase_sankey(by_phase, phase_titles=titles, height=560),
+        sankey.build_phase_sankey(by_phase, phase_titles=titles, height=560),
         key="journey_map_phase_sankey",
     )
 widgets.download_csv(by_phase, "phase_flows.csv", key="journey_map_download_phases")

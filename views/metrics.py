@@ -2,7 +2,7 @@ import streamlit as st
 
 from journey.attribution import core as attribution
 from journey.schema import ATTRIBUTION_LEVELS, EVENT_TYPE, SESSION_ID, TIMESTAMP, TOUCHPOINT
-from journey.viz import charts
+from journey.viz import attribution_charts
 from ui import cache, state, widgets
 from ui.errors import guard
 from ui.i18n import t
@@ -98,7 +98,9 @@ else:
         format_func=lambda m: t(f"metrics.column.{m}"),
         key="metrics_value",
     )
-    trend = charts.build_metrics_trend(table, metric, title=t(f"metrics.column.{metric}"))
+    trend = attribution_charts.build_metrics_trend(
+        table, metric, title=t(f"metrics.column.{metric}")
+    )
     st.plotly_chart(trend, key="metrics_chart")
     st.caption(
         t("metrics.sessions_note" if SESSION_ID in events.columns else "metrics.touches_note")

@@ -1,8 +1,8 @@
 import streamlit as st
 
 from journey.schema import LEVELS
-from journey.viz import charts
-from journey.viz.network import LAYOUTS
+from journey.viz import palette
+from journey.viz.network import LAYOUTS, sentiment_notes
 from ui import cache, state, widgets
 from ui.errors import guard
 from ui.i18n import t
@@ -68,8 +68,8 @@ if colour_by_sentiment and scope.transcripts is not None:
             physics,
             layout,
             t("maps.network.page_title", name=scope.dataset.name),
-            charts.sentiment_colors(node_scores, nodes=list(stats["node"])),
-            charts.sentiment_notes(node_scores),
+            palette.sentiment_colors(node_scores, nodes=list(stats["node"])),
+            sentiment_notes(node_scores),
         )
 
 st.caption(
@@ -88,7 +88,7 @@ else:
     if node_scores is None:
         st.caption(t("maps.network.legend"))
     else:
-        st.caption(t("maps.sentiment.legend", min_n=charts.SENTIMENT_MIN_N))
+        st.caption(t("maps.sentiment.legend", min_n=palette.SENTIMENT_MIN_N))
 if node_scores is not None:
     with st.expander(t("maps.sentiment.table"), expanded=node_scores.empty):
         if node_scores.empty:

@@ -22,18 +22,8 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from pyvis.network import Network
 
 from journey.errors import SettingsError
-from journey.schema import (
-    CONVERTED,
-    END_COLORS,
-    FOLDED_COLOR,
-    NEUTRAL_COLOR,
-    NO_CONVERSION,
-    OTHER,
-    OTHER_TEAMS,
-    PHASE_COLORS,
-    START,
-    Phase,
-)
+from journey.schema import CONVERTED, NO_CONVERSION, START, Phase
+from journey.viz.palette import node_color, rgba
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 PYVIS_TEMPLATES = Path(pyvis.__file__).resolve().parent / "templates"
@@ -76,9 +66,9 @@ def select_network(
     """Keep edges with count >= min_weight and the `max_nodes` largest nodes they touch.
 
     Args:
-        transitions: Columns source, target, count, customers (`paths.count_transitions`).
+        transitions: Columns source, target, count, customers (`flows.count_transitions`).
         node_stats: Columns node, volume, customers, dominant_phase, conversion_rate_after
-            (`paths.node_stats`); nodes missing there (Start, end nodes) take their volume
+            (`stats.node_stats`); nodes missing there (Start, end nodes) take their volume
             from the transitions.
         min_weight: Smallest transition count drawn.
         max_nodes: Most nodes drawn, the largest by volume (ties by name); 0 keeps all.
@@ -90,6 +80,26 @@ def select_network(
         raise SettingsError(f"minimum edge weight must be at least 1, got {min_weight}")
     if max_nodes < 0:
         raise SettingsError(f"maximum number of nodes must be 0 (all) or more, got {max_nodes}")
+    universe = _node_universe(transitions, node_stats)
+    edges = transitions[transitions["count"] >= min_weight]
+    touched = pd.unique(pd.concat([edges["source"], edges["target"]], ignore_index=True))
+    nodes = universe[universe["node"].isin(touched)].sort_values(
+        ["volume", "node"], ascending=[False, True], ignore_index=True
+    )
+    if max_nodes:
+        nodes = nodes.head(max_nodes)
+    kept = edges["source"].isin(nodes["node"]) & edges["target"].isin(nodes["node"])
+    edges = edges[kept].reset_index(drop=True)
+    return NetworkSelection(
+        nodes=nodes,
+        edges=edges,
+        n_hidden_nodes=len(universe) - len(nodes),
+        n_hidden_edges=len(transitions) - len(edges),
+    )
+
+
+def _node_universe(transitions: pd.DataFrame, node_stats: pd.DataFrame) -> pd.DataFrame:
+    """Every node of the transitions with its stats; Start and end nodes get only a volume."""
     # A node's events: outgoing + incoming would double count; the larger side is its volume.
     out_in = pd.concat(
         [
@@ -112,34 +122,7 @@ def select_network(
         index=missing,
     )
     universe = pd.concat([stats, extra]) if len(extra) else stats
-    universe = universe.rename_axis("node").reset_index()
-
-    edges = transitions[transitions["count"] >= min_weight]
-    touched = pd.unique(pd.concat([edges["source"], edges["target"]], ignore_index=True))
-    nodes = universe[universe["node"].isin(touched)].sort_values(
-        ["volume", "node"], ascending=[False, True], ignore_index=True
-    )
-    if max_nodes:
-        nodes = nodes.head(max_nodes)
-    kept = edges["source"].isin(nodes["node"]) & edges["target"].isin(nodes["node"])
-    edges = edges[kept].reset_index(drop=True)
-    return NetworkSelection(
-        nodes=nodes,
-        edges=edges,
-        n_hidden_nodes=len(universe) - len(nodes),
-        n_hidden_edges=len(transitions) - len(edges),
-    )
-
-
-def _node_color(name: str, phase: object, node_colors: Mapping[str, str] | None) -> str:
-    """Colour a node: override, end/Start node, folded node, dominant phase, neutral."""
-    if node_colors and name in node_colors:
-        return node_colors[name]
-    if name in END_COLORS:
-        return END_COLORS[name]
-    if name in (OTHER, OTHER_TEAMS):
-        return FOLDED_COLOR
-    return PHASE_COLORS.get(phase, NEUTRAL_COLOR) if isinstance(phase, str) else NEUTRAL_COLOR
+    return universe.rename_axis("node").reset_index()
 
 
 def _level(name: str, phase: object) -> int:
@@ -150,12 +133,6 @@ def _level(name: str, phase: object) -> int:
         return END_LEVEL
     middle = PHASE_LEVEL[Phase.ENGAGEMENT.value]  # unknown phase: keep it mid-journey
     return PHASE_LEVEL.get(phase, middle) if isinstance(phase, str) else middle
-
-
-def _rgba(color: str, alpha: float) -> str:
-    """Turn '#RRGGBB' into an rgba() string with the given opacity."""
-    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red},{green},{blue},{alpha})"
 
 
 def _label(name: str) -> str:
@@ -173,19 +150,43 @@ def _rate(value: object) -> str:
     return "n/a" if pd.isna(value) else f"{float(value):.1%}"
 
 
-def network_options(
-    n_nodes: int, n_edges: int, *, physics: bool = True, layout: Layout = "physics"
-) -> dict[str, object]:
-    """Return the vis-network options for a graph of this size, physics setting and layout."""
-    large = n_nodes > LARGE_NODES or n_edges > LARGE_EDGES
-    iterations = 150 if large else 400
-    hierarchical = layout == "hierarchical"
+def sentiment_notes(node_scores: pd.DataFrame) -> dict[str, str]:
+    """One plain-text tooltip line per node: its mean customer sentiment and transcript count.
+
+    Args:
+        node_scores: Columns node, mean_score, n (`sentiment.node_sentiment`).
+    """
+    notes: dict[str, str] = {}
+    for node, mean, n in node_scores[["node", "mean_score", "n"]].itertuples(index=False):
+        value = "n/a" if pd.isna(mean) else f"{float(mean):+.2f}"
+        notes[str(node)] = f"mean customer sentiment: {value} (n={int(n)})"
+    return notes
+
+
+def _solver(hierarchical: bool) -> dict[str, object]:
+    """Physics solver: repulsion between levels when hierarchical, else Barnes-Hut."""
     if hierarchical:
-        solver = {
+        return {
             "solver": "hierarchicalRepulsion",
             "hierarchicalRepulsion": {"nodeDistance": 120, "avoidOverlap": 0.5},
         }
-        placement: dict[str, object] = {
+    return {
+        "solver": "barnesHut",
+        "barnesHut": {
+            "gravitationalConstant": -9000,
+            "centralGravity": 0.25,
+            "springLength": 170,
+            "springConstant": 0.03,
+            "damping": 0.4,
+            "avoidOverlap": 0.3,
+        },
+    }
+
+
+def _placement(hierarchical: bool, large: bool) -> dict[str, object]:
+    """Initial layout: phase levels left to right when hierarchical, else a seeded layout."""
+    if hierarchical:
+        return {
             "improvedLayout": not large,
             "hierarchical": {
                 "enabled": True,
@@ -196,19 +197,17 @@ def network_options(
                 "shakeTowards": "roots",
             },
         }
-    else:
-        solver = {
-            "solver": "barnesHut",
-            "barnesHut": {
-                "gravitationalConstant": -9000,
-                "centralGravity": 0.25,
-                "springLength": 170,
-                "springConstant": 0.03,
-                "damping": 0.4,
-                "avoidOverlap": 0.3,
-            },
-        }
-        placement = {"improvedLayout": not large, "randomSeed": 7}
+    return {"improvedLayout": not large, "randomSeed": 7}
+
+
+def network_options(
+    n_nodes: int, n_edges: int, *, physics: bool = True, layout: Layout = "physics"
+) -> dict[str, object]:
+    """Return the vis-network options for a graph of this size, physics setting and layout."""
+    large = n_nodes > LARGE_NODES or n_edges > LARGE_EDGES
+    iterations = 150 if large else 400
+    hierarchical = layout == "hierarchical"
+    solver, placement = _solver(hierarchical), _placement(hierarchical, large)
     return {
         "nodes": {
             "shape": "dot",
@@ -263,10 +262,25 @@ def build_pyvis(
     if layout not in LAYOUTS:
         raise SettingsError(f"unknown network layout {layout!r}: use one of {', '.join(LAYOUTS)}")
     net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
+    colors = _add_nodes(net, selection.nodes, node_colors, node_notes)
+    _add_edges(net, selection.edges, colors)
+    net.options = network_options(
+        len(selection.nodes), len(selection.edges), physics=physics, layout=layout
+    )
+    return net
+
+
+def _add_nodes(
+    net: Network,
+    nodes: pd.DataFrame,
+    node_colors: Mapping[str, str] | None,
+    node_notes: Mapping[str, str] | None,
+) -> dict[str, str]:
+    """Add the selected nodes with their tooltips; return each node's colour."""
     colors: dict[str, str] = {}
-    for row in selection.nodes.itertuples(index=False):
+    for row in nodes.itertuples(index=False):
         name = str(row.node)
-        color = _node_color(name, row.dominant_phase, node_colors)
+        color = node_color(name, row.dominant_phase, node_colors)
         colors[name] = color
         phase = row.dominant_phase if isinstance(row.dominant_phase, str) else "n/a"
         title = "\n".join(
@@ -292,7 +306,12 @@ def build_pyvis(
             },
             level=_level(name, row.dominant_phase),
         )
-    for row in selection.edges.itertuples(index=False):
+    return colors
+
+
+def _add_edges(net: Network, edges: pd.DataFrame, colors: Mapping[str, str]) -> None:
+    """Add the selected edges, each in its source node's colour."""
+    for row in edges.itertuples(index=False):
         source, target = str(row.source), str(row.target)
         net.add_edge(
             source,
@@ -301,16 +320,12 @@ def build_pyvis(
             title=f"{source} → {target}\ntransitions: {int(row.count):,}\n"
             f"customers: {_count(row.customers)}",
             color={
-                "color": _rgba(colors[source], 0.45),
+                "color": rgba(colors[source], 0.45),
                 "highlight": colors[source],
                 "hover": colors[source],
                 "inherit": False,
             },
         )
-    net.options = network_options(
-        len(selection.nodes), len(selection.edges), physics=physics, layout=layout
-    )
-    return net
 
 
 @lru_cache(maxsize=1)

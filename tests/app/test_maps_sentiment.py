@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from journey.viz.charts import SENTIMENT_MIN_N, sentiment_colors
+from journey.viz.palette import SENTIMENT_MIN_N, sentiment_colors
 from tests.app.conftest import new_app
 
 # The first customer of data/sample/transcripts.csv (a chat on 2025-01-02).

@@ -950,11 +950,13 @@ def test_a_date_end_covers_the_whole_day(metric_events):
 
 
 def test_attribution_bars_draw_one_trace_per_model_with_error_bars(example):
-    from journey.viz import charts
+    from journey.viz import attribution_charts
 
     result = A.attribute(example, ["first", "last"])
     intervals = A.bootstrap_shares(example, ["first", "last"], n_resamples=10)
-    figure = charts.build_attribution_bars(result, intervals, model_labels=A.MODEL_NAMES)
+    figure = attribution_charts.build_attribution_bars(
+        result, intervals, model_labels=A.MODEL_NAMES
+    )
     assert [trace.name for trace in figure.data] == ["first touch", "last touch"]
     first = figure.data[0]
     # channels in the first model's order; Email first touch 25%: bars up to its bounds
@@ -964,12 +966,12 @@ def test_attribution_bars_draw_one_trace_per_model_with_error_bars(example):
     bounds = intervals[(intervals["model"] == "first") & (intervals["channel"] == "Email")]
     assert first.error_y.array[2] == pytest.approx(bounds["share_high"].iloc[0] - 0.25)
     assert first.error_y.arrayminus[2] == pytest.approx(0.25 - bounds["share_low"].iloc[0])
-    plain = charts.build_attribution_bars(result, value="revenue")
+    plain = attribution_charts.build_attribution_bars(result, value="revenue")
     assert plain.data[0].error_y.array is None
 
 
 def test_figures_escape_channel_names():
-    from journey.viz import charts
+    from journey.viz import attribution_charts
 
     events = make_events(
         [
@@ -981,27 +983,27 @@ def test_figures_escape_channel_names():
     )
     paths = A.build_path_set(events)
     result = A.attribute_paths(paths, ["first", "markov"])
-    bars = charts.build_attribution_bars(result)
+    bars = attribution_charts.build_attribution_bars(result)
     assert "&lt;b&gt;x&lt;/b&gt;" in list(bars.data[0].x)
     markov = A.markov_model(paths)
-    removal = charts.build_removal_effects(markov.removal_effects)
+    removal = attribution_charts.build_removal_effects(markov.removal_effects)
     assert "&lt;b&gt;x&lt;/b&gt;" in list(removal.data[0].y)
-    heatmap = charts.build_transition_heatmap(markov.transitions)
+    heatmap = attribution_charts.build_transition_heatmap(markov.transitions)
     assert list(heatmap.data[0].y) == ["(start)", "&lt;b&gt;x&lt;/b&gt;", "Web"]
     assert list(heatmap.data[0].x) == ["(conversion)", "(null)", "&lt;b&gt;x&lt;/b&gt;", "Web"]
 
 
 def test_lookback_and_trend_figures(metric_events):
-    from journey.viz import charts
+    from journey.viz import attribution_charts
 
     sensitivity = A.lookback_sensitivity(
         metric_events, ["first", "last", "linear"], windows=(1, 30)
     )
-    figure = charts.build_lookback_sensitivity(sensitivity, model_labels=A.MODEL_NAMES)
+    figure = attribution_charts.build_lookback_sensitivity(sensitivity, model_labels=A.MODEL_NAMES)
     assert len(figure.data) == 3 * 3  # models x channels (Email, Social, Web)
     assert [a.text for a in figure.layout.annotations] == ["first touch", "last touch", "linear"]
     assert figure.data[3].xaxis == "x2"
     table = A.channel_metrics(metric_events, granularity="week")
-    trend = charts.build_metrics_trend(table, "sessions")
+    trend = attribution_charts.build_metrics_trend(table, "sessions")
     assert [trace.name for trace in trend.data] == ["Email", "Social", "Web"]
     assert list(trend.data[0].y) == [2, 0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -349,3 +350,22 @@ def test_node_notes_add_a_plain_text_tooltip_line():
     )
     assert "mean customer sentiment: -0.40 (n=7)" in html
     assert "<i>Chat</i>" not in html
+
+
+def scores(rows: list[tuple[str, float, int]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["node", "mean_score", "n"])
+
+
+def test_sentiment_notes_give_the_mean_and_count_per_node():
+    scores = pd.DataFrame(
+        {
+            "node": ["Chat", "Store", "<b>x</b>"],
+            "mean_score": [-0.456, 0.5, np.nan],
+            "n": [12, 3, 0],
+        }
+    )
+    assert network.sentiment_notes(scores) == {
+        "Chat": "mean customer sentiment: -0.46 (n=12)",
+        "Store": "mean customer sentiment: +0.50 (n=3)",
+        "<b>x</b>": "mean customer sentiment: n/a (n=0)",
+    }

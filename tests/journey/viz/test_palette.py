@@ -1,14 +1,16 @@
-"""Sentiment colours and hover on the journey maps (journey.viz.charts, sentiment section)."""
+"""The palette: sentiment colours of map nodes."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journey.schema import CONVERTED, START
-from journey.viz.charts import add_sentiment_hover, build_sankey, sentiment_colors, sentiment_notes
+from journey.schema import (
+    CONVERTED,
+    START,
+)
+from journey.viz.palette import sentiment_colors
 
 
 def scores(rows: list[tuple[str, float, int]]) -> pd.DataFrame:
@@ -76,38 +78,3 @@ def test_sentiment_colors_are_hex_and_one_per_node(rows: list[tuple[str, float, 
     assert sorted(colors) == sorted(r[0] for r in rows)
     assert all(len(c) == 7 and c.startswith("#") for c in colors.values())
     assert all(colors[name] == "#A0A0A0" for name, _, n in rows if n < 3)
-
-
-def test_add_sentiment_hover_adds_mean_and_count_per_node():
-    flows = pd.DataFrame(
-        {
-            "step": [1, 1],
-            "source": ["Web", "<b>Ads</b>"],
-            "target": ["Email", "Email"],
-            "count": [2, 1],
-        }
-    )
-    frame = scores([("Web", -0.5, 4), ("<b>Ads</b>", 0.25, 1)])
-    figure = add_sentiment_hover(build_sankey(flows), frame)
-    custom = {row[2]: (row[3], row[4]) for row in figure.data[0].node.customdata}
-    assert custom == {
-        "Web": ("-0.50", 4),
-        "&lt;b&gt;Ads&lt;/b&gt;": ("+0.25", 1),
-        "Email": ("n/a", 0),
-    }
-    assert "customdata[4]" in figure.data[0].node.hovertemplate
-
-
-def test_sentiment_notes_give_the_mean_and_count_per_node():
-    scores = pd.DataFrame(
-        {
-            "node": ["Chat", "Store", "<b>x</b>"],
-            "mean_score": [-0.456, 0.5, np.nan],
-            "n": [12, 3, 0],
-        }
-    )
-    assert sentiment_notes(scores) == {
-        "Chat": "mean customer sentiment: -0.46 (n=12)",
-        "Store": "mean customer sentiment: +0.50 (n=3)",
-        "<b>x</b>": "mean customer sentiment: n/a (n=0)",
-    }
