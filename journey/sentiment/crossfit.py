@@ -88,3 +88,17 @@ def cross_fit(
         train = frame[~frame[TEXT].isin(held_out)]
         folds.append(TranscriptSentiment(random_state=random_state).fit(train[TEXT], train[LABEL]))
     return CrossFittedSentiment(full, folds, fold_of_text)
+
+
+def scoring_model(
+    transcripts: pd.DataFrame, model: TranscriptSentiment
+) -> CrossFittedSentiment | TranscriptSentiment:
+    """The model to score `transcripts` with when `model` learned their own labels.
+
+    With a `label` column, every labelled text is scored by a fold model that never saw it
+    (`cross_fit`); without one, `model` scores everything as it is.
+    """
+    if LABEL not in transcripts:
+        return model
+    labelled = transcripts[transcripts[LABEL].notna()]
+    return cross_fit(model, labelled[TEXT], labelled[LABEL])

@@ -8,7 +8,7 @@ import pytest
 
 from journey.errors import ModelError
 from journey.sentiment.core import TranscriptSentiment
-from journey.sentiment.crossfit import cross_fit
+from journey.sentiment.crossfit import CrossFittedSentiment, cross_fit, scoring_model
 
 POSITIVE = [f"great quick friendly service number {i}" for i in range(6)]
 NEGATIVE = [f"terrible slow rude service number {i}" for i in range(6)]
@@ -69,3 +69,19 @@ def test_too_few_labels_per_sentiment_is_a_clear_error():
     full = TranscriptSentiment(random_state=0).fit(texts, labels)
     with pytest.raises(ModelError, match="at least two labelled texts"):
         cross_fit(full, texts, labels)
+
+
+def test_scoring_model_cross_fits_on_the_transcripts_own_labels(fitted):
+    full, _model = fitted
+    transcripts = pd.DataFrame({"text": [*TEXTS, "unlabelled text"], "label": [*LABELS, None]})
+    chosen = scoring_model(transcripts, full)
+    assert isinstance(chosen, CrossFittedSentiment)
+    assert chosen.full is full
+    assert len(chosen.folds) == 5  # the default: 6 texts of each sentiment allow 5 splits
+    assert (chosen.fold_ids(TEXTS) >= 0).all()
+    assert chosen.fold_ids(["unlabelled text"]).tolist() == [-1]
+
+
+def test_scoring_model_without_labels_is_the_model_itself(fitted):
+    full, _model = fitted
+    assert scoring_model(pd.DataFrame({"text": ["anything"]}), full) is full
