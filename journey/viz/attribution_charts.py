@@ -49,19 +49,7 @@ def build_attribution_bars(
     fig = go.Figure()
     for i, model in enumerate(dict.fromkeys(result["model"])):
         part = result[result["model"] == model].set_index("channel").reindex(channels)
-        error = None
-        if bounds is not None:
-            index = pd.MultiIndex.from_product([[model], channels])
-            high = bounds["share_high"].reindex(index).to_numpy() - part["share"].to_numpy()
-            low = part["share"].to_numpy() - bounds["share_low"].reindex(index).to_numpy()
-            error = {
-                "type": "data",
-                "symmetric": False,
-                "array": np.nan_to_num(np.clip(high, 0, None)).tolist(),
-                "arrayminus": np.nan_to_num(np.clip(low, 0, None)).tolist(),
-                "thickness": 1.2,
-                "width": 3,
-            }
+        error = None if bounds is None else _error_bars(bounds, model, channels, part["share"])
         fig.add_trace(
             go.Bar(
                 name=escape(labels.get(model, model)),
@@ -80,6 +68,23 @@ def build_attribution_bars(
     if value == "share":
         fig.update_yaxes(tickformat=".0%")
     return apply_layout(fig, title, height)
+
+
+def _error_bars(
+    bounds: pd.DataFrame, model: str, channels: list[str], share: pd.Series
+) -> dict[str, object]:
+    """Asymmetric error bars from one model's share bounds (indexed by model, channel)."""
+    index = pd.MultiIndex.from_product([[model], channels])
+    high = bounds["share_high"].reindex(index).to_numpy() - share.to_numpy()
+    low = share.to_numpy() - bounds["share_low"].reindex(index).to_numpy()
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": np.nan_to_num(np.clip(high, 0, None)).tolist(),
+        "arrayminus": np.nan_to_num(np.clip(low, 0, None)).tolist(),
+        "thickness": 1.2,
+        "width": 3,
+    }
 
 
 def _panel_axes(fig: go.Figure, n_panels: int, columns: int) -> list[tuple[str, str]]:
