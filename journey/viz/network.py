@@ -385,6 +385,46 @@ def build_network(
         height: CSS height of the drawing area.
         node_notes: Node name -> one more tooltip line (plain text).
     """
+    page = network_page(
+        transitions,
+        node_stats,
+        min_weight=min_weight,
+        max_nodes=max_nodes,
+        physics=physics,
+        layout=layout,
+        node_colors=node_colors,
+        title=title,
+        height=height,
+        node_notes=node_notes,
+    )
+    return page.html
+
+
+@dataclass(frozen=True)
+class NetworkPage:
+    """A standalone network page, with how many nodes and edges it shows and leaves out."""
+
+    html: str
+    n_nodes: int
+    n_edges: int
+    n_hidden_nodes: int
+    n_hidden_edges: int
+
+
+def network_page(
+    transitions: pd.DataFrame,
+    node_stats: pd.DataFrame,
+    *,
+    min_weight: int = 1,
+    max_nodes: int = 100,
+    physics: bool = True,
+    layout: Layout = "physics",
+    node_colors: Mapping[str, str] | None = None,
+    title: str = "",
+    height: str = "640px",
+    node_notes: Mapping[str, str] | None = None,
+) -> NetworkPage:
+    """Build the network page of `build_network` and count what it shows and hides."""
     selection = select_network(transitions, node_stats, min_weight=min_weight, max_nodes=max_nodes)
     net = build_pyvis(
         selection,
@@ -395,4 +435,10 @@ def build_network(
         node_notes=node_notes,
     )
     large = len(selection.nodes) > LARGE_NODES or len(selection.edges) > LARGE_EDGES
-    return render_network(net, title=title, freeze=large or not physics)
+    return NetworkPage(
+        html=render_network(net, title=title, freeze=large or not physics),
+        n_nodes=len(selection.nodes),
+        n_edges=len(selection.edges),
+        n_hidden_nodes=selection.n_hidden_nodes,
+        n_hidden_edges=selection.n_hidden_edges,
+    )
