@@ -14,10 +14,8 @@ import streamlit as st
 
 from journey import schema
 from journey.attribution import core as attribution
-from journey.errors import SettingsError
-from journey.io import ingest, store, validate
+from journey.io import load, read, store
 from journey.query import (
-    compare,
     filters,
     flows,
     funnels,
@@ -25,12 +23,12 @@ from journey.query import (
     overview,
     phases,
     profile,
-    stats,
+    scope,
     teams,
 )
 from journey.schema import DatasetSettings, ValidationResult
-from journey.sentiment import core as sentiment
-from journey.sentiment import crossfit
+from journey.sentiment import crossfit, insights, score
+from journey.sentiment.model import TranscriptSentiment, train_model
 from journey.viz import network
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,15 +46,15 @@ def file_digest(path: Path) -> str:
 def sample_files(digest: str) -> tuple[ValidationResult, dict[str, str], ValidationResult, dict]:
     """Read and validate the bundled sample events and transcripts (named by their digest)."""
     del digest  # names the cache entry only
-    events, events_map = ingest.load_file(SAMPLE_EVENTS, kind="events")
-    transcripts, transcripts_map = ingest.load_file(SAMPLE_TRANSCRIPTS, kind="transcripts")
+    events, events_map = load.load_file(SAMPLE_EVENTS, kind="events")
+    transcripts, transcripts_map = load.load_file(SAMPLE_TRANSCRIPTS, kind="transcripts")
     return events, events_map, transcripts, transcripts_map
 
 
 @st.cache_data(scope="session", max_entries=8, show_spinner=False)
-def read_upload(digest: str, _data: bytes, name: str) -> ingest.RawTable:
-    """Cached `ingest.read_table` of uploaded bytes named by their digest."""
-    return ingest.read_table(_data, name)
+def read_upload(digest: str, _data: bytes, name: str) -> schema.RawTable:
+    """Cached `read.read_table` of uploaded bytes named by their digest."""
+    return read.read_table(_data, name)
 
 
 @st.cache_data(scope="session", max_entries=8, show_spinner=False)
@@ -131,33 +129,17 @@ def phase_summary(key: str, _events: pd.DataFrame) -> pd.DataFrame:
 @st.cache_data(scope="session", max_entries=8, show_spinner=False)
 def validate_upload(
     key: str,
-    _raw: ingest.RawTable,
+    _raw: schema.RawTable,
     _mapping: dict[str, str],
     kind: str,
     _settings: DatasetSettings,
 ) -> ValidationResult:
     """Cached validation of an upload; `key` names its content, mapping and settings."""
     del key
-    if kind == "events":
-        return validate.validate_events(_raw, _mapping, _settings)
-    return validate.validate_transcripts(_raw, _mapping, _settings)
+    return load.validate_table(_raw, _mapping, kind, _settings)
 
 
 # -- journey maps: Journey map, Network map, Compare, Funnels, Customer, Rules ----------
-
-
-def _focus(
-    events: pd.DataFrame, phase: str | None, team: str | None, team_mode: str
-) -> pd.DataFrame:
-    """The events a map works on: one phase's only (phase focus), one team's (team view)."""
-    if team:
-        events = teams.scope_to_team(events, team, team_mode)
-    if phase:
-        events = events[events[schema.PHASE] == phase]
-        if events.empty:
-            where = f" of team {team!r}" if team else ""
-            raise SettingsError(f"no events{where} in the {phase} phase: choose another phase")
-    return events
 
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
@@ -172,13 +154,11 @@ def map_step_flows(
     team: str | None,
     team_mode: str,
 ) -> tuple[pd.DataFrame, flows.FoldResult, dict[str, str]]:
-    """Step flows, how nodes were folded, and node -> dominant phase, for scope `key`."""
+    """Cached `scope.focused_step_flows` for scope `key`."""
     del key
-    events = _focus(_events, phase, team, team_mode)
-    step_table, fold = flows.step_flows_with_fold(events, level, steps, keep_repeats, top_k)
-    node_table = stats.node_stats(events, level, keep_repeats)
-    dominant = dict(zip(node_table["node"], node_table["dominant_phase"].fillna(""), strict=True))
-    return step_table, fold, dominant
+    return scope.focused_step_flows(
+        _events, level, steps, keep_repeats, top_k, phase, team, team_mode
+    )
 
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
@@ -187,7 +167,7 @@ def map_phase_flows(
 ) -> pd.DataFrame:
     """Cached `flows.phase_flows` (after the team view) for scope `key`."""
     del key
-    return flows.phase_flows(_focus(_events, None, team, team_mode), level)
+    return flows.phase_flows(scope.focus_events(_events, None, team, team_mode), level)
 
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
@@ -202,7 +182,8 @@ def map_top_paths(
 ) -> pd.DataFrame:
     """Cached `flows.top_paths` (20 paths) for scope `key`, after phase focus and team view."""
     del key
-    return flows.top_paths(_focus(_events, phase, team, team_mode), level, keep_repeats, n=20)
+    events = scope.focus_events(_events, phase, team, team_mode)
+    return flows.top_paths(events, level, keep_repeats, n=20)
 
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
@@ -215,11 +196,9 @@ def map_network(
     team: str | None,
     team_mode: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Transitions and node stats for the network map of scope `key`."""
+    """Cached `scope.focused_network` (transitions, node stats) for scope `key`."""
     del key
-    events = _focus(_events, None, team, team_mode)
-    transitions = flows.count_transitions(events, level, keep_repeats, end_nodes)
-    return transitions, stats.node_stats(events, level, keep_repeats)
+    return scope.focused_network(_events, level, keep_repeats, end_nodes, team, team_mode)
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
@@ -232,74 +211,36 @@ def network_page(
     physics: bool,
     layout: str,
     title: str,
-) -> tuple[str, int, int, int, int]:
-    """Network HTML page and (nodes, edges, hidden nodes, hidden edges); `key` names the inputs."""
+    _node_colors: dict[str, str] | None = None,
+    _node_notes: dict[str, str] | None = None,
+) -> network.NetworkPage:
+    """Cached `network.network_page`; `key` names every input not hashed (`_` ones)."""
     del key
-    chosen = network.select_network(
-        _transitions, _stats, min_weight=min_weight, max_nodes=max_nodes
-    )
-    html = network.build_network(
+    return network.network_page(
         _transitions,
         _stats,
         min_weight=min_weight,
         max_nodes=max_nodes,
         physics=physics,
         layout=layout,  # type: ignore[arg-type]
+        node_colors=_node_colors,
         title=title,
+        node_notes=_node_notes,
     )
-    return (
-        html,
-        len(chosen.nodes),
-        len(chosen.edges),
-        chosen.n_hidden_nodes,
-        chosen.n_hidden_edges,
-    )
-
-
-def _split(events: pd.DataFrame, groups: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split events by ("conversion",), ("segment", col, a, b) or ("period", a0, a1, b0, b1).
-
-    Converters and segments take whole customers; periods take the events in each range.
-    """
-    kind = groups[0]
-    ids = events[schema.CUSTOMER_ID]
-    if kind == "conversion":
-        converted = events[schema.CONVERSION].fillna(False).astype(bool)
-        buyers = ids.isin(ids[converted].unique())
-        return events[buyers], events[~buyers]
-    if kind == "segment":
-        _, column, value_a, value_b = groups
-        values = events[column].astype("str")
-        in_a = ids.isin(ids[(values == value_a).fillna(False)].unique())
-        in_b = ids.isin(ids[(values == value_b).fillna(False)].unique())
-        return events[in_a], events[in_b]
-    _, start_a, end_a, start_b, end_b = groups
-    period_a = filters.Filters(start=start_a, end=end_a)
-    period_b = filters.Filters(start=start_b, end=end_b)
-    return filters.apply_filters(events, period_a), filters.apply_filters(events, period_b)
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def compare_groups(
-    key: str, _events: pd.DataFrame, groups: tuple, level: str, keep_repeats: bool, steps: int
-) -> dict[str, object]:
-    """Both groups' customers, step flows, transitions, node stats and the share difference."""
+def compare_cohorts(
+    key: str,
+    _events: pd.DataFrame,
+    cohorts: scope.Cohorts,
+    level: str,
+    keep_repeats: bool,
+    steps: int,
+) -> scope.CohortComparison:
+    """Cached `scope.compare_cohorts` for scope `key`."""
     del key
-    events_a, events_b = _split(_events, groups)
-    out: dict[str, object] = {
-        "customers_a": int(events_a[schema.CUSTOMER_ID].nunique()),
-        "customers_b": int(events_b[schema.CUSTOMER_ID].nunique()),
-        "compare": compare.compare_transitions(events_a, events_b, level, keep_repeats),
-    }
-    for name, part in (("a", events_a), ("b", events_b)):
-        out[f"steps_{name}"] = flows.step_flows(part, level, steps, keep_repeats)
-        out[f"transitions_{name}"] = flows.count_transitions(part, level, keep_repeats)
-        node_table = stats.node_stats(part, level, keep_repeats)
-        out[f"stats_{name}"] = node_table
-        out[f"phase_{name}"] = dict(
-            zip(node_table["node"], node_table["dominant_phase"].fillna(""), strict=True)
-        )
-    return out
+    return scope.compare_cohorts(_events, cohorts, level, keep_repeats, steps)
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
@@ -332,12 +273,9 @@ def dropoff_points(
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
 def find_customers(key: str, _events: pd.DataFrame, query: str, limit: int) -> list[str]:
-    """Up to `limit` customer ids containing `query` (any case), sorted, for scope `key`."""
+    """Cached `scope.find_customers` for scope `key`."""
     del key
-    ids = pd.Series(_events[schema.CUSTOMER_ID].unique(), dtype="str").sort_values()
-    if query.strip():
-        ids = ids[ids.str.contains(query.strip(), case=False, regex=False)]
-    return ids.head(limit).tolist()
+    return scope.find_customers(_events, query, limit)
 
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
@@ -354,12 +292,9 @@ def customer_view(
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
 def customer_transcripts(key: str, _transcripts: pd.DataFrame, customer_id: str) -> pd.DataFrame:
-    """One customer's transcripts in time order (file order for ties) for scope `key`."""
+    """Cached `scope.customer_transcripts` for scope `key`."""
     del key
-    mine = _transcripts[_transcripts[schema.CUSTOMER_ID] == customer_id]
-    if schema.TIMESTAMP in mine.columns:
-        mine = mine.sort_values(schema.TIMESTAMP, kind="stable", na_position="last")
-    return mine.reset_index(drop=True)
+    return scope.customer_transcripts(_transcripts, customer_id)
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
@@ -521,7 +456,7 @@ def sentiment_model(fingerprint: str, _transcripts: pd.DataFrame) -> bytes:
     """A model trained on the dataset's labelled transcripts, as bytes (with CV metrics)."""
     del fingerprint
     labelled = _transcripts[_transcripts[schema.LABEL].notna()]
-    model = sentiment.train_model(labelled[schema.TEXT], labelled[schema.LABEL])
+    model = train_model(labelled[schema.TEXT], labelled[schema.LABEL])
     return model.to_bytes()
 
 
@@ -532,20 +467,18 @@ def sentiment_scored(
     scorer: str,
     _model: bytes | None,
     label: str,
-) -> sentiment.ScoredTranscripts:
+) -> score.ScoredTranscripts:
     """Every transcript of the dataset scored once per scorer (`fingerprint` names the data).
 
-    A filter change only subsets this result (`sentiment.subset`), it never re-scores. The
+    A filter change only subsets this result (`score.subset`), it never re-scores. The
     progress bar lives inside so that Streamlit can replay it on a cache hit.
     """
     del fingerprint
     bar = st.progress(0.0, text=label)
-    model = sentiment.TranscriptSentiment.from_bytes(_model) if _model else None
-    if model is not None and scorer == "trained" and schema.LABEL in _transcripts:
-        # the dataset's own labels trained it: never score a labelled row by its own label
-        labelled = _transcripts[_transcripts[schema.LABEL].notna()]
-        model = crossfit.cross_fit(model, labelled[schema.TEXT], labelled[schema.LABEL])
-    scored = sentiment.score_transcripts(
+    model = TranscriptSentiment.from_bytes(_model) if _model else None
+    if model is not None and scorer == "trained":  # the dataset's own labels trained it
+        model = crossfit.scoring_model(_transcripts, model)
+    scored = score.score_transcripts(
         _transcripts.drop(columns=[schema.LABEL], errors="ignore"),
         model=model,
         shipped=scorer != "lexicon",
@@ -557,23 +490,23 @@ def sentiment_scored(
 
 @st.cache_data(scope="session", max_entries=8, show_spinner=False)
 def sentiment_views(
-    key: str, _scored: sentiment.ScoredTranscripts, _events: pd.DataFrame, level: str
+    key: str, _scored: score.ScoredTranscripts, _events: pd.DataFrame, level: str
 ) -> dict[str, object]:
     """Drivers, most negative, topics, levels, trend and outcome for scope `key`."""
     del key
     rows = _scored.rows
-    drivers = sentiment.sentiment_drivers(rows)
-    linked = sentiment.link_to_events(rows, _events)
-    topics, _assignment = sentiment.topic_groups(rows)
+    drivers = insights.sentiment_drivers(rows)
+    linked = insights.link_to_events(rows, _events)
+    topics, _assignment = insights.topic_groups(rows)
     return {
         "drivers": drivers,
-        "drivers_by_channel": sentiment.sentiment_drivers(rows, by=schema.CHANNEL, top_n=5),
-        "drivers_by_phase": sentiment.sentiment_drivers(linked, by=schema.PHASE, top_n=5),
-        "negative": sentiment.most_negative(rows, n=8, drivers=drivers),
+        "drivers_by_channel": insights.sentiment_drivers(rows, by=schema.CHANNEL, top_n=5),
+        "drivers_by_phase": insights.sentiment_drivers(linked, by=schema.PHASE, top_n=5),
+        "negative": insights.most_negative(rows, n=8, drivers=drivers),
         "topics": topics,
-        "by_level": sentiment.sentiment_by(linked, level),
-        "weekly": sentiment.weekly_sentiment(rows),
-        "outcome": sentiment.outcome_link(_events, rows),
+        "by_level": insights.sentiment_by(linked, level),
+        "weekly": insights.weekly_sentiment(rows),
+        "outcome": insights.outcome_link(_events, rows),
         "matches": linked["match"].value_counts(),
     }
 
@@ -583,7 +516,7 @@ def sentiment_views(
 
 def default_scored_scope(
     fingerprint: str, _transcripts: pd.DataFrame, _in_scope: pd.DataFrame, label: str
-) -> sentiment.ScoredTranscripts:
+) -> score.ScoredTranscripts:
     """The default scorer's result for the filtered scope, scored once per dataset.
 
     Shares `sentiment_scored`'s cache entry with the Sentiment page's default scorer; the
@@ -592,44 +525,16 @@ def default_scored_scope(
     scored = sentiment_scored(fingerprint, _transcripts, "default", None, label)
     if schema.ROW not in _in_scope:
         return scored
-    return sentiment.subset(scored, _in_scope[schema.ROW])
+    return score.subset(scored, _in_scope[schema.ROW])
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
 def node_sentiment(
-    key: str, _scored: sentiment.ScoredTranscripts, _events: pd.DataFrame, level: str
+    key: str, _scored: score.ScoredTranscripts, _events: pd.DataFrame, level: str
 ) -> pd.DataFrame:
-    """Cached `sentiment.node_sentiment` (node, mean_score, n) for scope `key` and `level`."""
+    """Cached `insights.node_sentiment` (node, mean_score, n) for scope `key` and `level`."""
     del key
-    return sentiment.node_sentiment(_events, _scored.rows, level)
-
-
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def network_page_colored(
-    key: str,
-    _transitions: pd.DataFrame,
-    _stats: pd.DataFrame,
-    min_weight: int,
-    max_nodes: int,
-    physics: bool,
-    layout: str,
-    title: str,
-    _node_colors: dict[str, str],
-    _node_notes: dict[str, str] | None = None,
-) -> str:
-    """Network HTML page with node colours (and tooltip notes); `key` names every input."""
-    del key
-    return network.build_network(
-        _transitions,
-        _stats,
-        min_weight=min_weight,
-        max_nodes=max_nodes,
-        physics=physics,
-        layout=layout,  # type: ignore[arg-type]
-        node_colors=_node_colors,
-        title=title,
-        node_notes=_node_notes,
-    )
+    return insights.node_sentiment(_events, _scored.rows, level)
 
 
 # -- trained sentiment models kept in the workspace -------------------------------------

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from journey.errors import WorkspaceError
-from journey.io import ingest
+from journey.io import load
 from journey.io.store import StoredDataset
 from ui import cache, state, widgets
 from ui.i18n import t
@@ -33,7 +33,7 @@ def sample_dataset() -> state.Dataset:
     digest = cache.file_digest(cache.SAMPLE_EVENTS) + cache.file_digest(cache.SAMPLE_TRANSCRIPTS)
     events, events_map, transcripts, transcripts_map = cache.sample_files(digest)
     mapping = {"events": events_map, "transcripts": transcripts_map}
-    fingerprint = ingest.fingerprint(digest.encode(), mapping, {})
+    fingerprint = load.fingerprint(digest.encode(), mapping, {})
     return state.Dataset(
         name=SAMPLE_NAME,
         fingerprint=fingerprint,
@@ -70,9 +70,9 @@ def default_dataset() -> state.Dataset:
 
 def _load_picked() -> None:
     """on_change of the dataset picker: load the chosen workspace dataset."""
-    name = st.session_state[state.Key.WORKSPACE_PICK]
+    name = state.picked_dataset_name()
     current = state.dataset()
-    if current is not None and current.name == name:
+    if name is None or (current is not None and current.name == name):
         return
     try:
         state.set_dataset(from_stored(cache.workspace().load(name)))
@@ -95,7 +95,7 @@ def current_dataset() -> state.Dataset | None:
     if current.name not in names or current.source != "workspace":
         names = [current.name, *[n for n in names if n != current.name]]
     # keep the picker showing the current dataset, also after the Data page switched it
-    st.session_state[state.Key.WORKSPACE_PICK] = current.name
+    state.set_picked_dataset_name(current.name)
     st.sidebar.selectbox(
         t("frame.dataset"),
         names,
@@ -103,6 +103,16 @@ def current_dataset() -> state.Dataset | None:
         on_change=_load_picked,
         help=t("frame.dataset_help"),
     )
+    return current
+
+
+def require_scope() -> state.Scope:
+    """Return the current scope, or point the user to the Data page and stop."""
+    current = state.scope()
+    if current is None:
+        st.info(t("state.no_dataset"))
+        st.page_link("views/data.py", label=t("nav.data"), icon="📥")
+        st.stop()
     return current
 
 

@@ -10,12 +10,10 @@ import importlib
 import pkgutil
 from functools import cache
 
-import streamlit as st
-
 import ui.locales
+from ui import state
 
 LANGUAGES: dict[str, str] = {"en": "English", "id": "Bahasa Indonesia", "pl": "Polski"}
-LANGUAGE_KEY = "frame_language"
 
 
 @cache
@@ -34,7 +32,7 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 def language() -> str:
     """Return the language code the user chose (English by default)."""
-    code = st.session_state.get(LANGUAGE_KEY, "en")
+    code = state.language()
     return code if code in LANGUAGES else "en"
 
 

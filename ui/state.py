@@ -9,11 +9,10 @@ from enum import StrEnum
 import pandas as pd
 import streamlit as st
 
-from journey.io.store import settings_to_json
+from journey.io.serialise import settings_to_json
 from journey.query.filters import Filters
 from journey.schema import CUSTOMER_ID, DatasetSettings
 from ui import cache
-from ui.i18n import LANGUAGE_KEY, t
 
 
 class Key(StrEnum):
@@ -27,9 +26,8 @@ class Key(StrEnum):
     TEAMS = "frame_teams"
     ATTRIBUTE = "frame_attribute"
     ATTRIBUTE_VALUES = "frame_attribute_values"
-    LANGUAGE = LANGUAGE_KEY
+    LANGUAGE = "frame_language"  # the UI language code the picker chose
     FILTERS_FOR = "frame_filters_for"  # fingerprint the filter widgets were drawn for
-    UPLOAD = "data_upload"  # the Data page's read/mapped/validated upload in progress
     NOTICE = "frame_notice"  # a one-off message to show on the next run
 
 
@@ -99,16 +97,6 @@ def set_scope(value: Scope | None) -> None:
     st.session_state[Key.SCOPE] = value
 
 
-def require_scope() -> Scope:
-    """Return the current scope, or point the user to the Data page and stop."""
-    current = scope()
-    if current is None:
-        st.info(t("state.no_dataset"))
-        st.page_link("views/data.py", label=t("nav.data"), icon="📥")
-        st.stop()
-    return current
-
-
 def save_settings(settings: DatasetSettings) -> bool:
     """Apply new dataset settings; persist them when the dataset lives in the workspace."""
     current = dataset()
@@ -122,6 +110,21 @@ def save_settings(settings: DatasetSettings) -> bool:
     return False
 
 
+def language() -> str:
+    """The UI language code the user picked ("en" before the picker is drawn)."""
+    return str(st.session_state.get(Key.LANGUAGE, "en"))
+
+
+def picked_dataset_name() -> str | None:
+    """The dataset name the sidebar picker holds."""
+    return st.session_state.get(Key.WORKSPACE_PICK)
+
+
+def set_picked_dataset_name(name: str) -> None:
+    """Make the sidebar picker show `name` (before it is drawn on this run)."""
+    st.session_state[Key.WORKSPACE_PICK] = name
+
+
 def filters_drawn_for() -> str | None:
     """Fingerprint of the dataset the filter widgets hold values for."""
     return st.session_state.get(Key.FILTERS_FOR)
@@ -132,16 +135,6 @@ def reset_filters(fingerprint: str) -> None:
     for key in (Key.DATE_RANGE, Key.CHANNELS, Key.TEAMS, Key.ATTRIBUTE, Key.ATTRIBUTE_VALUES):
         st.session_state.pop(key, None)
     st.session_state[Key.FILTERS_FOR] = fingerprint
-
-
-def upload() -> dict[str, object]:
-    """The Data page's upload in progress (read tables, mappings, validation results)."""
-    return st.session_state.setdefault(Key.UPLOAD, {})
-
-
-def clear_upload() -> None:
-    """Forget the upload in progress."""
-    st.session_state.pop(Key.UPLOAD, None)
 
 
 def notice(message: str | None = None) -> str | None:

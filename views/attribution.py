@@ -5,7 +5,7 @@ import streamlit as st
 from journey.attribution import core as attribution
 from journey.schema import ATTRIBUTION_LEVELS, CHANNEL, EVENT_TYPE
 from journey.viz import attribution_charts
-from ui import cache, state, widgets
+from ui import cache, frame, widgets
 from ui.errors import guard
 from ui.i18n import t
 
@@ -20,7 +20,7 @@ def plain(text: object) -> str:
 
 st.title(t("attribution.title"))
 st.caption(t("attribution.intro"))
-scope = state.require_scope()
+scope = frame.require_scope()
 events = scope.events
 
 with st.expander(t("attribution.settings"), expanded=True):

@@ -2,15 +2,16 @@ from datetime import timedelta
 
 import streamlit as st
 
+from journey.query.scope import Cohorts
 from journey.schema import LEVELS, TIMESTAMP
 from journey.viz import charts, sankey
-from ui import cache, state, widgets
+from ui import cache, frame, widgets
 from ui.errors import guard
 from ui.i18n import t
 
 st.title(t("maps.compare.title"))
 st.caption(t("maps.compare.intro"))
-scope = state.require_scope()
+scope = frame.require_scope()
 
 row = st.columns(4)
 mode = row[0].radio(
@@ -31,7 +32,7 @@ show = row[2].radio(
 collapse = row[3].toggle(t("maps.collapse"), True, key="compare_collapse")
 
 label_a, label_b = t("maps.compare.converters"), t("maps.compare.non_converters")
-groups: tuple = ("conversion",)
+cohorts = Cohorts.conversion()
 if mode == "segment":
     columns = cache.attribute_columns(scope.dataset.key, scope.all_events)
     if not columns:
@@ -44,7 +45,7 @@ if mode == "segment":
     value_b = pick[2].selectbox(
         t("maps.compare.group_b"), values, index=min(1, len(values) - 1), key="compare_value_b"
     )
-    groups = ("segment", column, value_a, value_b)
+    cohorts = Cohorts.segment(column, value_a, value_b)
     label_a, label_b = f"{column} = {value_a}", f"{column} = {value_b}"
 elif mode == "period":
     first = scope.events[TIMESTAMP].min().date()
@@ -64,42 +65,40 @@ elif mode == "period":
     if len(period_a) != 2 or len(period_b) != 2:
         st.info(t("maps.compare.pick_dates"))
         st.stop()
-    groups = ("period", *period_a, *period_b)
+    cohorts = Cohorts.period(tuple(period_a), tuple(period_b))
     label_a = f"{period_a[0]} → {period_a[1]}"
     label_b = f"{period_b[0]} → {period_b[1]}"
 
 with guard(), st.spinner(t("maps.working")):
-    result = cache.compare_groups(scope.key, scope.events, groups, level, not collapse, 5)
+    result = cache.compare_cohorts(scope.key, scope.events, cohorts, level, not collapse, 5)
 
 sides = st.columns(2)
-for side, name, label in ((sides[0], "a", label_a), (sides[1], "b", label_b)):
+cohort_sides = ((sides[0], "a", label_a, result.a), (sides[1], "b", label_b, result.b))
+for side, name, label, cohort in cohort_sides:
     with side:
         st.subheader(label)
-        n_customers = result[f"customers_{name}"]
-        st.caption(t("maps.compare.customers", n=f"{n_customers:,}"))
-        if n_customers == 0:
+        st.caption(t("maps.compare.customers", n=f"{cohort.n_customers:,}"))
+        if cohort.n_customers == 0:
             st.info(t("maps.compare.empty_group"))
         elif show == "flows":
-            figure = sankey.build_sankey(
-                result[f"steps_{name}"], level=level, node_phase=result[f"phase_{name}"]
-            )
+            figure = sankey.build_sankey(cohort.steps, level=level, node_phase=cohort.phases)
             st.plotly_chart(figure, key=f"compare_sankey_{name}")
         else:
-            html, *_ = cache.network_page(
-                f"{scope.key}:{groups}:{level}:{collapse}:{name}",
-                result[f"transitions_{name}"],
-                result[f"stats_{name}"],
+            page = cache.network_page(
+                f"{scope.key}:{cohorts}:{level}:{collapse}:{name}",
+                cohort.transitions,
+                cohort.node_stats,
                 1,
                 30,
                 False,
                 "physics",
                 label,
             )
-            widgets.show_network(html, height=520)
+            widgets.show_network(page.html, height=520)
 
 st.subheader(t("maps.compare.diff"))
 st.caption(t("maps.compare.diff_intro", a=label_a, b=label_b))
-compare = result["compare"]
+compare = result.compare
 if compare.empty:
     st.info(t("maps.compare.no_transitions"))
 else:

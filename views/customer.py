@@ -14,7 +14,7 @@ from journey.schema import (
     Phase,
 )
 from journey.viz import charts
-from ui import cache, state, widgets
+from ui import cache, frame, widgets
 from ui.errors import guard
 from ui.i18n import t
 
@@ -34,7 +34,7 @@ TRANSCRIPT_COLUMNS = (
 
 st.title(t("maps.customer.title"))
 st.caption(t("maps.customer.intro"))
-scope = state.require_scope()
+scope = frame.require_scope()
 
 left, right = st.columns([1, 2])
 query = left.text_input(

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from journey.io import ingest
+from journey.io import read
 from journey.schema import DEFAULT_CONVERSION_EVENTS
 from ui import dataflow, state, widgets
 from ui.errors import guard
@@ -45,7 +45,7 @@ with upload_tab:
         t("data.transcripts_file"), type=dataflow.FILE_TYPES, key="data_transcripts_file"
     )
     with guard():
-        st.caption(t("data.size_limit", mb=ingest.max_upload_bytes() // (1024 * 1024)))
+        st.caption(t("data.size_limit", mb=read.max_upload_bytes() // (1024 * 1024)))
     if events_file is None:
         st.info(t("data.upload_hint"))
         st.stop()

@@ -2,13 +2,13 @@ import streamlit as st
 
 from journey.schema import CHANNEL, EVENT_TYPE, TOUCHPOINT
 from journey.viz import charts
-from ui import cache, state, widgets
+from ui import cache, frame, widgets
 from ui.errors import guard
 from ui.i18n import t
 
 st.title(t("maps.funnels.title"))
 st.caption(t("maps.funnels.intro"))
-scope = state.require_scope()
+scope = frame.require_scope()
 
 options = [c for c in (TOUCHPOINT, CHANNEL, EVENT_TYPE) if c in scope.events.columns]
 by = st.radio(

@@ -1,12 +1,12 @@
 import streamlit as st
 
 from journey.viz import charts
-from ui import cache, state
+from ui import cache, frame
 from ui.i18n import t
 
 st.title(t("home.title"))
 st.caption(t("home.tagline"))
-scope = state.require_scope()
+scope = frame.require_scope()
 
 kpis = cache.overview_kpis(scope.key, scope.events)
 cols = st.columns(5)

@@ -2,13 +2,13 @@ import streamlit as st
 
 from journey.schema import CHANNEL, LEVELS, PHASE, Phase
 from journey.viz import palette, sankey
-from ui import cache, state, widgets
+from ui import cache, frame, widgets
 from ui.errors import guard
 from ui.i18n import t
 
 st.title(t("maps.journey.title"))
 st.caption(t("maps.journey.intro"))
-scope = state.require_scope()
+scope = frame.require_scope()
 
 row1 = st.columns(4)
 level = row1[0].selectbox(

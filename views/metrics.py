@@ -3,7 +3,7 @@ import streamlit as st
 from journey.attribution import core as attribution
 from journey.schema import ATTRIBUTION_LEVELS, EVENT_TYPE, SESSION_ID, TIMESTAMP, TOUCHPOINT
 from journey.viz import attribution_charts
-from ui import cache, state, widgets
+from ui import cache, frame, widgets
 from ui.errors import guard
 from ui.i18n import t
 
@@ -19,7 +19,7 @@ METRICS = (
 
 st.title(t("metrics.title"))
 st.caption(t("metrics.intro"))
-scope = state.require_scope()
+scope = frame.require_scope()
 events = scope.events
 if events.empty:
     st.info(t("metrics.empty"))

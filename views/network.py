@@ -3,13 +3,13 @@ import streamlit as st
 from journey.schema import LEVELS
 from journey.viz import palette
 from journey.viz.network import LAYOUTS, sentiment_notes
-from ui import cache, state, widgets
+from ui import cache, frame, widgets
 from ui.errors import guard
 from ui.i18n import t
 
 st.title(t("maps.network.title"))
 st.caption(t("maps.network.intro"))
-scope = state.require_scope()
+scope = frame.require_scope()
 
 row1 = st.columns(4)
 level = row1[0].selectbox(
@@ -45,8 +45,15 @@ with guard(), st.spinner(t("maps.working")):
         scope.key, scope.events, level, not collapse, end_nodes, team or None, team_mode
     )
     inputs = f"{scope.key}:{level}:{collapse}:{end_nodes}:{team}:{team_mode}"
-    html, n_nodes, n_edges, hidden_nodes, hidden_edges = cache.network_page(
-        inputs,
+node_scores, node_colors, node_notes = None, None, None
+if colour_by_sentiment and scope.transcripts is not None:
+    with guard():
+        node_scores = widgets.scope_node_sentiment(scope, level)
+    node_colors = palette.sentiment_colors(node_scores, nodes=list(stats["node"]))
+    node_notes = sentiment_notes(node_scores)
+with guard(), st.spinner(t("maps.working")):
+    page = cache.network_page(
+        inputs if node_scores is None else f"{inputs}:sentiment",
         transitions,
         stats,
         int(min_weight),
@@ -54,34 +61,21 @@ with guard(), st.spinner(t("maps.working")):
         physics,
         layout,
         t("maps.network.page_title", name=scope.dataset.name),
+        node_colors,
+        node_notes,
     )
-node_scores = None
-if colour_by_sentiment and scope.transcripts is not None:
-    with guard():
-        node_scores = widgets.scope_node_sentiment(scope, level)
-        html = cache.network_page_colored(
-            f"{inputs}:sentiment",
-            transitions,
-            stats,
-            int(min_weight),
-            max_nodes,
-            physics,
-            layout,
-            t("maps.network.page_title", name=scope.dataset.name),
-            palette.sentiment_colors(node_scores, nodes=list(stats["node"])),
-            sentiment_notes(node_scores),
-        )
+html = page.html
 
 st.caption(
     t(
         "maps.network.shown",
-        nodes=n_nodes,
-        edges=n_edges,
-        hidden_nodes=hidden_nodes,
-        hidden_edges=hidden_edges,
+        nodes=page.n_nodes,
+        edges=page.n_edges,
+        hidden_nodes=page.n_hidden_nodes,
+        hidden_edges=page.n_hidden_edges,
     )
 )
-if n_edges == 0:
+if page.n_edges == 0:
     st.info(t("maps.network.empty"))
 else:
     widgets.show_network(html, height=700)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from journey.schema import TEAM, TOUCHPOINT, GroupingRule, Phase
 from journey.viz import charts
-from ui import cache, state
+from ui import cache, frame, state
 from ui.errors import guard
 from ui.i18n import t
 
@@ -22,7 +22,7 @@ def pairs(frame: pd.DataFrame, key: str, value: str) -> dict[str, str]:
 
 st.title(t("maps.rules.title"))
 st.caption(t("maps.rules.intro"))
-scope = state.require_scope()
+scope = frame.require_scope()
 settings = scope.dataset.settings
 touchpoints = cache.column_values(scope.dataset.key, scope.all_events, TOUCHPOINT)
 

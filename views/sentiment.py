@@ -1,15 +1,16 @@
 import streamlit as st
 
 from journey.schema import LABEL, LEVELS, ROW, TEAM
-from journey.sentiment import core as sentiment
+from journey.sentiment import score
+from journey.sentiment.model import TranscriptSentiment
 from journey.viz import charts
-from ui import cache, state, widgets
+from ui import cache, frame, widgets
 from ui.errors import guard
 from ui.i18n import t
 
 st.title(t("sentiment.title"))
 st.caption(t("sentiment.intro"))
-scope = state.require_scope()
+scope = frame.require_scope()
 transcripts = scope.dataset.transcripts
 if transcripts is None or scope.transcripts is None or transcripts.empty:
     st.info(t("sentiment.no_transcripts"))
@@ -42,9 +43,9 @@ with guard():
         t("sentiment.scoring"),
     )
 scored = (
-    sentiment.subset(scored_all, scope.transcripts[ROW]) if ROW in scope.transcripts else scored_all
+    score.subset(scored_all, scope.transcripts[ROW]) if ROW in scope.transcripts else scored_all
 )
-figures = sentiment.summary_figures(scored)
+figures = score.summary_figures(scored)
 
 cols = st.columns(6)
 cols[0].metric(t("sentiment.rows"), f"{figures['rows']:,}")
@@ -65,7 +66,7 @@ if figures["unscored"]:
     with st.expander(t("sentiment.unscored_why")):
         st.dataframe(scored.unscored_reasons(), hide_index=True, key="sentiment_unscored")
 if model_bytes:
-    metrics = sentiment.TranscriptSentiment.from_bytes(model_bytes).metrics_
+    metrics = TranscriptSentiment.from_bytes(model_bytes).metrics_
     st.subheader(t("sentiment.metrics"))
     st.dataframe([metrics], hide_index=True, key="sentiment_metrics")
     st.caption(t("sentiment.model_saved" if model_saved else "sentiment.model_session"))
