@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from journey.io import ingest  # noqa: E402 - after the path set-up, so the script runs from anywhere
+from journey.io import load  # noqa: E402 - after the path set-up, so the script runs from anywhere
 
 CHANNELS = ["Paid Search", "Organic Search", "Social", "Display", "TV", "Email", "Web", "App",
             "Push", "Call Center", "Chat", "Store"]  # fmt: skip
@@ -111,7 +111,7 @@ def measure(tool: str, path: Path) -> dict[str, float]:
     base = _rss_mb()
     started = time.perf_counter()
     if tool == "journey":
-        result, _ = ingest.load_file(path)
+        result, _ = load.load_file(path)
         frame = result.accepted
         rows = result.rows_read
     elif path.suffix == ".csv":

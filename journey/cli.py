@@ -19,7 +19,7 @@ import pandas as pd
 from journey import schema
 from journey.attribution import core as attribution
 from journey.errors import JourneyError, SettingsError
-from journey.io import ingest
+from journey.io import load
 from journey.query import flows, funnels, phases
 from journey.schema import DatasetSettings, ValidationResult
 from journey.sentiment import core as sentiment
@@ -99,7 +99,7 @@ def parse_map(items: list[str]) -> dict[str, str]:
 def load_input(path: str, kind: str, args: argparse.Namespace) -> ValidationResult:
     """Read and validate one input file, print the validation summary on stderr."""
     settings = DatasetSettings(timezone=args.tz)
-    result, _mapping = ingest.load_file(
+    result, _mapping = load.load_file(
         Path(path),
         kind=kind,
         overrides=parse_map(args.map),
@@ -390,18 +390,13 @@ def _sentiment_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _read_labelled(path: str) -> tuple[pd.Series, pd.Series]:
-    raw = ingest.read_table(Path(path))
-    mapping = ingest.propose_mapping([str(c) for c in raw.frame.columns], "transcripts")
+    raw, mapping = load.read_mapped(Path(path), "transcripts")
     return sentiment.labelled_columns(raw.frame, mapping, raw.file)
 
 
 def _sentiment_input(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (rows to write, the same rows in canonical columns for scoring)."""
-    raw = ingest.read_table(Path(args.transcripts))
-    columns = [str(c) for c in raw.frame.columns]
-    mapping = ingest.apply_overrides(
-        ingest.propose_mapping(columns, "transcripts"), parse_map(args.map)
-    )
+    raw, mapping = load.read_mapped(Path(args.transcripts), "transcripts", parse_map(args.map))
     if schema.CUSTOMER_ID in mapping:
         accepted = load_input(args.transcripts, "transcripts", args).accepted
         return accepted, accepted

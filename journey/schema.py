@@ -430,6 +430,24 @@ def empty_rejects() -> pd.DataFrame:
     )
 
 
+@dataclass(frozen=True)
+class RawTable:
+    """A file as read: source columns (text formats as strings), before mapping and rules.
+
+    `frame` has one row per data row in file order (frame row i is data row i + 1), headers
+    stripped and the BOM removed. Rows the reader could not split into the header's columns
+    (ragged CSV rows, broken JSON lines) stay in `frame`, padded or cut to the header, and are
+    listed in `rejects` (row, column, reason) so validation rejects them with that reason.
+    """
+
+    frame: pd.DataFrame
+    file: str
+    format: str  # "csv" | "excel" | "parquet" | "json" | "jsonl"
+    encoding: str | None
+    delimiter: str | None
+    rejects: pd.DataFrame = field(default_factory=empty_rejects)
+
+
 # Long-running library functions take `progress: ProgressFn | None`; they call it with a
 # fraction in 0..1 and a short message. The app passes st.progress, the CLI a stderr bar.
 ProgressFn = Callable[[float, str], None]

@@ -13,20 +13,16 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from journey.errors import WorkspaceError
-from journey.io import identity, ingest
-from journey.io.store import Workspace, settings_to_json
-from journey.schema import (
-    CUSTOMER_ID,
-    DEFAULT_CONVERSION_EVENTS,
-    DatasetSettings,
-    ValidationResult,
-)
+from journey.io import load
+from journey.io.identity import StitchReport
+from journey.io.serialise import settings_to_json
+from journey.io.store import Workspace
+from journey.schema import DEFAULT_CONVERSION_EVENTS, DatasetSettings, RawTable, ValidationResult
 from ui import cache, frame, state
 from ui.i18n import t
 
 FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "json", "jsonl", "ndjson"]
 TIMEZONES = ["UTC", *sorted(z for z in available_timezones() if "/" in z)]
-STITCHED_COLUMN = "customer_id (stitched)"
 
 
 def settings_from_inputs(timezone: str, day_first: str, conversions: str) -> DatasetSettings:
@@ -39,14 +35,14 @@ def settings_from_inputs(timezone: str, day_first: str, conversions: str) -> Dat
     )
 
 
-def read(uploaded: UploadedFile) -> ingest.RawTable:
+def read(uploaded: UploadedFile) -> RawTable:
     """Read an uploaded file (cached by its bytes' digest)."""
     data = uploaded.getvalue()
     digest = hashlib.sha256(data).hexdigest()
     return cache.read_upload(digest, data, uploaded.name)
 
 
-def describe_raw(raw: ingest.RawTable) -> None:
+def describe_raw(raw: RawTable) -> None:
     """Say what was detected (format, encoding, delimiter, size) and preview the first rows."""
     details = [raw.format]
     if raw.encoding:
@@ -66,23 +62,14 @@ def describe_raw(raw: ingest.RawTable) -> None:
         st.dataframe(raw.frame.head(20), hide_index=True, width="stretch")
 
 
-def stitch(
-    raw: ingest.RawTable, id_columns: list[str]
-) -> tuple[ingest.RawTable, identity.StitchReport | None]:
+def stitch(raw: RawTable, id_columns: list[str]) -> tuple[RawTable, StitchReport | None]:
     """Add one stitched customer id per person when identifier columns are chosen."""
-    if not id_columns:
-        return raw, None
-    ids, report = identity.stitch_identities(raw.frame, id_columns)
-    frame_with_ids = raw.frame.assign(**{STITCHED_COLUMN: ids})
-    return replace(raw, frame=frame_with_ids), report
+    return load.stitch(raw, id_columns)
 
 
-def proposed(raw: ingest.RawTable, kind: str, stitched: bool = False) -> dict[str, str]:
+def proposed(raw: RawTable, kind: str, stitched: bool = False) -> dict[str, str]:
     """The proposed mapping for a file; the stitched id wins for customer_id."""
-    mapping = ingest.propose_mapping(list(raw.frame.columns), kind)
-    if stitched:
-        mapping[CUSTOMER_ID] = STITCHED_COLUMN
-    return mapping
+    return load.propose(raw, kind, stitched=stitched)
 
 
 def source_key(uploaded: UploadedFile, id_columns: list[str] | None = None) -> str:
@@ -93,14 +80,13 @@ def source_key(uploaded: UploadedFile, id_columns: list[str] | None = None) -> s
 
 
 def validate(
-    raw: ingest.RawTable,
+    raw: RawTable,
     mapping: dict[str, str],
     kind: str,
     settings: DatasetSettings,
     source: str,
 ) -> ValidationResult:
     """Check the mapping, then validate every row (cached by upload, mapping and settings)."""
-    ingest.check_mapping(mapping, list(raw.frame.columns), kind, raw.file)
     key = hashlib.sha256(
         json.dumps([source, mapping, kind, settings_to_json(settings)], sort_keys=True).encode()
     ).hexdigest()
@@ -121,7 +107,7 @@ def build_dataset(
         meta["transcripts"] = transcripts.summary()
     return state.Dataset(
         name=name.strip() or "Uploaded data",
-        fingerprint=ingest.fingerprint(source, mapping, settings_to_json(settings)),
+        fingerprint=load.fingerprint(source, mapping, settings_to_json(settings)),
         events=events.accepted,
         transcripts=transcripts.accepted if transcripts is not None else None,
         settings=settings,

@@ -1,9 +1,8 @@
-"""Safe exports: CSV/Excel with spreadsheet formulas neutralised, HTML escaping helpers."""
+"""Safe exports: CSV with spreadsheet formulas neutralised, HTML escaping helpers."""
 
 from __future__ import annotations
 
 import html
-import io
 
 import pandas as pd
 
@@ -34,19 +33,6 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """Encode a frame as UTF-8 CSV (header, no index) with formulas neutralised."""
     return neutralise_frame(frame).to_csv(index=False).encode("utf-8")
-
-
-def to_excel_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
-    """Encode a frame as an .xlsx workbook with formulas neutralised."""
-    buffer = io.BytesIO()
-    safe = neutralise_frame(frame)
-    for column in safe.columns:
-        if isinstance(safe[column].dtype, pd.DatetimeTZDtype):
-            # Excel has no time zones: write UTC wall time.
-            safe[column] = safe[column].dt.tz_convert("UTC").dt.tz_localize(None)
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        safe.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
 
 
 def escape(text: object) -> str:

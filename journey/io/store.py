@@ -17,28 +17,23 @@ an operation waits up to `lock_timeout` seconds while another process holds the 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import json
 import os
-import re
 import threading
 import time
-import types
 import unicodedata
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final, Union, get_args, get_origin, get_type_hints
+from typing import Any, Final
 
 import duckdb
-import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from journey.errors import WorkspaceError
+from journey.io import serialise, tables
 from journey.schema import CUSTOMER_ID, DatasetSettings
 
 ENV_VAR: Final = "JOURNEY_WORKSPACE"
@@ -48,8 +43,6 @@ FORMAT_VERSION: Final = 1
 MAX_NAME_LENGTH: Final = 200
 _LINE_OR_CONTROL: Final = ("Cc", "Zl", "Zp")  # tabs, newlines, NUL ... break lists and logs
 
-_VIEW: Final = "journey_incoming_frame"  # connection-local view over the frame being saved
-_TABLE_NAME: Final = re.compile(r"ja_(events|transcripts)_[0-9a-f]{32}")
 # Open the workspace file with exactly this config anywhere in the process (DuckDB refuses a
 # second connection to an open file with another config). Without it, DuckDB tries to download
 # the sqlite extension when pointed at a SQLite file.
@@ -197,44 +190,14 @@ class Workspace:
         if not isinstance(key, str):
             raise TypeError(f"key must be text, not {type(key).__name__}")
         # Everything that can fail on the inputs fails here, before the file is touched.
-        events_db, events_columns = _encode_frame(events, name, "events")
-        transcripts_db, transcripts_columns = (
-            _encode_frame(transcripts, name, "transcripts")
-            if transcripts is not None
-            else (None, None)
-        )
-        settings_json = settings_to_json(settings)
-        mapping_json = _mapping_to_json(mapping, name)
-        meta_json = _meta_to_json(meta or {}, name)
-        counts = (
-            len(events),
-            0 if transcripts is None else len(transcripts),
-            int(events[CUSTOMER_ID].nunique()) if CUSTOMER_ID in events.columns else 0,
-        )
+        encoded = _encode_dataset(name, events, transcripts, settings, mapping, meta or {})
         now = _now()
         with self._transaction(write=True) as con:
             old = _find(con, name)
             if old is not None and not overwrite:
                 msg = f"a dataset named '{name}' already exists in {self.path}; choose another name"
                 raise WorkspaceError(msg)
-            events_table = _new_table_name("events")
-            _write_table(con, events_table, events_db)
-            transcripts_table = None
-            if transcripts_db is not None:
-                transcripts_table = _new_table_name("transcripts")
-                _write_table(con, transcripts_table, transcripts_db)
-            values = [
-                key,
-                now,
-                *counts,
-                events_table,
-                events_columns,
-                transcripts_table,
-                transcripts_columns,
-                settings_json,
-                mapping_json,
-                meta_json,
-            ]
+            values = [key, now, *encoded.counts, *_write_frames(con, encoded), *encoded.json]
             if old is None:
                 con.execute(
                     "INSERT INTO journey_datasets (id, name, created, key, updated, n_events, "
@@ -244,16 +207,7 @@ class Workspace:
                     [uuid.uuid4().hex, name, now, *values],
                 )
             else:
-                con.execute(
-                    "UPDATE journey_datasets SET key = ?, updated = ?, n_events = ?, "
-                    "n_transcripts = ?, n_customers = ?, events_table = ?, events_columns = ?, "
-                    "transcripts_table = ?, transcripts_columns = ?, settings = ?, mapping = ?, "
-                    "meta = ? WHERE id = ?",
-                    [*values, old.id],
-                )
-                _drop_tables(con, old)
-                if old.key != key:
-                    con.execute("DELETE FROM journey_models WHERE dataset_id = ?", [old.id])
+                _replace_entry(con, old, values, key)
             row = con.execute(_SELECT_INFO + " WHERE name = ?", [name]).fetchall()
         return _info_from_row(row[0])
 
@@ -262,9 +216,9 @@ class Workspace:
         name = _clean_name(name)
         with self._transaction() as con:
             entry = self._require(con, name)
-            events = _read_table(con, entry.events_table, entry.events_columns)
+            events = tables.read_frame(con, entry.events_table, entry.events_columns)
             transcripts = (
-                _read_table(con, entry.transcripts_table, entry.transcripts_columns)
+                tables.read_frame(con, entry.transcripts_table, entry.transcripts_columns)
                 if entry.transcripts_table is not None and entry.transcripts_columns is not None
                 else None
             )
@@ -272,9 +226,9 @@ class Workspace:
             info=entry.info,
             events=events,
             transcripts=transcripts,
-            settings=settings_from_json(entry.settings),
-            mapping=_mapping_from_json(entry.mapping, name),
-            meta=_json_object(entry.meta, f"meta of dataset '{name}'"),
+            settings=serialise.settings_from_json(entry.settings),
+            mapping=serialise.mapping_from_json(entry.mapping, name),
+            meta=serialise.json_object(entry.meta, f"meta of dataset '{name}'"),
         )
 
     def rename(self, old: str, new: str) -> None:
@@ -304,7 +258,7 @@ class Workspace:
     def save_settings(self, name: str, settings: DatasetSettings) -> None:
         """Replace a dataset's settings (phase overrides, team map, grouping rules ...)."""
         name = _clean_name(name)
-        settings_json = settings_to_json(settings)
+        settings_json = serialise.settings_to_json(settings)
         with self._transaction(write=True) as con:
             entry = self._require(con, name)
             con.execute(
@@ -478,6 +432,78 @@ def _clean_name(name: str, what: str = "dataset name") -> str:
     return cleaned
 
 
+# -- saving ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Encoded:
+    """A dataset ready to store: frames as DuckDB will hold them, manifests, JSON, counts."""
+
+    events: pd.DataFrame
+    events_columns: str
+    transcripts: pd.DataFrame | None
+    transcripts_columns: str | None
+    json: tuple[str, str, str]  # settings, mapping, meta
+    counts: tuple[int, int, int]  # events, transcripts, customers
+
+
+def _encode_dataset(
+    name: str,
+    events: pd.DataFrame,
+    transcripts: pd.DataFrame | None,
+    settings: DatasetSettings,
+    mapping: Mapping[str, Mapping[str, str]],
+    meta: Mapping[str, object],
+) -> _Encoded:
+    """Encode everything `Workspace.save` stores; raise on unstorable input."""
+    events_db, events_columns = tables.encode_frame(events, name, "events")
+    transcripts_db, transcripts_columns = (
+        tables.encode_frame(transcripts, name, "transcripts")
+        if transcripts is not None
+        else (None, None)
+    )
+    json_texts = (
+        serialise.settings_to_json(settings),
+        serialise.mapping_to_json(mapping, name),
+        serialise.meta_to_json(meta, name),
+    )
+    counts = (
+        len(events),
+        0 if transcripts is None else len(transcripts),
+        int(events[CUSTOMER_ID].nunique()) if CUSTOMER_ID in events.columns else 0,
+    )
+    return _Encoded(
+        events_db, events_columns, transcripts_db, transcripts_columns, json_texts, counts
+    )
+
+
+def _write_frames(
+    con: duckdb.DuckDBPyConnection, encoded: _Encoded
+) -> tuple[str, str, str | None, str | None]:
+    """Write the frames to new tables; return (events table, manifest, transcripts ...)."""
+    events_table = tables.new_table_name("events")
+    tables.write_frame(con, events_table, encoded.events)
+    transcripts_table = None
+    if encoded.transcripts is not None:
+        transcripts_table = tables.new_table_name("transcripts")
+        tables.write_frame(con, transcripts_table, encoded.transcripts)
+    return events_table, encoded.events_columns, transcripts_table, encoded.transcripts_columns
+
+
+def _replace_entry(
+    con: duckdb.DuckDBPyConnection, old: _Entry, values: list[object], key: str
+) -> None:
+    """Point an existing entry at new tables, drop the old ones and models of other data."""
+    con.execute(
+        "UPDATE journey_datasets SET key = ?, updated = ?, n_events = ?, "
+        "n_transcripts = ?, n_customers = ?, events_table = ?, events_columns = ?, "
+        "transcripts_table = ?, transcripts_columns = ?, settings = ?, mapping = ?, "
+        "meta = ? WHERE id = ?",
+        [*values, old.id],
+    )
+    _drop_tables(con, old)
+    if old.key != key:
+        con.execute("DELETE FROM journey_models WHERE dataset_id = ?", [old.id])
+
+
 # -- the file -------------------------------------------------------------------------------
 def _write_lock(path: Path) -> threading.Lock:
     key = str(path.resolve())
@@ -506,246 +532,7 @@ def _unreadable(path: Path, err: duckdb.Error) -> WorkspaceError:
     return WorkspaceError(f"cannot open workspace {path}: {err}")
 
 
-# -- frames <-> tables -----------------------------------------------------------------------
-def _new_table_name(kind: str) -> str:
-    return f"ja_{kind}_{uuid.uuid4().hex}"
-
-
-def _quoted_table(table: str) -> str:
-    """Quote a table name we generated; anything else is refused."""
-    if not _TABLE_NAME.fullmatch(table):
-        msg = f"workspace catalogue names an unexpected table {table!r}; the file is damaged"
-        raise WorkspaceError(msg)
-    return f'"{table}"'
-
-
-def _write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Create `table` holding `frame` (within the caller's transaction)."""
-    # An Arrow view of the frame (zero-copy for pandas' Arrow-backed text) scans about twice as
-    # fast as the pandas scan; pandas' NaN in float columns becomes NULL, as in that scan.
-    con.register(_VIEW, pa.Table.from_pandas(frame, preserve_index=False))
-    try:
-        # Safe: the table name is generated by _new_table_name and checked by _quoted_table.
-        con.execute(f"CREATE TABLE {_quoted_table(table)} AS SELECT * FROM {_VIEW}")  # noqa: S608
-    finally:
-        con.unregister(_VIEW)
-
-
-def _read_table(con: duckdb.DuckDBPyConnection, table: str, columns_json: str) -> pd.DataFrame:
-    """Read a stored frame back with the column names and dtypes it was saved with."""
-    specs = json.loads(columns_json)
-    # Safe: the table name comes from our catalogue and must match _TABLE_NAME.
-    arrow = con.sql(f"SELECT * FROM {_quoted_table(table)}").to_arrow_table()  # noqa: S608
-    if arrow.num_columns != len(specs):
-        msg = f"table {table} has {arrow.num_columns} columns, its manifest {len(specs)}"
-        raise WorkspaceError(msg)
-    # Nullable integer/bool dtypes first: a detour through float64 would round big integers.
-    frame = arrow.to_pandas(types_mapper=_nullable_dtype)
-    for i, spec in enumerate(specs):
-        column = frame.iloc[:, i]
-        decoded = _decode_column(column, spec)
-        if decoded is not column:
-            frame.isetitem(i, decoded)
-    frame.columns = [spec["name"] for spec in specs]
-    return frame
-
-
-def _nullable_dtype(arrow_type: pa.DataType) -> Any:
-    if pa.types.is_boolean(arrow_type):
-        return pd.BooleanDtype()
-    if pa.types.is_integer(arrow_type):
-        return pd.api.types.pandas_dtype(
-            str(arrow_type).replace("int", "Int").replace("uInt", "UInt")
-        )
-    return None
-
-
-def _encode_frame(frame: pd.DataFrame, name: str, what: str) -> tuple[pd.DataFrame, str]:
-    """Return the frame DuckDB will store and the JSON manifest of its columns."""
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{what} must be a pandas DataFrame, not {type(frame).__name__}")
-    where = f"dataset '{name}', {what}"
-    if frame.shape[1] == 0:
-        raise WorkspaceError(f"{where}: the frame has no columns")
-    names = list(frame.columns)
-    bad = [c for c in names if not isinstance(c, str)]
-    if bad:
-        raise WorkspaceError(f"{where}: column names must be text, got {bad[0]!r}")
-    if len(set(names)) != len(names):
-        dupes = sorted({c for c in names if names.count(c) > 1})
-        raise WorkspaceError(f"{where}: duplicate column names {dupes}")
-    columns = {}
-    specs = []
-    for i, column in enumerate(names):
-        stored, spec = _encode_column(frame.iloc[:, i], f"{where}, column '{column}'")
-        columns[i] = stored
-        specs.append({"name": column, **spec})
-    # DuckDB renames columns that differ only in case ("A" beside "a" becomes "A_1"); the
-    # manifest keeps the real names and order, and loading restores them by position.
-    stored_frame = pd.DataFrame(columns).set_axis(names, axis=1)
-    return stored_frame, json.dumps(specs, ensure_ascii=False)
-
-
-def _dtype_spec(dtype: Any, where: str) -> dict[str, Any]:
-    """Describe a dtype in JSON so that `_spec_dtype` rebuilds exactly the same dtype."""
-    if isinstance(dtype, pd.StringDtype):
-        na = "nan" if dtype.na_value is np.nan else "NA"
-        return {"kind": "string", "storage": dtype.storage, "na": na}
-    if isinstance(dtype, pd.CategoricalDtype):
-        categories = dtype.categories
-        if pd.api.types.infer_dtype(categories, skipna=True) not in ("string", "empty"):
-            raise WorkspaceError(f"{where}: only categories of text can be stored")
-        return {
-            "kind": "category",
-            "categories": [str(c) for c in categories],
-            "categories_dtype": _dtype_spec(categories.dtype, where),
-            "ordered": bool(dtype.ordered),
-        }
-    if dtype == np.dtype(object):
-        return {"kind": "object"}
-    supported = (
-        pd.api.types.is_bool_dtype(dtype)
-        or pd.api.types.is_integer_dtype(dtype)
-        or pd.api.types.is_float_dtype(dtype)
-        or pd.api.types.is_datetime64_any_dtype(dtype)
-    ) and not isinstance(dtype, pd.ArrowDtype | pd.SparseDtype)
-    if not supported:
-        raise WorkspaceError(f"{where}: dtype {dtype} cannot be stored in the workspace")
-    return {"kind": "plain", "dtype": str(dtype)}
-
-
-def _spec_dtype(spec: Mapping[str, Any]) -> Any:
-    kind = spec["kind"]
-    if kind == "string":
-        return pd.StringDtype(spec["storage"], na_value=np.nan if spec["na"] == "nan" else pd.NA)
-    if kind == "category":
-        categories = pd.Index(spec["categories"], dtype=_spec_dtype(spec["categories_dtype"]))
-        return pd.CategoricalDtype(categories, ordered=spec["ordered"])
-    if kind == "object":
-        return np.dtype(object)
-    return pd.api.types.pandas_dtype(spec["dtype"])
-
-
-def _encode_column(series: pd.Series, where: str) -> tuple[pd.Series, dict[str, Any]]:
-    spec = _dtype_spec(series.dtype, where)
-    if spec["kind"] == "category":
-        return series.astype(series.cat.categories.dtype), spec
-    if spec["kind"] == "object":
-        if pd.api.types.infer_dtype(series, skipna=True) not in ("string", "empty"):
-            raise WorkspaceError(f"{where}: holds a mix of text and other values; cannot store")
-        return series.astype(pd.StringDtype("python", na_value=np.nan)), spec
-    return series, spec
-
-
-def _decode_column(series: pd.Series, spec: Mapping[str, Any]) -> pd.Series:
-    dtype = _spec_dtype(spec)
-    if spec["kind"] != "object" and series.dtype == dtype:
-        return series
-    if spec["kind"] == "object":
-        return series.astype(object).where(series.notna(), None)
-    if spec["kind"] == "string":
-        # DuckDB hands text back as str; convert the missing marker with the dtype.
-        return series.astype(object).where(series.notna(), dtype.na_value).astype(dtype)
-    return series.astype(dtype)
-
-
 def _drop_tables(con: duckdb.DuckDBPyConnection, entry: _Entry) -> None:
     for table in (entry.events_table, entry.transcripts_table):
         if table is not None:
-            con.execute(f"DROP TABLE IF EXISTS {_quoted_table(table)}")
-
-
-# -- JSON: settings, mapping, meta -----------------------------------------------------------
-def settings_to_json(settings: DatasetSettings) -> str:
-    """Serialise DatasetSettings to JSON (tuples become lists, rules become objects)."""
-    if not isinstance(settings, DatasetSettings):
-        raise TypeError(f"settings must be DatasetSettings, not {type(settings).__name__}")
-    return json.dumps(dataclasses.asdict(settings), ensure_ascii=False, sort_keys=True)
-
-
-def settings_from_json(text: str) -> DatasetSettings:
-    """Rebuild DatasetSettings from `settings_to_json` output; unknown keys are ignored."""
-    data = _json_object(text, "dataset settings")
-    return _from_json_value(DatasetSettings, data, "settings")
-
-
-def _from_json_value(tp: Any, value: Any, where: str) -> Any:
-    """Convert a JSON value to type `tp` (dataclass, tuple[X, ...], dict, union, scalar)."""
-    if dataclasses.is_dataclass(tp):
-        if not isinstance(value, dict):
-            raise WorkspaceError(f"{where}: expected an object, got {value!r}")
-        hints = get_type_hints(tp)
-        known = {f.name for f in dataclasses.fields(tp)}
-        kwargs = {
-            k: _from_json_value(hints[k], v, f"{where}.{k}") for k, v in value.items() if k in known
-        }
-        return tp(**kwargs)
-    origin, args = get_origin(tp), get_args(tp)
-    if origin is Union or origin is types.UnionType:
-        if value is None and type(None) in args:
-            return None
-        options = [a for a in args if a is not type(None)]
-        return _from_json_value(options[0], value, where)
-    if origin is tuple:
-        if not isinstance(value, list):
-            raise WorkspaceError(f"{where}: expected a list, got {value!r}")
-        return tuple(
-            _from_json_value(args[0], item, f"{where}[{i}]") for i, item in enumerate(value)
-        )
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise WorkspaceError(f"{where}: expected an object, got {value!r}")
-        return {k: _from_json_value(args[1], v, f"{where}.{k}") for k, v in value.items()}
-    if tp is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    # bool is an int in Python: check it explicitly so that 1 is not read as True.
-    if isinstance(tp, type) and (
-        not isinstance(value, tp) or (tp is int and isinstance(value, bool))
-    ):
-        raise WorkspaceError(f"{where}: expected {tp.__name__}, got {value!r}")
-    return value
-
-
-def _json_object(text: str, what: str) -> dict[str, Any]:
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, TypeError) as err:
-        raise WorkspaceError(f"{what}: not valid JSON ({err})") from err
-    if not isinstance(data, dict):
-        raise WorkspaceError(f"{what}: expected a JSON object")
-    return data
-
-
-def _mapping_to_json(mapping: Mapping[str, Mapping[str, str]], name: str) -> str:
-    plain: dict[str, dict[str, str]] = {}
-    for kind, columns in mapping.items():
-        if not isinstance(kind, str) or not isinstance(columns, Mapping):
-            msg = f"dataset '{name}': the mapping must be {{kind: {{source: canonical}}}}"
-            raise WorkspaceError(msg)
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items()):
-            raise WorkspaceError(f"dataset '{name}': the {kind} mapping must map text to text")
-        plain[kind] = dict(columns)
-    return json.dumps(plain, ensure_ascii=False)
-
-
-def _mapping_from_json(text: str, name: str) -> dict[str, dict[str, str]]:
-    data = _json_object(text, f"column mapping of dataset '{name}'")
-    return {kind: dict(columns) for kind, columns in data.items()}
-
-
-def _meta_to_json(meta: Mapping[str, object], name: str) -> str:
-    def default(value: object) -> object:
-        if isinstance(value, np.generic):
-            return value.item()
-        if isinstance(value, datetime | date):  # pd.Timestamp is a datetime
-            return value.isoformat()
-        if isinstance(value, set | frozenset):
-            return sorted(value, key=str)
-        if isinstance(value, Path):
-            return str(value)
-        msg = f"dataset '{name}': meta value of type {type(value).__name__} cannot be stored"
-        raise WorkspaceError(msg)
-
-    if not all(isinstance(k, str) for k in meta):
-        raise WorkspaceError(f"dataset '{name}': meta keys must be text")
-    return json.dumps(dict(meta), ensure_ascii=False, default=default)
+            con.execute(f"DROP TABLE IF EXISTS {tables.quoted_table(table)}")

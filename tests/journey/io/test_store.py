@@ -21,14 +21,12 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from journey.errors import WorkspaceError
-from journey.io import store
+from journey.io import store, tables
 from journey.io.store import (
     ENV_VAR,
     DatasetInfo,
     Workspace,
     default_workspace_path,
-    settings_from_json,
-    settings_to_json,
 )
 from journey.schema import (
     AGENT,
@@ -49,7 +47,7 @@ from journey.schema import (
     GroupingRule,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CATALOGUE_TABLES = {"journey_info", "journey_datasets", "journey_models"}
 MAPPING = {"events": {"user_id": CUSTOMER_ID, "ts": TIMESTAMP}, "transcripts": {"msg": TEXT}}
 
@@ -152,7 +150,6 @@ def orphan_tables(path: Path) -> set[str]:
     return {t[0] for t in tables} - CATALOGUE_TABLES - {n[0] for n in named}
 
 
-# -- location -------------------------------------------------------------------------------
 def test_default_path_is_under_home_without_env_var(monkeypatch, tmp_path):
     monkeypatch.delenv(ENV_VAR, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
@@ -176,7 +173,6 @@ def test_workspace_without_path_uses_env_var_and_creates_folders(monkeypatch, tm
     assert workspace.list_datasets() == []
 
 
-# -- round trips ----------------------------------------------------------------------------
 def test_save_then_load_gives_back_frames_dtypes_settings_mapping_meta(ws):
     info = save_v1(ws)
     assert (info.name, info.key, info.n_events, info.n_transcripts) == ("Shop 2025", "key-v1", 4, 2)
@@ -262,7 +258,6 @@ def test_workspace_reopened_after_restart_finds_datasets(ws):
     assert reopened.load_model("Shop 2025", "sentiment") == b"\x00\x01model"
 
 
-# -- catalogue operations -------------------------------------------------------------------
 def test_list_is_sorted_by_name_ignoring_case(ws):
     for name in ["beta", "Alpha", "gamma", "alpha"]:
         ws.save(name, make_events(), None, DatasetSettings(), {}, key=name)
@@ -419,7 +414,6 @@ def test_concurrent_saves_from_threads_all_land(ws):
         assert_frame_equal(ws.load(f"set {i}").events, make_events(f"t{i}"))
 
 
-# -- errors ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("bad", ["", "   ", "\t\n"])
 def test_blank_names_are_refused_everywhere(ws, bad):
     save_v1(ws)
@@ -555,7 +549,6 @@ def test_operation_waits_for_a_short_lock_to_be_released(ws):
         holder.wait()
 
 
-# -- atomicity ------------------------------------------------------------------------------
 class Boom(RuntimeError):
     pass
 
@@ -563,14 +556,14 @@ class Boom(RuntimeError):
 def fail_after_events_table(monkeypatch) -> list[str]:
     """Make the save fail right after its events table was written; return written tables."""
     written: list[str] = []
-    original = store._write_table
+    original = tables.write_frame
 
     def write_then_fail(con, table, frame):
         original(con, table, frame)
         written.append(table)
         raise Boom(table)
 
-    monkeypatch.setattr(store, "_write_table", write_then_fail)
+    monkeypatch.setattr(tables, "write_frame", write_then_fail)
     return written
 
 
@@ -611,11 +604,11 @@ CRASH_MID_SAVE = """
 import os, signal, sys
 from pathlib import Path
 import numpy as np, pandas as pd
-from journey.io import store
+from journey.io import store, tables
 from journey.schema import DatasetSettings
 
 path, how = Path(sys.argv[1]), sys.argv[2]
-original = store._write_table
+original = tables.write_frame
 
 def write_then_die(con, table, frame):
     original(con, table, frame)
@@ -624,7 +617,7 @@ def write_then_die(con, table, frame):
         os.kill(os.getpid(), signal.SIGKILL)
     os._exit(17)
 
-store._write_table = write_then_die
+tables.write_frame = write_then_die
 n = 200_000  # over one row group (122,880 rows): DuckDB writes blocks before commit
 big = pd.DataFrame({"row": np.arange(n, dtype="int64"), "channel": np.arange(n).astype(str)})
 ws = store.Workspace(path)
@@ -699,42 +692,9 @@ def test_sigkill_during_repeated_overwrites_leaves_one_whole_version(ws, saves_b
     assert orphan_tables(ws.path) == set()
 
 
-# -- settings JSON --------------------------------------------------------------------------
-def test_settings_json_is_plain_and_round_trips():
-    text = settings_to_json(SETTINGS)
-    assert text == (
-        '{"conversion_events": ["purchase", "zakup"], "day_first": true, '
-        '"grouping_rules": [{"group": "Welcome emails", "pattern": "Welcome", "regex": false}, '
-        '{"group": "Store", "pattern": "^Till", "regex": true}], "onboarding_days": 14, '
-        '"phase_overrides": {"Support": "post-purchase"}, "team_map": {"Pricing": "marketing"}, '
-        '"timezone": "Europe/Warsaw"}'
-    )
-    assert settings_from_json(text) == SETTINGS
-
-
-def test_settings_json_missing_keys_take_defaults_and_unknown_keys_are_ignored():
-    loaded = settings_from_json('{"onboarding_days": 7, "from_a_newer_version": [1, 2]}')
-    assert loaded == DatasetSettings(onboarding_days=7)
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("not json", "not valid JSON"),
-        ("[1, 2]", "expected a JSON object"),
-        ('{"onboarding_days": "30"}', r"settings\.onboarding_days: expected int"),
-        ('{"onboarding_days": true}', r"settings\.onboarding_days: expected int"),
-        ('{"conversion_events": "purchase"}', "expected a list"),
-        ('{"grouping_rules": [{"pattern": 1, "group": "g"}]}', r"grouping_rules\[0\]\.pattern"),
-    ],
-)
-def test_bad_settings_json_is_a_workspace_error(text, message):
-    with pytest.raises(WorkspaceError, match=message):
-        settings_from_json(text)
-
-
-# -- properties -----------------------------------------------------------------------------
 TEXTS = st.text(st.characters(codec="utf-8"), max_size=8)
+
+
 NAMES = st.text(
     st.characters(codec="utf-8", categories=["L", "N", "P", "S", "Zs"]), min_size=1, max_size=20
 ).filter(lambda s: s.strip() != "")

@@ -1,29 +1,21 @@
-"""Read user files into raw tables, sniff encodings and delimiters, and map columns.
+"""Read user files into raw tables: size limit, format sniffing and the readers.
 
 `read_table` turns CSV/TSV/semicolon/pipe text, Excel (.xlsx), Parquet, JSON and JSON Lines
 into a `RawTable` whose frame holds the source columns (text formats as strings, Excel and
-Parquet may keep native dtypes). `propose_mapping` guesses which source column holds which
-canonical column from the synonyms in `journey.schema`; `load_file` reads, maps and validates.
+Parquet may keep native dtypes). Text is decoded by `journey.io.decode`.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
-import dataclasses
-import hashlib
 import io
 import json
 import os
-import re
-import unicodedata
 import zipfile
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
-import charset_normalizer
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -31,16 +23,15 @@ import pyarrow.csv as pacsv
 from openpyxl.utils.exceptions import InvalidFileException
 
 from journey.errors import FileTooLargeError, InputError, SettingsError
-from journey.io import validate
-from journey.io.validate import check_mapping
-from journey.schema import (
-    ROW,
-    DatasetSettings,
-    ProgressFn,
-    ValidationResult,
-    empty_rejects,
-    specs_for,
+from journey.io.decode import (
+    SAMPLE_BYTES,
+    SUPPORTED_TEXT,
+    Decoded,
+    decode,
+    repair_stray_bytes,
 )
+from journey.io.parse import STR_DTYPE, as_text
+from journey.schema import ROW, RawTable, empty_rejects
 
 DEFAULT_MAX_BYTES: Final = 500 * 1024 * 1024
 MAX_UPLOAD_ENV: Final = "JOURNEY_MAX_UPLOAD_MB"
@@ -57,14 +48,6 @@ JSONL_EXTENSIONS: Final = frozenset({".jsonl", ".ndjson"})
 # Long text fields (transcripts) exceed the csv module's default 128 KiB field limit.
 csv.field_size_limit(2**31 - 1)
 
-_STR: Final = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas 3's default `str` dtype
-_SAMPLE_BYTES: Final = 64 * 1024
-_BOMS: Final = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 # Magic numbers of files people upload by mistake, with a name a user recognises.
 _MAGIC: Final = (
     (b"PK\x03\x04", "zip"),
@@ -90,33 +73,6 @@ _FORMAT_NAMES: Final = {
     "json": "JSON",
     "jsonl": "JSON Lines",
 }
-
-
-@dataclass(frozen=True)
-class RawTable:
-    """A file as read: source columns (text formats as strings), before mapping and rules.
-
-    `frame` has one row per data row in file order (frame row i is data row i + 1), headers
-    stripped and the BOM removed. Rows the reader could not split into the header's columns
-    (ragged CSV rows, broken JSON lines) stay in `frame`, padded or cut to the header, and are
-    listed in `rejects` (row, column, reason) so validation rejects them with that reason.
-    """
-
-    frame: pd.DataFrame
-    file: str
-    format: str  # "csv" | "excel" | "parquet" | "json" | "jsonl"
-    encoding: str | None
-    delimiter: str | None
-    rejects: pd.DataFrame = field(default_factory=empty_rejects)
-
-
-@dataclass(frozen=True)
-class _Decoded:
-    """Text bytes re-encoded as UTF-8 (BOM removed), or raw bytes with stray non-UTF-8 bytes."""
-
-    data: bytes
-    encoding: str
-    stray_codepage: str | None = None  # set when `data` is UTF-8 with a few legacy bytes
 
 
 def max_upload_bytes() -> int:
@@ -164,7 +120,7 @@ def read_table(
         return _read_excel(data, display)
     if kind == "parquet":
         return _read_parquet(data, display)
-    decoded = _decode(data, display)
+    decoded = decode(data, display)
     if kind in ("json", "jsonl"):
         return _read_json(decoded, display, lines=kind == "jsonl")
     return _read_delimited(decoded, display, Path(display).suffix.lower())
@@ -250,7 +206,7 @@ def _detect_format(data: bytes, display: str) -> str:
     if magic is not None:
         wanted = _FORMAT_NAMES[expected] if expected else "a table"
         raise InputError(
-            display, None, None, f"this is {magic}, not {wanted}: upload {_SUPPORTED_TEXT}"
+            display, None, None, f"this is {magic}, not {wanted}: upload {SUPPORTED_TEXT}"
         )
     if expected == "excel":
         raise InputError(display, None, None, "not an Excel .xlsx workbook (the file is damaged?)")
@@ -258,13 +214,10 @@ def _detect_format(data: bytes, display: str) -> str:
         raise InputError(display, None, None, "not a Parquet file (it lacks the PAR1 marker)")
     if expected is not None:
         return expected
-    head = data[:_SAMPLE_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = data[:SAMPLE_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"[", b"{")):
         return "json"
     return "csv"
-
-
-_SUPPORTED_TEXT: Final = "CSV/TSV text, Excel (.xlsx), Parquet, JSON or JSON Lines"
 
 
 def _format_of_extension(ext: str) -> str | None:
@@ -281,167 +234,6 @@ def _format_of_extension(ext: str) -> str | None:
     return None
 
 
-# -- encodings ---------------------------------------------------------------------------
-
-
-def _decode(data: bytes, display: str) -> _Decoded:
-    """Detect the text encoding and return UTF-8 bytes without a BOM."""
-    label = "utf-8"
-    if data.startswith(codecs.BOM_UTF8):
-        data, label = data[len(codecs.BOM_UTF8) :], "utf-8-sig"
-    else:
-        for bom, encoding in _BOMS:
-            if data.startswith(bom):
-                text = _decode_strict(data, encoding, display)
-                _reject_binary(text[:_SAMPLE_BYTES], display)
-                return _Decoded(text.encode("utf-8"), encoding)
-        utf16 = _utf16_without_bom(data)
-        if utf16 is not None:
-            text = _decode_strict(data, utf16, display)
-            _reject_binary(text[:_SAMPLE_BYTES], display)
-            return _Decoded(text.encode("utf-8"), utf16)
-    _reject_binary(data[:_SAMPLE_BYTES].decode("latin-1"), display)
-    if data.isascii() or _is_utf8(data):
-        return _Decoded(data, label)
-    text = data.decode("utf-8", "surrogateescape")
-    n_invalid = len(_SURROGATES.findall(text))
-    n_valid = len(_NON_ASCII.findall(text)) - n_invalid
-    if n_valid > n_invalid or label == "utf-8-sig":
-        # Mostly UTF-8 with a few stray legacy bytes: parsed cell by cell, those cells rejected.
-        stray = "".join(_STRAY_WORDS.findall(text)).encode("utf-8", "surrogateescape")
-        codepage = _guess_codepage(stray, display, guess=False)
-        return _Decoded(data, label, stray_codepage=codepage)
-    codepage = _guess_codepage(data, display)
-    return _Decoded(_decode_strict(data, codepage, display).encode("utf-8"), codepage)
-
-
-_SURROGATES: Final = re.compile("[\udc80-\udcff]")
-_STRAY_WORDS: Final = re.compile("[A-Za-z]*[\udc80-\udcff]+[A-Za-z]*[\x00-\x7f]?")
-_NON_ASCII: Final = re.compile("[^\x00-\x7f]")
-
-
-def _decode_strict(data: bytes, encoding: str, display: str) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as err:
-        raise InputError(
-            display,
-            None,
-            None,
-            f"not valid {encoding} text: byte {data[err.start : err.start + 1]!r} at offset "
-            f"{err.start} ({err.reason})",
-        ) from None
-
-
-def _is_utf8(data: bytes) -> bool:
-    """Check UTF-8 validity in chunks, so a large file is never held twice as str."""
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    step = 16 * 1024 * 1024
-    try:
-        for start in range(0, len(data), step):
-            decoder.decode(data[start : start + step], final=start + step >= len(data))
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """Recognise BOM-less UTF-16 by the zero byte in every other position of ASCII text."""
-    sample = data[:4096]
-    if len(sample) < 4:
-        return None
-    sample = sample[: len(sample) // 2 * 2]
-    even = np.frombuffer(sample[0::2], dtype=np.uint8)
-    odd = np.frombuffer(sample[1::2], dtype=np.uint8)
-    if (odd == 0).mean() > 0.9 and (even == 0).mean() < 0.1:
-        return "utf-16-le"
-    if (even == 0).mean() > 0.9 and (odd == 0).mean() < 0.1:
-        return "utf-16-be"
-    return None
-
-
-_CONTROL: Final = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
-
-
-def _reject_binary(sample: str, display: str) -> None:
-    """Refuse data that is not text: control characters make up over 1% of the start."""
-    if not sample:
-        return
-    hits = _CONTROL.findall(sample)
-    if len(hits) > max(1, len(sample) // 100) or "\x00" in sample[:16]:
-        first = _CONTROL.search(sample)
-        where = first.start() if first else 0
-        raise InputError(
-            display,
-            None,
-            None,
-            f"this is binary data, not text (control byte 0x{ord(sample[where]):02x} at offset "
-            f"{where}): upload {_SUPPORTED_TEXT}",
-        )
-
-
-def _letter_weights(encoding: str) -> np.ndarray:
-    """Score each byte 0x80-0xFF as decoded in `encoding`: letter 1, other 0, undefined -10."""
-    weights = np.zeros(256)
-    for byte in range(0x80, 0x100):
-        try:
-            char = bytes([byte]).decode(encoding)
-        except UnicodeDecodeError:
-            weights[byte] = -10.0
-            continue
-        category = unicodedata.category(char)
-        if category.startswith("L"):
-            weights[byte] = 1.0
-        elif category == "Cc":
-            weights[byte] = -10.0
-    return weights
-
-
-_WEIGHTS: Final = {enc: _letter_weights(enc) for enc in ("cp1250", "cp1252")}
-_ASCII_LETTER: Final = np.zeros(256, dtype=bool)
-_ASCII_LETTER[np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", np.uint8)] = (
-    True
-)
-_WORDY: Final = _ASCII_LETTER.copy()
-_WORDY[0x80:] = True
-_VOWEL: Final = np.zeros(256, dtype=bool)
-_VOWEL[np.frombuffer(b"aeiouyAEIOUY", np.uint8)] = True
-_CONSONANT: Final = _ASCII_LETTER & ~_VOWEL
-
-
-def _guess_codepage(data: bytes, display: str, *, guess: bool = True) -> str:
-    """Choose cp1250 (Polish, Central Europe) or cp1252 (Western) for legacy 8-bit text.
-
-    Each byte >= 0x80 scores in both code pages: a letter 1 (2 inside a word), a symbol 0,
-    an undefined byte -10. 'ń' and 'ñ' share byte 0xF1: Polish writes 'ń' only before a
-    consonant or at a word end, Spanish 'ñ' only before a vowel, so the next byte decides.
-    Ties go to cp1252. When neither code page fits, charset-normalizer guesses.
-    """
-    codes = np.frombuffer(data, dtype=np.uint8)
-    high = np.flatnonzero(codes >= 0x80)
-    values = codes[high]
-    before = codes[np.maximum(high - 1, 0)]
-    after = codes[np.minimum(high + 1, len(codes) - 1)]
-    in_word = _WORDY[before] | _WORDY[after]
-    scores = {}
-    for encoding, weights in _WEIGHTS.items():
-        base = weights[values]
-        scores[encoding] = float(np.where(base > 0, base * (1 + in_word), base).sum())
-    n_tilde = (values == 0xF1) | (values == 0xD1)
-    scores["cp1252"] -= 3.0 * float((n_tilde & (_CONSONANT[after] | ~_WORDY[after])).sum())
-    scores["cp1250"] -= 3.0 * float((n_tilde & _VOWEL[after]).sum())
-    best = "cp1250" if scores["cp1250"] > scores["cp1252"] else "cp1252"
-    if not (weights_undefined := (_WEIGHTS[best][values] < 0)).any() or not guess:
-        return best
-    guess = charset_normalizer.from_bytes(data[: 1024 * 1024]).best()
-    if guess is not None:
-        return str(guess.encoding)
-    first = int(high[np.flatnonzero(weights_undefined)[0]])
-    raise InputError(
-        display, None, None, f"unknown text encoding (byte 0x{codes[first]:02x} at offset {first})"
-    )
-
-
 # -- delimited text ----------------------------------------------------------------------
 
 
@@ -452,7 +244,7 @@ SINGLE_COLUMN: Final = "\x1f"
 def _sniff_delimiter(sample: str, ext: str) -> str:
     """Pick the delimiter that splits the first lines into the most consistent field counts."""
     lines = sample.splitlines()
-    if len(sample) >= _SAMPLE_BYTES and len(lines) > 1:
+    if len(sample) >= SAMPLE_BYTES and len(lines) > 1:
         lines = lines[:-1]  # the last line of a cut sample may be partial
     lines = [line for line in lines if line.strip()][:200]
     if not lines:
@@ -491,9 +283,9 @@ def _clean_names(raw: Sequence[object]) -> list[str]:
     return names
 
 
-def _read_delimited(decoded: _Decoded, display: str, ext: str) -> RawTable:
+def _read_delimited(decoded: Decoded, display: str, ext: str) -> RawTable:
     data = decoded.data
-    sample = data[:_SAMPLE_BYTES].decode("utf-8", "replace")
+    sample = data[:SAMPLE_BYTES].decode("utf-8", "replace")
     if not sample.strip():
         raise InputError(display, None, None, "the file is empty")
     delimiter = _sniff_delimiter(sample, ext)
@@ -507,8 +299,8 @@ def _read_delimited(decoded: _Decoded, display: str, ext: str) -> RawTable:
         text = data.decode("utf-8", "surrogateescape")
         frame, rejects = _parse_python(text, delimiter, display)
         if decoded.stray_codepage is not None:
-            frame, rejects = _repair_stray_bytes(frame, rejects, decoded.stray_codepage)
-        frame = frame.astype(_STR)
+            frame, rejects = repair_stray_bytes(frame, rejects, decoded.stray_codepage)
+        frame = frame.astype(STR_DTYPE)
     shown = None if delimiter == SINGLE_COLUMN else delimiter
     return RawTable(frame, display, "csv", decoded.encoding, shown, rejects)
 
@@ -540,7 +332,7 @@ def _parse_arrow(data: bytes, delimiter: str) -> pd.DataFrame | None:
     """Parse clean UTF-8 text with pyarrow (multithreaded); None when a row is ragged."""
     first = next(
         csv.reader(
-            io.StringIO(data[:_SAMPLE_BYTES].decode("utf-8", "replace")), delimiter=delimiter
+            io.StringIO(data[:SAMPLE_BYTES].decode("utf-8", "replace")), delimiter=delimiter
         ),
         [],
     )
@@ -567,7 +359,7 @@ def _parse_arrow(data: bytes, delimiter: str) -> pd.DataFrame | None:
         return None
     header = table.slice(0, 1).to_pylist()[0]
     body = table.slice(1)
-    frame = body.to_pandas(types_mapper={pa.large_string(): _STR}.get)
+    frame = body.to_pandas(types_mapper={pa.large_string(): STR_DTYPE}.get)
     frame.columns = _clean_names([header[g] for g in generated])
     return frame
 
@@ -608,50 +400,6 @@ def _parse_python(text: str, delimiter: str, display: str) -> tuple[pd.DataFrame
     return frame, rejects
 
 
-def _repair_stray_bytes(
-    frame: pd.DataFrame, rejects: pd.DataFrame, codepage: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Reject cells holding bytes that are not UTF-8; keep them readable via the code page."""
-    found = [rejects]
-    repaired = {}
-    for column in frame.columns:
-        values = frame[column]
-        bad = values.str.contains(_SURROGATES.pattern, regex=True)
-        if not bad.any():
-            continue
-        fixed = values[bad].map(lambda v: _unstray(v, codepage))
-        repaired[column] = values.mask(bad, fixed)
-        found.append(
-            pd.DataFrame(
-                {
-                    ROW: pd.Series(np.flatnonzero(bad.to_numpy()) + 1, dtype="int64"),
-                    "column": pd.Series([column] * int(bad.sum()), dtype="string"),
-                    "reason": (
-                        "not UTF-8 text: "
-                        + fixed.map(repr)
-                        + f" holds bytes that are not UTF-8 (shown as {codepage})"
-                    )
-                    .astype("string")
-                    .to_numpy(),
-                }
-            )
-        )
-    out = frame.assign(**repaired) if repaired else frame
-    out.columns = [_unstray(c, codepage) for c in out.columns]
-    merged = pd.concat(found, ignore_index=True).sort_values(ROW, kind="stable", ignore_index=True)
-    return out, merged
-
-
-def _unstray(value: str, codepage: str) -> str:
-    """Re-read the stray bytes of a surrogate-escaped string in `codepage`."""
-    name = f"journey-{codepage}"
-    codecs.register_error(
-        name,
-        lambda err: (bytes(err.object[err.start : err.end]).decode(codepage, "replace"), err.end),
-    )
-    return value.encode("utf-8", "surrogateescape").decode("utf-8", name)
-
-
 # -- Excel, Parquet, JSON ----------------------------------------------------------------
 
 
@@ -661,7 +409,7 @@ def _normalise_native(frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.columns:
         values = frame[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-            out[column] = validate.as_text(values).astype(_STR)
+            out[column] = as_text(values).astype(STR_DTYPE)
         else:
             out[column] = values
     result = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
@@ -705,7 +453,7 @@ def _json_cell(value: object) -> str:
     return str(value)
 
 
-def _read_json(decoded: _Decoded, display: str, *, lines: bool) -> RawTable:
+def _read_json(decoded: Decoded, display: str, *, lines: bool) -> RawTable:
     text = decoded.data.decode("utf-8", "replace")
     if not text.strip():
         raise InputError(display, None, None, "the file is empty")
@@ -758,7 +506,8 @@ def _records_table(
     if not names:
         raise InputError(display, None, None, "no records with fields in the JSON file")
     columns = {
-        name: pd.Series([_json_cell(r.get(name)) for r in objects], dtype=_STR) for name in names
+        name: pd.Series([_json_cell(r.get(name)) for r in objects], dtype=STR_DTYPE)
+        for name in names
     }
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(objects)))
     frame.columns = _clean_names(names)
@@ -787,120 +536,11 @@ def _read_json_lines(text: str, display: str, encoding: str | None) -> RawTable:
     return _records_table(records, display, "jsonl", encoding, bad)
 
 
-# -- column mapping ----------------------------------------------------------------------
-
-
-def _normalise_name(name: str) -> str:
-    """Fold case, accents, spaces, '-' and '_' so 'Klient ID' and 'klient_id' compare equal."""
-    folded = unicodedata.normalize("NFKD", str(name).strip().lower().replace("ł", "l"))
-    return "".join(ch for ch in folded if ch.isalnum() and not unicodedata.combining(ch))
-
-
-def propose_mapping(columns: Sequence[str], kind: str = "events") -> dict[str, str]:
-    """Propose canonical -> source column from the schema's synonyms.
-
-    Names compare without case, accents, spaces, '-' and '_'. A column named like a canonical
-    column is taken first; then each canonical column, in contract order, takes the column
-    matching its earliest synonym. Each source column is used at most once.
-    """
-    specs = specs_for(kind)
-    normalised = {c: _normalise_name(c) for c in columns}
-    taken: set[str] = set()
-    mapping: dict[str, str] = {}
-    for spec in specs:
-        exact = [c for c in columns if c == spec.name] or [
-            c for c in columns if normalised[c] == _normalise_name(spec.name)
-        ]
-        if exact:
-            mapping[spec.name] = exact[0]
-            taken.add(exact[0])
-    for spec in specs:
-        if spec.name in mapping:
-            continue
-        for synonym in (_normalise_name(s) for s in spec.synonyms):
-            match = next((c for c in columns if c not in taken and normalised[c] == synonym), None)
-            if match is not None:
-                mapping[spec.name] = match
-                taken.add(match)
-                break
-    order = [spec.name for spec in specs]
-    return {name: mapping[name] for name in order if name in mapping}
-
-
-def fingerprint(source: bytes, mapping: Mapping[str, str], settings: object) -> str:
-    """Name a dataset by its bytes, column mapping and settings (a hex SHA-256)."""
-    if dataclasses.is_dataclass(settings) and not isinstance(settings, type):
-        settings = dataclasses.asdict(settings)
-    digest = hashlib.sha256(source)
-    digest.update(json.dumps([dict(mapping), settings], sort_keys=True, default=str).encode())
-    return digest.hexdigest()
-
-
-def apply_overrides(
-    proposed: Mapping[str, str], overrides: Mapping[str, str] | None
-) -> dict[str, str]:
-    """Merge user overrides (canonical -> source; '' unmaps) into a proposed mapping.
-
-    A source column the user assigns elsewhere leaves the canonical column it was proposed for.
-    """
-    mapping = dict(proposed)
-    if not overrides:
-        return mapping
-    moved = {source for source in overrides.values() if source}
-    for target in list(mapping):
-        if target not in overrides and mapping[target] in moved:
-            del mapping[target]
-    for target, source in overrides.items():
-        if source:
-            mapping[target] = source
-        else:
-            mapping.pop(target, None)
-    return mapping
-
-
-def load_file(
-    path: Path,
-    kind: str = "events",
-    overrides: Mapping[str, str] | None = None,
-    settings: DatasetSettings | None = None,
-    progress: ProgressFn | None = None,
-) -> tuple[ValidationResult, dict[str, str]]:
-    """Read a file, propose a mapping, apply overrides (canonical -> source) and validate."""
-    settings = settings or DatasetSettings()
-    if progress:
-        progress(0.0, "reading")
-    raw = read_table(path)
-    if progress:
-        progress(0.3, "mapping columns")
-    columns = list(raw.frame.columns)
-    mapping = apply_overrides(propose_mapping(columns, kind), overrides)
-    check_mapping(mapping, columns, kind, raw.file)
-    if kind == "events":
-        result = validate.validate_events(raw, mapping, settings, _scaled(progress))
-    else:
-        result = validate.validate_transcripts(raw, mapping, settings, _scaled(progress))
-    return result, mapping
-
-
-def _scaled(progress: ProgressFn | None) -> ProgressFn | None:
-    if progress is None:
-        return None
-
-    def inner(fraction: float, message: str) -> None:
-        progress(0.3 + 0.7 * fraction, message)
-
-    return inner
-
-
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "DELIMITERS",
     "FORMATS",
-    "RawTable",
-    "apply_overrides",
-    "check_mapping",
-    "fingerprint",
-    "load_file",
+    "MAX_UPLOAD_ENV",
     "max_upload_bytes",
-    "propose_mapping",
     "read_table",
 ]

@@ -11,15 +11,16 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal, assert_series_equal
 
 from journey.errors import MappingError, SettingsError
-from journey.io import ingest, validate
+from journey.io import read, validate
 from journey.io.identity import stitch_identities, stitch_table
+from journey.io.mapping import check_mapping, propose_mapping
 from journey.schema import CUSTOMER_ID, ROW, TIMESTAMP, DatasetSettings
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def test_stitching_the_fixture_by_hand():
-    raw = ingest.read_table(FIXTURES / "identities.csv")
+    raw = read.read_table(FIXTURES / "identities.csv")
     ids, report = stitch_identities(raw.frame, ["email", "device_id", "crm_id"])
     # rows 1-2 share d1, rows 2 and 4 share crm-9: one person; bob alone; row 5 has no id;
     # carl's three identifiers are one person.
@@ -47,12 +48,12 @@ def test_stitching_the_fixture_by_hand():
 
 
 def test_stitch_table_then_validate_rejects_rows_without_identifier():
-    raw = ingest.read_table(FIXTURES / "identities.csv")
+    raw = read.read_table(FIXTURES / "identities.csv")
     stitched, _ = stitch_table(raw, ["email", "device_id", "crm_id"])
     columns = list(stitched.frame.columns)
-    mapping = ingest.propose_mapping(columns)
+    mapping = propose_mapping(columns)
     assert mapping[CUSTOMER_ID] == CUSTOMER_ID
-    ingest.check_mapping(mapping, columns, "events", raw.file)
+    check_mapping(mapping, columns, "events", raw.file)
     result = validate.validate_events(stitched, mapping, DatasetSettings())
     assert result.rejects.to_dict("records") == [
         {ROW: 5, "column": CUSTOMER_ID, "reason": "missing customer id"}
