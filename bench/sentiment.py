@@ -28,8 +28,10 @@ from sklearn.metrics import accuracy_score, f1_score
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from journey.schema import LANGUAGE, SENTIMENT_LABEL, TEXT
-from journey.sentiment import core as sentiment
 from journey.sentiment import lexicon
+from journey.sentiment.language import detect_languages
+from journey.sentiment.model import compare_scorers, shipped_models
+from journey.sentiment.score import score_transcripts
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / "data"
@@ -58,7 +60,7 @@ def _plain_vader_labels(texts: pd.Series) -> pd.Series:
 
 
 def _default_labels(texts: pd.Series) -> pd.Series:
-    scored = sentiment.score_transcripts(pd.DataFrame({TEXT: texts.to_numpy()}), shipped=False)
+    scored = score_transcripts(pd.DataFrame({TEXT: texts.to_numpy()}), shipped=False)
     return scored.rows[SENTIMENT_LABEL]
 
 
@@ -73,7 +75,7 @@ def _evaluation_sets() -> list[tuple[str, pd.DataFrame]]:
     if SAMPLE.exists():
         sample = pd.read_csv(SAMPLE)
         labelled = sample[sample["label"].notna()].reset_index(drop=True)
-        langs = sentiment.detect_languages(labelled[TEXT])[LANGUAGE]
+        langs = detect_languages(labelled[TEXT])[LANGUAGE]
         sets.append(("sample labels, English turns", labelled[(langs == "en").to_numpy()].copy()))
     return sets
 
@@ -100,19 +102,19 @@ def evaluate() -> None:
         sample = pd.read_csv(SAMPLE)
         labelled = sample[sample["label"].notna()]
         start = time.perf_counter()
-        metrics = sentiment.compare_scorers(labelled[TEXT], labelled["label"], folds=5)
+        metrics = compare_scorers(labelled[TEXT], labelled["label"], folds=5)
         seconds = time.perf_counter() - start
         print("\nTrained model on the sample's labelled customer turns, 5-fold CV (all languages):")
         print(json.dumps({k: round(v, 4) for k, v in metrics.items()}, indent=1))
         print(f"({seconds:.0f} s)")
-    shipped = sentiment.shipped_models()
+    shipped = shipped_models()
     for language, model in shipped.items():
         print(f"\nShipped model ({language}): {json.dumps(model.metrics_)}")
 
 
 def tune() -> None:
     dev = pd.read_csv(DATA / "cs_dev.csv")
-    scored = sentiment.score_transcripts(pd.DataFrame({TEXT: dev[TEXT]}), shipped=False)
+    scored = score_transcripts(pd.DataFrame({TEXT: dev[TEXT]}), shipped=False)
     scores = scored.rows["sentiment_score"].to_numpy()
     gold = dev["label"].astype(str)
     grid = []
@@ -159,10 +161,10 @@ def _rss_mb() -> float:
 def measure(scorer: str, n: int) -> dict[str, float]:
     texts = make_texts(n)
     frame = pd.DataFrame({TEXT: texts})
-    model = next(iter(sentiment.shipped_models().values()))
+    model = next(iter(shipped_models().values()))
     # warm-up outside the timing: load the lexicons and the language model once
     lexicon.score_plain_vader(texts[:5])
-    sentiment.detect_languages(frame[TEXT].head(5))
+    detect_languages(frame[TEXT].head(5))
     model.predict_proba(texts[:5])
     analyzer = SentimentIntensityAnalyzer()
     before = _rss_mb()
@@ -173,11 +175,11 @@ def measure(scorer: str, n: int) -> dict[str, float]:
             for text in texts:
                 analyzer.polarity_scores(text)
         elif scorer == "default scorer":
-            sentiment.score_transcripts(frame)
+            score_transcripts(frame)
         elif scorer == "lexicon only":
             lexicon.CustomerServiceScorer().scores(texts)
         elif scorer == "language id only":
-            sentiment.detect_languages(frame[TEXT])
+            detect_languages(frame[TEXT])
         elif scorer == "trained model":
             model.predict_proba(texts)
         runs.append(time.perf_counter() - start)

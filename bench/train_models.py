@@ -19,7 +19,7 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, classification_report, f1_score
 from sklearn.model_selection import train_test_split
 
-from journey.sentiment.core import MODELS_DIR, TranscriptSentiment
+from journey.sentiment.model import MODELS_DIR, TranscriptSentiment
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "sentiment" / "id_smsa_train.csv"

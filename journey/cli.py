@@ -22,7 +22,10 @@ from journey.errors import JourneyError, SettingsError
 from journey.io import load
 from journey.query import flows, funnels, phases
 from journey.schema import DatasetSettings, ValidationResult
-from journey.sentiment import core as sentiment
+from journey.sentiment.lexicon_data import BRANDS
+from journey.sentiment.model import TranscriptSentiment, train_model
+from journey.sentiment.score import score_transcripts
+from journey.sentiment.turns import labelled_columns
 
 
 @dataclass(frozen=True)
@@ -391,7 +394,7 @@ def _sentiment_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _read_labelled(path: str) -> tuple[pd.Series, pd.Series]:
     raw, mapping = load.read_mapped(Path(path), "transcripts")
-    return sentiment.labelled_columns(raw.frame, mapping, raw.file)
+    return labelled_columns(raw.frame, mapping, raw.file)
 
 
 def _sentiment_input(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -401,7 +404,7 @@ def _sentiment_input(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFra
         accepted = load_input(args.transcripts, "transcripts", args).accepted
         return accepted, accepted
     # A file of texts without customers (e.g. labelled posts) is still scored, row by row.
-    sentiment.labelled_columns(raw.frame, mapping, raw.file, need_label=False)
+    labelled_columns(raw.frame, mapping, raw.file, need_label=False)
     print(
         f"{raw.file}: {len(raw.frame)} rows read; no customer_id column, so every row is "
         "scored as a text of its own",
@@ -432,7 +435,7 @@ def _sentiment(args: argparse.Namespace) -> int:
     model = None
     if args.train:
         texts, labels = _read_labelled(args.train)
-        model = sentiment.train_model(texts, labels, progress=StderrProgress("training"))
+        model = train_model(texts, labels, progress=StderrProgress("training"))
         metrics = model.metrics_
         print(
             f"trained on {model.n_train_} labelled texts (languages: "
@@ -445,10 +448,10 @@ def _sentiment(args: argparse.Namespace) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(model.to_bytes())
     elif args.model:
-        model = sentiment.TranscriptSentiment.from_bytes(Path(args.model).read_bytes())
+        model = TranscriptSentiment.from_bytes(Path(args.model).read_bytes())
     rows, canonical = _sentiment_input(args)
-    brands = (*sentiment.lexicon.BRANDS, *args.brand) if args.brand else None
-    scored = sentiment.score_transcripts(
+    brands = (*BRANDS, *args.brand) if args.brand else None
+    scored = score_transcripts(
         canonical.drop(columns=[schema.LABEL], errors="ignore"),
         model=model,
         shipped=not args.no_shipped,

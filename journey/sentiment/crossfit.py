@@ -16,7 +16,8 @@ from sklearn.model_selection import StratifiedKFold
 
 from journey.errors import ModelError
 from journey.schema import LABEL, TEXT
-from journey.sentiment.core import TranscriptSentiment, normalise_labels
+from journey.sentiment.model import TranscriptSentiment
+from journey.sentiment.turns import normalise_labels
 
 
 def _key(texts: Sequence[str] | pd.Series) -> np.ndarray:

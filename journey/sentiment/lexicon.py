@@ -12,6 +12,7 @@ that VADER knows ("delayed 3 hours", "on hold", "charged twice") and much that i
   apply to them as to any word;
 - extends the lexicon with customer-service words and emoji, and neutralises words that are
   politeness or brand names in this genre (please, help, like, support, care, united, ...);
+  these word lists and phrase tables live in `journey.sentiment.lexicon_data`;
 - runs VADER's own rules (negation, "no", boosters, ALL CAPS, "but", "least", punctuation)
   in a re-implementation that lowercases each text once, so it is faster than the original
   while giving the same compound score (a test checks this against vaderSentiment itself).
@@ -35,6 +36,16 @@ import numpy as np
 import pandas as pd
 from vaderSentiment import vaderSentiment as _vader
 
+from journey.sentiment.lexicon_data import (
+    BRANDS,
+    CS_LEXICON,
+    CS_PHRASES,
+    EMOJI_TOKENS,
+    HANDLE_NOISE,
+    NEUTRALISED,
+    PHRASE_LITERALS,
+)
+
 # Thresholds on the compound score: the best macro-F1 on bench/data/cs_dev.csv over a 0.05 grid
 # (`python bench/sentiment.py --tune`; ties go to the pair closest to VADER's own -0.05/+0.05).
 NEGATIVE_THRESHOLD: Final = -0.05
@@ -42,427 +53,6 @@ POSITIVE_THRESHOLD: Final = 0.10
 # Plain VADER's documented thresholds, used for the yardstick.
 VADER_NEGATIVE_THRESHOLD: Final = -0.05
 VADER_POSITIVE_THRESHOLD: Final = 0.05
-
-# Brands whose names are words (VADER rates "united" +1.8, "spirit" +0.7, "amazon" +0.7)
-# or that customers name in complaints. Matched case-insensitively as whole words.
-BRANDS: Final = (
-    "united airlines",
-    "united",
-    "delta air lines",
-    "delta",
-    "american airlines",
-    "american air",
-    "american",
-    "southwest airlines",
-    "southwest",
-    "virgin america",
-    "virgin atlantic",
-    "virgin media",
-    "virgin",
-    "jetblue",
-    "jet blue",
-    "us airways",
-    "usairways",
-    "spirit airlines",
-    "spirit",
-    "frontier",
-    "alaska airlines",
-    "allegiant",
-    "hawaiian airlines",
-    "air canada",
-    "british airways",
-    "lufthansa",
-    "ryanair",
-    "easyjet",
-    "emirates",
-    "qantas",
-    "klm",
-    "air france",
-    "garuda",
-    "lion air",
-    "lot",
-    "verizon",
-    "at&t",
-    "att",
-    "t-mobile",
-    "tmobile",
-    "sprint",
-    "comcast",
-    "xfinity",
-    "spectrum",
-    "vodafone",
-    "orange",
-    "telkomsel",
-    "indihome",
-    "o2",
-    "ee",
-    "three",
-    "british gas",
-    "thames water",
-    "octopus",
-    "amazon",
-    "prime",
-    "walmart",
-    "target",
-    "best buy",
-    "costco",
-    "ebay",
-    "paypal",
-    "chase",
-    "wells fargo",
-    "capital one",
-    "apple",
-    "google",
-    "netflix",
-    "spotify",
-    "uber eats",
-    "ubereats",
-    "uber",
-    "lyft",
-    "deliveroo",
-    "doordash",
-    "grubhub",
-    "airbnb",
-    "booking.com",
-    "expedia",
-    "tokopedia",
-    "shopee",
-    "gojek",
-    "grab",
-    "allegro",
-    "lumio",  # the sample data's company
-)
-
-# Customer-service words VADER lacks or misjudges, on VADER's -4..4 scale.
-CS_LEXICON: Final[dict[str, float]] = {
-    # things going wrong
-    "delay": -1.8,
-    "delays": -1.8,
-    "delayed": -1.9,
-    "cancelled": -2.0,
-    "canceled": -2.0,
-    "cancellation": -1.2,
-    "cancelled_flight": -2.2,
-    "lost": -1.6,
-    "missing": -1.5,
-    "stuck": -1.6,
-    "stranded": -2.3,
-    "waiting": -0.9,
-    "waited": -1.1,
-    "still_waiting": -2.0,
-    "on_hold": -1.6,
-    "hold_music": -1.4,
-    "no_answer": -1.8,
-    "no_reply": -1.8,
-    "no_response": -1.8,
-    "no_update": -1.5,
-    "no_updates": -1.5,
-    "no_one": -1.1,
-    "nobody": -1.1,
-    "no_show": -1.8,
-    "never_showed": -2.1,
-    "never_arrived": -2.1,
-    "never_received": -2.1,
-    "not_arrived": -1.8,
-    "not_received": -1.8,
-    "not_working": -1.9,
-    "doesnt_work": -1.9,
-    "not_fixed": -1.9,
-    "not_resolved": -1.9,
-    "charged_twice": -2.3,
-    "double_charged": -2.3,
-    "overcharged": -2.2,
-    "hung_up": -2.1,
-    "call_dropped": -1.8,
-    "dropped": -1.0,
-    "dropping": -1.1,
-    "disconnected": -1.5,
-    "outage": -1.9,
-    "down": -0.6,
-    "offline": -0.9,
-    "crashed": -1.6,
-    "crashing": -1.6,
-    "crashes": -1.6,
-    "freezes": -1.3,
-    "froze": -1.3,
-    "glitch": -1.4,
-    "bug": -1.0,
-    "errors": -1.7,
-    "declined": -1.2,
-    "blocked": -1.3,
-    "locked_out": -1.9,
-    "overbooked": -1.8,
-    "bumped": -1.4,
-    "lost_luggage": -2.3,
-    "lost_bag": -2.3,
-    "missed_connection": -2.1,
-    "missed": -1.4,
-    "rebooked": -0.6,
-    "rebook": -0.4,
-    "refund": -0.6,
-    "refunds": -0.6,
-    "chargeback": -1.2,
-    "dispute": -0.9,
-    "escalate": -1.2,
-    "escalated": -0.9,
-    "complaint": -1.5,
-    "complain": -1.5,
-    "transferred": -0.8,
-    "filthy": -2.6,
-    "damp": -1.0,
-    "soaked": -1.3,
-    "cold": -0.5,
-    "nightmare": -2.8,
-    "unreal": -1.2,
-    "shambles": -2.6,
-    "incompetent": -2.6,
-    "incompetence": -2.6,
-    "useless": -2.3,
-    "unhelpful": -2.1,
-    "unprofessional": -2.2,
-    "dismissive": -2.0,
-    "joke": -1.8,
-    "wtf": -2.5,
-    "smh": -1.6,
-    "ugh": -1.6,
-    "fail": -2.5,
-    "epicfail": -2.8,
-    "again": -0.6,
-    "yet_another": -1.5,
-    "why": -0.5,
-    "seriously": -1.0,
-    "manager": -0.5,
-    "supervisor": -0.5,
-    "throttled": -1.7,
-    "hidden_fee": -2.0,
-    "late_fee": -1.5,
-    "fee": -0.8,
-    "fees": -0.8,
-    "late": -1.0,
-    "broke": -1.6,
-    "damaged": -1.9,
-    "wrong_item": -1.9,
-    "wrong": -1.6,
-    "forever": -0.8,
-    "ages": -0.6,
-    "long_wait": -1.6,
-    "switching_providers": -2.0,
-    "leaving": -0.6,
-    "vanished": -1.4,
-    "thanks_for_nothing": -2.8,
-    "never_again": -2.6,
-    "do_not_fly": -2.8,
-    "do_not_use": -2.8,
-    "good_luck": -1.2,
-    "shrug": -1.0,
-    "whatever": -0.9,
-    "meh": -1.2,
-    "sucks": -2.4,
-    # things going right
-    "resolved": 1.8,
-    "solved": 1.9,
-    "fixed": 1.6,
-    "sorted": 1.7,
-    "sorted_out": 1.8,
-    "quick": 1.3,
-    "quickly": 1.3,
-    "fast": 1.2,
-    "speedy": 1.5,
-    "prompt": 1.3,
-    "promptly": 1.3,
-    "smooth": 1.5,
-    "seamless": 1.8,
-    "painless": 1.6,
-    "on_time": 1.4,
-    "early": 0.6,
-    "upgraded": 1.4,
-    "upgrade": 0.6,
-    "refunded": 1.0,
-    "polite": 1.6,
-    "patient": 1.3,
-    "professional": 1.4,
-    "rock": 1.4,
-    "rocks": 2.0,
-    "star": 1.5,
-    "shoutout": 1.8,
-    "props": 1.6,
-    "above_and_beyond": 2.8,
-    "worth_every_penny": 2.6,
-    "lifesaver": 2.8,
-    "cheers": 1.2,
-    "tysm": 2.0,
-    "thank_u": 1.5,
-    "legend": 2.2,
-    "hero": 2.2,
-    "comfy": 1.6,
-    "solid": 1.2,
-    "blazing": 1.2,
-    "reassuring": 1.8,
-    "pleasant": 2.0,
-    "spotless": 1.8,
-    # emoji (VADER's descriptions of these are mostly neutral)
-    "emo_angry": -2.6,
-    "emo_sad": -2.0,
-    "emo_eyeroll": -1.6,
-    "emo_down": -2.0,
-    "emo_love": 2.6,
-    "emo_up": 1.6,
-    "emo_clap": 1.6,
-    "emo_pray": 1.0,
-    "emo_smile": 1.8,
-}
-
-# VADER words that in customer-service text are politeness, process or brand words.
-NEUTRALISED: Final = frozenset(
-    {
-        "please",
-        "help",
-        "like",
-        "likes",
-        "yes",
-        "ok",
-        "okay",
-        "sure",
-        "care",
-        "support",
-        "credit",
-        "free",
-        "united",
-        "amazon",
-        "spirit",
-        "share",
-        "reach",
-        "kind",
-        "hope",
-        "hopefully",
-        "lol",
-        "wow",
-        "pay",
-        "fine",
-        "true",
-        "clear",
-        "clearly",
-        "interesting",
-        "funny",
-        "ha",
-        "haha",
-        "super",
-        "want",
-        "wanted",
-        "chance",
-        "agree",
-        "save",
-    }
-)
-
-# Multi-word phrases -> single tokens, applied to lowercased text in this order.
-CS_PHRASES: Final[tuple[tuple[str, str], ...]] = (
-    (r"\bcancell?ed flight(?:ed|led)?\b", " cancelled_flight "),
-    (r"\bthanks? (?:you )?for nothing\b", " thanks_for_nothing "),
-    (r"\bnever again\b", " never_again "),
-    (r"\bdo not (?:ever )?fly\b|\bdon'?t (?:ever )?fly\b", " do_not_fly "),
-    (r"\bdo not use\b|\bdon'?t use\b|\bavoid at all costs\b", " do_not_use "),
-    (r"\bstill (?:waiting|no word|nothing|no news)\b", " still_waiting "),
-    (r"\b(?:on|put on) hold\b", " on_hold "),
-    (r"\bhold music\b", " hold_music "),
-    (r"\bno (?:answer|one answer\w*|one pick\w* up)\b", " no_answer "),
-    (r"\bno (?:reply|replies)\b", " no_reply "),
-    (
-        r"\b(?:didn'?t|did not|haven'?t|have not|hasn'?t|has not|never) (?:got|get|gotten|"
-        r"received|had|heard)(?: back)?(?: any| a| an)? (?:answers?|repl(?:y|ies)|responses?|"
-        r"call ?backs?|updates?)\b",
-        " no_answer ",
-    ),
-    (r"\bno (?:response|responses|callback|call back)\b", " no_response "),
-    (r"\bno (?:updates?|info|information|word|explanation)\b", " no_update "),
-    (r"\bno[- ]one\b|\bnoone\b", " no_one "),
-    (r"\bno[- ]show(?:ed)?\b", " no_show "),
-    (r"\bnever (?:showed|turned) up\b|\bnever came\b", " never_showed "),
-    (r"\bnever (?:arrived|came through)\b", " never_arrived "),
-    (r"\bnever (?:received|got) (?:it|my|the|a|any)\b", " never_received "),
-    (
-        r"\b(?:has|have|hasn't|haven't|has not|have not|didn't|did not|still not|not yet)"
-        r" arrived\b",
-        " not_arrived ",
-    ),
-    (r"\bnot (?:been )?received\b", " not_received "),
-    (
-        r"\b(?:not|isn't|is not|aren't|stopped|stop) working\b|\bdoesn'?t work\b|\bdoes not work\b"
-        r"|\bwon'?t work\b|\bdon'?t work\b",
-        " not_working ",
-    ),
-    (r"\b(?:not|isn'?t|wasn'?t|never) (?:been )?fixed\b", " not_fixed "),
-    (
-        r"\b(?:not|isn'?t|wasn'?t|never|nothing) (?:been |was )?(?:resolved|solved|sorted)\b",
-        " not_resolved ",
-    ),
-    (r"\bcharged (?:me )?(?:twice|double|two times)\b", " charged_twice "),
-    (r"\bdouble[- ]charged\b|\bcharged (?:me )?again\b", " double_charged "),
-    (r"\bover[- ]?charged\b", " overcharged "),
-    (r"\bhung up\b|\bhang up\b|\bhangs up\b", " hung_up "),
-    (r"\bcalls? (?:dropped|drops|keep dropping|keeps dropping)\b", " call_dropped "),
-    (r"\blocked out\b", " locked_out "),
-    (r"\blost (?:my |our |the )?(?:luggage|baggage|bags?|suitcases?)\b", " lost_luggage "),
-    (
-        r"\b(?:bag|bags|luggage|baggage|suitcase) (?:is |was |got |has been |were )?lost\b",
-        " lost_bag ",
-    ),
-    (
-        r"\bmissed (?:my |our |the )?(?:connection|connecting flight|flight)\b",
-        " missed_connection ",
-    ),
-    (r"\bhidden (?:fee|fees|charge|charges)\b", " hidden_fee "),
-    (r"\blate (?:fee|fees|charge)\b", " late_fee "),
-    (r"\bwrong (?:item|size|colou?r|order|product|address)\b", " wrong_item "),
-    (r"\byet another\b|\bonce again\b|\bagain and again\b", " yet_another "),
-    (r"\bswitching (?:providers?|carriers?|banks?|airlines?)\b", " switching_providers "),
-    (r"\bon[- ]time\b", " on_time "),
-    (r"\bsorted (?:it )?out\b", " sorted_out "),
-    (r"\babove and beyond\b", " above_and_beyond "),
-    (r"\bworth every penny\b", " worth_every_penny "),
-    (r"\bgood luck\b", " good_luck "),
-    (r"\bthank u\b|\bthanku\b", " thank_u "),
-    (
-        r"\b(?:\d+|an?|one|two|three|four|five|six|several|many|few)\s*(?:\+\s*)?"
-        r"(?:hours?|hrs?|h)\b(?! ago)",
-        " long_wait ",
-    ),
-    (
-        r"\b(?:\d{2,}|forty|fifty|sixty|ninety)\s*(?:\+\s*)?(?:minutes?|mins?)\b(?! ago)",
-        " long_wait ",
-    ),
-)
-
-# Emoji worth a feeling in complaints, replaced by lexicon tokens before scoring.
-EMOJI_TOKENS: Final[dict[str, str]] = {
-    "\U0001f621": " emo_angry ",
-    "\U0001f620": " emo_angry ",
-    "\U0001f92c": " emo_angry ",
-    "\U0001f624": " emo_angry ",
-    "\U0001f622": " emo_sad ",
-    "\U0001f62d": " emo_sad ",
-    "\U0001f61e": " emo_sad ",
-    "\U0001f612": " emo_eyeroll ",
-    "\U0001f644": " emo_eyeroll ",
-    "\U0001f44e": " emo_down ",
-    "\U0001f4a9": " emo_down ",
-    "\u2764": " emo_love ",
-    "\u2665": " emo_love ",
-    "\U0001f60d": " emo_love ",
-    "\U0001f970": " emo_love ",
-    "\U0001f495": " emo_love ",
-    "\U0001f499": " emo_love ",
-    "\U0001f44d": " emo_up ",
-    "\U0001f44f": " emo_clap ",
-    "\U0001f64f": " emo_pray ",
-    "\U0001f60a": " emo_smile ",
-    "\U0001f642": " emo_smile ",
-    "\U0001f600": " emo_smile ",
-    "\U0001f603": " emo_smile ",
-    "\U0001f604": " emo_smile ",
-    "\U0001f601": " emo_smile ",
-    "\U0001f389": " emo_smile ",
-}
 
 # What masking removes: URLs, e-mail addresses, @mentions, order/ticket/phone numbers.
 _URL = r"(?:https?://|www\.)[^\s\x00]+"  # \x00 joins texts: never cross it
@@ -485,40 +75,6 @@ _MASK_ANCHORS: Final = re.compile(
     r"|tracking"
 )
 _HANDLE = re.compile(r"@(?<![\w@]@)(\w{2,})")
-# Parts of @handles that are not the brand: "@AmericanAir" names "American".
-_HANDLE_NOISE: Final = frozenset(
-    {
-        "air",
-        "airlines",
-        "airline",
-        "airways",
-        "ask",
-        "help",
-        "support",
-        "care",
-        "cares",
-        "team",
-        "service",
-        "services",
-        "official",
-        "hq",
-        "uk",
-        "us",
-        "usa",
-        "news",
-        "app",
-        "the",
-        "inc",
-        "co",
-        "id",
-        "en",
-        "cs",
-        "my",
-        "get",
-        "hello",
-        "hi",
-    }
-)
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _APOSTROPHES: Final = ("\u2019", "\u2018", "\u02bc", "\u00b4")  # each read as "'"
 
@@ -543,7 +99,7 @@ def brands_from_mentions(texts: Iterable[str], min_share: float = 0.02) -> tuple
     names: list[str] = []
     for handle, _count in ranked:
         parts = [p.lower() for p in _CAMEL.findall(str(handle))]
-        words = [p for p in parts if p not in _HANDLE_NOISE and not p.isdigit()]
+        words = [p for p in parts if p not in HANDLE_NOISE and not p.isdigit()]
         candidates = [str(handle).lower(), " ".join(words), *(words[:1])]
         names.extend(c for c in candidates if len(c) >= 3 and c not in names)
     return tuple(names)
@@ -692,63 +248,13 @@ _PHRASES_LOWER: Final = tuple(
 )
 _PHRASES_ANYCASE: Final = tuple((re.compile(p, re.IGNORECASE), t) for p, t in CS_PHRASES)
 _EMOJI_RE: Final = re.compile("|".join(re.escape(k) for k in EMOJI_TOKENS))
-# For each phrase of CS_PHRASES (same order), lowercase strings of which every match of the
-# phrase contains at least one: a text holding none of them cannot match, so the phrase's
-# regex is not run over it (most phrases are absent from most texts).
-_PHRASE_LITERALS: Final[tuple[tuple[str, ...], ...]] = (
-    ("flight",),
-    ("for nothing",),
-    ("never again",),
-    ("fly",),
-    ("t use", "avoid at all costs"),
-    ("still ",),
-    ("on hold",),
-    ("hold music",),
-    ("no answer", "no one answer", "no one pick"),
-    ("no repl",),
-    ("answer", "repl", "respons", "call", "update"),
-    ("no respons", "no callback", "no call back"),
-    ("no update", "no info", "no word", "no explanation"),
-    ("no-one", "no one", "noone"),
-    ("show",),
-    ("never ",),
-    ("never ",),
-    ("never ",),
-    ("arrived",),
-    ("received",),
-    (" work",),
-    ("fixed",),
-    ("solved", "sorted"),
-    ("charged",),
-    ("charged",),
-    ("charged",),
-    ("hung up", "hang up", "hangs up"),
-    ("call",),
-    ("locked out",),
-    ("lost",),
-    ("lost",),
-    ("missed",),
-    ("hidden ",),
-    ("late ",),
-    ("wrong ",),
-    ("yet another", "once again", "again and again"),
-    ("switching ",),
-    ("time",),
-    ("sorted",),
-    ("above and beyond",),
-    ("worth every penny",),
-    ("good luck",),
-    ("thank",),
-    ("h",),
-    ("min",),
-)
 # "N hours" (the first long_wait phrase): "h" is in nearly every text, so its gate is a regex
 # every match contains: the number's last character ("\\d", a, an, one, two, ... few), spaces,
 # then the unit before a word boundary.
 _HOURS_GATE: Final = re.compile(r"[\dnaeoxrlyw]\s*(?:\+\s*)?h(?:ours?|rs?)?\b")
 _PHRASE_STEPS: Final = tuple(
     (pattern, token, literals, _HOURS_GATE if literals == ("h",) else None)
-    for (pattern, token), literals in zip(_PHRASES_LOWER, _PHRASE_LITERALS, strict=True)
+    for (pattern, token), literals in zip(_PHRASES_LOWER, PHRASE_LITERALS, strict=True)
 )
 
 
@@ -787,11 +293,6 @@ def _rewrite_joined(joined: str) -> list[str]:
             joined = pattern.sub(token, joined)
         return joined.split(_JOIN)
     return [_rewrite_one(text) for text in joined.split(_JOIN)]
-
-
-def rewrite_phrases(texts: pd.Series) -> pd.Series:
-    """Rewrite customer-service phrases and emoji into lexicon tokens, in `CS_PHRASES` order."""
-    return _split(_rewrite_joined(_join(texts)), texts.index)
 
 
 @dataclass(frozen=True)

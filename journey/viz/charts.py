@@ -368,7 +368,7 @@ def build_sentiment_bars(
 ) -> go.Figure:
     """Horizontal bars of mean customer sentiment per `level` value, labelled with counts.
 
-    Takes `journey.sentiment.core.sentiment_by` output (level, mean_score, share_negative, n).
+    Takes `journey.sentiment.insights.sentiment_by` output (level, mean_score, share_negative, n).
     """
     frame = stats.sort_values("mean_score", kind="stable")
     colors = [

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from journey.errors import ModelError
-from journey.sentiment.core import TranscriptSentiment
 from journey.sentiment.crossfit import CrossFittedSentiment, cross_fit, scoring_model
+from journey.sentiment.model import TranscriptSentiment
 
 POSITIVE = [f"great quick friendly service number {i}" for i in range(6)]
 NEGATIVE = [f"terrible slow rude service number {i}" for i in range(6)]
