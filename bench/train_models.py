@@ -1,12 +1,12 @@
-"""Rebuild the sentiment models shipped in journey/models/ from the shared labelled data.
+"""Rebuild the sentiment models in journey/sentiment/models/ from the shared labelled data.
 
     python bench/train_models.py            # reads ../shared/data/sentiment/id_smsa_train.csv
 
 Indonesian: SmSA (Prosa.ai; Purwarianti and Crisdayanti 2019) as packaged in IndoNLU
 (Wilie et al., AACL 2020), Apache-2.0. The script holds out a stratified 20% split
 (random_state 0), reports the held-out accuracy and macro-F1 of a model trained on the other
-80%, then trains the shipped model on all rows and writes journey/models/id_smsa.json.gz
-(deterministic: same data, same bytes).
+80%, then trains the shipped model on all rows and writes
+journey/sentiment/models/id_smsa.json.gz (deterministic: same data, same bytes).
 """
 
 from __future__ import annotations
