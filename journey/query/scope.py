@@ -9,10 +9,17 @@ from typing import Literal
 import pandas as pd
 
 from journey.errors import SettingsError
-from journey.query import compare, filters, flows, stats, teams
-from journey.schema import CONVERSION, CUSTOMER_ID, PHASE, TIMESTAMP
+from journey.query import compare, filters, flows, grouping, phases, stats, teams
+from journey.schema import CONVERSION, CUSTOMER_ID, PHASE, TIMESTAMP, DatasetSettings
 
 CohortKind = Literal["conversion", "segment", "period"]
+
+
+def prepare_events(events: pd.DataFrame, settings: DatasetSettings) -> pd.DataFrame:
+    """Events with the grouping rules, then the team table, then the phases applied."""
+    out = grouping.apply_grouping(events, settings.grouping_rules)
+    out = teams.apply_team_map(out, settings.team_map)
+    return phases.assign_phases(out, settings)
 
 
 def focus_events(

@@ -15,9 +15,19 @@ from journey.query.scope import (
     customer_transcripts,
     find_customers,
     focus_events,
+    prepare_events,
     split_cohorts,
 )
-from journey.schema import CUSTOMER_ID, PHASE, TEXT, TIMESTAMP
+from journey.schema import (
+    CUSTOMER_ID,
+    PHASE,
+    TEAM,
+    TEXT,
+    TIMESTAMP,
+    TOUCHPOINT,
+    DatasetSettings,
+    GroupingRule,
+)
 from tests.journey.query.examples import TRANSITIONS, frame, make_events
 
 # a converts on Jan 3; b never converts; c converts on Jan 6.
@@ -149,3 +159,22 @@ def test_customer_transcripts_in_time_order_ties_in_file_order_undated_last():
     mine = customer_transcripts(transcripts, "a")
     assert mine[TEXT].tolist() == ["first", "second", "third", "undated"]
     assert mine.index.tolist() == [0, 1, 2, 3]
+
+
+def test_prepare_events_groups_then_maps_teams_then_assigns_phases():
+    events = make_events(
+        [
+            ("a", "2024-01-01", "Email", "Newsletter", False),
+            ("a", "2024-01-02", "Web", "Home", False),
+            ("a", "2024-01-03", "Store", "Till", True),
+        ]
+    )
+    settings = DatasetSettings(
+        grouping_rules=(GroupingRule("home", "Site pages", False),),
+        team_map={"Site pages": "marketing", "Till": "sales"},
+    )
+    prepared = prepare_events(events, settings)
+    # the team table sees the grouped name; the conversion starts onboarding
+    assert prepared[TOUCHPOINT].tolist() == ["Newsletter", "Site pages", "Till"]
+    assert prepared[TEAM].fillna("").tolist() == ["", "marketing", "sales"]
+    assert prepared[PHASE].tolist() == ["awareness", "awareness", "onboarding"]
