@@ -32,7 +32,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from journey.attribution import core as attribution  # noqa: E402
+from journey.attribution import models as attribution  # noqa: E402
+from journey.attribution import uncertainty  # noqa: E402
 from journey.schema import (  # noqa: E402
     CAMPAIGN,
     CHANNEL,
@@ -109,11 +110,12 @@ def child(model: str, path: str, bootstrap: bool) -> None:
     # the columns attribute() reads at channel level (the file also holds touchpoint, campaign)
     columns = [CUSTOMER_ID, TIMESTAMP, CHANNEL, CONVERSION, REVENUE, EVENT_TYPE, ROW]
     events = pd.read_parquet(path, columns=columns)
-    models = list(attribution.MODELS) if model == "all" else [model]
+    models = attribution.MODELS if model == "all" else (model,)
+    settings = attribution.AttributionSettings(models=models)
     if bootstrap:
-        result = attribution.bootstrap_shares(events, models, n_resamples=200)
+        result = uncertainty.bootstrap_shares(events, settings, n_resamples=200)
     else:
-        result = attribution.attribute(events, models)
+        result = attribution.attribute(events, settings)
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{elapsed:.3f} {peak:.0f} {len(result)}")

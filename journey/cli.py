@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from journey import schema
-from journey.attribution import core as attribution
+from journey.attribution import models as attribution
 from journey.errors import JourneyError, SettingsError
 from journey.io import load
 from journey.query import flows, funnels, phases
@@ -317,14 +317,14 @@ def _attribution_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--window-days",
         type=float,
-        default=attribution.DEFAULT_WINDOW_DAYS,
+        default=attribution.DEFAULT_SETTINGS.window_days,
         help="lookback before each conversion in days; 0 = unlimited (default 30)",
     )
     parser.add_argument("--by", choices=list(schema.ATTRIBUTION_LEVELS), default=schema.CHANNEL)
     parser.add_argument(
         "--half-life-days",
         type=float,
-        default=attribution.DEFAULT_HALF_LIFE_DAYS,
+        default=attribution.DEFAULT_SETTINGS.half_life_days,
         help="time decay half-life in days (default 7)",
     )
     parser.add_argument(
@@ -347,17 +347,17 @@ def _attribution(args: argparse.Namespace) -> int:
     except ValueError as err:
         raise SettingsError(f"--position-weights {args.position_weights!r}: {err}") from err
     events = load_events(args)
-    result = attribution.attribute(
-        events,
-        models,
-        args.by,
-        args.window_days,
-        exclude_channels=_comma_list(args.exclude_channels),
-        exclude_event_types=_comma_list(args.exclude_event_types),
+    settings = attribution.AttributionSettings(
+        models=tuple(models),
+        level=args.by,
+        window_days=args.window_days,
+        exclude_channels=tuple(_comma_list(args.exclude_channels)),
+        exclude_event_types=tuple(_comma_list(args.exclude_event_types)),
         half_life_days=args.half_life_days,
         position_weights=weights,
         markov_order=args.markov_order,
     )
+    result = attribution.attribute(events, settings)
     write_csv(result, args.out)
     method = result.attrs.get("shapley_method")
     if method:

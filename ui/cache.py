@@ -6,6 +6,7 @@ Streamlit hashes frames of 50,000+ rows from a sample, so frames are passed as `
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -13,13 +14,17 @@ import pandas as pd
 import streamlit as st
 
 from journey import schema
-from journey.attribution import core as attribution
+from journey.attribution import models as attribution
+from journey.attribution import uncertainty
+from journey.attribution.markov import MarkovResult
+from journey.attribution.models import AttributionSettings
 from journey.io import load, read, store
 from journey.query import (
     filters,
     flows,
     funnels,
     grouping,
+    metrics,
     overview,
     phases,
     profile,
@@ -325,99 +330,63 @@ def workspace() -> store.Workspace:
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
 def attribution_result(
-    key: str,
-    _events: pd.DataFrame,
-    models: tuple[str, ...],
-    level: str,
-    window_days: float,
-    exclude: tuple[tuple[str, ...], tuple[str, ...]],
-    half_life_days: float,
-    position_weights: tuple[float, float, float],
-    markov_order: int,
+    key: str, _events: pd.DataFrame, settings: AttributionSettings
 ) -> tuple[pd.DataFrame, str]:
     """Cached `attribution.attribute` for scope `key`, and how Shapley was computed."""
     del key
-    result = attribution.attribute(
-        _events,
-        models,
-        level,
-        window_days,
-        exclude_channels=exclude[0],
-        exclude_event_types=exclude[1],
-        half_life_days=half_life_days,
-        position_weights=position_weights,
-        markov_order=markov_order,
-    )
+    result = attribution.attribute(_events, settings)
     return result, str(result.attrs.get("shapley_method", ""))
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
 def attribution_bootstrap(
-    key: str,
-    _events: pd.DataFrame,
-    models: tuple[str, ...],
-    level: str,
-    window_days: float,
-    exclude: tuple[tuple[str, ...], tuple[str, ...]],
-    half_life_days: float,
-    position_weights: tuple[float, float, float],
-    markov_order: int,
-    n_resamples: int,
+    key: str, _events: pd.DataFrame, settings: AttributionSettings, n_resamples: int
 ) -> pd.DataFrame:
-    """Cached `attribution.bootstrap_shares` (95% intervals, seed 0) for scope `key`."""
+    """Cached `uncertainty.bootstrap_shares` (95% intervals, seed 0) for scope `key`."""
     del key
-    return attribution.bootstrap_shares(
-        _events,
-        models,
-        level,
-        window_days,
-        exclude_channels=exclude[0],
-        exclude_event_types=exclude[1],
-        half_life_days=half_life_days,
-        position_weights=position_weights,
-        markov_order=markov_order,
-        n_resamples=n_resamples,
-    )
+    return uncertainty.bootstrap_shares(_events, settings, n_resamples=n_resamples)
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
 def attribution_markov(
-    key: str,
-    _events: pd.DataFrame,
-    level: str,
-    window_days: float,
-    exclude: tuple[tuple[str, ...], tuple[str, ...]],
-    markov_order: int,
-) -> attribution.MarkovResult:
+    key: str, events: pd.DataFrame, settings: AttributionSettings
+) -> MarkovResult:
     """Cached Markov fit (removal effects, transitions) for scope `key`."""
-    del key
-    paths_ = attribution.build_path_set(_events, level, window_days, exclude[0], exclude[1])
-    return attribution.markov_model(attribution.aggregate_paths(paths_), markov_order)
+    # keyed only on what the chain depends on: other models' settings must not refit it
+    chain = dataclasses.replace(
+        attribution.DEFAULT_SETTINGS,
+        models=("markov",),
+        level=settings.level,
+        window_days=settings.window_days,
+        exclude_channels=settings.exclude_channels,
+        exclude_event_types=settings.exclude_event_types,
+        markov_order=settings.markov_order,
+    )
+    return _attribution_markov(key, events, chain)
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def attribution_lookback(
-    key: str,
-    _events: pd.DataFrame,
-    models: tuple[str, ...],
-    level: str,
-    exclude: tuple[tuple[str, ...], tuple[str, ...]],
-    half_life_days: float,
-    position_weights: tuple[float, float, float],
-    markov_order: int,
-) -> pd.DataFrame:
-    """Cached `attribution.lookback_sensitivity` (7, 14, 30, 60, 90 days) for scope `key`."""
+def _attribution_markov(
+    key: str, _events: pd.DataFrame, settings: AttributionSettings
+) -> MarkovResult:
     del key
-    return attribution.lookback_sensitivity(
-        _events,
-        models,
-        level,
-        exclude_channels=exclude[0],
-        exclude_event_types=exclude[1],
-        half_life_days=half_life_days,
-        position_weights=position_weights,
-        markov_order=markov_order,
-    )
+    return attribution.fit_markov(_events, settings)
+
+
+def attribution_lookback(
+    key: str, events: pd.DataFrame, settings: AttributionSettings
+) -> pd.DataFrame:
+    """Cached `uncertainty.lookback_sensitivity` (7, 14, 30, 60, 90 days) for scope `key`."""
+    # the lookback windows replace the settings' own: a window change must not recompute it
+    unwindowed = dataclasses.replace(settings, window_days=attribution.DEFAULT_SETTINGS.window_days)
+    return _attribution_lookback(key, events, unwindowed)
+
+
+@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+def _attribution_lookback(
+    key: str, _events: pd.DataFrame, settings: AttributionSettings
+) -> pd.DataFrame:
+    del key
+    return uncertainty.lookback_sensitivity(_events, settings)
 
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
@@ -432,9 +401,9 @@ def channel_metrics(
     qualifying_column: str,
     window_days: float,
 ) -> pd.DataFrame:
-    """Cached `attribution.channel_metrics` for scope `key`."""
+    """Cached `metrics.channel_metrics` for scope `key`."""
     del key
-    return attribution.channel_metrics(
+    return metrics.channel_metrics(
         _events, start, end, granularity, level, qualifying, qualifying_column, window_days
     )
 
@@ -443,9 +412,9 @@ def channel_metrics(
 def contact_list(
     key: str, _events: pd.DataFrame, start: object, end: object, level: str
 ) -> pd.DataFrame:
-    """Cached `attribution.contact_list` for scope `key`."""
+    """Cached `metrics.contact_list` for scope `key`."""
     del key
-    return attribution.contact_list(_events, start, end, level)
+    return metrics.contact_list(_events, start, end, level)
 
 
 # -- sentiment (appended by the sentiment engineer) ---------------------------------------------

@@ -1,6 +1,7 @@
 import streamlit as st
 
-from journey.attribution import core as attribution
+from journey.query import metrics
+from journey.query.segments import DEFAULT_WINDOW_DAYS
 from journey.schema import ATTRIBUTION_LEVELS, EVENT_TYPE, SESSION_ID, TIMESTAMP, TOUCHPOINT
 from journey.viz import attribution_charts
 from ui import cache, frame, widgets
@@ -38,7 +39,7 @@ picked = top[0].date_input(
 start, end = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked else (first, last)
 granularity = top[1].radio(
     t("metrics.granularity"),
-    attribution.GRANULARITIES,
+    metrics.GRANULARITIES,
     index=1,
     format_func=lambda g: t(f"metrics.granularity.{g}"),
     horizontal=True,
@@ -55,7 +56,7 @@ window = top[3].number_input(
     t("attribution.window"),
     min_value=0,
     max_value=3650,
-    value=attribution.DEFAULT_WINDOW_DAYS,
+    value=DEFAULT_WINDOW_DAYS,
     help=t("attribution.window_help"),
     key="metrics_window",
 )
@@ -71,7 +72,7 @@ options = cache.column_values(scope.key, events, qualify_by) if qualify_by else 
 qualifying = qualify[1].multiselect(
     t("metrics.qualifying"),
     options,
-    default=attribution.default_qualifying(options),
+    default=metrics.default_qualifying(options),
     help=t("metrics.qualifying_help"),
     key=f"metrics_qualifying_{qualify_by}",
 )
@@ -129,7 +130,7 @@ last_channels = filters[1].multiselect(
 min_contacts = filters[2].number_input(
     t("metrics.min_contacts"), min_value=0, value=0, key="metrics_contact_min"
 )
-shown = attribution.filter_contacts(contacts, query, last_channels, int(min_contacts))
+shown = metrics.filter_contacts(contacts, query, last_channels, int(min_contacts))
 st.caption(t("metrics.shown", shown=len(shown), total=len(contacts)))
 st.dataframe(shown, hide_index=True, width="stretch", key="metrics_contacts_table")
 widgets.download_csv(shown, "contact_list.csv", key="metrics_contacts_download")

@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from journey.attribution.core import MODELS
+from journey.attribution.models import MODELS
 from tests.app.conftest import new_app
 from ui.state import Key
 
