@@ -139,3 +139,11 @@ def test_relabelling_channels_permutes_the_result(events, renamed):
 def test_shuffling_rows_changes_nothing(events):
     shuffled = events.sample(frac=1.0, random_state=3)
     assert_frame_equal(attribute(events), attribute(shuffled), check_exact=False, atol=1e-9)
+
+
+def test_settings_are_one_hashable_value_whatever_the_sequence_type():
+    from_lists = AttributionSettings(models=["first"], exclude_channels=["Web"])
+    from_tuples = AttributionSettings(models=("first",), exclude_channels=("Web",))
+    assert from_lists == from_tuples
+    assert hash(from_lists) == hash(from_tuples)
+    assert from_lists.position_weights == (0.4, 0.2, 0.4)
