@@ -119,18 +119,7 @@ def build_dataset(
 
 def save(dataset: state.Dataset, overwrite: bool) -> None:
     """Save a dataset in the workspace and make the saved copy current."""
-    workspace = cache.workspace()
-    workspace.save(
-        dataset.name,
-        dataset.events,
-        dataset.transcripts,
-        dataset.settings,
-        dataset.mapping,
-        key=dataset.fingerprint,
-        meta=dataset.meta,
-        overwrite=overwrite,
-    )
-    state.set_dataset(frame.from_stored(workspace.load(dataset.name)))
+    state.set_dataset(frame.store_dataset(dataset, overwrite=overwrite))
 
 
 def workspace_manager() -> None:

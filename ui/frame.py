@@ -45,23 +45,29 @@ def sample_dataset() -> state.Dataset:
     )
 
 
+def store_dataset(dataset: state.Dataset, overwrite: bool = False) -> state.Dataset:
+    """Save a dataset in the workspace and return the saved copy, as it loads from there."""
+    workspace = cache.workspace()
+    workspace.save(
+        dataset.name,
+        dataset.events,
+        dataset.transcripts,
+        dataset.settings,
+        dataset.mapping,
+        key=dataset.fingerprint,
+        meta=dataset.meta,
+        overwrite=overwrite,
+    )
+    return from_stored(workspace.load(dataset.name))
+
+
 def default_dataset() -> state.Dataset:
     """The dataset a fresh session starts on: the sample, kept in the workspace."""
     try:
         workspace = cache.workspace()
         if workspace.exists(SAMPLE_NAME):
             return from_stored(workspace.load(SAMPLE_NAME))
-        sample = sample_dataset()
-        workspace.save(
-            SAMPLE_NAME,
-            sample.events,
-            sample.transcripts,
-            sample.settings,
-            sample.mapping,
-            key=sample.fingerprint,
-            meta=sample.meta,
-        )
-        return from_stored(workspace.load(SAMPLE_NAME))
+        return store_dataset(sample_dataset())
     except WorkspaceError as err:
         # The app still works on the sample; saving rules needs a usable workspace.
         st.sidebar.warning(t("frame.workspace_unavailable", reason=str(err)))

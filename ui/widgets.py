@@ -9,7 +9,7 @@ import streamlit as st
 
 from journey.io import export
 from journey.query import filters as flt
-from journey.schema import CHANNEL, TEAM, TIMESTAMP, ValidationResult
+from journey.schema import CHANNEL, CUSTOMER_ID, TEAM, TIMESTAMP, ValidationResult, specs_for
 from ui import cache, state
 from ui.i18n import LANGUAGES, t
 from ui.state import Key
@@ -46,7 +46,7 @@ def show_network(html: str, height: int = 650) -> None:
 
 def scope_caption(scope: state.Scope) -> None:
     """Say how many customers and events the filters leave, and which filters are on."""
-    total_customers = int(scope.all_events["customer_id"].nunique())
+    total_customers = int(scope.all_events[CUSTOMER_ID].nunique())
     text = t(
         "widgets.scope",
         name=scope.dataset.name,
@@ -159,8 +159,6 @@ def mapping_editor(
     columns: list[str], proposed: dict[str, str], kind: str, key_prefix: str
 ) -> dict[str, str]:
     """One selectbox per contract column, pre-set to the proposed source column."""
-    from journey.schema import specs_for  # local: keeps this module's imports light
-
     specs = specs_for(kind)
     mapping: dict[str, str] = {}
     grid = st.columns(4)
@@ -222,3 +220,16 @@ def scope_node_sentiment(scope: state.Scope, level: str) -> pd.DataFrame:
         t("maps.sentiment.scoring"),
     )
     return cache.node_sentiment(scope.key, scored, scope.events, level)
+
+
+def node_sentiment_table(node_scores: pd.DataFrame, prefix: str) -> None:
+    """The map pages' expander with each node's mean sentiment and transcript count."""
+    with st.expander(t("maps.sentiment.table"), expanded=node_scores.empty):
+        if node_scores.empty:
+            st.info(t("maps.sentiment.none"))
+        st.dataframe(
+            node_scores,
+            hide_index=True,
+            column_config={"mean_score": st.column_config.NumberColumn(format="%+.2f")},
+            key=f"{prefix}_sentiment_table",
+        )

@@ -76,15 +76,7 @@ else:
     st.caption(t("maps.journey.sums", customers=f"{n_customers:,}"))
 if node_scores is not None:
     st.caption(t("maps.sentiment.legend", min_n=palette.SENTIMENT_MIN_N))
-    with st.expander(t("maps.sentiment.table"), expanded=node_scores.empty):
-        if node_scores.empty:
-            st.info(t("maps.sentiment.none"))
-        st.dataframe(
-            node_scores,
-            hide_index=True,
-            column_config={"mean_score": st.column_config.NumberColumn(format="%+.2f")},
-            key="journey_map_sentiment_table",
-        )
+    widgets.node_sentiment_table(node_scores, "journey_map")
 widgets.download_csv(flows, "step_flows.csv", key="journey_map_download_steps")
 
 st.subheader(t("maps.journey.phases"))

@@ -84,15 +84,7 @@ else:
     else:
         st.caption(t("maps.sentiment.legend", min_n=palette.SENTIMENT_MIN_N))
 if node_scores is not None:
-    with st.expander(t("maps.sentiment.table"), expanded=node_scores.empty):
-        if node_scores.empty:
-            st.info(t("maps.sentiment.none"))
-        st.dataframe(
-            node_scores,
-            hide_index=True,
-            column_config={"mean_score": st.column_config.NumberColumn(format="%+.2f")},
-            key="network_sentiment_table",
-        )
+    widgets.node_sentiment_table(node_scores, "network")
 cols = st.columns(2)
 with cols[0]:
     widgets.download_html(html, "journey_network.html", key="network_download_html")
