@@ -29,7 +29,6 @@ from journey.query import (
     phases,
     profile,
     scope,
-    teams,
 )
 from journey.schema import DatasetSettings, ValidationResult
 from journey.sentiment import crossfit, insights, score
@@ -66,9 +65,7 @@ def read_upload(digest: str, _data: bytes, name: str) -> schema.RawTable:
 def prepared_events(key: str, _events: pd.DataFrame, _settings: DatasetSettings) -> pd.DataFrame:
     """Events with grouping rules, the team table and phases applied (`key` names both)."""
     del key
-    out = grouping.apply_grouping(_events, _settings.grouping_rules)
-    out = teams.apply_team_map(out, _settings.team_map)
-    return phases.assign_phases(out, _settings)
+    return scope.prepare_events(_events, _settings)
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
@@ -476,7 +473,6 @@ def sentiment_views(
         "by_level": insights.sentiment_by(linked, level),
         "weekly": insights.weekly_sentiment(rows),
         "outcome": insights.outcome_link(_events, rows),
-        "matches": linked["match"].value_counts(),
     }
 
 
