@@ -6,7 +6,6 @@ uses the customer's scored rows only; agent turns never drive or colour a result
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 from typing import Final
@@ -17,6 +16,7 @@ from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.feature_selection import chi2
 
+from journey.io.markup import md_text
 from journey.schema import (
     CHANNEL,
     CONVERSION,
@@ -131,7 +131,7 @@ _STOP_WORDS: Final = frozenset(
 
 
 def highlight(text: str, terms: Sequence[str]) -> str:
-    """Return `text` as escaped HTML with each case-insensitive match of `terms` in <mark>."""
+    """Return `text` as inert markdown/HTML (`md_text`), each match of `terms` in <mark>."""
     source = "" if text is None else str(text)
     patterns = [_term_pattern(t) for t in terms if t and str(t).strip()]
     spans: list[tuple[int, int]] = []
@@ -146,10 +146,10 @@ def highlight(text: str, terms: Sequence[str]) -> str:
             merged.append([start, end])
     out, last = [], 0
     for start, end in merged:
-        out.append(html.escape(source[last:start]))
-        out.append(f"<mark>{html.escape(source[start:end])}</mark>")
+        out.append(md_text(source[last:start]))
+        out.append(f"<mark>{md_text(source[start:end])}</mark>")
         last = end
-    out.append(html.escape(source[last:]))
+    out.append(md_text(source[last:]))
     return "".join(out)
 
 
@@ -176,7 +176,7 @@ def most_negative(
     Highlighted: the words and phrases the lexicon rates negative, and the negative driver
     terms (from `sentiment_drivers`) that occur in the text. Columns: position (0-based row),
     the row's customer_id/channel/timestamp when present, sentiment_score, text, terms
-    (comma-separated) and html (escaped text with <mark>); by score, then position.
+    (comma-separated) and html (inert text with <mark>); by score, then position.
     """
     rows = _customer_rows(scored).assign(position=lambda f: np.arange(len(scored))[
         scored.index.get_indexer(f.index)])  # fmt: skip

@@ -60,7 +60,22 @@ def test_drivers_separate_negative_from_positive_terms():
 
 def test_highlight_escapes_html_and_marks_terms():
     html = insights.highlight("<b>Late</b> & on hold", ["late", "on_hold"])
-    assert html == "&lt;b&gt;<mark>Late</mark>&lt;/b&gt; &amp; <mark>on hold</mark>"
+    assert html == "&#60;b&#62;<mark>Late</mark>&#60;&#47;b&#62; &#38; <mark>on hold</mark>"
+
+
+def test_highlight_keeps_markdown_links_and_images_inert():
+    text = "![i](http://example.com/x.png) so slow [phish](www.example.com)"
+    html = insights.highlight(text, ["slow"])
+    wj = "\u2060"  # the word joiner that keeps GFM from linking a bare URL
+    assert html == (
+        f"&#33;&#91;i&#93;&#40;http{wj}&#58;&#47;&#47;example&#46;com&#47;x&#46;png&#41; "
+        f"so <mark>slow</mark> &#91;phish&#93;&#40;www{wj}&#46;example&#46;com&#41;"
+    )
+
+
+def test_highlight_escapes_inside_the_mark():
+    assert insights.highlight("a *bad* day", ["*bad*"]) == "a <mark>&#42;bad&#42;</mark> day"
+    assert insights.highlight("x <i>y", ["<i>"]) == "x &#60;i&#62;y"  # no word to match
 
 
 def test_most_negative_lists_lowest_scores_with_marks():
@@ -68,7 +83,7 @@ def test_most_negative_lists_lowest_scores_with_marks():
     frame.loc[1, SENTIMENT_SCORE] = -0.8
     out = insights.most_negative(frame, n=5)
     assert out["position"].tolist() == [1]
-    assert out["html"].iloc[0] == "<mark>still waiting</mark>, <mark>unacceptable</mark>"
+    assert out["html"].iloc[0] == "<mark>still waiting</mark>&#44; <mark>unacceptable</mark>"
 
 
 def test_topic_groups_cover_rows_and_are_deterministic():
