@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
+from journey.errors import InputError
 from journey.io.identity import StitchReport, stitch_table
 from journey.io.mapping import apply_overrides, check_mapping, propose_mapping
 from journey.io.read import read_table
@@ -26,6 +27,7 @@ from journey.schema import (
 )
 
 STITCHED_COLUMN: Final = "customer_id (stitched)"  # the column identity stitching adds
+NO_DATA_ROWS: Final = "no data rows (the file has column names but no data)"
 
 
 def fingerprint(source: bytes, mapping: Mapping[str, str], settings: object) -> str:
@@ -44,8 +46,15 @@ def read_mapped(
     name: str | None = None,
 ) -> tuple[RawTable, dict[str, str]]:
     """Read a file and propose its mapping with the user's overrides (not yet checked)."""
-    raw = read_table(source, name)
+    raw = require_rows(read_table(source, name))
     return raw, propose(raw, kind, overrides)
+
+
+def require_rows(raw: RawTable) -> RawTable:
+    """Return `raw`, or raise InputError when it has no data rows: bad input for every use."""
+    if len(raw.frame) == 0:
+        raise InputError(raw.file, None, None, NO_DATA_ROWS)
+    return raw
 
 
 def stitch(raw: RawTable, id_columns: Sequence[str]) -> tuple[RawTable, StitchReport | None]:
@@ -91,10 +100,14 @@ def load_file(
     progress: ProgressFn | None = None,
     id_columns: Sequence[str] = (),
 ) -> tuple[ValidationResult, dict[str, str]]:
-    """Read a file, stitch identities, map (overrides: canonical -> source) and validate."""
+    """Read a file, stitch identities, map (overrides: canonical -> source) and validate.
+
+    Raises:
+        InputError: The file cannot be read, has no data rows, or its mapping cannot work.
+    """
     if progress:
         progress(0.0, "reading")
-    raw = read_table(Path(path))
+    raw = require_rows(read_table(Path(path)))
     if progress:
         progress(0.3, "mapping columns")
     raw, report = stitch(raw, id_columns)
@@ -114,11 +127,13 @@ def _scaled(progress: ProgressFn | None) -> ProgressFn | None:
 
 
 __all__ = [
+    "NO_DATA_ROWS",
     "STITCHED_COLUMN",
     "fingerprint",
     "load_file",
     "propose",
     "read_mapped",
+    "require_rows",
     "stitch",
     "validate_table",
 ]

@@ -108,11 +108,11 @@ def test_bad_input_exits_2_with_a_message_and_no_traceback(
     assert "Traceback" not in err
 
 
-def test_header_only_says_no_data_rows(capsys: pytest.CaptureFixture[str]):
+def test_header_only_is_bad_input(capsys: pytest.CaptureFixture[str]):
     code, out, err = run(capsys, str(FIXTURES / "header_only.csv"))
-    assert code == 0
-    assert out.startswith("header_only.csv: 0 rows read")
-    assert "no data rows" in err
+    assert code == 2
+    assert out == ""
+    assert err == "error: header_only.csv: no data rows (the file has column names but no data)\n"
 
 
 def test_strict_with_rejects_exits_2_after_writing_the_report(
