@@ -10,6 +10,7 @@ import streamlit as st
 from journey.io import export
 from journey.query import filters as flt
 from journey.schema import CHANNEL, CUSTOMER_ID, TEAM, TIMESTAMP, ValidationResult, specs_for
+from journey.viz import network
 from ui import cache, state
 from ui.i18n import LANGUAGES, t
 from ui.state import Key
@@ -40,8 +41,14 @@ def download_html(html: str, file_name: str, key: str, label: str | None = None)
 
 
 def show_network(html: str, height: int = 650) -> None:
-    """Render a standalone network HTML document (built by journey.viz.network) in an iframe."""
-    st.iframe(html, height=height)
+    """Render a standalone network HTML document (built by journey.viz.network) in an iframe.
+
+    st.iframe sandboxes its frame with allow-scripts and allow-same-origin, so the page
+    would run with the app's origin; `sandboxed_page` puts it one frame deeper, sandboxed
+    to scripts only (an opaque origin that cannot reach the app: a second wall behind the
+    escaped labels). A data: URL would do too, but Chromium drops those above 2 MB.
+    """
+    st.iframe(network.sandboxed_page(html), height=height)
 
 
 def scope_caption(scope: state.Scope) -> None:

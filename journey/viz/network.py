@@ -10,6 +10,7 @@ as text.
 
 from __future__ import annotations
 
+import html as html_lib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,6 +40,14 @@ END_LEVEL = len(PHASE_LEVEL) + 1
 LARGE_NODES = 150
 LARGE_EDGES = 1000
 MAX_LABEL = 40
+# The embedded page may run scripts (vis-network) but gets an opaque origin: no same-origin.
+SANDBOX = "allow-scripts"
+_SHELL = (
+    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
+    "<style>html, body {{ margin: 0; padding: 0; height: 100%; overflow: hidden; }}"
+    " iframe {{ display: block; border: 0; width: 100%; height: 100%; }}</style></head>"
+    '<body><iframe sandbox="{sandbox}" title="{title}" srcdoc="{page}"></iframe></body></html>'
+)
 
 
 @dataclass(frozen=True)
@@ -441,4 +450,17 @@ def network_page(
         n_edges=len(selection.edges),
         n_hidden_nodes=selection.n_hidden_nodes,
         n_hidden_edges=selection.n_hidden_edges,
+    )
+
+
+def sandboxed_page(page: str, title: str = "Journey network") -> str:
+    """Wrap a network page in a script-free shell whose one iframe is sandboxed to scripts.
+
+    An embedder that can only allow same-origin (st.iframe) shows the shell; the network
+    page inside runs in an opaque origin, so it cannot read or script the embedding app.
+    """
+    return _SHELL.format(
+        title=html_lib.escape(title, quote=True),
+        sandbox=SANDBOX,
+        page=html_lib.escape(page, quote=True),
     )

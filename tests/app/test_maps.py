@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from journey.schema import CONVERTED, END_NODES, NO_CONVERSION, OTHER, OTHER_TEAMS, GroupingRule
-from tests.app.conftest import new_app
+from tests.app.conftest import network_documents, new_app
 from ui.state import Key
 
 VIEWS = ("journey_map", "network", "compare", "funnels", "customer", "rules")
@@ -44,7 +44,7 @@ def figures(app: AppTest) -> list[dict]:
 
 
 def networks(app: AppTest) -> list[str]:
-    return [frame.proto.srcdoc for frame in app.get("iframe")]
+    return network_documents(app)
 
 
 def captions(app: AppTest) -> list[str]:

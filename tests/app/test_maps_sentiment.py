@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from journey.viz.palette import SENTIMENT_MIN_N, sentiment_colors
-from tests.app.conftest import new_app
+from tests.app.conftest import network_documents, new_app
 
 # The first customer of data/sample/transcripts.csv (a chat on 2025-01-02).
 CUSTOMER_WITH_TRANSCRIPTS = "C00073"
@@ -66,10 +66,10 @@ def test_journey_map_colours_nodes_by_sentiment(session: AppTest):
 
 def test_network_map_colours_nodes_by_sentiment(session: AppTest):
     open_view(session, "network")
-    (before,) = [frame.proto.srcdoc for frame in session.get("iframe")]
+    (before,) = network_documents(session)
     session.toggle(key="network_sentiment").set_value(True).run()
     assert problems(session) == []
-    (html,) = [frame.proto.srcdoc for frame in session.get("iframe")]
+    (html,) = network_documents(session)
     assert html != before
     scores = node_table(session)
     coloured = {

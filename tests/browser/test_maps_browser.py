@@ -30,10 +30,15 @@ def test_journey_map_draws_sankey_nodes_and_links(server, page, outside_requests
 def test_network_canvas_draws_offline_and_downloads(server, page, outside_requests):
     page.goto(f"{server}/network")
     wait_for_app(page)
-    frame = page.frame_locator('iframe[title="st.iframe"]')
-    canvas = frame.locator("#mynetwork canvas")
+    shell = page.frame_locator('iframe[title="st.iframe"]')
+    # the network page runs one frame deeper, sandboxed to scripts: no same-origin
+    sandbox = shell.locator("iframe").get_attribute("sandbox", timeout=60_000)
+    assert sandbox is not None
+    assert "allow-scripts" in sandbox.split()
+    assert "allow-same-origin" not in sandbox.split()
+    canvas = shell.frame_locator("iframe").locator("#mynetwork canvas")
     canvas.wait_for(state="visible", timeout=60_000)
-    inner = next(f for f in page.frames if f != page.main_frame)
+    inner = next(f for f in page.frames if f.parent_frame not in (None, page.main_frame))
     inner.wait_for_function("() => window.journeyNetwork !== undefined", timeout=60_000)
     assert inner.evaluate("() => window.journeyNetwork.body.data.nodes.length") > 0
     # vis drew on the canvas: some pixel is not blank
@@ -46,6 +51,13 @@ def test_network_canvas_draws_offline_and_downloads(server, page, outside_reques
         }"""
     )
     assert drawn
+    # its origin is opaque: it cannot reach the app's document
+    assert inner.evaluate("() => window.origin") == "null"
+    reach = inner.evaluate(
+        """() => { try { return String(window.top.document.title); }
+                   catch (e) { return e.name; } }"""
+    )
+    assert reach == "SecurityError"
     with page.expect_download() as info:
         page.get_by_role("button", name="Download HTML").click()
     saved = info.value.path().read_text(encoding="utf-8")

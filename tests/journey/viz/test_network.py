@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -369,3 +370,17 @@ def test_sentiment_notes_give_the_mean_and_count_per_node():
         "Store": "mean customer sentiment: +0.50 (n=3)",
         "<b>x</b>": "mean customer sentiment: n/a (n=0)",
     }
+
+
+def test_sandboxed_page_holds_the_page_in_a_scripts_only_frame():
+    page = '<p title="x">a & b</p></iframe><script>alert("hi")</script>'
+    shell = network.sandboxed_page(page, title='Net "1"')
+    frames = re.findall(r"<iframe [^>]*>", shell)
+    assert len(frames) == 1
+    assert 'sandbox="allow-scripts"' in frames[0]
+    assert "allow-same-origin" not in shell
+    assert "<script" not in shell  # the shell itself runs nothing; the page is one attribute
+    srcdoc = re.search(r'srcdoc="([^"]*)"', frames[0])
+    assert srcdoc is not None
+    assert html.unescape(srcdoc.group(1)) == page
+    assert "<title>Net &quot;1&quot;</title>" in shell
