@@ -67,6 +67,9 @@ END_NODES: Final = (CONVERTED, NO_CONVERSION)
 MISSING_NODE: Final = "(missing)"  # a node whose level value is missing
 NO_FURTHER_EVENTS: Final = "(no further events)"  # a funnel drop-off with no next event
 PATH_SEPARATOR: Final = " > "  # joins the nodes of a path shown as text
+# Names the query layer generates. A data value equal to one of them is shown with its level,
+# e.g. "Converted (touchpoint)" (journey.query.nodes), so a generated node never merges with it.
+GENERATED_NODES: Final = (START, CONVERTED, NO_CONVERSION, OTHER, MISSING_NODE, NO_FURTHER_EVENTS)
 
 # -- levels ----------------------------------------------------------------------------
 LEVELS: Final = (CHANNEL, TOUCHPOINT, PHASE)

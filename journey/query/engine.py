@@ -3,7 +3,8 @@
 The same semantics as `journey.query.flows` (the readable reference every engine is tested
 against): paths ordered by timestamp then `row`, consecutive repeats collapsed unless
 `keep_repeats`, end nodes Converted / No conversion, folding by collapsed volume (ties by
-name) applied after the path is built. Inputs are a pandas frame in the canonical columns or
+name) applied after the path is built, data values named like generated nodes labelled with
+their level (`journey.query.nodes`). Inputs are a pandas frame in the canonical columns or
 a Parquet/CSV file in them (as the workspace and `bench/flows.py` write it).
 
 SQL safety: values travel as `?` parameters; identifiers come only from schema constants and
@@ -21,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from journey.errors import SettingsError
+from journey.query.nodes import data_labels
 from journey.schema import (
     CAMPAIGN,
     CHANNEL,
@@ -28,6 +30,7 @@ from journey.schema import (
     CONVERTED,
     CUSTOMER_ID,
     EVENT_TYPE,
+    GENERATED_NODES,
     LEVELS,
     MISSING_NODE,
     NO_CONVERSION,
@@ -92,16 +95,21 @@ def _events_view(con: duckdb.DuckDBPyConnection, source: Source) -> Iterator[Non
 # kept, else the first of each run) with their 1-based position, the next node, and per
 # customer whether they converted and how long their whole path took (all events counted).
 # `run_start` marks collapsed-volume events, so folding reads its volume from this table too.
+# A node is the data value's label (the value itself unless it is named like a generated
+# node: the first list parameter holds those values, the second their labels), or "(missing)".
 _BUILD_PATH = """
 CREATE OR REPLACE TEMP TABLE {path} AS
-WITH marked AS (
-    SELECT {c} AS c, coalesce(CAST({level} AS VARCHAR), ?) AS node, {ts} AS ts, {row} AS r,
-           lag(coalesce(CAST({level} AS VARCHAR), ?)) OVER (PARTITION BY {c} ORDER BY {ts}, {row})
-               AS prev,
+WITH named AS (
+    SELECT *, coalesce((?::VARCHAR[])[list_position(?::VARCHAR[], CAST({level} AS VARCHAR))],
+                       CAST({level} AS VARCHAR), ?) AS journey_node
+    FROM {events}
+), marked AS (
+    SELECT {c} AS c, journey_node AS node, {ts} AS ts, {row} AS r,
+           lag(journey_node) OVER (PARTITION BY {c} ORDER BY {ts}, {row}) AS prev,
            bool_or(coalesce({conv}, FALSE)) OVER (PARTITION BY {c}) AS converted,
            (epoch_us(max({ts}) OVER (PARTITION BY {c}))
                - epoch_us(min({ts}) OVER (PARTITION BY {c}))) / 86400000000.0 AS days
-    FROM {events}
+    FROM named
 ), kept AS (
     SELECT *, prev IS NULL OR prev <> node AS run_start FROM marked
 )
@@ -192,13 +200,32 @@ def _check_level(con: duckdb.DuckDBPyConnection, level: str) -> None:
             raise SettingsError("some events have no phase: assign phases before using level phase")
 
 
+# Data values named like a generated node; only when there are any, every distinct value
+# (a label must not take the name of another value).
+_CLASHES = """
+SELECT DISTINCT CAST({level} AS VARCHAR) FROM {v}
+WHERE list_contains(?, CAST({level} AS VARCHAR))
+"""
+_VALUES = "SELECT DISTINCT CAST({level} AS VARCHAR) FROM {v} WHERE {level} IS NOT NULL"
+
+
+def _labels(con: duckdb.DuckDBPyConnection, level: str) -> dict[str, str]:
+    """Labels of the data values named like generated nodes (`journey.query.nodes`)."""
+    clashes = con.execute(_sql(_CLASHES, level=level, v=_EVENTS), [list(GENERATED_NODES)])
+    if not clashes.fetchall():
+        return {}
+    values = con.execute(_sql(_VALUES, level=level, v=_EVENTS)).fetchall()
+    return data_labels([value for (value,) in values], level)
+
+
 def _build(con: duckdb.DuckDBPyConnection, level: str, keep_repeats: bool) -> None:
     """Build the path table the aggregations read."""
     _quote(level)  # an unknown level never reaches SQL text
     _check_level(con, level)
+    labels = _labels(con, level)
     names = {"c": CUSTOMER_ID, "ts": TIMESTAMP, "row": ROW, "conv": CONVERSION}
     query = _sql(_BUILD_PATH, path=_PATH, level=level, events=_EVENTS, **names)
-    con.execute(query, [MISSING_NODE, MISSING_NODE, keep_repeats])
+    con.execute(query, [list(labels.values()), list(labels), MISSING_NODE, keep_repeats])
 
 
 def _fold(con: duckdb.DuckDBPyConnection, top_k: int) -> None:

@@ -4,6 +4,10 @@ Folding keeps the top K nodes by volume (events at that level after collapsing r
 ties by name) and renames the rest "Other" *after* the path is built: folding never moves
 a position, so every figure keeps its total (a folded A -> B can show as Other -> Other).
 Paths and their semantics: `journey.query.paths`.
+
+Generated nodes (Start, Converted, No conversion, Other) get codes of their own, appended
+after the data nodes; data values with those names carry their level in their label
+("Converted (touchpoint)", `journey.query.nodes`), so no output merges the two.
 """
 
 from __future__ import annotations
@@ -97,12 +101,9 @@ def _fold(
         result = FoldResult({str(n): str(n) for n in names}, 0, 0, kept)
         return np.arange(len(names)), names, result
     kept_sorted = sorted(keep_codes, key=lambda i: str(names[i]))
-    new_names = [str(names[i]) for i in kept_sorted]
-    if OTHER in new_names:  # a real node called "Other" merges with the folded ones
-        other = new_names.index(OTHER)
-    else:
-        new_names.append(OTHER)
-        other = len(new_names) - 1
+    # Other has a code of its own; a data value "Other" is labelled apart (query.nodes)
+    new_names = [*(str(names[i]) for i in kept_sorted), OTHER]
+    other = len(new_names) - 1
     code_map = np.full(len(names), other, dtype=np.int64)
     code_map[kept_sorted] = np.arange(len(kept_sorted))
     mapping = {str(names[i]): new_names[code_map[i]] for i in range(len(names))}

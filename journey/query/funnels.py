@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from journey.errors import SettingsError
+from journey.query.nodes import label_names
 from journey.query.paths import (
     PathOrder,
     build_path,
@@ -137,12 +138,14 @@ def funnel_dropoff_next(
 
     Returns:
         Columns stage (the last stage reached), next_node (the `by` value of their next event,
-        "(no further events)" when stage k's event was their last), customers; by stage order,
-        customers descending, next_node.
+        "(no further events)" when stage k's event was their last, "(missing)" when it has no
+        value; a data value with one of these names is labelled with `by`, as in
+        `journey.query.nodes`), customers; by stage order, customers descending, next_node.
     """
     match = _match_funnel(events, stages, by)
     order = match.order
-    names = np.append(match.names, [MISSING_NODE, NO_FURTHER_EVENTS]).astype(object)
+    # data values named like the generated nodes carry their level (query.nodes)
+    names = np.append(label_names(match.names, by), [MISSING_NODE, NO_FURTHER_EVENTS])
     missing_code, none_code = len(match.names), len(match.names) + 1
     frames = []
     for k in range(len(stages) - 1):  # a loop over stages

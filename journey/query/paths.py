@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from journey.errors import SettingsError
+from journey.query.nodes import label_names
 from journey.schema import (
     CHANNEL,
     CONVERSION,
@@ -126,15 +127,24 @@ def find_last_conversions(events: pd.DataFrame, order: PathOrder) -> np.ndarray:
 def encode_level(
     events: pd.DataFrame, level: str, order: PathOrder
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Node codes in path order and node names by code (sorted); missing values are named."""
+    """Node codes in path order and node names by code (sorted by name).
+
+    Missing values are named "(missing)"; a data value equal to a generated name is labelled
+    with the level (`journey.query.nodes`), so it never merges with a generated node.
+    """
     require_columns(events, level)
     values = events[level]
-    if values.isna().any():
+    codes, raw = pd.factorize(values, sort=True)  # missing: -1
+    names = label_names(np.asarray(raw.astype("str"), dtype=object), level)
+    if (codes < 0).any():
         if level == PHASE:
             raise SettingsError("some events have no phase: assign phases before using level phase")
-        values = values.astype("object").where(values.notna(), MISSING_NODE)
-    codes, names = pd.factorize(values, sort=True)
-    return codes[order.index].astype(np.int64), np.asarray(names.astype("str"), dtype=object)
+        names = np.append(names, MISSING_NODE).astype(object)
+        codes = np.where(codes < 0, len(names) - 1, codes)
+    by_name = np.argsort(names.astype(str), kind="stable")
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[by_name] = np.arange(len(names))
+    return rank[codes[order.index]], names[by_name]
 
 
 def _run_starts(customer: np.ndarray, node: np.ndarray) -> np.ndarray:

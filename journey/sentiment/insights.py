@@ -17,6 +17,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.feature_selection import chi2
 
 from journey.io.markup import md_text
+from journey.query.nodes import data_labels
 from journey.schema import (
     CHANNEL,
     CONVERSION,
@@ -457,6 +458,9 @@ def node_sentiment(events: pd.DataFrame, scored: pd.DataFrame, level: str) -> pd
     linked = link_to_events(scored, events)
     stats = sentiment_by(linked[linked[MATCH] != UNMATCHED], level)
     out = stats.rename(columns={level: "node"})[["node", "mean_score", "n"]]
+    # nodes named like generated ones carry the level, as in the flows they colour
+    labels = data_labels(events[level].dropna().astype("str").unique(), level)
+    out = out.assign(node=out["node"].astype("str").replace(labels))
     return out.sort_values("node", ignore_index=True)
 
 

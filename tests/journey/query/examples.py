@@ -11,11 +11,16 @@ from hypothesis import strategies as st
 from journey.schema import (
     CHANNEL,
     CONVERSION,
+    CONVERTED,
     CUSTOMER_ID,
     EVENT_TYPE,
+    MISSING_NODE,
+    NO_CONVERSION,
+    OTHER,
     PHASE,
     REVENUE,
     ROW,
+    START,
     TEAM,
     TIMESTAMP,
     TOUCHPOINT,
@@ -100,13 +105,41 @@ TOP = make_events(
 TOP_COLUMNS = ["path", "length", "customers", "share", "conversion_rate", "median_duration_days"]
 
 
+# -- data values named like generated nodes ---------------------------------------------
+
+# The flows' own names: a data value equal to one of them is labelled "<name> (channel)".
+FLOW_NAMES = [START, CONVERTED, NO_CONVERSION, OTHER]
+
+
+def reserved_events(name: str) -> pd.DataFrame:
+    """Three customers whose channel `name` is also the name of a generated node.
+
+    a: name, Web, Email (converts at Email), days 0, 1, 2; b: Web, name (no conversion),
+    days 0, 1; c: name (no conversion), day 0. Collapsed volumes: name 3, Web 2, Email 1.
+    """
+    return make_events(
+        [
+            ("a", "2024-01-01", name, name, False),
+            ("a", "2024-01-02", "Web", "Web", False),
+            ("a", "2024-01-03", "Email", "Email", True),
+            ("b", "2024-01-01", "Web", "Web", False),
+            ("b", "2024-01-02", name, name, False),
+            ("c", "2024-01-01", name, name, False),
+        ]
+    )
+
+
 # -- random events -----------------------------------------------------------------------
 
 NODES = ["Web", "Email", "Store", "Chat"]
+# Generated names, a label one of them gets, and a missing value (named "(missing)").
+RESERVED_NODES = [*FLOW_NAMES, MISSING_NODE, "Other (channel)", "Web", None]
 
 
 @st.composite
-def event_frames(draw: st.DrawFn, ties: bool = True) -> pd.DataFrame:
+def event_frames(
+    draw: st.DrawFn, ties: bool = True, nodes: list[str | None] = NODES
+) -> pd.DataFrame:
     """Random canonical events; without ties every customer's timestamps are distinct."""
     n = draw(st.integers(1, 30))
     customers = draw(st.lists(st.sampled_from("abcdef"), min_size=n, max_size=n))
@@ -114,7 +147,7 @@ def event_frames(draw: st.DrawFn, ties: bool = True) -> pd.DataFrame:
         days = draw(st.lists(st.integers(0, 5), min_size=n, max_size=n))
     else:
         days = draw(st.lists(st.integers(0, 10_000), min_size=n, max_size=n, unique=True))
-    nodes = draw(st.lists(st.sampled_from(NODES), min_size=n, max_size=n))
+    nodes = draw(st.lists(st.sampled_from(nodes), min_size=n, max_size=n))
     conversions = draw(st.lists(st.booleans(), min_size=n, max_size=n))
     rows = [
         (c, pd.Timestamp("2024-01-01") + pd.Timedelta(hours=d), node, node, conv)

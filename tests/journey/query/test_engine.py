@@ -15,7 +15,14 @@ from journey.errors import SettingsError
 from journey.query import engine, flows
 from journey.query.phases import assign_phases
 from journey.schema import CHANNEL, CUSTOMER_ID, PHASE, TOUCHPOINT, DatasetSettings
-from tests.journey.query.examples import EVENTS, TOP, event_frames
+from tests.journey.query.examples import (
+    EVENTS,
+    FLOW_NAMES,
+    RESERVED_NODES,
+    TOP,
+    event_frames,
+    reserved_events,
+)
 
 
 @pytest.mark.parametrize("events", [EVENTS, TOP], ids=["main", "top"])
@@ -105,3 +112,32 @@ def test_engine_equals_pandas_property(events, steps, keep, top_k, end_nodes):
     top = result.top_paths
     assert_frame_equal(top, flows.top_paths(events, CHANNEL, keep, n=0))
     assert top["customers"].sum() == events[CUSTOMER_ID].nunique()
+
+
+@pytest.mark.parametrize("name", FLOW_NAMES)
+@pytest.mark.parametrize("top_k", [0, 1, 2])
+def test_engine_labels_data_nodes_named_like_generated_ones_as_pandas_does(name, top_k):
+    events = reserved_events(name)
+    result = engine.flows(events, CHANNEL, 3, False, top_k, end_nodes=True, n=0, con=CON)
+    assert_frame_equal(
+        result.transitions, flows.count_transitions(events, CHANNEL, False, True, top_k)
+    )
+    assert_frame_equal(result.steps, flows.step_flows(events, CHANNEL, 3, False, top_k))
+    assert_frame_equal(result.top_paths, flows.top_paths(events, CHANNEL, False, n=0))
+    assert f"{name} (channel)" in set(result.transitions["source"])
+
+
+@given(
+    event_frames(nodes=RESERVED_NODES),
+    st.integers(2, 6),
+    st.booleans(),
+    st.integers(0, 3),
+    st.booleans(),
+)
+def test_engine_equals_pandas_with_reserved_names_property(events, steps, keep, top_k, end_nodes):
+    result = engine.flows(events, CHANNEL, steps, keep, top_k, end_nodes, n=0, con=CON)
+    assert_frame_equal(
+        result.transitions, flows.count_transitions(events, CHANNEL, keep, end_nodes, top_k)
+    )
+    assert_frame_equal(result.steps, flows.step_flows(events, CHANNEL, steps, keep, top_k))
+    assert_frame_equal(result.top_paths, flows.top_paths(events, CHANNEL, keep, n=0))

@@ -13,9 +13,23 @@ from pandas.testing import assert_frame_equal
 from journey.errors import SettingsError
 from journey.query import flows
 from journey.query.phases import assign_phases
-from journey.schema import CHANNEL, CUSTOMER_ID, PHASE, DatasetSettings
+from journey.schema import (
+    CHANNEL,
+    CONVERTED,
+    CUSTOMER_ID,
+    MISSING_NODE,
+    NO_CONVERSION,
+    OTHER,
+    PHASE,
+    ROW,
+    START,
+    TIMESTAMP,
+    DatasetSettings,
+)
 from tests.journey.query.examples import (
     EVENTS,
+    FLOW_NAMES,
+    RESERVED_NODES,
     STEPS,
     TOP,
     TOP_COLUMNS,
@@ -24,6 +38,7 @@ from tests.journey.query.examples import (
     frame,
     make_events,
     python_paths,
+    reserved_events,
     shuffle_rows,
 )
 
@@ -278,3 +293,84 @@ def test_top_paths_cover_every_customer_and_folding_keeps_totals(events, top_k):
     plain = flows.count_transitions(events, end_nodes=True)
     folded = flows.count_transitions(events, end_nodes=True, top_k=top_k)
     assert folded["count"].sum() == plain["count"].sum()
+
+
+# -- data values named like generated nodes (reserved_events: a, b, c) --------------------
+
+
+def in_order(expected: pd.DataFrame, keys: list[str], ascending: list[bool]) -> pd.DataFrame:
+    """Hand-computed rows in the contract's order (it depends on the reserved name)."""
+    return expected.sort_values(keys, ascending=ascending, ignore_index=True)
+
+
+@pytest.mark.parametrize("name", FLOW_NAMES)
+@pytest.mark.parametrize("top_k", [0, 2])
+def test_transitions_keep_a_data_node_named_like_a_generated_one_apart(name, top_k):
+    data = f"{name} (channel)"
+    last = "Email" if top_k == 0 else OTHER  # top 2: name (3), Web (2); Email (1) folds
+    rows = [
+        [START, data, 2, 2],  # a, c
+        [data, NO_CONVERSION, 2, 2],  # b, c
+        [data, "Web", 1, 1],
+        ["Web", last, 1, 1],
+        [last, CONVERTED, 1, 1],
+        [START, "Web", 1, 1],
+        ["Web", data, 1, 1],
+    ]
+    expected = in_order(frame(TRANSITIONS, rows), ["count", "source", "target"], [0, 1, 1])
+    result = flows.count_transitions(reserved_events(name), end_nodes=True, top_k=top_k)
+    assert_frame_equal(result, expected)
+
+
+@pytest.mark.parametrize("name", FLOW_NAMES)
+def test_step_flows_keep_a_data_node_named_like_a_generated_one_apart(name):
+    data = f"{name} (channel)"
+    rows = [
+        [1, data, "Web", 1],  # a
+        [1, "Web", data, 1],  # b
+        [1, data, NO_CONVERSION, 1],  # c
+        [2, "Web", OTHER, 1],  # a: Email folded (top 2)
+        [2, data, NO_CONVERSION, 1],  # b
+        [2, NO_CONVERSION, NO_CONVERSION, 1],  # c
+    ]
+    expected = in_order(frame(STEPS, rows), ["step", "count", "source", "target"], [1, 0, 1, 1])
+    steps, fold = flows.step_flows_with_fold(reserved_events(name), steps=3, top_k=2)
+    assert_frame_equal(steps, expected)
+    assert fold == flows.FoldResult({data: data, "Web": "Web", "Email": OTHER}, 1, 1, [data, "Web"])
+
+
+@pytest.mark.parametrize("name", FLOW_NAMES)
+def test_folding_keeps_other_apart_from_a_data_node_named_other(name):
+    data = f"{name} (channel)"
+    fold = flows.fold_nodes(reserved_events(name), top_k=1)  # only the name (3) stays
+    assert fold == flows.FoldResult({data: data, "Web": OTHER, "Email": OTHER}, 2, 3, [data])
+    steps = flows.step_flows(reserved_events(name), steps=2, top_k=1)
+    rows = [[1, data, OTHER, 1], [1, OTHER, data, 1], [1, data, NO_CONVERSION, 1]]
+    assert_frame_equal(steps, in_order(frame(STEPS, rows), ["source", "target"], [1, 1]))
+
+
+@pytest.mark.parametrize("name", FLOW_NAMES)
+def test_top_paths_label_a_data_node_named_like_a_generated_one(name):
+    data = f"{name} (channel)"
+    rows = [
+        [f"{data} > Web > Email", 3, 1, 1 / 3, 1.0, 2.0],
+        [f"Web > {data}", 2, 1, 1 / 3, 0.0, 1.0],
+        [data, 1, 1, 1 / 3, 0.0, 0.0],
+    ]
+    expected = in_order(frame(TOP_COLUMNS, rows), ["customers", "path"], [0, 1])
+    assert_frame_equal(flows.top_paths(reserved_events(name), n=0), expected)
+
+
+@given(event_frames(nodes=RESERVED_NODES), st.integers(2, 6), st.booleans(), st.integers(0, 3))
+def test_every_step_holds_every_customer_with_reserved_names(events, steps, keep, top_k):
+    flow = flows.step_flows(events, CHANNEL, steps, keep, top_k)
+    n_customers = events[CUSTOMER_ID].nunique()
+    assert (flow.groupby("step")["count"].sum() == n_customers).all()
+    # position 1 holds data nodes only: none shows under a flow's generated name, and
+    # "(missing)" counts exactly the customers whose first event has no channel
+    first = flow[flow["step"] == 1].groupby("source")["count"].sum()
+    generated = {START, CONVERTED, NO_CONVERSION, *([OTHER] if top_k == 0 else [])}
+    assert not generated & set(first.index)
+    heads = events.sort_values([CUSTOMER_ID, TIMESTAMP, ROW]).groupby(CUSTOMER_ID).head(1)
+    if top_k == 0:
+        assert first.get(MISSING_NODE, 0) == heads[CHANNEL].isna().sum()

@@ -10,9 +10,10 @@ from pandas.testing import assert_frame_equal
 
 from journey.errors import SettingsError
 from journey.query import funnels
-from journey.schema import CHANNEL, CUSTOMER_ID
+from journey.schema import CHANNEL, CONVERTED, CUSTOMER_ID, MISSING_NODE, NO_FURTHER_EVENTS
 from tests.journey.query.examples import (
     EVENTS,
+    make_events,
     NODES,
     event_frames,
     frame,
@@ -133,3 +134,31 @@ def test_shuffling_rows_without_ties_changes_nothing(events, rnd):
         funnels.funnel(shuffle_rows(events, rnd), stages, by=CHANNEL),
         funnels.funnel(events, stages, by=CHANNEL),
     )
+
+
+def test_dropoff_next_keeps_generated_names_apart_from_data_values():
+    events = make_events(
+        [
+            ("a", "2024-01-01", "Web", "Home", False),
+            ("a", "2024-01-02", "Web", NO_FURTHER_EVENTS, False),  # a value, not the end
+            ("b", "2024-01-01", "Web", "Home", False),  # nothing after Home
+            ("c", "2024-01-01", "Web", "Home", False),
+            ("c", "2024-01-02", "Web", None, False),  # no touchpoint
+            ("d", "2024-01-01", "Web", "Home", False),
+            ("d", "2024-01-02", "Web", MISSING_NODE, False),  # a value, not a missing one
+            ("e", "2024-01-01", "Web", "Home", False),
+            ("e", "2024-01-02", "Web", CONVERTED, True),
+        ]
+    )
+    expected = frame(
+        ["stage", "next_node", "customers"],
+        [
+            ["Home", MISSING_NODE, 1],  # c
+            ["Home", "(missing) (touchpoint)", 1],  # d
+            ["Home", NO_FURTHER_EVENTS, 1],  # b
+            ["Home", "(no further events) (touchpoint)", 1],  # a
+        ],
+    )
+    assert_frame_equal(funnels.funnel_dropoff_next(events, ["Home", CONVERTED]), expected)
+    # stages are data values, as typed: "Converted" matches e's touchpoint
+    assert funnels.funnel(events, ["Home", CONVERTED])["customers"].tolist() == [5, 1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
@@ -9,7 +10,14 @@ from pandas.testing import assert_frame_equal
 from journey.query import stats
 from journey.query.phases import assign_phases
 from journey.schema import DatasetSettings
-from tests.journey.query.examples import EVENTS, event_frames, frame, shuffle_rows
+from tests.journey.query.examples import (
+    EVENTS,
+    FLOW_NAMES,
+    event_frames,
+    frame,
+    reserved_events,
+    shuffle_rows,
+)
 
 
 def test_node_stats():
@@ -29,3 +37,17 @@ def test_node_stats():
 @given(event_frames(ties=False), st.randoms(use_true_random=False))
 def test_shuffling_rows_without_ties_changes_nothing(events, rnd):
     assert_frame_equal(stats.node_stats(shuffle_rows(events, rnd)), stats.node_stats(events))
+
+
+@pytest.mark.parametrize("name", FLOW_NAMES)
+def test_node_stats_label_a_node_named_like_a_generated_one(name):
+    # a: name, Web, Email (converts at Email); b: Web, name; c: name; no phases
+    expected = frame(
+        ["node", "volume", "customers", "dominant_phase", "conversion_rate_after"],
+        [
+            [f"{name} (channel)", 3, 3, None, 1 / 3],
+            ["Web", 2, 2, None, 1 / 2],
+            ["Email", 1, 1, None, 1.0],
+        ],
+    )
+    assert_frame_equal(stats.node_stats(reserved_events(name)), expected)
