@@ -135,7 +135,11 @@ def _node_universe(transitions: pd.DataFrame, node_stats: pd.DataFrame) -> pd.Da
 
 
 def _level(name: str, phase: object) -> int:
-    """Hierarchical level of a node: Start 0, phases 1-4 in journey order, end nodes 5."""
+    """Hierarchical level of a node: Start 0, phases 1-4 in journey order, end nodes 5.
+
+    Names come from the query layer, which labels data values named like generated nodes
+    ("Start (channel)", `journey.query.nodes`): a name equal to START is the generated one.
+    """
     if name == START:
         return START_LEVEL
     if name in (CONVERTED, NO_CONVERSION):

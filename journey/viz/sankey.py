@@ -3,6 +3,10 @@
 Both share one node layout (`_place_nodes`): a node per (column, name), as tall as the larger
 of its inflow and outflow, stacked in its column. User strings are escaped before plotly
 sees them: it reads `<b>`, `<a href>` and friends in labels and hover text as markup.
+
+Node names are the query layer's: a name equal to a generated one (Start, Converted, No
+conversion, Other) is that generated node, since data values of those names arrive labelled
+with their level ("Converted (touchpoint)", `journey.query.nodes`).
 """
 
 from __future__ import annotations

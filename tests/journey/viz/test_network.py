@@ -13,17 +13,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from journey.errors import SettingsError
+from journey.query import flows, stats
 from journey.schema import (
     CONVERTED,
     END_COLORS,
     FOLDED_COLOR,
     NEUTRAL_COLOR,
+    NO_CONVERSION,
     OTHER,
     OTHER_TEAMS,
     PHASE_COLORS,
     START,
 )
 from journey.viz import network
+from tests.journey.query.examples import FLOW_NAMES, reserved_events
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -384,3 +387,33 @@ def test_sandboxed_page_holds_the_page_in_a_scripts_only_frame():
     assert srcdoc is not None
     assert html.unescape(srcdoc.group(1)) == page
     assert "<title>Net &quot;1&quot;</title>" in shell
+
+
+@pytest.mark.parametrize("name", FLOW_NAMES)
+def test_network_keeps_a_data_node_named_like_a_generated_one_apart(name):
+    # a: name, Web, Email (converts); b: Web, name; c: name
+    events = reserved_events(name)
+    moves = flows.count_transitions(events, end_nodes=True)
+    chosen = network.select_network(moves, stats.node_stats(events))
+    net = network.build_pyvis(chosen, layout="hierarchical")
+    data, middle, end = f"{name} (channel)", network.PHASE_LEVEL["engagement"], network.END_LEVEL
+    expected = {  # id: volume (stats, else the larger of in- and outflow), level, colour
+        data: (3, middle, NEUTRAL_COLOR),
+        "Web": (2, middle, NEUTRAL_COLOR),
+        "Email": (1, middle, NEUTRAL_COLOR),
+        START: (3, network.START_LEVEL, END_COLORS[START]),
+        NO_CONVERSION: (2, end, END_COLORS[NO_CONVERSION]),
+        CONVERTED: (1, end, END_COLORS[CONVERTED]),
+    }
+    assert {
+        n["id"]: (n["value"], n["level"], n["color"]["background"]) for n in net.nodes
+    } == expected
+    assert {(e["from"], e["to"]) for e in net.edges} == {
+        (START, data),
+        (START, "Web"),
+        (data, "Web"),
+        ("Web", data),
+        ("Web", "Email"),
+        (data, NO_CONVERSION),
+        ("Email", CONVERTED),
+    }

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from journey.query import flows
 from journey.schema import (
     CONVERTED,
     END_COLORS,
@@ -18,6 +19,7 @@ from journey.schema import (
     PHASE_COLORS,
 )
 from journey.viz.sankey import add_sentiment_hover, build_phase_sankey, build_sankey
+from tests.journey.query.examples import FLOW_NAMES, reserved_events
 
 BLUE, ORANGE, GREEN, PINK = (
     PHASE_COLORS["awareness"],
@@ -272,3 +274,26 @@ def test_add_sentiment_hover_adds_mean_and_count_per_node():
         "Email": ("n/a", 0),
     }
     assert "customdata[4]" in figure.data[0].node.hovertemplate
+
+
+@pytest.mark.parametrize("name", FLOW_NAMES)
+def test_sankey_draws_a_data_node_named_like_a_generated_one_as_data(name):
+    # step flows of a: name, Web, Email; b: Web, name; c: name (none converts before Email)
+    data = f"{name} (channel)"
+    steps = flows.step_flows(reserved_events(name), steps=3)
+    shown = build_sankey(steps).data[0]
+    # position 1: data (2), Web (1); 2: data, Web, No conversion (1 each: ordinary nodes by
+    # name, end nodes last); 3: Email (1), No conversion (2)
+    assert list(shown.node.label) == [
+        data,
+        "Web",
+        data,
+        "Web",
+        NO_CONVERSION,
+        "Email",
+        NO_CONVERSION,
+    ]
+    end = END_COLORS[NO_CONVERSION]
+    assert list(shown.node.color) == [NEUTRAL_COLOR] * 4 + [end, NEUTRAL_COLOR, end]
+    hidden = build_sankey(steps, show_end_nodes=False).data[0]
+    assert list(hidden.node.label) == [data, "Web", data, "Web", "", "Email", ""]
