@@ -81,7 +81,7 @@ def validation_report(result: ValidationResult, key: str) -> None:
         st.caption(t("widgets.duplicates_kept", n=result.duplicates))
     if len(result.rejects):
         st.dataframe(result.rejects, hide_index=True, width="stretch", key=f"{key}_rejects")
-        download_csv(result.rejects, f"rejects_{result.file or 'input'}.csv", key=f"{key}_dl")
+        download_csv(result.rejects, export.rejects_file_name(result.file), key=f"{key}_dl")
     elif result.rows_read:
         st.success(t("widgets.all_accepted"))
 

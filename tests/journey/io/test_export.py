@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from journey.io import export
@@ -56,7 +58,80 @@ def test_neutralise_frame_quotes_text_cells_and_headers_not_numbers():
 
 def test_to_csv_bytes_writes_inert_utf8_csv():
     frame = pd.DataFrame({"name": ["=cmd|' /C calc'!A0", "Łódź"], "n": [-1, 2]})
-    assert export.to_csv_bytes(frame) == ("name,n\n'=cmd|' /C calc'!A0,-1\nŁódź,2\n").encode()
+    assert export.to_csv_bytes(frame) == ("name,n\r\n'=cmd|' /C calc'!A0,-1\r\nŁódź,2\r\n").encode()
+
+
+def test_tab_and_cr_prefixes_are_quoted_and_cells_with_line_breaks_are_enclosed():
+    frame = pd.DataFrame({"t": ["\t=1+1", "\r=2+2", "a\r=HYPERLINK(1)", "b\nc"]})
+    assert export.to_csv_bytes(frame) == (
+        b't\r\n\'\t=1+1\r\n"\'\r=2+2"\r\n"a\r=HYPERLINK(1)"\r\n"b\nc"\r\n'
+    )
+
+
+def test_numbers_stay_numbers_in_numeric_and_mixed_columns():
+    frame = pd.DataFrame(
+        {
+            "int": [-5, 7],
+            "float": [-0.5, 2.25],
+            "mixed": pd.Series([-5, "-5"], dtype=object),
+            "text": pd.Series(["+48 600", "-2+3"], dtype="str"),
+        }
+    )
+    # -5 as a number is minus five in any spreadsheet; "-5" as text is quoted like any
+    # text starting with a sign (documented: formula-like cells are prefixed).
+    assert export.to_csv_bytes(frame) == (
+        b"int,float,mixed,text\r\n-5,-0.5,-5,'+48 600\r\n7,2.25,'-5,'-2+3\r\n"
+    )
+    read_back = pd.read_csv(io.BytesIO(export.to_csv_bytes(frame[["int", "float"]])))
+    assert read_back["int"].tolist() == [-5, 7]
+    assert read_back["float"].tolist() == [-0.5, 2.25]
+
+
+def test_categorical_and_missing_cells_are_neutralised_and_kept():
+    frame = pd.DataFrame(
+        {
+            "cat": pd.Categorical(["=A1", "ok", "=A1", None]),
+            "s": pd.Series(["@x", None, "", "y"], dtype="string"),
+        }
+    )
+    assert export.to_csv_bytes(frame) == (b"cat,s\r\n'=A1,'@x\r\nok,\r\n'=A1,\r\n,y\r\n")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("events.csv", "rejects_events.csv"),
+        ("events.CSV", "rejects_events.csv"),
+        ("transcripts.xlsx", "rejects_transcripts.csv"),
+        ("events", "rejects_events.csv"),
+        ("Łódź 2025.tsv", "rejects_Łódź 2025.csv"),
+        ("../../etc/passwd", "rejects_passwd.csv"),
+        ('a"; rm -rf.csv', "rejects_a__ rm -rf.csv"),
+        (".csv", "rejects_csv.csv"),  # a dot file: its whole name is the stem
+        ("", "rejects_input.csv"),
+        (None, "rejects_input.csv"),
+    ],
+)
+def test_rejects_file_name_has_one_csv_suffix_and_no_path(source: str | None, expected: str):
+    assert export.rejects_file_name(source) == expected
+
+
+CELLS = st.one_of(
+    st.text(max_size=6),
+    st.sampled_from(["=1", "+1", "-1", "@a", "\t1", "\r1", "'=1"]).map(lambda p: p + "x"),
+)
+
+
+@given(st.lists(CELLS, min_size=1, max_size=8))
+def test_no_exported_text_cell_starts_a_formula(cells: list[str]):
+    exported = export.to_csv_bytes(pd.DataFrame({"c": pd.Series(cells, dtype=object)}))
+    read_back = pd.read_csv(
+        io.BytesIO(exported), dtype=str, keep_default_na=False, lineterminator=None
+    )["c"].tolist()
+    assert len(read_back) == len(cells)
+    for original, cell in zip(cells, read_back, strict=True):
+        assert not cell.startswith(export.FORMULA_PREFIXES)
+        assert cell in (original, "'" + original)
 
 
 def test_to_csv_bytes_of_a_safe_frame_is_plain_csv():
