@@ -1,8 +1,11 @@
-"""Read user files into raw tables: size limit, format sniffing and the readers.
+"""Read user files into raw tables: limits, format sniffing and the readers.
 
-`read_table` turns CSV/TSV/semicolon/pipe text, Excel (.xlsx), Parquet, JSON and JSON Lines
-into a `RawTable` whose frame holds the source columns (text formats as strings, Excel and
-Parquet may keep native dtypes). Text is decoded by `journey.io.decode`.
+`read_table` turns CSV/TSV/semicolon/pipe text, Excel (.xlsx), Parquet, JSON and JSON Lines,
+plain or compressed (gzip, bzip2, xz, a one-file ZIP), into a `RawTable` whose frame holds the
+source columns (text formats as strings, Excel and Parquet may keep native dtypes). Text is
+decoded by `journey.io.decode`, archives unpacked by `journey.io.archive`, Excel and Parquet
+read by `journey.io.native`. Every step is linear in the input, and the size, column and row
+limits of `journey.io.limits` are checked before the work they bound.
 """
 
 from __future__ import annotations
@@ -10,9 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import zipfile
-from collections.abc import Sequence
+import re
 from pathlib import Path
 from typing import Final
 
@@ -20,9 +21,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from openpyxl.utils.exceptions import InvalidFileException
 
-from journey.errors import FileTooLargeError, InputError, SettingsError
+from journey.errors import InputError
+from journey.io.archive import compression_of, is_workbook, unpack
 from journey.io.decode import (
     SAMPLE_BYTES,
     SUPPORTED_TEXT,
@@ -30,11 +31,18 @@ from journey.io.decode import (
     decode,
     repair_stray_bytes,
 )
-from journey.io.parse import STR_DTYPE, as_text
+from journey.io.limits import (
+    DEFAULT_MAX_BYTES,
+    MAX_UPLOAD_ENV,
+    check_columns,
+    check_rows,
+    check_size,
+    max_upload_bytes,
+)
+from journey.io.native import clean_names, read_excel, read_parquet, sheet_names
+from journey.io.parse import STR_DTYPE
 from journey.schema import ROW, RawTable, empty_rejects
 
-DEFAULT_MAX_BYTES: Final = 500 * 1024 * 1024
-MAX_UPLOAD_ENV: Final = "JOURNEY_MAX_UPLOAD_MB"
 FORMATS: Final = ("csv", "excel", "parquet", "json", "jsonl")
 DELIMITERS: Final = (",", ";", "\t", "|")
 ROW_COLUMN: Final = ""  # the `column` of a reject that concerns a whole row
@@ -58,8 +66,6 @@ _MAGIC: Final = (
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
     (b"%PDF", "a PDF document"),
-    (b"\x1f\x8b", "a gzip-compressed file"),
-    (b"BZh", "a bzip2-compressed file"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
     (b"Rar!\x1a\x07", "a RAR archive"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel 97-2003 (.xls) or Office file"),
@@ -75,22 +81,12 @@ _FORMAT_NAMES: Final = {
 }
 
 
-def max_upload_bytes() -> int:
-    """Return the upload size limit in bytes: JOURNEY_MAX_UPLOAD_MB, else 500 MB."""
-    raw = os.environ.get(MAX_UPLOAD_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_BYTES
-    try:
-        megabytes = float(raw)
-    except ValueError:
-        raise SettingsError(f"{MAX_UPLOAD_ENV}={raw!r}: expected a number of megabytes") from None
-    if megabytes <= 0:
-        raise SettingsError(f"{MAX_UPLOAD_ENV}={raw!r}: expected a positive number of megabytes")
-    return int(megabytes * 1024 * 1024)
-
-
 def read_table(
-    source: bytes | str | Path, name: str | None = None, *, max_bytes: int | None = None
+    source: bytes | str | Path,
+    name: str | None = None,
+    *,
+    max_bytes: int | None = None,
+    sheet: str | None = None,
 ) -> RawTable:
     """Read a CSV/TSV/Excel/Parquet/JSON/JSON Lines file (a path or its bytes) into a RawTable.
 
@@ -98,55 +94,65 @@ def read_table(
         source: A path, or the file's bytes (an upload).
         name: Display name used in messages and to tell the format by extension; defaults to
             the path's file name, or "upload" for bytes.
-        max_bytes: Size limit; defaults to `max_upload_bytes()`.
+        max_bytes: Size limit, also for what a compressed file unpacks to; defaults to
+            `max_upload_bytes()`.
+        sheet: The Excel sheet to read; defaults to the first.
 
     Raises:
-        FileTooLargeError: The file is over the limit.
-        InputError: Empty, unreadable, binary or mislabelled file, or broken syntax.
+        FileTooLargeError: The file, or what it unpacks to, is over the limit.
+        InputError: Empty, unreadable, binary or mislabelled file, broken syntax, or over the
+            column (JOURNEY_MAX_COLUMNS) or row (JOURNEY_MAX_ROWS) limit.
     """
     limit = max_upload_bytes() if max_bytes is None else max_bytes
-    if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
-        display = name or "upload"
-        _check_size(display, len(data), limit)
-    else:
-        path = Path(source)
-        display = name or path.name
-        data = _read_path(path, display, limit)
+    data, display = _source_bytes(source, name, limit)
+    kind_name = display
+    if compression_of(data) is not None:
+        unpacked = unpack(data, display, limit)
+        data, kind_name = unpacked.data, unpacked.name
+        if compression_of(data) is not None:
+            raise InputError(
+                display, None, None, "a compressed file inside a compressed file: unpack one level"
+            )
     if not data or data.isspace():
         raise InputError(display, None, None, "the file is empty")
-    kind = _detect_format(data, display)
+    kind = _detect_format(data, display, Path(kind_name).suffix.lower())
     if kind == "excel":
-        return _read_excel(data, display)
+        return read_excel(data, display, limit, sheet)
     if kind == "parquet":
-        return _read_parquet(data, display)
+        return read_parquet(data, display, limit)
     decoded = decode(data, display)
     if kind in ("json", "jsonl"):
         return _read_json(decoded, display, lines=kind == "jsonl")
-    return _read_delimited(decoded, display, Path(display).suffix.lower())
+    return _read_delimited(decoded, display, Path(kind_name).suffix.lower())
 
 
-def _check_size(file: str, size: int, limit: int) -> None:
-    if size > limit:
-        raise FileTooLargeError(
-            file,
-            None,
-            None,
-            f"the file is {_megabytes(size)} MB, over the {_megabytes(limit)} MB limit "
-            f"(set the environment variable {MAX_UPLOAD_ENV} to raise it)",
-        )
+def list_sheets(
+    source: bytes | str | Path, name: str | None = None, *, max_bytes: int | None = None
+) -> list[str]:
+    """List the sheets of an Excel workbook (a path or its bytes); [] for any other file."""
+    limit = max_upload_bytes() if max_bytes is None else max_bytes
+    data, display = _source_bytes(source, name, limit)
+    if not data.startswith(b"PK") or not is_workbook(data):
+        return []
+    return sheet_names(data, display, limit)
 
 
-def _megabytes(size: int) -> str:
-    megabytes = size / 1024**2
-    return f"{megabytes:,.0f}" if megabytes >= 10 else f"{megabytes:.2g}"
+def _source_bytes(source: bytes | str | Path, name: str | None, limit: int) -> tuple[bytes, str]:
+    """The bytes of an upload or a path, and the name messages use; checks the size."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        display = name or "upload"
+        check_size(display, len(source), limit)
+        return bytes(source), display
+    path = Path(source)
+    display = name or path.name
+    return _read_path(path, display, limit), display
 
 
 def _read_path(path: Path, display: str, limit: int) -> bytes:
     try:
         if path.is_dir():
             raise InputError(display, None, None, "is a folder, not a file")
-        _check_size(display, path.stat().st_size, limit)
+        check_size(display, path.stat().st_size, limit)
         return path.read_bytes()
     except FileNotFoundError:
         raise InputError(display, None, None, f"no such file: {path}") from None
@@ -160,26 +166,16 @@ def _magic(data: bytes) -> str | None:
     for prefix, kind in _MAGIC:
         if data.startswith(prefix):
             if kind == "zip":
-                return _zip_kind(data)
+                return "xlsx" if is_workbook(data) else _DAMAGED_ZIP
             return kind
     return None
-
-
-def _zip_kind(data: bytes) -> str:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-    except zipfile.BadZipFile:
-        return _DAMAGED_ZIP
-    return "xlsx" if any(n.startswith("xl/") for n in names) else "a ZIP archive"
 
 
 _DAMAGED_ZIP: Final = "a damaged or truncated ZIP/Excel file"
 
 
-def _detect_format(data: bytes, display: str) -> str:
-    """Tell the format from the extension, checked against the file's first bytes."""
-    ext = Path(display).suffix.lower()
+def _detect_format(data: bytes, display: str, ext: str) -> str:
+    """Tell the format from the extension `ext`, checked against the file's first bytes."""
     magic = _magic(data)
     expected = _format_of_extension(ext)
     if magic == "xlsx":
@@ -201,8 +197,9 @@ def _detect_format(data: bytes, display: str) -> str:
             None,
             f"this is a Parquet file saved under a '{ext}' name: upload it as .parquet",
         )
-    if magic == _DAMAGED_ZIP and expected == "excel":
-        raise InputError(display, None, None, "the workbook is damaged or truncated")
+    if magic == _DAMAGED_ZIP:
+        what = "workbook" if expected == "excel" else "ZIP archive or workbook"
+        raise InputError(display, None, None, f"the {what} is damaged or truncated")
     if magic is not None:
         wanted = _FORMAT_NAMES[expected] if expected else "a table"
         raise InputError(
@@ -266,32 +263,16 @@ def _sniff_delimiter(sample: str, ext: str) -> str:
     return best
 
 
-def _clean_names(raw: Sequence[object]) -> list[str]:
-    """Strip header names; name blank ones column_N and number repeats name_2, name_3."""
-    names: list[str] = []
-    seen: set[str] = set()
-    for index, value in enumerate(raw, start=1):
-        name = "" if value is None else str(value)
-        name = name.replace("\ufeff", "").strip()
-        if not name or (name.lower() == "nan" and not isinstance(value, str)):
-            name = f"column_{index}"
-        candidate, k = name, 2
-        while candidate in seen:
-            candidate, k = f"{name}_{k}", k + 1
-        seen.add(candidate)
-        names.append(candidate)
-    return names
-
-
 def _read_delimited(decoded: Decoded, display: str, ext: str) -> RawTable:
     data = decoded.data
     sample = data[:SAMPLE_BYTES].decode("utf-8", "replace")
     if not sample.strip():
         raise InputError(display, None, None, "the file is empty")
     delimiter = _sniff_delimiter(sample, ext)
+    check_columns(display, _header_width(data, delimiter))
     table = None
     if decoded.stray_codepage is None:
-        table = _parse_arrow(data, delimiter)
+        table = _parse_arrow(data, delimiter, display)
     if table is not None:
         frame = table
         rejects = empty_rejects()
@@ -303,6 +284,23 @@ def _read_delimited(decoded: Decoded, display: str, ext: str) -> RawTable:
         frame = frame.astype(STR_DTYPE)
     shown = None if delimiter == SINGLE_COLUMN else delimiter
     return RawTable(frame, display, "csv", decoded.encoding, shown, rejects)
+
+
+_QUOTED: Final = re.compile(rb'"[^"]*"')
+
+
+def _header_width(data: bytes, delimiter: str) -> int:
+    """Count the header's fields from its first line, without splitting it (linear, cheap).
+
+    Quoted sections are dropped before counting delimiters; a quote left open on the first
+    line ends the count there (the csv reader counts that header exactly later).
+    """
+    if delimiter == SINGLE_COLUMN:
+        return 1
+    end = data.find(b"\n")
+    line = _QUOTED.sub(b"", data if end < 0 else data[:end])
+    line = line.split(b'"', 1)[0]
+    return line.count(delimiter.encode()) + 1
 
 
 def _has_quoted_newline(data: bytes) -> bool:
@@ -328,7 +326,7 @@ def _has_quoted_newline(data: bytes) -> bool:
     return bool(carry) and data.find(b"\n", last) >= 0
 
 
-def _parse_arrow(data: bytes, delimiter: str) -> pd.DataFrame | None:
+def _parse_arrow(data: bytes, delimiter: str, display: str) -> pd.DataFrame | None:
     """Parse clean UTF-8 text with pyarrow (multithreaded); None when a row is ragged."""
     first = next(
         csv.reader(
@@ -357,10 +355,11 @@ def _parse_arrow(data: bytes, delimiter: str) -> pd.DataFrame | None:
         return None  # ragged rows or broken quoting: the python reader reports them per row
     if table.num_rows == 0:
         return None
+    check_rows(display, table.num_rows - 1)
     header = table.slice(0, 1).to_pylist()[0]
     body = table.slice(1)
     frame = body.to_pandas(types_mapper={pa.large_string(): STR_DTYPE}.get)
-    frame.columns = _clean_names([header[g] for g in generated])
+    frame.columns = clean_names([header[g] for g in generated])
     return frame
 
 
@@ -377,6 +376,8 @@ def _parse_python(text: str, delimiter: str, display: str) -> tuple[pd.DataFrame
         raise InputError(display, None, None, "the file is empty")
     header, rows = records[0], records[1:]
     n_fields = len(header)
+    check_columns(display, n_fields)
+    check_rows(display, len(rows))
     lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
     ragged = np.flatnonzero(lengths != n_fields)
     for index in ragged:  # only the bad rows: padded or cut to the header, then rejected
@@ -396,47 +397,11 @@ def _parse_python(text: str, delimiter: str, display: str) -> tuple[pd.DataFrame
         {f"f{i}": pd.Series(list(col), dtype=object) for i, col in enumerate(columns)},
         index=pd.RangeIndex(len(rows)),
     )
-    frame.columns = _clean_names(header)
+    frame.columns = clean_names(header)
     return frame, rejects
 
 
-# -- Excel, Parquet, JSON ----------------------------------------------------------------
-
-
-def _normalise_native(frame: pd.DataFrame) -> pd.DataFrame:
-    """Keep numeric/datetime/bool columns native; text and mixed columns become strings."""
-    out = {}
-    for column in frame.columns:
-        values = frame[column]
-        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-            out[column] = as_text(values).astype(STR_DTYPE)
-        else:
-            out[column] = values
-    result = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
-    result.columns = _clean_names(list(frame.columns))
-    return result
-
-
-def _read_excel(data: bytes, display: str) -> RawTable:
-    try:
-        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, engine="openpyxl")
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as err:
-        raise InputError(display, None, None, f"not a readable .xlsx workbook: {err}") from None
-    if frame.columns.empty:
-        raise InputError(display, None, None, "the first sheet of the workbook is empty")
-    return RawTable(_normalise_native(frame), display, "excel", None, None)
-
-
-def _read_parquet(data: bytes, display: str) -> RawTable:
-    try:
-        frame = pd.read_parquet(io.BytesIO(data))
-    except (pa.ArrowException, OSError, ValueError) as err:
-        raise InputError(display, None, None, f"not a readable Parquet file: {err}") from None
-    if frame.columns.empty:
-        raise InputError(display, None, None, "the Parquet file has no columns")
-    if not isinstance(frame.index, pd.RangeIndex):
-        frame = frame.reset_index()  # a saved index (e.g. customer_id) is a column to the user
-    return RawTable(_normalise_native(frame.reset_index(drop=True)), display, "parquet", None, None)
+# -- JSON ----------------------------------------------------------------------------------
 
 
 def _json_cell(value: object) -> str:
@@ -460,6 +425,8 @@ def _read_json(decoded: Decoded, display: str, *, lines: bool) -> RawTable:
     if not lines:
         try:
             parsed = json.loads(text)
+        except RecursionError:
+            raise InputError(display, None, None, _TOO_DEEP) from None
         except json.JSONDecodeError as err:
             if err.msg != "Extra data":
                 raise InputError(
@@ -473,6 +440,9 @@ def _read_json(decoded: Decoded, display: str, *, lines: bool) -> RawTable:
             records = _records_of(parsed, display)
             return _records_table(records, display, "json", decoded.encoding)
     return _read_json_lines(text, display, decoded.encoding)
+
+
+_TOO_DEEP: Final = "the JSON is nested too deeply: expected records of fields, one per row"
 
 
 def _records_of(parsed: object, display: str) -> list[object]:
@@ -501,16 +471,21 @@ def _records_table(
     for index, record in enumerate(records):
         if not isinstance(record, dict) and index not in bad:
             bad[index] = f"expected a JSON object, found {type(record).__name__}"
+    check_rows(display, len(records))
     objects = [r if isinstance(r, dict) else {} for r in records]
     names = list(dict.fromkeys(str(k) for r in objects for k in r))
     if not names:
         raise InputError(display, None, None, "no records with fields in the JSON file")
-    columns = {
-        name: pd.Series([_json_cell(r.get(name)) for r in objects], dtype=STR_DTYPE)
-        for name in names
-    }
+    check_columns(display, len(names))
+    try:
+        columns = {
+            name: pd.Series([_json_cell(r.get(name)) for r in objects], dtype=STR_DTYPE)
+            for name in names
+        }
+    except RecursionError:
+        raise InputError(display, None, None, _TOO_DEEP) from None
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(objects)))
-    frame.columns = _clean_names(names)
+    frame.columns = clean_names(names)
     rows = sorted(bad)
     rejects = pd.DataFrame(
         {
@@ -530,6 +505,9 @@ def _read_json_lines(text: str, display: str, encoding: str | None) -> RawTable:
             continue
         try:
             records.append(json.loads(line))
+        except RecursionError:
+            bad[len(records)] = "not valid JSON: nested too deeply"
+            records.append({})
         except json.JSONDecodeError as err:
             bad[len(records)] = f"not valid JSON: {err.msg} (column {err.colno})"
             records.append({})
@@ -541,6 +519,7 @@ __all__ = [
     "DELIMITERS",
     "FORMATS",
     "MAX_UPLOAD_ENV",
+    "list_sheets",
     "max_upload_bytes",
     "read_table",
 ]
