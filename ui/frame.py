@@ -7,6 +7,7 @@ import streamlit as st
 
 from journey.errors import WorkspaceError
 from journey.io import load
+from journey.io.markup import md_text
 from journey.io.store import StoredDataset
 from ui import cache, state, widgets
 from ui.i18n import t
@@ -65,12 +66,17 @@ def default_dataset() -> state.Dataset:
     """The dataset a fresh session starts on: the sample, kept in the workspace."""
     try:
         workspace = cache.workspace()
-        if workspace.exists(SAMPLE_NAME):
-            return from_stored(workspace.load(SAMPLE_NAME))
-        return store_dataset(sample_dataset())
+        if not workspace.exists(SAMPLE_NAME):
+            try:
+                store_dataset(sample_dataset())
+            except WorkspaceError:
+                # sessions opened at once on a new workspace race to save it: one wins
+                if not workspace.exists(SAMPLE_NAME):
+                    raise
+        return from_stored(workspace.load(SAMPLE_NAME))
     except WorkspaceError as err:
         # The app still works on the sample; saving rules needs a usable workspace.
-        st.sidebar.warning(t("frame.workspace_unavailable", reason=str(err)))
+        st.sidebar.warning(t("frame.workspace_unavailable", reason=md_text(err)))
         return sample_dataset()
 
 
@@ -83,7 +89,7 @@ def _load_picked() -> None:
     try:
         state.set_dataset(from_stored(cache.workspace().load(name)))
     except WorkspaceError as err:
-        state.notice(str(err))
+        state.notice(md_text(err))
 
 
 def current_dataset() -> state.Dataset | None:
@@ -96,7 +102,7 @@ def current_dataset() -> state.Dataset | None:
     try:
         names = [info.name for info in cache.workspace().list_datasets()]
     except WorkspaceError as err:
-        st.sidebar.warning(t("frame.workspace_unavailable", reason=str(err)))
+        st.sidebar.warning(t("frame.workspace_unavailable", reason=md_text(err)))
         names = []
     if current.name not in names or current.source != "workspace":
         names = [current.name, *[n for n in names if n != current.name]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from journey.io.store import Workspace
 from tests.app.conftest import new_app
 from tests.app.test_data import upload_events
 from ui.state import Key
@@ -32,7 +33,7 @@ def test_two_sessions_keep_their_own_filters_upload_language_and_notice():
     # the first user filters; the second user's next run is untouched
     first.multiselect(key=Key.CHANNELS).set_value(["Email"]).run()
     second.run()
-    assert "channels: Email" in _caption(first)
+    assert "Email" in _caption(first)
     assert second.multiselect(key=Key.CHANNELS).value == []
     assert _caption(second) == sample
 
@@ -68,3 +69,24 @@ def test_two_sessions_keep_their_own_filters_upload_language_and_notice():
     assert "channels" not in _caption(first)
     assert _errors(first) == []
     assert _errors(second) == []
+
+
+def test_sessions_opened_at_once_on_a_new_workspace_share_one_sample(monkeypatch, tmp_path):
+    monkeypatch.setenv("JOURNEY_WORKSPACE", str(tmp_path / "ws.duckdb"))
+    first = new_app()  # saves the sample in the new workspace
+    assert first.session_state[Key.DATASET].source == "workspace"
+    # the second session checked before the first had saved, then lost the race to save
+    exists = Workspace.exists
+    calls: list[str] = []
+
+    def stale_exists(self: Workspace, name: str) -> bool:
+        calls.append(name)
+        return len(calls) > 1 and exists(self, name)
+
+    monkeypatch.setattr(Workspace, "exists", stale_exists)
+    second = new_app()
+    assert _errors(second) == []
+    assert [w.value for w in second.sidebar.warning] == []
+    assert second.session_state[Key.DATASET].source == "workspace"
+    assert _caption(second) == _caption(first)
+    assert calls[0] == "Sample data"
