@@ -193,3 +193,13 @@ def test_outcome_link_counts_purchases_after_the_last_contact(journey_events, jo
         ["neutral", 1, 0, 0.0],
         ["positive", 1, 1, 1.0],
     ]
+
+
+def test_node_sentiment_labels_a_node_named_like_a_generated_one(journey_events, journey_scored):
+    # the flows show an "Other" channel as "Other (channel)": its sentiment must colour that
+    # node, not the folded Other node
+    renamed = journey_events.assign(
+        **{CHANNEL: journey_events[CHANNEL].replace({"Email": "Other"})}
+    )
+    nodes = insights.node_sentiment(renamed, journey_scored, CHANNEL)
+    assert nodes.to_numpy().tolist() == [["Call Center", -0.6, 1], ["Other (channel)", 0.4, 1]]
