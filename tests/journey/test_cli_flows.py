@@ -232,3 +232,31 @@ def test_module_entry_point_runs_flows(events_csv: Path, tmp_path: Path):
         check=False,
     )
     assert unknown.returncode == 2
+
+
+def test_flows_label_touchpoints_named_like_generated_nodes(tmp_path: Path):
+    # a: Other, Converted (converts); b: Converted (no conversion)
+    path = tmp_path / "named.csv"
+    path.write_text(
+        "customer_id,timestamp,channel,touchpoint,conversion\n"
+        "a,2024-01-01,Web,Other,false\n"
+        "a,2024-01-02,Web,Converted,true\n"
+        "b,2024-01-01,Web,Converted,false\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "flows"
+    args = ["flows", str(path), "--by", "touchpoint", "--steps", "2", "--end-nodes"]
+    assert main([*args, "--out", str(out)]) == 0
+    assert (out / "transitions.csv").read_text(encoding="utf-8").splitlines() == [
+        "source,target,count,customers",
+        "Converted (touchpoint),Converted,1,1",
+        "Converted (touchpoint),No conversion,1,1",
+        "Other (touchpoint),Converted (touchpoint),1,1",
+        "Start,Converted (touchpoint),1,1",
+        "Start,Other (touchpoint),1,1",
+    ]
+    assert (out / "steps.csv").read_text(encoding="utf-8").splitlines() == [
+        "step,source,target,count",
+        "1,Converted (touchpoint),No conversion,1",
+        "1,Other (touchpoint),Converted (touchpoint),1",
+    ]
