@@ -1,0 +1,246 @@
+"""Load test: many browser sessions at once on one server, each opening every page.
+
+Run from the repository root: python -m bench.load [--sessions 20] [--time-limit 1200]
+
+Starts `streamlit run app.py` on 127.0.0.1 (a free port, a fresh throwaway workspace), opens
+SESSIONS Playwright contexts in one Debian chromium at once, and in each one opens the
+overview, then every other page through the sidebar menu (one Streamlit session per context,
+as a user clicks through the app). It records every error (an stException or error element,
+a console error, an uncaught page error), the render time of each page (from the click to
+the end of the script run, as the browser sees it) and the server's peak resident memory
+(VmHWM of the server process and its children, from /proc). Requests that would leave
+loopback are blocked. Everything stops by itself: each wait has a timeout and the whole run
+has a time limit. Exit status 1 when any error was recorded, else 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.async_api import Browser, Page, Route, async_playwright
+
+from ui.nav import PAGES
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+STEP_TIMEOUT_MS = 300_000  # one page on a loaded 2-core machine; a hang fails, never waits forever
+ERROR_SELECTOR = "[data-testid='stException'], [data-testid='stAlertContentError']"
+# Counts finished script runs: the app element's script state going from running to notRunning.
+RUN_COUNTER = """
+window.__journeyRuns = 0;
+new MutationObserver((records) => {
+  for (const r of records) {
+    if (r.oldValue === 'running' && r.target.getAttribute(r.attributeName) === 'notRunning') {
+      window.__journeyRuns += 1;
+    }
+  }
+}).observe(document, {attributes: true, subtree: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+@dataclass
+class Session:
+    """What one browser session saw."""
+
+    index: int
+    timings: dict[str, float] = field(default_factory=dict)  # url_path -> seconds
+    errors: list[str] = field(default_factory=list)
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(workspace: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    """Start the app headless on loopback with its own workspace; return it and its URL."""
+    port = free_port()
+    env = {**os.environ, "JOURNEY_WORKSPACE": str(workspace)}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    command += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    with log.open("wb") as out:  # a file, not a pipe: a full pipe would stall the server
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)  # noqa: S603
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')[-2000:]}")
+
+
+def process_tree(pid: int) -> list[int]:
+    """The process and all its descendants (from /proc/PID/task/*/children)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                todo += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+    return found
+
+
+def memory_kib(pid: int, field_name: str) -> int:
+    """Sum of a /proc/PID/status memory field (VmHWM, VmRSS) over the process tree, in KiB."""
+    total = 0
+    for member in process_tree(pid):
+        try:
+            lines = Path(f"/proc/{member}/status").read_text().splitlines()
+        except OSError:
+            continue
+        total += sum(int(line.split()[1]) for line in lines if line.startswith(f"{field_name}:"))
+    return total
+
+
+async def wait_for_run(page: Page, before: int) -> None:
+    """Wait until a script run that started after `before` runs has finished."""
+    await page.wait_for_function(
+        f'() => window.__journeyRuns > {before} && document.querySelector("{IDLE}") !== null',
+        timeout=STEP_TIMEOUT_MS,
+    )
+
+
+async def page_errors(page: Page) -> list[str]:
+    """Texts of the error elements the page shows."""
+    return [text[:200] for text in await page.locator(ERROR_SELECTOR).all_inner_texts()]
+
+
+async def run_session(browser: Browser, url: str, session: Session) -> None:
+    """Open the overview, then every other page through the menu, recording times and errors."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    await context.add_init_script(RUN_COUNTER)
+
+    async def block_outside(route: Route) -> None:
+        if route.request.url.startswith(LOCAL):
+            await route.continue_()
+        else:
+            session.errors.append(f"outside request: {route.request.url}")
+            await route.abort()
+
+    await context.route("**/*", block_outside)
+    page = await context.new_page()
+    page.on("console", lambda m: m.type == "error" and session.errors.append(f"console: {m.text}"))
+    page.on("pageerror", lambda err: session.errors.append(f"page error: {err}"))
+    try:
+        started = time.perf_counter()
+        await page.goto(url, timeout=STEP_TIMEOUT_MS)
+        await wait_for_run(page, 0)
+        session.timings[PAGES[0].url_path] = time.perf_counter() - started
+        session.errors += [f"{PAGES[0].url_path}: {e}" for e in await page_errors(page)]
+        nav = page.locator("[data-testid='stSidebarNav']")
+        for spec in PAGES[1:]:
+            before = await page.evaluate("() => window.__journeyRuns")
+            started = time.perf_counter()
+            await nav.locator(f"a[href$='/{spec.url_path}']").first.click()
+            await wait_for_run(page, before)
+            session.timings[spec.url_path] = time.perf_counter() - started
+            session.errors += [f"{spec.url_path}: {e}" for e in await page_errors(page)]
+    except Exception as err:  # a load test records every failure (timeouts too), then goes on
+        session.errors.append(f"{type(err).__name__}: {str(err).splitlines()[0][:200]}")
+    finally:
+        await context.close()
+
+
+async def drive(url: str, n_sessions: int, time_limit: float) -> list[Session]:
+    """Run `n_sessions` sessions at once in one chromium, within `time_limit` seconds."""
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    sessions = [Session(i) for i in range(n_sessions)]
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            tasks = [run_session(browser, url, s) for s in sessions]
+            await asyncio.wait_for(asyncio.gather(*tasks), timeout=time_limit)
+        except TimeoutError:
+            for s in sessions:
+                if len(s.timings) < len(PAGES):
+                    s.errors.append(f"time limit ({time_limit:g} s) reached")
+        finally:
+            await browser.close()
+    return sessions
+
+
+def percentiles(values: list[float]) -> tuple[float, float, float, float]:
+    """p50, p90, p95 and max of a list of seconds."""
+    if len(values) < 2:
+        value = values[0] if values else float("nan")
+        return value, value, value, value
+    cuts = statistics.quantiles(values, n=20, method="inclusive")
+    return statistics.median(values), cuts[17], cuts[18], max(values)
+
+
+def report(sessions: list[Session], memory: dict[str, int], wall: float) -> None:
+    """Print a Markdown table of render times per page, memory figures and every error."""
+    print(f"\n{len(sessions)} concurrent sessions, {len(PAGES)} pages each, wall {wall:.0f} s")
+    print("\n| page | renders | p50 s | p90 s | p95 s | max s |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for spec in PAGES:
+        times = [s.timings[spec.url_path] for s in sessions if spec.url_path in s.timings]
+        p50, p90, p95, top = percentiles(times)
+        print(f"| {spec.title} | {len(times)} | {p50:.1f} | {p90:.1f} | {p95:.1f} | {top:.1f} |")
+    print("\n| server memory | MiB |")
+    print("|---|---:|")
+    for name, kib in memory.items():
+        print(f"| {name} | {kib / 1024:.0f} |")
+    errors = [(s.index, e) for s in sessions for e in s.errors]
+    print(f"\nerrors: {len(errors)}")
+    for index, error in errors[:50]:
+        print(f"  session {index}: {error}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the server, drive the sessions, print the figures; 1 if any error."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions (1..50)")
+    parser.add_argument("--time-limit", type=float, default=1200, help="seconds for the run")
+    args = parser.parse_args(argv)
+    if not 1 <= args.sessions <= 50:
+        parser.error("--sessions must be between 1 and 50")
+    folder = Path(tempfile.mkdtemp(prefix="journey-load-"))
+    process, url = start_server(folder / "ws.duckdb", folder / "server.log")
+    try:
+        memory = {"after start (VmRSS)": memory_kib(process.pid, "VmRSS")}
+        started = time.perf_counter()
+        sessions = asyncio.run(drive(url, args.sessions, args.time_limit))
+        wall = time.perf_counter() - started
+        memory["peak (VmHWM)"] = memory_kib(process.pid, "VmHWM")
+        memory["after the sessions closed (VmRSS)"] = memory_kib(process.pid, "VmRSS")
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    report(sessions, memory, wall)
+    shutil.rmtree(folder, ignore_errors=True)
+    return 1 if any(s.errors for s in sessions) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
