@@ -8,6 +8,7 @@ from difflib import get_close_matches
 import pandas as pd
 
 from journey.errors import SettingsError
+from journey.query.nodes import data_labels
 from journey.query.paths import require_columns
 from journey.schema import CHANNEL, OTHER_TEAMS, TEAM, TOUCHPOINT
 
@@ -28,8 +29,9 @@ def scope_to_team(events: pd.DataFrame, team: str, mode: str = "fold") -> pd.Dat
     """Keep one team's touchpoints; other teams' events are dropped ("hide") or renamed.
 
     With "fold", the other teams' events keep their place in the path but their touchpoint
-    and channel become "Other teams" (consecutive ones collapse like any repeat). Events with
-    no team count as other teams' events.
+    and channel become "Other teams" (consecutive ones collapse like any repeat); the team's
+    own touchpoint or channel of that name becomes "Other teams (touchpoint)" (or channel).
+    Events with no team count as other teams' events.
     """
     require_columns(events, TEAM)
     if mode not in TEAM_MODES:
@@ -43,8 +45,17 @@ def scope_to_team(events: pd.DataFrame, team: str, mode: str = "fold") -> pd.Dat
     if mode == "hide":
         return events[mine].copy()
     renamed = {
-        column: events[column].where(mine, OTHER_TEAMS)
+        column: _label_other_teams(events[column], column).where(mine, OTHER_TEAMS)
         for column in (TOUCHPOINT, CHANNEL)
         if column in events.columns
     }
     return events.assign(**renamed)
+
+
+def _label_other_teams(values: pd.Series, column: str) -> pd.Series:
+    """The values, one named "Other teams" labelled with its column (`query.nodes`)."""
+    named = (values == OTHER_TEAMS).fillna(False).to_numpy(dtype=bool)
+    if not named.any():
+        return values
+    taken = values.dropna().astype("str").unique()
+    return values.mask(named, data_labels(taken, column, (OTHER_TEAMS,))[OTHER_TEAMS])

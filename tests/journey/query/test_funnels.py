@@ -13,10 +13,10 @@ from journey.query import funnels
 from journey.schema import CHANNEL, CONVERTED, CUSTOMER_ID, MISSING_NODE, NO_FURTHER_EVENTS
 from tests.journey.query.examples import (
     EVENTS,
-    make_events,
     NODES,
     event_frames,
     frame,
+    make_events,
     python_paths,
     shuffle_rows,
 )

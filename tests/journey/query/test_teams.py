@@ -8,8 +8,8 @@ from pandas.testing import assert_frame_equal
 
 from journey.errors import SettingsError
 from journey.query import flows, teams
-from journey.schema import ROW, TEAM
-from tests.journey.query.examples import EVENTS, TRANSITIONS, frame
+from journey.schema import OTHER_TEAMS, ROW, TEAM, TOUCHPOINT
+from tests.journey.query.examples import EVENTS, TRANSITIONS, frame, make_events
 
 
 def test_scope_to_team_fold_and_hide():
@@ -38,3 +38,20 @@ def test_apply_team_map_without_a_team_column_leaves_others_missing():
 
 def test_apply_team_map_with_an_empty_table_changes_nothing():
     assert teams.apply_team_map(EVENTS, {}) is EVENTS
+
+
+def test_team_view_keeps_a_touchpoint_named_other_teams_apart():
+    events = make_events(
+        [
+            ("a", "2024-01-01", OTHER_TEAMS, OTHER_TEAMS, False),  # product's own
+            ("a", "2024-01-02", "Email", "Newsletter", False),  # marketing: folded
+            ("a", "2024-01-03", "Web", "Home", False),
+        ],
+        teams=["product", "marketing", "product"],
+    )
+    folded = teams.scope_to_team(events, "product", mode="fold")
+    assert folded[TOUCHPOINT].tolist() == ["Other teams (touchpoint)", OTHER_TEAMS, "Home"]
+    expected = frame(
+        TRANSITIONS, [[OTHER_TEAMS, "Web", 1, 1], ["Other teams (channel)", OTHER_TEAMS, 1, 1]]
+    )
+    assert_frame_equal(flows.count_transitions(folded), expected)
