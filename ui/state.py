@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 
 import pandas as pd
@@ -130,11 +131,31 @@ def filters_drawn_for() -> str | None:
     return st.session_state.get(Key.FILTERS_FOR)
 
 
-def reset_filters(fingerprint: str) -> None:
-    """Forget filter widget values (a new dataset has other dates, channels and values)."""
-    for key in (Key.DATE_RANGE, Key.CHANNELS, Key.TEAMS, Key.ATTRIBUTE, Key.ATTRIBUTE_VALUES):
-        st.session_state.pop(key, None)
+def reset_filters(fingerprint: str, dates: tuple[date, date], no_attribute: str) -> None:
+    """Set the filter widgets to a new dataset's defaults: its whole date range, nothing picked.
+
+    The values are set, not forgotten: a keyed widget keeps its identity when its options or
+    bounds change, and the browser only takes a value the script set (a forgotten one left
+    the date range showing the previous dataset's dates while the counts used the new ones).
+    """
+    st.session_state[Key.DATE_RANGE] = dates
+    for key in (Key.CHANNELS, Key.TEAMS, Key.ATTRIBUTE_VALUES):
+        st.session_state[key] = []
+    st.session_state[Key.ATTRIBUTE] = no_attribute
     st.session_state[Key.FILTERS_FOR] = fingerprint
+
+
+def date_range() -> tuple[date, ...]:
+    """The dates the date-range widget holds: (), a start being picked, or (start, end)."""
+    value = st.session_state.get(Key.DATE_RANGE, ())
+    if isinstance(value, date):
+        return (value,)
+    return tuple(value) if isinstance(value, tuple | list) else ()
+
+
+def set_date_range(dates: tuple[date, date]) -> None:
+    """Make the date-range widget hold `dates` (before it is drawn on this run)."""
+    st.session_state[Key.DATE_RANGE] = dates
 
 
 def notice(message: str | None = None) -> str | None:

@@ -96,17 +96,22 @@ def language_picker() -> None:
     )
 
 
+NO_ATTRIBUTE = "—"  # the attribute picker's "no attribute filter" choice
+
+
 def sidebar_filters(dataset: state.Dataset, events: pd.DataFrame) -> flt.Filters:
     """Draw the global filters in the sidebar and return their values."""
-    if state.filters_drawn_for() != dataset.fingerprint:
-        state.reset_filters(dataset.fingerprint)
-    sidebar = st.sidebar
-    sidebar.subheader(t("frame.filters"))
     first: date = events[TIMESTAMP].min().date() if len(events) else date.today()
     last: date = events[TIMESTAMP].max().date() if len(events) else date.today()
+    if state.filters_drawn_for() != dataset.fingerprint:
+        state.reset_filters(dataset.fingerprint, (first, last), NO_ATTRIBUTE)
+    elif not _within(state.date_range(), first, last):
+        state.set_date_range((first, last))  # the data changed under it (e.g. the timezone)
+    sidebar = st.sidebar
+    sidebar.subheader(t("frame.filters"))
+    # the value comes from the session state (set above), so the browser shows it
     picked = sidebar.date_input(
         t("frame.date_range"),
-        value=(first, last),
         min_value=first,
         max_value=last,
         key=Key.DATE_RANGE,
@@ -130,8 +135,10 @@ def sidebar_filters(dataset: state.Dataset, events: pd.DataFrame) -> flt.Filters
         c for c in cache.attribute_columns(dataset.key, events) if c not in {CHANNEL, TEAM}
     ]
     if candidates:
-        column = sidebar.selectbox(t("frame.attribute"), ["—", *candidates], key=Key.ATTRIBUTE)
-        if column != "—":
+        column = sidebar.selectbox(
+            t("frame.attribute"), [NO_ATTRIBUTE, *candidates], key=Key.ATTRIBUTE
+        )
+        if column != NO_ATTRIBUTE:
             values = sidebar.multiselect(
                 t("frame.attribute_values", column=column),
                 cache.column_values(dataset.key, events, column),
@@ -146,6 +153,11 @@ def sidebar_filters(dataset: state.Dataset, events: pd.DataFrame) -> flt.Filters
         teams=tuple(teams),
         attributes=attributes,
     )
+
+
+def _within(dates: tuple[date, ...], first: date, last: date) -> bool:
+    """Whether a held date range is not empty and lies inside the data's dates."""
+    return bool(dates) and all(first <= day <= last for day in dates)
 
 
 def _date_bounds(picked: object, first: date, last: date) -> tuple[date, date]:
