@@ -13,7 +13,7 @@ from pandas.testing import assert_frame_equal, assert_series_equal
 
 from journey.errors import FileTooLargeError, InputError, SettingsError
 from journey.io import read
-from journey.io.load import load_file
+from journey.io.load import load_file, propose, validate_table
 from journey.schema import (
     CHANNEL,
     CUSTOMER_ID,
@@ -21,6 +21,7 @@ from journey.schema import (
     REVENUE,
     ROW,
     TIMESTAMP,
+    DatasetSettings,
 )
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -157,10 +158,16 @@ def test_empty_file_raises_naming_the_file():
         read.read_table(FIXTURES / "empty.csv")
 
 
-def test_header_only_file_reads_zero_rows():
-    result, _ = load_file(FIXTURES / "header_only.csv")
+def test_header_only_file_reads_zero_rows_and_does_not_load():
+    raw = read.read_table(FIXTURES / "header_only.csv")
+    assert list(raw.frame.columns) == ["customer_id", "timestamp", "channel"]
+    assert len(raw.frame) == 0
+    # the app validates it (and says "no data rows"); the CLI and load_file refuse it
+    result = validate_table(raw, propose(raw), "events", DatasetSettings())
     assert (result.rows_read, result.rows_accepted, result.rows_rejected) == (0, 0, 0)
     assert list(result.accepted.columns) == [*EVENT_COLUMNS, ROW]
+    with pytest.raises(InputError, match=r"^header_only\.csv: no data rows"):
+        load_file(FIXTURES / "header_only.csv")
 
 
 def test_binary_garbage_raises():
