@@ -21,7 +21,7 @@ from journey.attribution import models as attribution
 from journey.errors import JourneyError, SettingsError
 from journey.io import load
 from journey.query import flows, funnels, phases
-from journey.schema import DatasetSettings, ValidationResult
+from journey.schema import ConversionRule, DatasetSettings, ValidationResult
 from journey.sentiment.lexicon_data import BRANDS
 from journey.sentiment.model import TranscriptSentiment, train_model
 from journey.sentiment.score import score_transcripts
@@ -110,9 +110,28 @@ def load_input(path: str, kind: str, args: argparse.Namespace) -> ValidationResu
         progress=StderrProgress(f"reading {Path(path).name}"),
     )
     print(result.summary(), file=sys.stderr)
+    note = conversion_note(result, settings)
+    if note:
+        print(note, file=sys.stderr)
     if args.strict and result.rows_rejected:
         raise strict_error(path, result)
     return result
+
+
+def conversion_note(result: ValidationResult, settings: DatasetSettings) -> str:
+    """Say what marks conversions when it is not a conversion column or event type."""
+    types = ", ".join(settings.conversion_events)
+    if result.conversion_rule is ConversionRule.REVENUE:
+        return (
+            f"{result.file}: no conversion column and no event of type {types}, so rows with "
+            "revenue > 0 count as conversions"
+        )
+    if result.conversion_rule is ConversionRule.NONE:
+        return (
+            f"{result.file}: no conversions: no conversion column, no event of type {types} "
+            "and no revenue column"
+        )
+    return ""
 
 
 def strict_error(path: str, result: ValidationResult) -> JourneyError:

@@ -388,6 +388,15 @@ class DatasetSettings:
     grouping_rules: tuple[GroupingRule, ...] = ()
 
 
+class ConversionRule(StrEnum):
+    """What marks an event as a conversion, in order of precedence."""
+
+    COLUMN = "column"  # a mapped conversion column
+    EVENT_TYPE = "event_type"  # an event type listed in DatasetSettings.conversion_events
+    REVENUE = "revenue"  # revenue > 0, when neither of the above marks any event
+    NONE = "none"  # nothing in the file marks conversions
+
+
 @dataclass(frozen=True)
 class ValidationResult:
     """Accepted rows, and one reject per (row, column, reason)."""
@@ -397,6 +406,7 @@ class ValidationResult:
     rows_read: int
     duplicates: int = 0  # exact duplicate data rows (kept, counted and reported)
     file: str = ""
+    conversion_rule: ConversionRule | None = None  # events only: what marked conversions
 
     def __post_init__(self) -> None:
         n_rejected = self.rejects[ROW].nunique() if len(self.rejects) else 0

@@ -9,7 +9,15 @@ import streamlit as st
 
 from journey.io import export
 from journey.query import filters as flt
-from journey.schema import CHANNEL, CUSTOMER_ID, TEAM, TIMESTAMP, ValidationResult, specs_for
+from journey.schema import (
+    CHANNEL,
+    CUSTOMER_ID,
+    TEAM,
+    TIMESTAMP,
+    ConversionRule,
+    ValidationResult,
+    specs_for,
+)
 from journey.viz import network
 from ui import cache, state
 from ui.i18n import LANGUAGES, t
@@ -84,6 +92,14 @@ def validation_report(result: ValidationResult, key: str) -> None:
         download_csv(result.rejects, export.rejects_file_name(result.file), key=f"{key}_dl")
     elif result.rows_read:
         st.success(t("widgets.all_accepted"))
+
+
+def conversion_notice(result: ValidationResult) -> None:
+    """Say when positive revenue marks conversions, or when nothing in the file does."""
+    if result.conversion_rule is ConversionRule.REVENUE:
+        st.info(t("data.conversions_from_revenue"))
+    elif result.conversion_rule is ConversionRule.NONE:
+        st.warning(t("data.no_conversions"))
 
 
 def language_picker() -> None:

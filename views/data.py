@@ -87,6 +87,7 @@ with upload_tab:
             settings,
             dataflow.source_key(events_file, id_columns),
         )
+    widgets.conversion_notice(events_result)
     st.subheader(t("data.report_events"))
     widgets.validation_report(events_result, key="data_events_report")
 

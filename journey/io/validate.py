@@ -46,6 +46,7 @@ from journey.schema import (
     TIMESTAMP,
     TOUCHPOINT,
     TRANSCRIPT_COLUMNS,
+    ConversionRule,
     DatasetSettings,
     Phase,
     ProgressFn,
@@ -256,6 +257,7 @@ def _finish(
     columns: dict[str, pd.Series],
     rejects: _Rejects,
     progress: ProgressFn | None,
+    conversion_rule: ConversionRule | None = None,
 ) -> ValidationResult:
     n_rows = len(raw.frame)
     columns[ROW] = pd.Series(np.arange(1, n_rows + 1, dtype="int64"))
@@ -268,7 +270,9 @@ def _finish(
     _progress(progress, 0.9, "counting duplicates")
     duplicates = _duplicates(raw.frame, _instants(columns[TIMESTAMP]))
     _progress(progress, 1.0, "done")
-    return ValidationResult(accepted, rejects.frame(), n_rows, duplicates, raw.file)
+    return ValidationResult(
+        accepted, rejects.frame(), n_rows, duplicates, raw.file, conversion_rule
+    )
 
 
 def validate_events(
@@ -288,7 +292,9 @@ def validate_events(
     Returns:
         Accepted rows in file order with the contract columns and dtypes of `journey.schema`
         (every events column, then other attributes as snake_case strings, then `row`), and
-        rejects sorted by row.
+        rejects sorted by row. `conversion_rule` says what marked conversions: the
+        conversion column, else event types in `settings.conversion_events`, else (when no
+        event has such a type) revenue > 0.
     """
     frame = raw.frame
     check_mapping(mapping, list(frame.columns), "events", raw.file)
@@ -312,9 +318,14 @@ def validate_events(
     )
     _progress(progress, 0.6, "conversions and revenue")
     # conversion before revenue: a row's rejects keep the order the checks ran in
-    conversion = _conversion(frame, mapping, settings, event_type, rejects)
+    conversion, rule = _conversion(frame, mapping, settings, event_type, rejects)
     if REVENUE in mapping:
         revenue = _revenue(frame, mapping[REVENUE], rejects)
+        if rule is ConversionRule.NONE:
+            # Nothing else marks a sale, so a row that earned money is one (else revenue
+            # would show with zero conversions and attribution would have nothing to credit).
+            conversion = pd.Series(revenue.to_numpy() > 0, index=frame.index)
+            rule = ConversionRule.REVENUE
     else:
         revenue = pd.Series(0.0, index=frame.index, dtype="float64")
     columns: dict[str, pd.Series] = {
@@ -329,7 +340,7 @@ def validate_events(
     columns.update(_other_event_columns(frame, mapping, rejects, missing, set(columns)))
     _progress(progress, 0.8, "attributes")
     columns.update(_extras(frame, mapping, EVENT_COLUMNS))
-    return _finish(raw, columns, rejects, progress)
+    return _finish(raw, columns, rejects, progress, rule)
 
 
 def _conversion(
@@ -338,19 +349,23 @@ def _conversion(
     settings: DatasetSettings,
     event_type: pd.Series,
     rejects: _Rejects,
-) -> pd.Series:
-    """The conversion flag: a mapped column of booleans, else event types named in settings."""
+) -> tuple[pd.Series, ConversionRule]:
+    """The conversion flag: a mapped column of booleans, else event types named in settings.
+
+    The rule is NONE when there is no conversion column and no event has a conversion type.
+    """
     if CONVERSION in mapping:
         flags = parse_bools(frame[mapping[CONVERSION]])
         unknown = flags.isna().to_numpy(dtype=bool)
         if unknown.any():
             shown = _stripped(frame, mapping[CONVERSION])
             rejects.add(unknown, mapping[CONVERSION], "not true/false: ", shown)
-        return flags.fillna(False).astype(bool)
+        return flags.fillna(False).astype(bool), ConversionRule.COLUMN
     wanted = [e.strip().lower() for e in settings.conversion_events]
     lowered = pc.utf8_lower(pa.array(event_type.array))
     hits = pc.fill_null(pc.is_in(lowered, value_set=pa.array(wanted, lowered.type)), False)
-    return pd.Series(np.asarray(hits, dtype=bool), index=frame.index)
+    flags = pd.Series(np.asarray(hits, dtype=bool), index=frame.index)
+    return flags, ConversionRule.EVENT_TYPE if flags.any() else ConversionRule.NONE
 
 
 def _other_event_columns(

@@ -102,6 +102,16 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Pemetaan kolom: transkrip",
         "pl": "Mapowanie kolumn: transkrypcje",
     },
+    "data.conversions_from_revenue": {
+        "en": "No conversion column, and no event has one of the conversion event types above: rows with revenue above 0 count as conversions.",
+        "id": "Tidak ada kolom konversi, dan tidak ada event dengan jenis event konversi di atas: baris dengan pendapatan di atas 0 dihitung sebagai konversi.",
+        "pl": "Brak kolumny konwersji i żadne zdarzenie nie ma typu konwersji podanego wyżej: wiersze z przychodem powyżej 0 liczą się jako konwersje.",
+    },
+    "data.no_conversions": {
+        "en": "Nothing marks conversions: map a conversion, event type or revenue column, or list the file's conversion event types above.",
+        "id": "Tidak ada yang menandai konversi: petakan kolom konversi, jenis event atau pendapatan, atau isi jenis event konversi berkas di atas.",
+        "pl": "Nic nie oznacza konwersji: zmapuj kolumnę konwersji, typu zdarzenia lub przychodu albo podaj wyżej typy zdarzeń konwersji z pliku.",
+    },
     "data.report_events": {
         "en": "Validation: events",
         "id": "Validasi: event",

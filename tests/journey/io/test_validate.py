@@ -24,6 +24,7 @@ from journey.schema import (
     TIMESTAMP,
     TOUCHPOINT,
     TRANSCRIPT_COLUMNS,
+    ConversionRule,
     DatasetSettings,
     RawTable,
 )
@@ -131,6 +132,65 @@ def test_conversion_events_setting_is_case_insensitive():
         conversion_events=("signup",),
     )
     assert result.accepted[CONVERSION].tolist() == [True, False, False]
+
+
+BASE = {
+    "customer_id": ["a", "a", "b", "b", "c"],
+    "timestamp": ["2025-03-21", "2025-03-22", "2025-03-23", "2025-03-24", "2025-03-25"],
+    "channel": ["Email", "Web", "Social", "Store", "Email"],
+}
+REVENUE_TEXT = ["", "100", "0", "20,5", ""]
+
+
+def test_revenue_marks_conversions_when_nothing_else_does():
+    result = events({**BASE, "revenue": REVENUE_TEXT})
+    assert result.conversion_rule is ConversionRule.REVENUE
+    assert result.accepted[CONVERSION].tolist() == [False, True, False, True, False]
+    assert result.accepted[REVENUE].tolist() == [0.0, 100.0, 0.0, 20.5, 0.0]
+
+
+def test_revenue_marks_conversions_when_no_event_type_is_a_conversion_type():
+    types = ["view", "checkout", "view", "visit", "view"]
+    result = events({**BASE, "event_type": types, "revenue": REVENUE_TEXT})
+    assert result.conversion_rule is ConversionRule.REVENUE
+    assert result.accepted[CONVERSION].tolist() == [False, True, False, True, False]
+
+
+def test_conversion_event_types_win_over_revenue():
+    # row 2 earned 100 but is a view: the file's own purchase events say what converts
+    types = ["view", "view", "view", "purchase", "view"]
+    result = events({**BASE, "event_type": types, "revenue": REVENUE_TEXT})
+    assert result.conversion_rule is ConversionRule.EVENT_TYPE
+    assert result.accepted[CONVERSION].tolist() == [False, False, False, True, False]
+
+
+def test_conversion_column_wins_over_event_types_and_revenue():
+    flags = ["yes", "no", "no", "no", "no"]
+    types = ["view", "purchase", "view", "view", "view"]
+    result = events({**BASE, "conversion": flags, "event_type": types, "revenue": REVENUE_TEXT})
+    assert result.conversion_rule is ConversionRule.COLUMN
+    assert result.accepted[CONVERSION].tolist() == [True, False, False, False, False]
+
+
+def test_no_conversion_column_event_type_or_revenue_marks_nothing():
+    result = events({**BASE, "event_type": ["view"] * 5})
+    assert result.conversion_rule is ConversionRule.NONE
+    assert not result.accepted[CONVERSION].any()
+
+
+def test_revenue_rule_leaves_rejected_rows_out():
+    # row 3's negative revenue is rejected; the rows left convert by their revenue
+    result = events({**BASE, "revenue": ["", "100", "-3", "20,5", ""]})
+    assert result.conversion_rule is ConversionRule.REVENUE
+    assert result.accepted[ROW].tolist() == [1, 2, 4, 5]
+    assert result.accepted[CONVERSION].tolist() == [False, True, True, False]
+
+
+def test_transcripts_have_no_conversion_rule():
+    raw = raw_table({"customer_id": ["c1"], "text": ["hello"]})
+    mapping = propose_mapping(list(raw.frame.columns), "transcripts")
+    result = validate.validate_transcripts(raw, mapping, DatasetSettings())
+    assert result.conversion_rule is None
 
 
 def test_explicit_phase_is_normalised_or_rejected():
