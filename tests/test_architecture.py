@@ -19,7 +19,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 JOURNEY = ROOT / "journey"
 
-# DESIGN.md: schema/errors <- io <- query <- attribution | sentiment <- viz <- sample <- cli.
+# DESIGN.md: schema/errors <- io <- query <- attribution | sentiment <- viz <- sample <- present
+# <- cli.
 # Equal ranks may not import each other; schema and errors form one group (the base).
 GROUPS: Mapping[str, str] = {"schema": "base", "errors": "base", "__main__": "cli"}
 RANKS: Mapping[str, int] = {
@@ -30,7 +31,8 @@ RANKS: Mapping[str, int] = {
     "sentiment": 3,
     "viz": 4,
     "sample": 5,
-    "cli": 6,
+    "present": 6,
+    "cli": 7,
 }
 AGGREGATIONS = frozenset(
     {"groupby", "merge", "pivot", "pivot_table", "isin", "value_counts", "agg", "fit"}

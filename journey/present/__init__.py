@@ -1,0 +1,8 @@
+"""Present and share: the report, the deck, narrative sentences and chart images.
+
+The report is one self-contained HTML file, the deck a PPTX.
+
+`content` computes a report's figures, tables and sentences once; `html` and `deck` render
+them; `narrative` writes sentences from small result frames; `images` renders charts with
+kaleido. This package may import every other journey package except `cli`.
+"""
