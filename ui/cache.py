@@ -56,9 +56,15 @@ def sample_files(digest: str) -> tuple[ValidationResult, dict[str, str], Validat
 
 
 @st.cache_data(scope="session", max_entries=8, show_spinner=False)
-def read_upload(digest: str, _data: bytes, name: str) -> schema.RawTable:
-    """Cached `read.read_table` of uploaded bytes named by their digest."""
-    return read.read_table(_data, name)
+def read_upload(digest: str, _data: bytes, name: str, sheet: str | None = None) -> schema.RawTable:
+    """Cached `read.read_table` of uploaded bytes (one Excel sheet) named by their digest."""
+    return read.read_table(_data, name, sheet=sheet)
+
+
+@st.cache_data(scope="session", max_entries=8, show_spinner=False)
+def upload_sheets(digest: str, _data: bytes, name: str) -> list[str]:
+    """Cached `read.list_sheets` of uploaded bytes named by their digest ([] if not Excel)."""
+    return read.list_sheets(_data, name)
 
 
 @st.cache_data(scope="session", max_entries=8, show_spinner=False)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable
 from dataclasses import replace
 from zoneinfo import available_timezones
 
 import pandas as pd
 import streamlit as st
+from streamlit import config as st_config
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from journey.errors import WorkspaceError
-from journey.io import load
+from journey.io import limits, load
 from journey.io.identity import StitchReport
 from journey.io.serialise import settings_to_json
 from journey.io.store import Workspace
@@ -21,7 +23,10 @@ from journey.schema import DEFAULT_CONVERSION_EVENTS, DatasetSettings, RawTable,
 from ui import cache, frame, state
 from ui.i18n import t
 
-FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "parquet", "json", "jsonl", "ndjson"]
+FILE_TYPES = [
+    *("csv", "tsv", "txt", "xlsx", "xlsm", "parquet", "json", "jsonl", "ndjson"),
+    *("gz", "bz2", "xz", "zip"),  # compressed text, told by its first bytes
+]
 TIMEZONES = ["UTC", *sorted(z for z in available_timezones() if "/" in z)]
 
 
@@ -35,11 +40,46 @@ def settings_from_inputs(timezone: str, day_first: str, conversions: str) -> Dat
     )
 
 
-def read(uploaded: UploadedFile) -> RawTable:
-    """Read an uploaded file (cached by its bytes' digest)."""
+def upload_limit_mb() -> int:
+    """The app's upload limit in whole MB; raises Streamlit's own cap to it when lower.
+
+    Streamlit refuses files over `server.maxUploadSize` with its own generic message before
+    the app sees them. The shipped config sets it to the app's default; when
+    JOURNEY_MAX_UPLOAD_MB is raised above it, the cap follows, so a file within the app's
+    limit is read, and one over it gets the app's message (the same number either way).
+    """
+    megabytes = math.ceil(limits.max_upload_bytes() / (1024 * 1024))
+    if int(st_config.get_option("server.maxUploadSize")) < megabytes:
+        st_config.set_option("server.maxUploadSize", megabytes)
+    return megabytes
+
+
+def sheets(uploaded: UploadedFile) -> list[str]:
+    """The sheets of an uploaded Excel workbook ([] for other files), cached by digest."""
+    data = uploaded.getvalue()
+    return cache.upload_sheets(hashlib.sha256(data).hexdigest(), data, uploaded.name)
+
+
+def pick_sheet(uploaded: UploadedFile, key: str) -> str | None:
+    """Show a sheet picker when the upload is a workbook of several sheets; the chosen sheet."""
+    names = sheets(uploaded)
+    if len(names) < 2:
+        return None
+    return st.selectbox(t("data.sheet"), names, index=0, key=key)
+
+
+def map_key(prefix: str, sheet: str | None) -> str:
+    """The mapping editor's key prefix: one per sheet, so each sheet gets its own proposal."""
+    if sheet is None:
+        return prefix
+    return f"{prefix}_{hashlib.sha256(sheet.encode()).hexdigest()[:12]}"
+
+
+def read(uploaded: UploadedFile, sheet: str | None = None) -> RawTable:
+    """Read an uploaded file, one sheet of a workbook (cached by its bytes' digest)."""
     data = uploaded.getvalue()
     digest = hashlib.sha256(data).hexdigest()
-    return cache.read_upload(digest, data, uploaded.name)
+    return cache.read_upload(digest, data, uploaded.name, sheet)
 
 
 def describe_raw(raw: RawTable) -> None:
@@ -72,10 +112,12 @@ def proposed(raw: RawTable, kind: str, stitched: bool = False) -> dict[str, str]
     return load.propose(raw, kind, stitched=stitched)
 
 
-def source_key(uploaded: UploadedFile, id_columns: list[str] | None = None) -> str:
-    """Name an upload by its bytes and the identifier columns stitched into it."""
+def source_key(
+    uploaded: UploadedFile, id_columns: list[str] | None = None, sheet: str | None = None
+) -> str:
+    """Name an upload by its bytes, the sheet read and the identifier columns stitched into it."""
     digest = hashlib.sha256(uploaded.getvalue())
-    digest.update(json.dumps([uploaded.name, id_columns or []]).encode())
+    digest.update(json.dumps([uploaded.name, id_columns or [], sheet]).encode())
     return digest.hexdigest()
 
 

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from journey.io import read
+from journey.io.markup import md_text
 from journey.schema import DEFAULT_CONVERSION_EVENTS
 from ui import dataflow, state, widgets
 from ui.errors import guard
@@ -38,20 +38,22 @@ with upload_tab:
     )
     settings = dataflow.settings_from_inputs(timezone, day_first, conversions)
 
+    with guard():  # before the uploaders: Streamlit's own size cap follows the app's limit
+        limit_mb = dataflow.upload_limit_mb()
     events_file = st.file_uploader(
         t("data.events_file"), type=dataflow.FILE_TYPES, key="data_events_file"
     )
     transcripts_file = st.file_uploader(
         t("data.transcripts_file"), type=dataflow.FILE_TYPES, key="data_transcripts_file"
     )
-    with guard():
-        st.caption(t("data.size_limit", mb=read.max_upload_bytes() // (1024 * 1024)))
+    st.caption(t("data.size_limit", mb=limit_mb))
     if events_file is None:
         st.info(t("data.upload_hint"))
         st.stop()
 
     with guard():
-        events_raw = dataflow.read(events_file)
+        events_sheet = dataflow.pick_sheet(events_file, "data_events_sheet")
+        events_raw = dataflow.read(events_file, events_sheet)
     dataflow.describe_raw(events_raw)
     id_columns = st.multiselect(
         t("data.identity"),
@@ -77,7 +79,7 @@ with upload_tab:
         list(events_raw.frame.columns),
         dataflow.proposed(events_raw, "events", stitched=report is not None),
         "events",
-        "data_map_events",
+        dataflow.map_key("data_map_events", events_sheet),
     )
     with guard():
         events_result = dataflow.validate(
@@ -85,7 +87,7 @@ with upload_tab:
             events_map,
             "events",
             settings,
-            dataflow.source_key(events_file, id_columns),
+            dataflow.source_key(events_file, id_columns, events_sheet),
         )
     widgets.conversion_notice(events_result)
     st.subheader(t("data.report_events"))
@@ -94,14 +96,15 @@ with upload_tab:
     transcripts_result, transcripts_map, transcripts_bytes = None, {}, b""
     if transcripts_file is not None:
         with guard():
-            transcripts_raw = dataflow.read(transcripts_file)
+            transcripts_sheet = dataflow.pick_sheet(transcripts_file, "data_transcripts_sheet")
+            transcripts_raw = dataflow.read(transcripts_file, transcripts_sheet)
         dataflow.describe_raw(transcripts_raw)
         st.subheader(t("data.mapping_transcripts"))
         transcripts_map = widgets.mapping_editor(
             list(transcripts_raw.frame.columns),
             dataflow.proposed(transcripts_raw, "transcripts"),
             "transcripts",
-            "data_map_transcripts",
+            dataflow.map_key("data_map_transcripts", transcripts_sheet),
         )
         with guard():
             transcripts_result = dataflow.validate(
@@ -109,14 +112,14 @@ with upload_tab:
                 transcripts_map,
                 "transcripts",
                 settings,
-                dataflow.source_key(transcripts_file),
+                dataflow.source_key(transcripts_file, sheet=transcripts_sheet),
             )
         st.subheader(t("data.report_transcripts"))
         widgets.validation_report(transcripts_result, key="data_transcripts_report")
         transcripts_bytes = transcripts_file.getvalue()
 
     if events_result.rows_accepted == 0:
-        st.error(t("data.nothing_accepted", file=events_result.file))
+        st.error(t("data.nothing_accepted", file=md_text(events_result.file)))
         st.stop()
     st.subheader(t("data.use"))
     name = st.text_input(t("data.name"), events_file.name.rsplit(".", 1)[0], key="data_name")
@@ -131,11 +134,11 @@ with upload_tab:
     use_col, save_col, overwrite_col = st.columns(3)
     if use_col.button(t("data.use_button"), key="data_use", type="primary"):
         state.set_dataset(candidate)
-        state.notice(t("data.now_using", name=name))
+        state.notice(t("data.now_using", name=md_text(candidate.name)))
         st.rerun()
     overwrite = overwrite_col.checkbox(t("data.overwrite"), key="data_overwrite")
     if save_col.button(t("data.save_button"), key="data_save"):
         with guard():
             dataflow.save(candidate, overwrite=overwrite)
-        state.notice(t("data.saved", name=name))
+        state.notice(t("data.saved", name=md_text(candidate.name)))
         st.rerun()

@@ -26,24 +26,27 @@ def propose_mapping(columns: Sequence[str], kind: str = "events") -> dict[str, s
 
     Names compare without case, accents, spaces, '-' and '_'. A column named like a canonical
     column is taken first; then each canonical column, in contract order, takes the column
-    matching its earliest synonym. Each source column is used at most once.
+    matching its earliest synonym. Each source column is used at most once. Linear in the
+    number of columns (one index of normalised names).
     """
     specs = specs_for(kind)
-    normalised = {c: _normalise_name(c) for c in columns}
+    by_name: dict[str, list[str]] = {}  # normalised name -> columns, in file order
+    for column in columns:
+        by_name.setdefault(_normalise_name(column), []).append(column)
+    present = set(columns)
     taken: set[str] = set()
     mapping: dict[str, str] = {}
     for spec in specs:
-        exact = [c for c in columns if c == spec.name] or [
-            c for c in columns if normalised[c] == _normalise_name(spec.name)
-        ]
-        if exact:
-            mapping[spec.name] = exact[0]
-            taken.add(exact[0])
+        exact = spec.name if spec.name in present else None
+        match = exact or next(iter(by_name.get(_normalise_name(spec.name), [])), None)
+        if match is not None:
+            mapping[spec.name] = match
+            taken.add(match)
     for spec in specs:
         if spec.name in mapping:
             continue
         for synonym in (_normalise_name(s) for s in spec.synonyms):
-            match = next((c for c in columns if c not in taken and normalised[c] == synonym), None)
+            match = next((c for c in by_name.get(synonym, []) if c not in taken), None)
             if match is not None:
                 mapping[spec.name] = match
                 taken.add(match)

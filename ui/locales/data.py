@@ -43,9 +43,14 @@ TEXT: dict[str, dict[str, str]] = {
         "pl": "Gdy plik nie ma kolumny konwersji: zdarzenia tych typów liczą się jako konwersje.",
     },
     "data.events_file": {
-        "en": "Events file (CSV, TSV, Excel, Parquet, JSON, JSON Lines)",
-        "id": "Berkas event (CSV, TSV, Excel, Parquet, JSON, JSON Lines)",
-        "pl": "Plik zdarzeń (CSV, TSV, Excel, Parquet, JSON, JSON Lines)",
+        "en": "Events file (CSV, TSV, Excel, Parquet, JSON, JSON Lines; or .gz/.bz2/.xz/.zip)",
+        "id": "Berkas event (CSV, TSV, Excel, Parquet, JSON, JSON Lines; atau .gz/.bz2/.xz/.zip)",
+        "pl": "Plik zdarzeń (CSV, TSV, Excel, Parquet, JSON, JSON Lines; lub .gz/.bz2/.xz/.zip)",
+    },
+    "data.sheet": {
+        "en": "Sheet to read (the workbook has several)",
+        "id": "Lembar yang dibaca (buku kerja punya beberapa)",
+        "pl": "Arkusz do wczytania (skoroszyt ma ich kilka)",
     },
     "data.transcripts_file": {
         "en": "Transcripts file (optional)",
