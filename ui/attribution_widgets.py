@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -12,6 +11,7 @@ from journey.attribution.heuristic import DEFAULT_HALF_LIFE_DAYS
 from journey.attribution.markov import MARKOV_ORDERS
 from journey.attribution.models import MODELS, AttributionSettings
 from journey.attribution.uncertainty import find_disagreements
+from journey.io.markup import md_text
 from journey.query.segments import DEFAULT_WINDOW_DAYS
 from journey.schema import ATTRIBUTION_LEVELS, CHANNEL, EVENT_TYPE
 from journey.viz import attribution_charts
@@ -30,11 +30,6 @@ class AttributionForm:
     bootstrap: bool  # add bootstrap intervals
     value: str  # share, conversions or revenue
     threshold: int  # disagreement threshold, in percentage points
-
-
-def plain(text: object) -> str:
-    """Escape markdown so a user's channel name shows exactly as typed."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<$:])", r"\\\1", str(text))
 
 
 def model_labels() -> dict[str, str]:
@@ -181,7 +176,7 @@ def show_disagreements(result: pd.DataFrame, threshold: int) -> None:
     for flag in flags.itertuples(index=False):
         head = t(
             "attribution.disagree",
-            channel=plain(flag.channel),
+            channel=md_text(flag.channel),
             high=f"{flag.high_share:.0%}",
             high_model=labels[flag.high_model],
             low=f"{flag.low_share:.0%}",

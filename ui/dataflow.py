@@ -17,6 +17,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from journey.errors import WorkspaceError
 from journey.io import limits, load
 from journey.io.identity import StitchReport
+from journey.io.markup import md_text
 from journey.io.serialise import settings_to_json
 from journey.io.store import Workspace
 from journey.schema import DEFAULT_CONVERSION_EVENTS, DatasetSettings, RawTable, ValidationResult
@@ -88,11 +89,11 @@ def describe_raw(raw: RawTable) -> None:
     if raw.encoding:
         details.append(raw.encoding)
     if raw.delimiter:
-        details.append(t("data.delimiter", delimiter=repr(raw.delimiter)))
+        details.append(t("data.delimiter", delimiter=md_text(repr(raw.delimiter))))
     st.caption(
         t(
             "data.detected",
-            file=raw.file,
+            file=md_text(raw.file),
             details=", ".join(details),
             rows=f"{len(raw.frame):,}",
             columns=len(raw.frame.columns),
@@ -170,9 +171,9 @@ def workspace_manager() -> None:
         workspace = cache.workspace()
         infos = workspace.list_datasets()
     except WorkspaceError as err:
-        st.error(str(err))
+        st.error(md_text(err))
         return
-    st.caption(t("data.workspace_at", path=str(workspace.path)))
+    st.caption(t("data.workspace_at", path=md_text(workspace.path)))
     if not infos:
         st.info(t("data.workspace_empty"))
         return
@@ -192,14 +193,18 @@ def workspace_manager() -> None:
     if load_col.button(t("data.ws_load"), key="data_ws_load", type="primary"):
         _act(
             lambda: state.set_dataset(frame.from_stored(workspace.load(chosen))),
-            t("data.now_using", name=chosen),
+            t("data.now_using", name=md_text(chosen)),
         )
     new_name = rename_col.text_input(t("data.ws_new_name"), key="data_ws_new_name")
     if rename_col.button(t("data.ws_rename"), key="data_ws_rename", disabled=not new_name):
-        _act(lambda: _rename(workspace, chosen, new_name), t("data.renamed", name=new_name))
-    confirm = delete_col.checkbox(t("data.ws_confirm_delete", name=chosen), key="data_ws_confirm")
+        _act(
+            lambda: _rename(workspace, chosen, new_name), t("data.renamed", name=md_text(new_name))
+        )
+    confirm = delete_col.checkbox(
+        t("data.ws_confirm_delete", name=md_text(chosen)), key="data_ws_confirm"
+    )
     if delete_col.button(t("data.ws_delete"), key="data_ws_delete", disabled=not confirm):
-        _act(lambda: _delete(workspace, chosen), t("data.deleted", name=chosen))
+        _act(lambda: _delete(workspace, chosen), t("data.deleted", name=md_text(chosen)))
 
 
 def _rename(workspace: Workspace, old: str, new: str) -> None:
@@ -223,7 +228,7 @@ def _act(action: Callable[[], None], done: str) -> None:
     try:
         action()
     except WorkspaceError as err:
-        st.error(str(err))
+        st.error(md_text(err))
         return
     state.notice(done)
     st.rerun()

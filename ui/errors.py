@@ -1,4 +1,4 @@
-"""Turn library errors into st.error messages, never a traceback."""
+"""Turn library errors into st.error messages (shown as text), never a traceback."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from journey.errors import JourneyError
+from journey.io.markup import md_text
 
 
 @contextmanager
@@ -16,6 +17,6 @@ def guard(stop: bool = True) -> Iterator[None]:
     try:
         yield
     except JourneyError as err:
-        st.error(str(err))
+        st.error(md_text(err))
         if stop:
             st.stop()

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from journey.io import export
+from journey.io.markup import md_text
 from journey.query import filters as flt
 from journey.schema import (
     CHANNEL,
@@ -64,7 +65,7 @@ def scope_caption(scope: state.Scope) -> None:
     total_customers = int(scope.all_events[CUSTOMER_ID].nunique())
     text = t(
         "widgets.scope",
-        name=scope.dataset.name,
+        name=md_text(scope.dataset.name),
         customers=f"{scope.n_customers:,}",
         events=f"{scope.n_events:,}",
         all_customers=f"{total_customers:,}",
@@ -72,7 +73,7 @@ def scope_caption(scope: state.Scope) -> None:
     )
     active = flt.describe(scope.filters)
     if active:
-        text += " · " + t("widgets.filters_on", filters="; ".join(active))
+        text += " · " + t("widgets.filters_on", filters=md_text("; ".join(active)))
     st.caption(text)
 
 
@@ -84,7 +85,7 @@ def validation_report(result: ValidationResult, key: str) -> None:
     cols[2].metric(t("widgets.rows_rejected"), f"{result.rows_rejected:,}")
     cols[3].metric(t("widgets.duplicates"), f"{result.duplicates:,}")
     if result.rows_read == 0:
-        st.warning(t("widgets.no_rows", file=result.file))
+        st.warning(t("widgets.no_rows", file=md_text(result.file)))
     if result.duplicates:
         st.caption(t("widgets.duplicates_kept", n=result.duplicates))
     if len(result.rejects):
@@ -156,7 +157,7 @@ def sidebar_filters(dataset: state.Dataset, events: pd.DataFrame) -> flt.Filters
         )
         if column != NO_ATTRIBUTE:
             values = sidebar.multiselect(
-                t("frame.attribute_values", column=column),
+                t("frame.attribute_values", column=md_text(column)),
                 cache.column_values(dataset.key, events, column),
                 key=Key.ATTRIBUTE_VALUES,
                 placeholder=t("frame.all"),

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import streamlit as st
 
+from journey.io.markup import md_text
 from journey.query.scope import Cohorts
 from journey.schema import LEVELS, TIMESTAMP
 from journey.viz import charts, sankey
@@ -76,7 +77,7 @@ sides = st.columns(2)
 cohort_sides = ((sides[0], "a", label_a, result.a), (sides[1], "b", label_b, result.b))
 for side, name, label, cohort in cohort_sides:
     with side:
-        st.subheader(label)
+        st.subheader(md_text(label))
         st.caption(t("maps.compare.customers", n=f"{cohort.n_customers:,}"))
         if cohort.n_customers == 0:
             st.info(t("maps.compare.empty_group"))
@@ -97,7 +98,7 @@ for side, name, label, cohort in cohort_sides:
             widgets.show_network(page.html, height=520)
 
 st.subheader(t("maps.compare.diff"))
-st.caption(t("maps.compare.diff_intro", a=label_a, b=label_b))
+st.caption(t("maps.compare.diff_intro", a=md_text(label_a), b=md_text(label_b)))
 compare = result.compare
 if compare.empty:
     st.info(t("maps.compare.no_transitions"))

@@ -1,5 +1,6 @@
 import streamlit as st
 
+from journey.io.markup import md_text
 from journey.schema import (
     AGENT,
     CHANNEL,
@@ -42,7 +43,7 @@ query = left.text_input(
 )
 found = cache.find_customers(scope.key, scope.events, query, MATCHES)
 if not found:
-    st.info(t("maps.customer.none_found", query=query))
+    st.info(t("maps.customer.none_found", query=md_text(query)))
     st.stop()
 customer = right.selectbox(
     t("maps.customer.pick", n=len(found), limit=MATCHES), found, key="customer_pick"
@@ -98,7 +99,7 @@ else:
         )
         texts = cache.customer_transcripts(f"{scope.key}:sentiment", scored.rows, customer)
     if texts.empty:
-        st.caption(t("maps.customer.no_transcripts", customer=customer))
+        st.caption(t("maps.customer.no_transcripts", customer=md_text(customer)))
     else:
         st.caption(t("maps.customer.sentiment_caption"))
         shown = [c for c in TRANSCRIPT_COLUMNS if c in texts.columns]

@@ -103,7 +103,8 @@ with st.expander(t("sentiment.drivers_phase")):
 
 st.subheader(t("sentiment.negative"))
 for item in views["negative"].itertuples(index=False):
-    # item.html is escaped by journey.sentiment.insights.highlight; only <mark> tags are markup
+    # item.html is inert text (journey.io.markup.md_text) from insights.highlight; only its
+    # <mark> tags are markup
     st.markdown(f"**{item.sentiment_score:+.2f}** · {item.html}", unsafe_allow_html=True)
 
 widgets.download_csv(

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from journey.schema import CONVERTED, END_NODES, NO_CONVERSION, OTHER, OTHER_TEAMS, GroupingRule
 from tests.app.conftest import network_documents, new_app
+from tests.app.shown import shown
 from ui.state import Key
 
 VIEWS = ("journey_map", "network", "compare", "funnels", "customer", "rules")
@@ -48,7 +49,7 @@ def networks(app: AppTest) -> list[str]:
 
 
 def captions(app: AppTest) -> list[str]:
-    return [c.value for c in app.caption]
+    return [shown(c.value) for c in app.caption]
 
 
 def step_totals(sankey: dict) -> dict[int, int]:
@@ -166,7 +167,7 @@ def test_compare_splits_customers_and_shows_share_differences(session: AppTest):
     sizes = [c for c in captions(session) if c.endswith(" customers")]
     counts = [int(c.split()[0].replace(",", "")) for c in sizes]
     assert sum(counts) == customers(session)  # every customer converts or not
-    assert [s.value for s in session.subheader[:2]] == ["Converters", "Non-converters"]
+    assert [shown(s.value) for s in session.subheader[:2]] == ["Converters", "Non-converters"]
     diff = session.dataframe[0].value
     assert list(diff.columns) == [
         "source",
@@ -185,7 +186,7 @@ def test_compare_splits_customers_and_shows_share_differences(session: AppTest):
     session.selectbox(key="compare_value_a").set_value("Consumer").run()
     session.selectbox(key="compare_value_b").set_value("Enterprise").run()
     assert problems(session) == []
-    assert [s.value for s in session.subheader[:2]] == [
+    assert [shown(s.value) for s in session.subheader[:2]] == [
         "segment = Consumer",
         "segment = Enterprise",
     ]
@@ -195,7 +196,7 @@ def test_compare_splits_customers_and_shows_share_differences(session: AppTest):
 
     session.radio(key="compare_mode").set_value("period").run()
     assert problems(session) == []
-    assert "→" in session.subheader[0].value
+    assert "→" in shown(session.subheader[0].value)
 
 
 def test_funnels_default_stages_and_edits(session: AppTest):
@@ -243,7 +244,7 @@ def test_customer_timeline_search_and_transcripts(session: AppTest):
     assert len(transcripts) > 0
 
     session.text_input(key="customer_search").set_value("no-such-customer").run()
-    assert any("no-such-customer" in i.value for i in session.info)
+    assert any("no-such-customer" in shown(i.value) for i in session.info)
     session.text_input(key="customer_search").set_value("").run()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.shown import shown
 from ui.nav import PAGES, PageSpec
 from ui.state import Key
 
@@ -25,7 +26,7 @@ def test_every_view_renders_with_a_channel_filter(app: AppTest, spec: PageSpec):
     app.multiselect(key=Key.CHANNELS).set_value(["Email", "Web", "Paid Search"]).run()
     app.switch_page(spec.path).run()
     assert _errors(app) == []
-    caption = app.caption[0].value
+    caption = shown(app.caption[0].value)
     assert "channels: Email, Web, Paid Search" in caption
 
 
