@@ -22,6 +22,7 @@ from journey.schema import (
     CHANNEL,
     CONVERSION,
     CUSTOMER_ID,
+    LANGUAGE,
     PHASE,
     SENTIMENT_LABEL,
     SENTIMENT_LABELS,
@@ -33,6 +34,7 @@ from journey.schema import (
     TOUCHPOINT,
 )
 from journey.sentiment import lexicon, lexicon_data
+from journey.sentiment.stopwords import stop_words
 from journey.sentiment.turns import CUSTOMER, NEGATIVE, POSITIVE, ROLE, drop_agent_turns
 
 _TOKEN_PATTERN: Final = r"(?u)\b[^\W\d_][\w']+\b"  # noqa: S105 - a regex, not a secret
@@ -91,7 +93,7 @@ def _group_drivers(name: str, part: pd.DataFrame, top_n: int, min_df: int) -> pd
         return None
     vectoriser = CountVectorizer(
         ngram_range=(1, 2), min_df=min_df, binary=True, token_pattern=_TOKEN_PATTERN,
-        stop_words=list(_STOP_WORDS),
+        stop_words=_stop_words(part) or None,
     )  # fmt: skip
     try:
         matrix = vectoriser.fit_transform(_customer_text(part))
@@ -118,17 +120,11 @@ def _group_drivers(name: str, part: pd.DataFrame, top_n: int, min_df: int) -> pd
     return frame.groupby("direction", sort=True).head(top_n)
 
 
-# Words too common to drive sentiment or name a topic: English, Indonesian, Polish.
-_STOP_WORDS: Final = frozenset(
-    [
-        "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had",
-        "has", "have", "he", "her", "his", "i", "i'm", "im", "in", "is", "it", "it's", "its",
-        "me", "my", "of", "on", "or", "our", "she", "so", "that", "the", "their", "them",
-        "they", "this", "to", "was", "we", "were", "what", "when", "which", "who", "will",
-        "with", "you", "your", "yang", "dan", "di", "ke", "dari", "ini", "itu", "untuk",
-        "dengan", "i", "w", "z", "na", "się", "nie", "to", "że", "do",
-    ]
-)  # fmt: skip
+def _stop_words(rows: pd.DataFrame) -> list[str]:
+    """The stop words of the languages of `rows` (every shipped list without a language)."""
+    if LANGUAGE not in rows:
+        return sorted(stop_words())
+    return sorted(stop_words(rows[LANGUAGE].dropna().astype(str).unique()))
 
 
 def highlight(text: str, terms: Sequence[str]) -> str:
@@ -220,7 +216,7 @@ def topic_groups(
     if len(rows) < 4:
         return empty
     vectoriser = TfidfVectorizer(
-        min_df=2, max_df=0.8, token_pattern=_TOKEN_PATTERN, stop_words=list(_STOP_WORDS),
+        min_df=2, max_df=0.8, token_pattern=_TOKEN_PATTERN, stop_words=_stop_words(rows) or None,
         sublinear_tf=True,
     )  # fmt: skip
     try:
