@@ -76,7 +76,7 @@ class StderrProgress:
 
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
-    """Add the options every input-reading command shares: --map, --tz, --strict."""
+    """Add the options every input-reading command shares: --map, --tz, --strict, --sheet."""
     parser.add_argument(
         "--map",
         action="append",
@@ -86,6 +86,9 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--tz", default="UTC", help="time zone of naive timestamps (default UTC)")
     parser.add_argument("--strict", action="store_true", help="any rejected row is an error")
+    parser.add_argument(
+        "--sheet", metavar="NAME", help="the Excel sheet to read (default: the first sheet)"
+    )
 
 
 def parse_map(items: list[str]) -> dict[str, str]:
@@ -108,6 +111,7 @@ def load_input(path: str, kind: str, args: argparse.Namespace) -> ValidationResu
         overrides=parse_map(args.map),
         settings=settings,
         progress=StderrProgress(f"reading {Path(path).name}"),
+        sheet=args.sheet,
     )
     print(result.summary(), file=sys.stderr)
     note = conversion_note(result, settings)
@@ -416,7 +420,9 @@ def _read_labelled(path: str) -> tuple[pd.Series, pd.Series]:
 
 def _sentiment_input(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (rows to write, the same rows in canonical columns for scoring)."""
-    raw, mapping = load.read_mapped(Path(args.transcripts), "transcripts", parse_map(args.map))
+    raw, mapping = load.read_mapped(
+        Path(args.transcripts), "transcripts", parse_map(args.map), sheet=args.sheet
+    )
     if schema.CUSTOMER_ID in mapping:
         accepted = load_input(args.transcripts, "transcripts", args).accepted
         return accepted, accepted

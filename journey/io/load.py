@@ -44,9 +44,10 @@ def read_mapped(
     kind: str = "events",
     overrides: Mapping[str, str] | None = None,
     name: str | None = None,
+    sheet: str | None = None,
 ) -> tuple[RawTable, dict[str, str]]:
-    """Read a file and propose its mapping with the user's overrides (not yet checked)."""
-    raw = require_rows(read_table(source, name))
+    """Read a file (one Excel sheet) and propose its mapping with the user's overrides."""
+    raw = require_rows(read_table(source, name, sheet=sheet))
     return raw, propose(raw, kind, overrides)
 
 
@@ -99,15 +100,16 @@ def load_file(
     settings: DatasetSettings | None = None,
     progress: ProgressFn | None = None,
     id_columns: Sequence[str] = (),
+    sheet: str | None = None,
 ) -> tuple[ValidationResult, dict[str, str]]:
-    """Read a file, stitch identities, map (overrides: canonical -> source) and validate.
+    """Read a file (`sheet` of a workbook), stitch ids, map (canonical -> source), validate.
 
     Raises:
         InputError: The file cannot be read, has no data rows, or its mapping cannot work.
     """
     if progress:
         progress(0.0, "reading")
-    raw = require_rows(read_table(Path(path)))
+    raw = require_rows(read_table(Path(path), sheet=sheet))
     if progress:
         progress(0.3, "mapping columns")
     raw, report = stitch(raw, id_columns)
