@@ -20,7 +20,8 @@ from journey import schema
 from journey.attribution import models as attribution
 from journey.errors import JourneyError, SettingsError
 from journey.io import load
-from journey.query import flows, funnels, phases
+from journey.present import content, deck, html, images
+from journey.query import flows, funnels, phases, scope
 from journey.schema import ConversionRule, DatasetSettings, ValidationResult
 from journey.sentiment.lexicon_data import BRANDS
 from journey.sentiment.model import TranscriptSentiment, train_model
@@ -494,4 +495,70 @@ def _sentiment(args: argparse.Namespace) -> int:
     print(f"scored {n_scored} of {len(out)} rows", file=sys.stderr)
     for reason in reasons.itertuples(index=False):
         print(f"unscored: {reason.rows} rows, {reason.reason}", file=sys.stderr)
+    return 0
+
+
+# -- report ------------------------------------------------------------------------------
+
+REPORT_FORMATS = (".html", ".pptx")
+
+
+def _report_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("events", help="events file")
+    parser.add_argument("--transcripts", help="transcripts file: adds the sentiment section")
+    parser.add_argument(
+        "--out", required=True, help="report.html (self-contained) or deck.pptx, by extension"
+    )
+    parser.add_argument(
+        "--sections",
+        default=",".join(content.SECTIONS),
+        help=f"comma-separated sections, any of {','.join(content.SECTIONS)} (default: all)",
+    )
+    parser.add_argument("--title", default=content.ReportOptions().title, help="report title")
+    parser.add_argument(
+        "--image-timeout",
+        type=float,
+        default=images.DEFAULT_TIMEOUT,
+        help="seconds allowed for rendering the deck's chart images (default 120)",
+    )
+    _add_onboarding_option(parser)
+    add_input_options(parser)
+
+
+def _deck_bytes(report: content.ReportContent, timeout: float) -> bytes:
+    """The deck, with chart images if the browser renders them in time, else a warning."""
+    try:
+        pngs = images.render_pngs(
+            report.charts(), timeout=timeout, progress=StderrProgress("chart images")
+        )
+    except images.ImagesUnavailable as err:
+        print(f"warning: {err}; the deck shows tables or a note instead", file=sys.stderr)
+        return deck.build_deck(report, {}, str(err))
+    return deck.build_deck(report, pngs)
+
+
+@command("report", "a self-contained HTML report or a PPTX deck", _report_arguments)
+def _report(args: argparse.Namespace) -> int:
+    target = Path(args.out)
+    if target.suffix.lower() not in REPORT_FORMATS:
+        raise SettingsError(f"--out {args.out}: the file name must end in .html or .pptx")
+    if target.is_dir():
+        raise SettingsError(f"--out {args.out}: is a folder, not a file name")
+    options = content.ReportOptions(
+        dataset=Path(args.events).name,
+        sections=tuple(_comma_list(args.sections)),
+        title=args.title,
+    )
+    events = scope.prepare_events(load_events(args), _phase_settings(args))
+    transcripts = None
+    if args.transcripts:
+        transcripts = load_input(args.transcripts, "transcripts", args).accepted
+    report = content.build_report(events, transcripts, options, StderrProgress("report"))
+    if target.suffix.lower() == ".pptx":
+        data = _deck_bytes(report, args.image_timeout)
+    else:
+        data = html.render_html(report).encode("utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    print(f"wrote {target} ({len(data):,} bytes)", file=sys.stderr)
     return 0
