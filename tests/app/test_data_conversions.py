@@ -1,7 +1,9 @@
-"""The Data page says when positive revenue marks conversions, next to the mapping."""
+"""The Data page: what marks conversions (next to the mapping), and the rejects download."""
 
 from __future__ import annotations
 
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 REVENUE_NOTICE = "rows with revenue above 0 count as conversions"
@@ -42,3 +44,21 @@ def test_mapping_an_event_type_with_purchases_removes_the_notice(app: AppTest):
 def test_nothing_marking_conversions_is_a_warning(app: AppTest):
     upload(app, b"customer_id,timestamp,channel\na,2025-01-01,Email\n")
     assert any("Nothing marks conversions" in w.value for w in app.warning)
+
+
+def test_rejects_download_is_named_after_the_upload_with_one_suffix(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+):
+    # AppTest keeps no file name on a download button; the media store receives it.
+    stored: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        stored[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    upload(app, REVENUE_ONLY + b"c,not a date,Email,\n")
+    assert stored["rejects_events.csv"] == (
+        b"row,column,reason\r\n4,timestamp,not a date: 'not a date'\r\n"
+    )
