@@ -1,6 +1,7 @@
 """Plotly charts of attribution results and channel metrics (`journey.attribution`).
 
-Builders escape channel and model names before plotly sees them, as in `journey.viz.charts`.
+Channel and model names reach plotly through `journey.viz.figure`, as in `journey.viz.charts`:
+escaped once, shortened where drawn (ticks, legend) and whole on hover.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from journey.io.export import escape
 from journey.schema import (
     CATEGORY_COLORS,
 )
-from journey.viz.figure import apply_layout
+from journey.viz.figure import apply_layout, category_ticks, chart_label, plotly_text
 from journey.viz.palette import (
     cycle_color,
 )
@@ -52,8 +52,8 @@ def build_attribution_bars(
         error = None if bounds is None else _error_bars(bounds, model, channels, part["share"])
         fig.add_trace(
             go.Bar(
-                name=escape(labels.get(model, model)),
-                x=[escape(c) for c in channels],
+                name=chart_label(labels.get(model, model)),
+                x=[plotly_text(c) for c in channels],
                 y=part[value].fillna(0).tolist(),
                 marker={"color": cycle_color(i)},
                 error_y=error,
@@ -65,6 +65,7 @@ def build_attribution_bars(
             )
         )
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(**category_ticks(channels))
     if value == "share":
         fig.update_yaxes(tickformat=".0%")
     return apply_layout(fig, title, height)
@@ -144,17 +145,18 @@ def build_lookback_sensitivity(
                     xaxis=xaxis,
                     yaxis=yaxis,
                     mode="lines+markers",
-                    name=escape(channel),
-                    legendgroup=escape(channel),
+                    name=chart_label(channel),
+                    legendgroup=plotly_text(channel),
                     showlegend=m == 0,
                     line={"color": cycle_color(c)},
-                    hovertemplate="%{fullData.name}<br>%{x} days: %{y:.1%}<extra></extra>",
+                    meta=[plotly_text(channel)],  # the whole name, for the hover
+                    hovertemplate="%{meta[0]}<br>%{x} days: %{y:.1%}<extra></extra>",
                 )
             )
         domain = fig.layout[f"xaxis{'' if m == 0 else m + 1}"].domain
         y_top = fig.layout[f"yaxis{'' if m == 0 else m + 1}"].domain[1]
         fig.add_annotation(
-            text=escape(labels.get(model, model)),
+            text=chart_label(labels.get(model, model)),
             x=(domain[0] + domain[1]) / 2,
             y=y_top,
             xref="paper",
@@ -179,7 +181,7 @@ def build_removal_effects(
         height: Figure height in pixels.
     """
     ordered = removal.sort_values("removal_effect")
-    names = [escape(c) for c in ordered["channel"]]
+    names = [plotly_text(c) for c in ordered["channel"]]
     fig = go.Figure(
         [
             go.Bar(
@@ -202,6 +204,7 @@ def build_removal_effects(
     )
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.15})
     fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(**category_ticks(ordered["channel"]))
     return apply_layout(fig, title, height)
 
 
@@ -221,8 +224,8 @@ def build_transition_heatmap(
     fig = go.Figure(
         go.Heatmap(
             z=matrix.to_numpy().tolist(),
-            x=[escape(c) for c in matrix.columns],
-            y=[escape(r) for r in matrix.index],
+            x=[plotly_text(c) for c in matrix.columns],
+            y=[plotly_text(r) for r in matrix.index],
             colorscale="Blues",
             zmin=0,
             zmax=1,
@@ -230,7 +233,8 @@ def build_transition_heatmap(
             colorbar={"tickformat": ".0%"},
         )
     )
-    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(**category_ticks(matrix.columns))
+    fig.update_yaxes(autorange="reversed", **category_ticks(matrix.index))
     return apply_layout(fig, title, height)
 
 
@@ -253,9 +257,10 @@ def build_metrics_trend(
                 x=line["period"].tolist(),
                 y=line[value].tolist(),
                 mode="lines+markers",
-                name=escape(channel),
+                name=chart_label(channel),
                 line={"color": cycle_color(i)},
-                hovertemplate="%{fullData.name}<br>%{x|%Y-%m-%d}: %{y:,}<extra></extra>",
+                meta=[plotly_text(channel)],  # the whole name, for the hover
+                hovertemplate="%{meta[0]}<br>%{x|%Y-%m-%d}: %{y:,}<extra></extra>",
             )
         )
     fig.update_layout(legend={"orientation": "h", "y": -0.2})

@@ -1,9 +1,10 @@
 """Plotly charts of paths, funnels, customers, phases and sentiment: frame in, figure out.
 
-Each builder takes a tidy frame and computes only layout. Every builder escapes user strings
-(touchpoint, channel, stage names) before plotly sees them: plotly reads `<b>`, `<a href>` and
-friends in labels and hover text as markup. Colours come from `journey.viz.palette`; the
-Sankeys live in `journey.viz.sankey`, the attribution charts in `attribution_charts`.
+Each builder takes a tidy frame and computes only layout. User strings (touchpoint, channel,
+stage names) reach plotly through `journey.viz.figure`: escaped once for plotly's own
+markup reader, shortened on the axis and whole on hover. Colours come from
+`journey.viz.palette`; the Sankeys live in `journey.viz.sankey`, the attribution charts in
+`attribution_charts`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from journey.io.export import escape
 from journey.schema import (
     CATEGORY_COLORS,
     CHANNEL,
@@ -28,7 +28,7 @@ from journey.schema import (
     TIMESTAMP,
     TOUCHPOINT,
 )
-from journey.viz.figure import apply_layout
+from journey.viz.figure import MAX_LABEL, apply_layout, category_ticks, chart_label, plotly_text
 from journey.viz.palette import (
     NEGATIVE_COLOR,
     PHASE_ORDER,
@@ -59,7 +59,7 @@ def build_funnel(funnel: pd.DataFrame, *, title: str | None = None, height: int 
     )
     fig = go.Figure(
         go.Funnel(
-            y=[escape(stage) for stage in funnel["stage"]],
+            y=[plotly_text(stage) for stage in funnel["stage"]],
             x=funnel["customers"].tolist(),
             customdata=custom,
             texttemplate="%{x:,} (%{customdata[0]:.1%})",
@@ -71,7 +71,9 @@ def build_funnel(funnel: pd.DataFrame, *, title: str | None = None, height: int 
             "<br>median %{customdata[2]} days from the previous stage<extra></extra>",
         )
     )
-    return apply_layout(fig, title, height)
+    fig = apply_layout(fig, title, height)
+    fig.update_yaxes(**category_ticks(funnel["stage"]))
+    return fig
 
 
 def build_dropoff_bars(
@@ -88,7 +90,7 @@ def build_dropoff_bars(
     fig = go.Figure(
         go.Bar(
             x=dropoffs["ended_here"].tolist(),
-            y=[escape(node) for node in dropoffs["node"]],
+            y=[plotly_text(node) for node in dropoffs["node"]],
             orientation="h",
             marker={"color": NEGATIVE_COLOR},
             customdata=list(zip(dropoffs["reached"], dropoffs["dropoff_rate"], strict=True)),
@@ -99,7 +101,7 @@ def build_dropoff_bars(
         )
     )
     fig = apply_layout(fig, title, height)
-    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_yaxes(autorange="reversed", **category_ticks(dropoffs["node"]))
     fig.update_xaxes(rangemode="tozero", separatethousands=True)
     return fig
 
@@ -122,7 +124,7 @@ def build_dropoff_next(
     fig = go.Figure(
         go.Bar(
             x=shown["customers"].tolist(),
-            y=[escape(node) for node in shown["next_node"]],
+            y=[plotly_text(node) for node in shown["next_node"]],
             orientation="h",
             marker={
                 "color": [
@@ -138,7 +140,7 @@ def build_dropoff_next(
         )
     )
     fig = apply_layout(fig, title, height)
-    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_yaxes(autorange="reversed", **category_ticks(shown["next_node"]))
     fig.update_xaxes(rangemode="tozero", separatethousands=True)
     return fig
 
@@ -165,7 +167,7 @@ def build_overrepresentation(
     fig = go.Figure(
         go.Bar(
             x=difference.tolist(),
-            y=[escape(node) for node in frame["node"]],
+            y=[plotly_text(node) for node in frame["node"]],
             orientation="h",
             marker={"color": [POSITIVE_COLOR if d >= 0 else NEGATIVE_COLOR for d in difference]},
             customdata=list(
@@ -176,13 +178,14 @@ def build_overrepresentation(
                     strict=True,
                 )
             ),
-            hovertemplate=f"%{{y}}<br>{escape(label_a)}: %{{customdata[0]:.1%}}"
-            f"<br>{escape(label_b)}: %{{customdata[1]:.1%}}"
+            meta=[plotly_text(label_a), plotly_text(label_b)],  # data, never template text
+            hovertemplate="%{y}<br>%{meta[0]}: %{customdata[0]:.1%}"
+            "<br>%{meta[1]}: %{customdata[1]:.1%}"
             "<br>difference %{x:+.1%}, lift %{customdata[2]}<extra></extra>",
         )
     )
     fig = apply_layout(fig, title, height)
-    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_yaxes(autorange="reversed", **category_ticks(frame["node"]))
     fig.update_xaxes(tickformat="+.0%", zeroline=True)
     return fig
 
@@ -210,16 +213,17 @@ def build_timeline(
     """
     titles = {**PHASE_TITLES, **(phase_titles or {})}
     colors = {**PHASE_COLORS, **(node_colors or {})}
-    channels = [escape(c) for c in pd.unique(timeline[CHANNEL])]
+    channels = list(pd.unique(timeline[CHANNEL]))
     fig = go.Figure()
     present = [p for p in PHASE_ORDER if (timeline[PHASE] == p).any()]
     others = [p for p in pd.unique(timeline[PHASE].dropna()) if p not in PHASE_ORDER]
     for phase in [*present, *others]:
         part = timeline[timeline[PHASE] == phase]
-        name = escape(titles.get(phase, phase))
+        name = chart_label(titles.get(phase, phase))
         fig.add_trace(_timeline_trace(part, name, colors.get(phase, NEUTRAL_COLOR)))
     fig = apply_layout(fig, title, height)
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=channels)
+    ticks = category_ticks(channels)
+    fig.update_yaxes(categoryorder="array", categoryarray=ticks["tickvals"], **ticks)
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
     return fig
 
@@ -232,7 +236,7 @@ def _timeline_trace(part: pd.DataFrame, name: str, color: str) -> go.Scatter:
     converted = part[CONVERSION] if CONVERSION in part else pd.Series(False, index=part.index)
     return go.Scatter(
         x=part[TIMESTAMP].tolist(),
-        y=[escape(c) for c in part[CHANNEL]],
+        y=[plotly_text(c) for c in part[CHANNEL]],
         mode="markers",
         name=name,
         marker={
@@ -243,8 +247,8 @@ def _timeline_trace(part: pd.DataFrame, name: str, color: str) -> go.Scatter:
         },
         customdata=list(
             zip(
-                [escape(v) for v in touch.fillna("")],
-                [escape(v) for v in kind.astype("string").fillna("")],
+                [plotly_text(v) for v in touch.fillna("")],
+                [plotly_text(v) for v in kind.astype("string").fillna("")],
                 revenue.fillna(0.0),
                 strict=True,
             )
@@ -272,10 +276,10 @@ def build_compare_diff(
         title: Figure title.
         height: Figure height in pixels.
     """
-    edges = [
-        f"{escape(s)} → {escape(t)}"
-        for s, t in zip(compare["source"], compare["target"], strict=True)
-    ]
+    pairs = list(zip(compare["source"], compare["target"], strict=True))
+    edges = [f"{plotly_text(s)} → {plotly_text(t)}" for s, t in pairs]
+    half = MAX_LABEL // 2  # each end shortened alike, so the arrow and both ends stay visible
+    ticks = [f"{chart_label(s, half)} → {chart_label(t, half)}" for s, t in pairs]
     diff = compare["diff"]
     fig = go.Figure(
         go.Bar(
@@ -292,13 +296,16 @@ def build_compare_diff(
                     strict=True,
                 )
             ),
-            hovertemplate=f"%{{y}}<br>{escape(label_a)}: %{{customdata[0]:.1%}}"
-            f" (%{{customdata[1]:,}})<br>{escape(label_b)}: %{{customdata[2]:.1%}}"
+            meta=[plotly_text(label_a), plotly_text(label_b)],  # data, never template text
+            hovertemplate="%{y}<br>%{meta[0]}: %{customdata[0]:.1%}"
+            " (%{customdata[1]:,})<br>%{meta[1]}: %{customdata[2]:.1%}"
             " (%{customdata[3]:,})<br>difference %{x:+.1%}<extra></extra>",
         )
     )
     fig = apply_layout(fig, title, height)
-    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_yaxes(
+        autorange="reversed", type="category", tickmode="array", tickvals=edges, ticktext=ticks
+    )
     fig.update_xaxes(tickformat="+.0%", zeroline=True)
     return fig
 
@@ -321,7 +328,7 @@ def build_phase_summary(
     titles = {**PHASE_TITLES, **(phase_titles or {})}
     fig = go.Figure(
         go.Bar(
-            x=[escape(titles.get(p, p)) for p in summary[PHASE]],
+            x=[plotly_text(titles.get(p, p)) for p in summary[PHASE]],
             y=summary["share_of_customers"].tolist(),
             marker={"color": [PHASE_COLORS.get(p, NEUTRAL_COLOR) for p in summary[PHASE]]},
             customdata=summary["customers"].tolist(),
@@ -331,6 +338,7 @@ def build_phase_summary(
         )
     )
     fig = apply_layout(fig, title, height)
+    fig.update_xaxes(**category_ticks(titles.get(p, p) for p in summary[PHASE]))
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     return fig
 
@@ -350,7 +358,7 @@ def build_channel_bars(
     fig = go.Figure(
         go.Bar(
             x=ordered["events"].tolist(),
-            y=[escape(c) for c in ordered["channel"]],
+            y=[plotly_text(c) for c in ordered["channel"]],
             orientation="h",
             marker={"color": NEUTRAL_COLOR},
             customdata=ordered[["customers", "conversions"]].to_numpy().tolist(),
@@ -360,7 +368,9 @@ def build_channel_bars(
             ),
         )
     )
-    return apply_layout(fig, title, height)
+    fig = apply_layout(fig, title, height)
+    fig.update_yaxes(**category_ticks(ordered["channel"]))
+    return fig
 
 
 def build_sentiment_bars(
@@ -378,7 +388,7 @@ def build_sentiment_bars(
     fig = go.Figure(
         go.Bar(
             x=frame["mean_score"],
-            y=[escape(v) for v in frame[level].astype(str)],
+            y=[plotly_text(v) for v in frame[level].astype(str)],
             orientation="h",
             marker_color=colors,
             text=[
@@ -390,6 +400,7 @@ def build_sentiment_bars(
         )
     )
     fig.update_xaxes(range=[-1, 1], title="mean sentiment (-1..1)")
+    fig.update_yaxes(**category_ticks(frame[level].astype(str)))
     return apply_layout(fig, title, height)
 
 

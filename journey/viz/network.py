@@ -24,6 +24,7 @@ from pyvis.network import Network
 
 from journey.errors import SettingsError
 from journey.schema import CONVERTED, NO_CONVERSION, START, Phase
+from journey.viz.figure import short_label
 from journey.viz.palette import node_color, rgba
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -39,11 +40,10 @@ END_LEVEL = len(PHASE_LEVEL) + 1
 # Above these sizes physics stops once the layout has settled, so the page stays responsive.
 LARGE_NODES = 150
 LARGE_EDGES = 1000
-MAX_LABEL = 40
 # The embedded page may run scripts (vis-network) but gets an opaque origin: no same-origin.
 SANDBOX = "allow-scripts"
 _SHELL = (
-    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
+    '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
     "<style>html, body {{ margin: 0; padding: 0; height: 100%; overflow: hidden; }}"
     " iframe {{ display: block; border: 0; width: 100%; height: 100%; }}</style></head>"
     '<body><iframe sandbox="{sandbox}" title="{title}" srcdoc="{page}"></iframe></body></html>'
@@ -146,11 +146,6 @@ def _level(name: str, phase: object) -> int:
         return END_LEVEL
     middle = PHASE_LEVEL[Phase.ENGAGEMENT.value]  # unknown phase: keep it mid-journey
     return PHASE_LEVEL.get(phase, middle) if isinstance(phase, str) else middle
-
-
-def _label(name: str) -> str:
-    """Shorten a long node name for the canvas label (the tooltip keeps it whole)."""
-    return name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1] + "…"
 
 
 def _count(value: object) -> str:
@@ -308,7 +303,7 @@ def _add_nodes(
         )
         net.add_node(
             name,
-            label=_label(name),
+            label=short_label(name),  # the tooltip keeps it whole
             title=title,
             value=int(row.volume),
             color={

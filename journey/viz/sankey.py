@@ -1,8 +1,8 @@
 """Sankey diagrams of journeys: flows by path position, and flows between the four phases.
 
 Both share one node layout (`_place_nodes`): a node per (column, name), as tall as the larger
-of its inflow and outflow, stacked in its column. User strings are escaped before plotly
-sees them: it reads `<b>`, `<a href>` and friends in labels and hover text as markup.
+of its inflow and outflow, stacked in its column. User strings reach plotly through
+`journey.viz.figure`: node labels escaped and shortened, hover text escaped and whole.
 
 Node names are the query layer's: a name equal to a generated one (Start, Converted, No
 conversion, Other) is that generated node, since data values of those names arrive labelled
@@ -17,9 +17,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from journey.io.export import escape
 from journey.schema import CHANNEL, END_COLORS, END_NODES, NO_CONVERSION, PHASE, PHASE_COLORS, START
-from journey.viz.figure import CLEAR, EDGE, NODE_FONT, apply_layout
+from journey.viz.figure import CLEAR, EDGE, NODE_FONT, apply_layout, chart_label, plotly_text
 from journey.viz.palette import FOLDED, PHASE_ORDER, PHASE_TITLES, node_color, rgba
 
 _LINK_ALPHA = 0.4
@@ -31,7 +30,7 @@ _STEP_LINK_HOVER = (
     "%{customdata[2]} → %{customdata[3]}<br>step %{customdata[1]}:"
     " %{value:,} customers (%{customdata[0]:.1%} of the step)<extra></extra>"
 )
-_PHASE_HOVER = "%{label} (%{customdata})<br>%{value:,} customers<extra></extra>"
+_PHASE_HOVER = "%{customdata[0]} (%{customdata[1]})<br>%{value:,} customers<extra></extra>"
 _PHASE_LINK_HOVER = (
     "%{customdata[0]} (%{customdata[1]}) → %{customdata[2]}"
     " (%{customdata[3]})<br>%{value:,} customers<extra></extra>"
@@ -175,8 +174,8 @@ def build_sankey(
         )
         for name in nodes["name"]
     ]
-    hover_labels = [escape(name) for name in nodes["name"]]
-    labels = list(hover_labels)
+    hover_labels = [plotly_text(name) for name in nodes["name"]]
+    labels = [chart_label(name) for name in nodes["name"]]
     link_colors = [rgba(color, _LINK_ALPHA) for color in colors]
     if not show_end_nodes:  # hide, don't drop: the columns must keep adding up
         for i in np.flatnonzero(nodes["name"].isin(END_NODES).to_numpy()):
@@ -263,12 +262,12 @@ def build_phase_sankey(
         node_color(name, phase, node_colors, mark_roles=False)
         for phase, name in zip(nodes["key"], nodes["name"], strict=True)
     ]
-    labels = [escape(name) for name in nodes["name"]]
-    phase_names = [escape(titles.get(phase, phase)) for phase in nodes["key"]]
+    labels = [plotly_text(name) for name in nodes["name"]]
+    phase_names = [plotly_text(titles.get(phase, phase)) for phase in nodes["key"]]
     node = {
-        "label": labels,
+        "label": [chart_label(name) for name in nodes["name"]],
         "color": colors,
-        "customdata": phase_names,
+        "customdata": list(zip(labels, phase_names, strict=True)),
         "hovertemplate": _PHASE_HOVER,
     }
     link = _phase_links(flows, link_source, link_target, labels, phase_names, colors)
@@ -315,7 +314,7 @@ def _add_phase_titles(fig: go.Figure, titles: Mapping[str, str]) -> go.Figure:
             yref="paper",
             yanchor="bottom",
             xanchor=("left", "center", "center", "right")[i],
-            text=f"<b>{escape(titles[phase])}</b>",
+            text=f"<b>{plotly_text(titles[phase])}</b>",
             showarrow=False,
             font={"color": PHASE_COLORS[phase]},
         )
@@ -327,7 +326,7 @@ def add_sentiment_hover(fig: go.Figure, node_scores: pd.DataFrame) -> go.Figure:
     out = go.Figure(fig)
     sankey = out.data[0]
     by_label = {
-        escape(name): (score, int(n))
+        plotly_text(name): (score, int(n))
         for name, score, n in zip(
             node_scores["node"], node_scores["mean_score"], node_scores["n"], strict=True
         )

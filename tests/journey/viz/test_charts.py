@@ -136,8 +136,9 @@ def test_compare_diff_labels_edges_and_colours_by_sign():
     assert list(bar.y) == ["Cart → Purchase", "Home → Blog"]
     assert list(bar.x) == [0.4, -0.5]
     assert list(bar.marker.color) == [POSITIVE_COLOR, NEGATIVE_COLOR]
-    assert "Buyers" in bar.hovertemplate
-    assert "Others" in bar.hovertemplate
+    assert list(bar.meta) == ["Buyers", "Others"]
+    assert "%{meta[0]}" in bar.hovertemplate
+    assert "%{meta[1]}" in bar.hovertemplate
 
 
 def test_phase_summary_bars_in_phase_colours():

@@ -227,11 +227,11 @@ def test_phase_sankey_has_four_fixed_columns_and_drops_links_inside_a_phase():
     assert list(sankey.link.source) == [0, 1, 1]
     assert list(sankey.link.target) == [1, 3, 2]
     assert list(sankey.link.value) == [4, 1, 3]
-    assert list(sankey.node.customdata) == [
-        "Awareness",
-        "Onboarding",
-        "Engagement",
-        "Post-purchase",
+    assert [tuple(c) for c in sankey.node.customdata] == [
+        ("Email", "Awareness"),
+        ("Web", "Onboarding"),
+        ("App", "Engagement"),
+        ("Chat", "Post-purchase"),
     ]
 
 
