@@ -1,11 +1,13 @@
-"""What only a browser shows: the Sankey draws its nodes, the network canvas draws, offline."""
+"""What only a browser shows: Sankey and network draw offline; names show as plain text."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
+from journey.viz.charts import build_dropoff_bars
 from journey.viz.network import build_network
+from journey.viz.sankey import build_sankey
 from tests.browser.conftest import wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -104,4 +106,39 @@ def test_network_tooltip_shows_markup_as_text(page, outside_requests):
     assert tooltip.inner_text().splitlines()[0] == XSS
     assert page.locator("img").count() == 0
     assert dialogs == []
+    assert outside_requests == []
+
+
+QUOTED = 'Say "hi" & <b>bye</b>'
+LONG = "Spring campaign landing page " + "x" * 271
+
+
+def test_chart_names_show_once_escaped_and_long_ones_cut(page, outside_requests):
+    dropoffs = pd.DataFrame(
+        {
+            "node": [QUOTED, LONG],
+            "reached": [4, 2],
+            "ended_here": [2, 1],
+            "dropoff_rate": [0.5, 0.5],
+        }
+    )
+    steps = pd.DataFrame({"step": [1], "source": [QUOTED], "target": [LONG], "count": [3]})
+    bars = build_dropoff_bars(dropoffs).to_html(include_plotlyjs=True, full_html=False)
+    flows = build_sankey(steps).to_html(include_plotlyjs=False, full_html=False)
+    page.set_content(f"<!DOCTYPE html><html><body>{bars}{flows}</body></html>")
+    page.locator("g.ytick text").first.wait_for(timeout=30_000)
+    page.locator("g.sankey-node text").first.wait_for(timeout=30_000)
+    ticks = page.locator("g.ytick text").all_text_contents()
+    assert ticks == [QUOTED, "Spring campaign landing page xxxxxxxxxx…"]
+    nodes = page.locator("g.sankey-node text").all_text_contents()
+    assert QUOTED in nodes
+    assert "Spring campaign landing page xxxxxxxxxx…" in nodes
+    assert page.locator("text b, tspan[style*='bold']").count() == 0  # no markup from names
+    # the hover names the whole, quoted touchpoint
+    bar = page.locator("g.trace.bars path").first.bounding_box()
+    assert bar is not None
+    page.mouse.move(bar["x"] + 2, bar["y"] + bar["height"] / 2, steps=3)
+    hover = page.locator("g.hovertext text").first
+    hover.wait_for(timeout=10_000)
+    assert hover.text_content().startswith(f"{QUOTED}2 of 4 customers")
     assert outside_requests == []
