@@ -8,11 +8,13 @@ sheets so the caller can pick one.
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 import zlib
 from collections.abc import Sequence
 from typing import Final
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pyarrow as pa
@@ -23,7 +25,7 @@ from journey.errors import InputError
 from journey.io.archive import check_workbook
 from journey.io.limits import check_columns, check_rows, check_size, max_rows
 from journey.io.parse import STR_DTYPE, as_text
-from journey.schema import RawTable
+from journey.schema import ROW, RawTable
 
 # What openpyxl raises on a damaged workbook: broken ZIP, missing or malformed XML parts.
 _BROKEN_XLSX: Final = (
@@ -66,18 +68,62 @@ def clean_names(raw: Sequence[object]) -> list[str]:
     return names
 
 
-def normalise_native(frame: pd.DataFrame) -> pd.DataFrame:
-    """Keep numeric/datetime/bool columns native; text and mixed columns become strings."""
+def normalise_native(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep numeric/datetime/bool columns native; text and mixed columns become strings.
+
+    Nested values (lists, structs) become JSON text; bytes that are not UTF-8 are shown
+    decoded with U+FFFD and their cells rejected, so nothing is altered silently.
+    """
+    names = clean_names(list(frame.columns))
     out = {}
-    for position in range(len(frame.columns)):
+    found = []
+    for position, name in enumerate(names):
         values = frame.iloc[:, position]
+        if values.dtype == object:
+            values, bad = _object_cells(values)
+            found += [(row, name) for row in bad]
         if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
             out[position] = as_text(values).astype(STR_DTYPE)
         else:
             out[position] = values
     result = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
-    result.columns = clean_names(list(frame.columns))
-    return result
+    result.columns = names
+    found.sort()
+    rejects = pd.DataFrame(
+        {
+            ROW: pd.Series([row + 1 for row, _ in found], dtype="int64"),
+            "column": pd.Series([name for _, name in found], dtype="string"),
+            "reason": pd.Series(["not UTF-8 text: binary bytes"] * len(found), dtype="string"),
+        }
+    )
+    return result, rejects
+
+
+def _object_cells(values: pd.Series) -> tuple[pd.Series, list[int]]:
+    """Nested cells as JSON text, bytes decoded; the rows whose bytes are not UTF-8."""
+    cells = values.tolist()
+    bad = []
+    for index, cell in enumerate(cells):
+        if isinstance(cell, bytes):
+            try:
+                cells[index] = cell.decode("utf-8")
+            except UnicodeDecodeError:
+                cells[index] = cell.decode("utf-8", "replace")
+                bad.append(index)
+        elif isinstance(cell, list | tuple | dict | np.ndarray):
+            cells[index] = json.dumps(cell, ensure_ascii=False, default=_json_default)
+    return pd.Series(cells, index=values.index, dtype=object), bad
+
+
+def _json_default(value: object) -> object:
+    """JSON for the values nested Parquet cells hold (arrays, numpy scalars, dates, bytes)."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
 
 
 def _open_workbook(data: bytes, display: str, limit: int) -> openpyxl.Workbook:
@@ -126,7 +172,20 @@ def read_excel(data: bytes, display: str, limit: int, sheet: str | None = None) 
     check_columns(where, len(frame.columns))
     if frame.columns.empty:
         raise InputError(where, None, None, f"the sheet {chosen!r} of the workbook is empty")
-    return RawTable(normalise_native(frame), where, "excel", None, None)
+    normalised, rejects = normalise_native(frame)
+    return RawTable(normalised, where, "excel", None, None, rejects)
+
+
+def _nested_as_json(table: pa.Table) -> pa.Table:
+    """Replace list, struct and map columns with their cells as JSON text (ints stay ints)."""
+    for index, field in enumerate(table.schema):
+        if pa.types.is_nested(field.type):
+            cells = [
+                None if v is None else json.dumps(v, ensure_ascii=False, default=_json_default)
+                for v in table.column(index).to_pylist()
+            ]
+            table = table.set_column(index, field.name, pa.array(cells, pa.large_string()))
+    return table
 
 
 def read_parquet(data: bytes, display: str, limit: int) -> RawTable:
@@ -138,14 +197,15 @@ def read_parquet(data: bytes, display: str, limit: int) -> RawTable:
         check_rows(display, meta.num_rows)
         unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
         check_size(display, unpacked, limit, "its data unpacks to")
-        frame = parquet.read().to_pandas()
+        frame = _nested_as_json(parquet.read()).to_pandas()
     except (pa.ArrowException, OSError, ValueError, EOFError, IndexError) as err:
         raise InputError(display, None, None, f"not a readable Parquet file: {err}") from None
     if frame.columns.empty:
         raise InputError(display, None, None, "the Parquet file has no columns")
     if not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index()  # a saved index (e.g. customer_id) is a column to the user
-    return RawTable(normalise_native(frame.reset_index(drop=True)), display, "parquet", None, None)
+    normalised, rejects = normalise_native(frame.reset_index(drop=True))
+    return RawTable(normalised, display, "parquet", None, None, rejects)
 
 
 __all__ = ["clean_names", "normalise_native", "read_excel", "read_parquet", "sheet_names"]

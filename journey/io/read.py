@@ -282,6 +282,7 @@ def _read_delimited(decoded: Decoded, display: str, ext: str) -> RawTable:
         if decoded.stray_codepage is not None:
             frame, rejects = repair_stray_bytes(frame, rejects, decoded.stray_codepage)
         frame = frame.astype(STR_DTYPE)
+        frame.columns = [str(c) for c in frame.columns]
     shown = None if delimiter == SINGLE_COLUMN else delimiter
     return RawTable(frame, display, "csv", decoded.encoding, shown, rejects)
 
@@ -328,12 +329,11 @@ def _has_quoted_newline(data: bytes) -> bool:
 
 def _parse_arrow(data: bytes, delimiter: str, display: str) -> pd.DataFrame | None:
     """Parse clean UTF-8 text with pyarrow (multithreaded); None when a row is ragged."""
-    first = next(
-        csv.reader(
-            io.StringIO(data[:SAMPLE_BYTES].decode("utf-8", "replace")), delimiter=delimiter
-        ),
-        [],
-    )
+    sample = io.StringIO(data[:SAMPLE_BYTES].decode("utf-8", "replace"), newline="")
+    try:
+        first = next(csv.reader(sample, delimiter=delimiter), [])
+    except csv.Error:
+        return None  # the python reader reports where the text cannot be split
     n_fields = len(first)
     if n_fields == 0:
         return None
@@ -397,7 +397,8 @@ def _parse_python(text: str, delimiter: str, display: str) -> tuple[pd.DataFrame
         {f"f{i}": pd.Series(list(col), dtype=object) for i, col in enumerate(columns)},
         index=pd.RangeIndex(len(rows)),
     )
-    frame.columns = clean_names(header)
+    # object labels: names holding stray bytes are repaired by the caller, not inferred here
+    frame.columns = pd.Index(clean_names(header), dtype=object)
     return frame, rejects
 
 
@@ -477,24 +478,47 @@ def _records_table(
     if not names:
         raise InputError(display, None, None, "no records with fields in the JSON file")
     check_columns(display, len(names))
+    found = [(r, ROW_COLUMN, reason) for r, reason in bad.items()]
+    cleaned = clean_names([_without_surrogates(n) for n in names])
+    columns = {}
     try:
-        columns = {
-            name: pd.Series([_json_cell(r.get(name)) for r in objects], dtype=STR_DTYPE)
-            for name in names
-        }
+        for position, name in enumerate(names):
+            cells = [_json_cell(r.get(name)) for r in objects]
+            columns[position], rows = _text_series(cells)
+            found += [(r, cleaned[position], _SURROGATE_REASON) for r in rows if r not in bad]
     except RecursionError:
         raise InputError(display, None, None, _TOO_DEEP) from None
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(objects)))
-    frame.columns = clean_names(names)
-    rows = sorted(bad)
+    frame.columns = cleaned
+    found.sort(key=lambda item: item[0])
     rejects = pd.DataFrame(
         {
-            ROW: pd.Series([r + 1 for r in rows], dtype="int64"),
-            "column": pd.Series([ROW_COLUMN] * len(rows), dtype="string"),
-            "reason": pd.Series([bad[r] for r in rows], dtype="string"),
+            ROW: pd.Series([r + 1 for r, _, _ in found], dtype="int64"),
+            "column": pd.Series([c for _, c, _ in found], dtype="string"),
+            "reason": pd.Series([reason for _, _, reason in found], dtype="string"),
         }
     )
     return RawTable(frame, display, kind, encoding, None, rejects)
+
+
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_SURROGATE_REASON: Final = "not valid text: holds a lone UTF-16 surrogate escape (e.g. \\ud800)"
+
+
+def _without_surrogates(text: str) -> str:
+    """Replace lone UTF-16 surrogates (left by JSON escapes) with U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _text_series(cells: list[str]) -> tuple[pd.Series, list[int]]:
+    """The cells as a string Series; cells holding lone surrogates are shown with U+FFFD."""
+    try:
+        return pd.Series(cells, dtype=STR_DTYPE), []
+    except UnicodeEncodeError:
+        rows = [i for i, cell in enumerate(cells) if _SURROGATE.search(cell)]
+        for i in rows:
+            cells[i] = _without_surrogates(cells[i])
+        return pd.Series(cells, dtype=STR_DTYPE), rows
 
 
 def _read_json_lines(text: str, display: str, encoding: str | None) -> RawTable:
