@@ -310,6 +310,49 @@ def test_random_delimited_text_loads_with_every_row_counted(rows, delimiter, com
     _load_counts(data, "events.csv.gz" if compress else "events.csv")
 
 
+def _valid_files() -> dict[str, bytes]:
+    """Small valid files of every binary format, for mutation."""
+    events = b"customer_id,timestamp,channel\nc1,2025-03-01 10:00,Web\nc2,2025-03-02 11:00,App\n"
+    book = openpyxl.Workbook()
+    for row in csv_rows(events):
+        book.active.append(row)
+    workbook = io.BytesIO()
+    book.save(workbook)
+    table = io.BytesIO()
+    pq.write_table(pa.table({"customer_id": ["c1", "c2"], "channel": ["Web", "App"]}), table)
+    return {
+        "f.xlsx": workbook.getvalue(),
+        "f.parquet": table.getvalue(),
+        "f.csv.gz": gzip.compress(events),
+        "f.zip": _zip({"f.csv": events}),
+    }
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    return [line.split(",") for line in data.decode().splitlines()]
+
+
+VALID = _valid_files()
+
+
+@FUZZ
+@given(
+    name=st.sampled_from(sorted(VALID)),
+    flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), max_size=8),
+    cut=st.floats(0.05, 1),
+)
+def test_mutated_binary_files_read_or_raise_a_journey_error(name, flips, cut):
+    data = bytearray(VALID[name])
+    for where, value in flips:
+        data[int(where * len(data))] = value
+    data = bytes(data[: max(1, int(cut * len(data)))])
+    raw = _attempt(lambda: read.read_table(data, name))
+    if isinstance(raw, JourneyError):
+        assert str(raw).startswith(name), raw
+        return
+    _check_raw(raw)
+
+
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.floats() | st.integers() | CELL,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(CELL, inner, max_size=4),
