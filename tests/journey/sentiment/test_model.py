@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
+from sklearn.metrics import log_loss
+from sklearn.model_selection import StratifiedKFold
 
 from journey.errors import ModelError
 from journey.schema import (
@@ -15,9 +17,11 @@ from journey.schema import (
 from journey.sentiment.model import (
     TranscriptSentiment,
     _word_hashes,
+    choose_c,
     compare_scorers,
     ngram_counts,
     normalise_codepoints,
+    shipped_models,
 )
 from tests.conftest import SAMPLE_DIR
 
@@ -85,3 +89,31 @@ def test_compare_scorers_reports_model_and_lexicon_on_the_same_rows(sample_label
     assert 0 < metrics["n_english"] <= 400
     for key in ("model_accuracy", "model_macro_f1", "lexicon_accuracy", "lexicon_macro_f1"):
         assert 0.0 <= metrics[key] <= 1.0
+
+
+def test_choose_c_returns_the_lowest_cross_validated_log_loss(sample_labels):
+    part = sample_labels.head(240).reset_index(drop=True)
+    best, losses = choose_c(part[TEXT], part["label"], grid=(0.05, 1.0), folds=2)
+    assert best == min(losses, key=losses.get)
+    # the same folds fitted through the public text path give the same losses
+    y = part["label"].to_numpy()
+    splitter = StratifiedKFold(n_splits=2, shuffle=True, random_state=0)
+    for c in (0.05, 1.0):
+        expected = 0.0
+        for train, test in splitter.split(np.zeros(len(y)), y):
+            model = TranscriptSentiment(C=c).fit(part[TEXT].iloc[train], y[train])
+            probs = model.predict_proba(part[TEXT].iloc[test])
+            expected += log_loss(y[test], probs, labels=list(model.classes_)) * len(test) / len(y)
+        assert losses[c] == pytest.approx(expected, rel=1e-4)
+    with pytest.raises(ModelError, match="at least two labelled texts"):
+        choose_c(pd.Series(["a", "b", "c"]), pd.Series(["positive", "positive", "negative"]))
+
+
+def test_shipped_model_is_calibrated_and_not_saturated():
+    model = shipped_models()["id"]
+    assert model.metrics_["C"] == model.C
+    assert model.metrics_["held_out_calibration_error"] < 0.05
+    texts = ["pelayanan buruk, saya kecewa", "terima kasih, cepat sekali", "paket sudah sampai"]
+    scores = model.sentiment_score(texts)
+    assert scores[0] < 0 < scores[1]
+    assert np.all(np.abs(scores) < 0.99)
