@@ -13,6 +13,8 @@ that VADER knows ("delayed 3 hours", "on hold", "charged twice") and much that i
 - extends the lexicon with customer-service words and emoji, and neutralises words that are
   politeness or brand names in this genre (please, help, like, support, care, united, ...);
   these word lists and phrase tables live in `journey.sentiment.lexicon_data`;
+- reads context (`_context_check`): an information question's process words ("how do I
+  dispute a charge") and thanks are not feelings; thanks in a complaint count half;
 - runs VADER's own rules (negation, "no", boosters, ALL CAPS, "but", "least", punctuation)
   in a re-implementation that lowercases each text once, so it is faster than the original
   while giving the same compound score (a test checks this against vaderSentiment itself).
@@ -44,6 +46,9 @@ from journey.sentiment.lexicon_data import (
     HANDLE_NOISE,
     NEUTRALISED,
     PHRASE_LITERALS,
+    POLITENESS,
+    QUESTION_OPENERS,
+    QUESTION_TOPICS,
 )
 
 # Thresholds on the compound score: the best macro-F1 on bench/data/cs_dev.csv over a 0.05 grid
@@ -302,6 +307,8 @@ class VaderRules:
     lexicon: dict[str, float]
     boosters: dict[str, float] = field(default_factory=lambda: dict(_vader.BOOSTER_DICT))
     emojis: dict[str, str] = field(default_factory=dict)
+    politeness: frozenset[str] = frozenset()  # see `_context_check`; empty in plain VADER
+    question_topics: frozenset[str] = frozenset()
 
     @classmethod
     def plain(cls) -> VaderRules:
@@ -317,7 +324,8 @@ class VaderRules:
         lexicon.update(CS_LEXICON)
         boosters = dict(base.boosters)
         boosters.update({"literally": _vader.B_INCR, "super": _vader.B_INCR})
-        return cls(lexicon=lexicon, boosters=boosters, emojis=base.emojis)
+        return cls(lexicon=lexicon, boosters=boosters, emojis=base.emojis,
+                   politeness=POLITENESS, question_topics=QUESTION_TOPICS)  # fmt: skip
 
     @cached_property
     def idiom_words(self) -> frozenset[str]:
@@ -395,6 +403,8 @@ def vader_compound(text: str, rules: VaderRules) -> float:
             continue
         sentiments.append(_word_valence(words, lower, i, cap_diff, lexicon, boosters, idioms))
     sentiments = _but_check(lower, sentiments)
+    if rules.politeness:
+        sentiments = _context_check(lower, sentiments, rules)
     total = float(sum(sentiments))
     emphasis = _punctuation_emphasis(text)
     if total > 0:
@@ -523,6 +533,19 @@ def _but_check(lower: list[str], sentiments: list[float]) -> list[float]:
             sentiments[si] = sentiment * 0.5
         elif si > bi:
             sentiments[si] = sentiment * 1.5
+    return sentiments
+
+
+def _context_check(lower: list[str], sentiments: list[float], rules: VaderRules) -> list[float]:
+    # Customer-service rules (not VADER's): in an information question ("how do I dispute a
+    # charge", "can I get a refund?") process words are its topic and thanks are politeness;
+    # in a text whose other words complain on balance, thanks and "appreciate" count half.
+    polite = rules.politeness
+    pairs = list(zip(lower, sentiments, strict=True))
+    if lower[0] in QUESTION_OPENERS:
+        return [0.0 if w in polite or w in rules.question_topics else v for w, v in pairs]
+    if sum(v for w, v in pairs if w not in polite) < 0:
+        return [0.5 * v if w in polite and v > 0 else v for w, v in pairs]
     return sentiments
 
 

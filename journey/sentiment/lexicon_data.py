@@ -223,6 +223,13 @@ CS_LEXICON: Final[dict[str, float]] = {
     "whatever": -0.9,
     "meh": -1.2,
     "sucks": -2.4,
+    "stranding": -2.3,
+    "overcrowded": -1.5,
+    "cant_access": -1.8,
+    "needs_fixing": -1.4,
+    "fed_up": -2.2,
+    "want_to_cancel": -1.5,
+    "want_refund": -1.3,
     # things going right
     "resolved": 1.8,
     "solved": 1.9,
@@ -231,6 +238,8 @@ CS_LEXICON: Final[dict[str, float]] = {
     "sorted_out": 1.8,
     "quick": 1.3,
     "quickly": 1.3,
+    "fastest": 1.6,
+    "quickest": 1.6,
     "fast": 1.2,
     "speedy": 1.5,
     "prompt": 1.3,
@@ -243,6 +252,7 @@ CS_LEXICON: Final[dict[str, float]] = {
     "upgraded": 1.4,
     "upgrade": 0.6,
     "refunded": 1.0,
+    "got_refund": 1.2,
     "polite": 1.6,
     "patient": 1.3,
     "professional": 1.4,
@@ -320,6 +330,25 @@ NEUTRALISED: Final = frozenset(
     }
 )
 
+# Thanks and praise that are politeness, not feeling, when the same text complains or asks.
+POLITENESS: Final = frozenset(
+    {"thanks", "thank", "thx", "ty", "thank_u", "tysm", "cheers", "appreciate", "grateful",
+     "kindly", "welcome"}
+)  # fmt: skip
+
+# First words of an information question ("how do I dispute a charge?"); "why" is a complaint.
+QUESTION_OPENERS: Final = frozenset(
+    {"how", "where", "when", "what", "what's", "whats", "which", "who", "can", "could", "is",
+     "are", "do", "does", "will", "would", "any", "should"}
+)  # fmt: skip
+
+# Process words that are the topic of an information question, not a feeling in it.
+QUESTION_TOPICS: Final = frozenset(
+    {"refund", "refunds", "dispute", "outage", "return", "cancel", "cancellation",
+     "want_to_cancel", "want_refund", "charge", "fee", "fees", "drop", "complaint", "complain",
+     "escalate", "transferred", "delay", "delays", "upgrade", "credit"}
+)  # fmt: skip
+
 # Multi-word phrases -> single tokens, applied to lowercased text in this order.
 CS_PHRASES: Final[tuple[tuple[str, str], ...]] = (
     (r"\bcancell?ed flight(?:ed|led)?\b", " cancelled_flight "),
@@ -327,7 +356,7 @@ CS_PHRASES: Final[tuple[tuple[str, str], ...]] = (
     (r"\bnever again\b", " never_again "),
     (r"\bdo not (?:ever )?fly\b|\bdon'?t (?:ever )?fly\b", " do_not_fly "),
     (r"\bdo not use\b|\bdon'?t use\b|\bavoid at all costs\b", " do_not_use "),
-    (r"\bstill (?:waiting|no word|nothing|no news)\b", " still_waiting "),
+    (r"\bstill (?:waiting|no word|nothing|no news|without|no)\b", " still_waiting "),
     (r"\b(?:on|put on) hold\b", " on_hold "),
     (r"\bhold music\b", " hold_music "),
     (r"\bno (?:answer|one answer\w*|one pick\w* up)\b", " no_answer "),
@@ -343,7 +372,7 @@ CS_PHRASES: Final[tuple[tuple[str, str], ...]] = (
     (r"\bno[- ]one\b|\bnoone\b", " no_one "),
     (r"\bno[- ]show(?:ed)?\b", " no_show "),
     (r"\bnever (?:showed|turned) up\b|\bnever came\b", " never_showed "),
-    (r"\bnever (?:arrived|came through)\b", " never_arrived "),
+    (r"\bnever (?:arrived|came through|appeared|materiali[sz]ed|happened)\b", " never_arrived "),
     (r"\bnever (?:received|got) (?:it|my|the|a|any)\b", " never_received "),
     (
         r"\b(?:has|have|hasn't|haven't|has not|have not|didn't|did not|still not|not yet)"
@@ -381,6 +410,35 @@ CS_PHRASES: Final[tuple[tuple[str, str], ...]] = (
     (r"\bwrong (?:item|size|colou?r|order|product|address)\b", " wrong_item "),
     (r"\byet another\b|\bonce again\b|\bagain and again\b", " yet_another "),
     (r"\bswitching (?:providers?|carriers?|banks?|airlines?)\b", " switching_providers "),
+    (
+        r"\b(?:can'?t|cannot|can not|couldn'?t|could not|unable to|won'?t let me)\s+"
+        r"(?:\w+\s+)?(?:log ?in|sign in|access|activate|connect|get through|reach|pay|use|"
+        r"open|download|add|update|reset|get into)\b",
+        " cant_access ",
+    ),
+    (
+        r"\b(?:please|pls|plz|need to|needs to|have to|must|should) fix\b"
+        r"|\bfix (?:this|your|it|my)\b",
+        " needs_fixing ",
+    ),
+    (r"\b(?:so )?done with (?:this|you|your|the)\b|\bfed up\b|\b(?:sick|tired) of\b", " fed_up "),
+    (
+        r"\b(?:want|wanna|need|going|trying|like|wish) to cancel\b"
+        r"|\bcancel (?:my|the|our) (?:account|subscription|contract|membership|plan|service)\b",
+        " want_to_cancel ",
+    ),
+    (
+        r"\b(?:want|need|demand|demanding|request|requesting|asking for|expect) (?:a |my |the )?"
+        r"(?:full )?refund\b",
+        " want_refund ",
+    ),
+    (r"\b(?:got|received) (?:my |the |a )?(?:full )?refund\b", " got_refund "),
+    (
+        r"\b(?:been|for|over) (?:a |two |three |several |many )?(?:days|weeks|months|week|month)"
+        r"\b(?! ago)|\bsince (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+        r"yesterday|last (?:week|month))\b",
+        " long_wait ",
+    ),
     (r"\bon[- ]time\b", " on_time "),
     (r"\bsorted (?:it )?out\b", " sorted_out "),
     (r"\babove and beyond\b", " above_and_beyond "),
@@ -439,6 +497,13 @@ PHRASE_LITERALS: Final[tuple[tuple[str, ...], ...]] = (
     ("wrong ",),
     ("yet another", "once again", "again and again"),
     ("switching ",),
+    ("can", "could", "unable", "won't", "wont"),
+    ("fix",),
+    ("done with", "fed up", "sick of", "tired of"),
+    ("cancel",),
+    ("refund",),
+    ("refund",),
+    ("day", "week", "month"),
     ("time",),
     ("sorted",),
     ("above and beyond",),

@@ -79,6 +79,35 @@ def test_customer_service_sentences(text, expected):
     assert label(text) == expected
 
 
+# Compound = sum / sqrt(sum^2 + 15) (VADER's normalisation), rounded to 4 places.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an information question: "dispute" (-0.9) and "charge" are its topic -> 0
+        ("how do I dispute a charge", 0.0),
+        ("can I get a refund?", 0.0),
+        # thanks (+1.9) counts half next to a complaint: 0.95 - 2.3 = -1.35 -> -0.3291
+        ("thanks for stranding me", -0.3291),
+        # cant_access -1.8 -> -1.8 / sqrt(3.24 + 15) = -0.4215
+        ("I can't log in to my account", -0.4215),
+        # want_to_cancel -1.5 -> -1.5 / sqrt(2.25 + 15) = -0.3612
+        ("I want to cancel my subscription", -0.3612),
+        # still_waiting -2.0 and long_wait -1.6: -3.6 / sqrt(12.96 + 15) = -0.6808
+        ("still without power, been weeks", -0.6808),
+        # no complaint: thanks keeps its +1.9 -> 1.9 / sqrt(3.61 + 15) = 0.4404
+        ("thanks", 0.4404),
+    ],
+)
+def test_customer_service_context_rules_by_hand(text, expected):
+    assert score([text]).tolist() == [expected]
+
+
+def test_context_rules_leave_plain_vader_alone():
+    texts = ["how do I dispute a charge", "thanks for stranding me"]
+    expected = [SentimentIntensityAnalyzer().polarity_scores(t)["compound"] for t in texts]
+    assert lexicon.score_plain_vader(texts).tolist() == expected
+
+
 def test_plain_vader_misses_what_the_extension_reads():
     texts = ["on hold for 2 hours", "still waiting for a reply", "Can you please help me"]
     plain = lexicon.label_scores(lexicon.score_plain_vader(texts), -0.05, 0.05)
@@ -140,6 +169,8 @@ FAST_PATH_CASES = [
     "\u0130stanbul office: Virgin Media charged me again, 45 mins on hold music",
     "no answer no reply no update no show, lost my luggage, bag was lost, missed my flight",
     "the wrong item arrived late, hidden fees and a late fee; switching providers on-time",
+    "I CAN'T LOG IN, please fix this. So done with you, fed up! I want to cancel my plan",
+    "Want a full refund; still without power since Monday, been weeks. Got my refund ❤",
     "",
 ]
 
