@@ -11,8 +11,14 @@ The whole batch runs under one time limit: a missing or stuck browser gives an
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -39,6 +45,8 @@ BROWSER_FAILURES = (
     kaleido_errors.JavascriptError,
     OSError,
 )
+
+ROOT = Path(__file__).resolve().parents[2]  # the folder holding the journey package
 
 ProgressFn = Callable[[float, str], None]
 
@@ -67,17 +75,44 @@ def find_browser() -> Path:
     )
 
 
-async def _render(
-    figures: Mapping[str, go.Figure], browser: Path, progress: ProgressFn | None
-) -> dict[str, bytes]:
-    out: dict[str, bytes] = {}
+async def _render(figures: Mapping[str, str], browser: str, out: Path) -> None:
     opts = {"format": "png", "width": WIDTH, "height": HEIGHT, "scale": SCALE}
-    async with kaleido.Kaleido(path=str(browser), mathjax=False, timeout=60) as renderer:
-        for i, (name, figure) in enumerate(figures.items()):
-            if progress is not None:
-                progress(i / max(1, len(figures)), f"chart image {name}")
-            out[name] = await renderer.calc_fig(figure, opts=opts)
-    return out
+    async with kaleido.Kaleido(path=browser, mathjax=False, timeout=60) as renderer:
+        for name, figure in figures.items():
+            png = await renderer.calc_fig(json.loads(figure), opts=opts)
+            (out / f"{name}.png").write_bytes(png)
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if fields and int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _stop_browsers(_signum: int = 0, _frame: object = None) -> None:
+    """Ask the browser wrappers this process started to end their Chromium, then exit."""
+    for child in _children(os.getpid()):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGTERM)  # choreographer's wrapper then ends Chromium
+    os._exit(3)
+
+
+def _child_main() -> None:
+    """Render the figures of the JSON spec on stdin into PNG files (runs in its own process)."""
+    signal.signal(signal.SIGTERM, _stop_browsers)
+    spec = json.loads(sys.stdin.read())
+    try:
+        asyncio.run(_render(spec["figures"], spec["browser"], Path(spec["out"])))
+    except BROWSER_FAILURES as err:
+        print(f"{type(err).__name__}: {err}", file=sys.stderr)
+        _stop_browsers()
 
 
 def render_pngs(
@@ -86,15 +121,61 @@ def render_pngs(
     timeout: float = DEFAULT_TIMEOUT,
     progress: ProgressFn | None = None,
 ) -> dict[str, bytes]:
-    """Render each named figure as a PNG; ImagesUnavailable when that cannot be done in time."""
+    """Render each named figure as a PNG; ImagesUnavailable when that cannot be done in time.
+
+    Kaleido runs in a child process: on a timeout it is told to end its browser and, failing
+    that, killed, so neither a stuck browser nor its process outlives the call.
+    """
     if not figures:
         return {}
     browser = find_browser()
+    if progress is not None:
+        progress(0.0, f"rendering {len(figures)} chart images")
+    with tempfile.TemporaryDirectory(prefix="journey-images-") as folder:
+        spec = {
+            "browser": str(browser),
+            "out": folder,
+            "figures": {name: figure.to_json() for name, figure in figures.items()},
+        }
+        child = subprocess.Popen(
+            [sys.executable, "-m", "journey.present.images"],
+            env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *_python_path()])},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            _, err = child.communicate(json.dumps(spec).encode(), timeout=timeout)
+        except subprocess.TimeoutExpired as expired:
+            _end(child)
+            raise ImagesUnavailable(
+                f"chart images: {browser} did not render {len(figures)} charts within "
+                f"{timeout:.0f} s"
+            ) from expired
+        if child.returncode != 0:
+            reason = err.decode(errors="replace").strip().splitlines()
+            raise ImagesUnavailable(
+                f"chart images: {browser} failed: {reason[-1] if reason else child.returncode}"
+            )
+        pngs = {name: (Path(folder) / f"{name}.png").read_bytes() for name in figures}
+    if progress is not None:
+        progress(1.0, "chart images done")
+    return pngs
+
+
+def _python_path() -> list[str]:
+    return [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+
+
+def _end(child: subprocess.Popen) -> None:
+    """Stop a render process: SIGTERM (it ends its browsers), then SIGKILL after 10 s."""
+    child.terminate()
     try:
-        return asyncio.run(asyncio.wait_for(_render(figures, browser, progress), timeout))
-    except TimeoutError as err:
-        raise ImagesUnavailable(
-            f"chart images: {browser} did not render {len(figures)} charts within {timeout:.0f} s"
-        ) from err
-    except BROWSER_FAILURES as err:
-        raise ImagesUnavailable(f"chart images: {browser} failed: {err}") from err
+        child.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+
+
+if __name__ == "__main__":
+    _child_main()

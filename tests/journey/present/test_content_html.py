@@ -1,0 +1,138 @@
+"""The report's content and its self-contained HTML."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from journey.errors import SettingsError
+from journey.present import content
+from journey.present.html import render_html, script_json
+
+from .conftest import DATASET, EVIL
+
+
+class _Links(HTMLParser):
+    """Collect every src/href/action attribute and every srcdoc document."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.srcdocs: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("src", "href", "action", "data"):
+                self.urls.append(value or "")
+            if name == "srcdoc":
+                self.srcdocs.append(value or "")
+
+
+def parse(document: str) -> _Links:
+    parser = _Links()
+    parser.feed(document)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def report_html(small_report: content.ReportContent) -> str:
+    return render_html(small_report)
+
+
+def test_every_section_is_built_with_its_figures(small_report):
+    assert [s.key for s in small_report.sections] == list(content.SECTIONS)
+    labels = [k.label for k in small_report.key_figures]
+    assert labels[:4] == ["Customers", "Conversions", "Customers converting", "Revenue"]
+    values = dict((k.label, k.value) for k in small_report.key_figures)
+    # 12 customers; c01, c03, c06, c08, c12 bought: 5 conversions, revenue 120+80+60+200+40
+    assert values["Customers"] == "12"
+    assert values["Conversions"] == "5"
+    assert values["Customers converting"] == "42%"  # 5 / 12
+    assert values["Revenue"] == "500"
+    charts = small_report.charts()
+    assert set(charts) == {
+        "step_sankey",
+        "phase_sankey",
+        "funnel",
+        "dropoffs",
+        "attribution",
+        "sentiment",
+    }
+    network = next(s for s in small_report.sections if s.key == "network")
+    assert "vis.Network" in network.network_html
+
+
+def test_sentences_quote_the_tables(small_report):
+    funnel = next(s for s in small_report.sections if s.key == "funnel")
+    table = funnel.tables[0].frame
+    first, last = table.iloc[0], table.iloc[-1]
+    sentence = next(s for s in funnel.sentences if s.startswith("Of "))
+    assert f"Of {first['customers']} customers who reached {first['stage']}" in sentence
+    assert f"{last['customers']} (" in sentence
+
+
+def test_sentiment_section_is_left_out_without_transcripts(small_files):
+    from journey.io import load
+    from journey.query import scope
+    from journey.schema import DatasetSettings
+
+    events, _ = load.load_file(small_files[0], kind="events")
+    prepared = scope.prepare_events(events.accepted, DatasetSettings())
+    options = content.ReportOptions(sections=("funnel", "sentiment"))
+    report = content.build_report(prepared, None, options)
+    assert [s.key for s in report.sections] == ["funnel"]
+
+
+def test_unknown_sections_and_too_few_steps_are_settings_errors():
+    with pytest.raises(SettingsError, match="unknown report sections"):
+        content.ReportOptions(sections=("journeys", "nope"))
+    with pytest.raises(SettingsError, match="at least 2 steps"):
+        content.ReportOptions(steps=1)
+
+
+def test_next_best_action_hook_adds_nothing_yet(small_report):
+    assert content.next_best_action_figures(None) == ()  # type: ignore[arg-type]
+    assert not any("next best" in k.label.lower() for k in small_report.key_figures)
+
+
+def test_html_fetches_nothing_from_outside(report_html):
+    outer = parse(report_html)
+    assert len(outer.srcdocs) == 1
+    inner = parse(outer.srcdocs[0])
+    for url in [*outer.urls, *inner.urls]:
+        assert not re.match(r"\s*(https?:)?//", url), url
+    assert 'http-equiv="Content-Security-Policy"' in report_html
+    assert "default-src 'none'" in report_html
+
+
+def test_html_has_every_section_and_chart(report_html, small_report):
+    for section in small_report.sections:
+        assert f'id="section-{section.key}"' in report_html
+        assert f"<h2>{html_lib.escape(section.title)}</h2>" in report_html
+    for name in small_report.charts():
+        assert f'id="chart-{name}"' in report_html
+    assert report_html.count("Plotly.newPlot(") == len(small_report.charts())
+    assert report_html.count("function journeyConfig") == 1  # plotly.js and config inlined once
+
+
+def test_html_escapes_user_strings(report_html):
+    outer = parse(report_html)
+    assert "img" not in outer.tags  # the channel name never becomes an element
+    assert "<script>alert('name')" not in report_html
+    assert html_lib.escape(DATASET) in report_html
+    assert html_lib.escape(f"channel: {EVIL}") in report_html
+    inner = parse(outer.srcdocs[0])
+    assert "img" not in inner.tags
+
+
+def test_script_json_cannot_close_a_script():
+    text = script_json({"label": "</script><script>alert(1)</script>&"})
+    assert not {"<", ">", "&"} & set(text)
+    assert text == (
+        '{"label": "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\\u0026"}'
+    )
