@@ -307,7 +307,7 @@ def find_disagreements(result: pd.DataFrame, threshold: float = 0.05) -> pd.Data
 def disagreement_sentence(
     channel: str, high_model: str, high_share: float, low_model: str, low_share: float, role: str
 ) -> str:
-    """Say in plain English how two models disagree about a channel."""
+    """Say in plain English how two models disagree (plain text: show it via io.markup)."""
     head = (
         f"{channel} earns {high_share:.0%} under {MODEL_NAMES[high_model]} "
         f"but {low_share:.0%} under {MODEL_NAMES[low_model]}"

@@ -5,6 +5,8 @@ Every expected number below is worked out by hand in the comment next to it.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,10 +18,12 @@ from journey.attribution.models import (
 )
 from journey.attribution.uncertainty import (
     bootstrap_shares,
+    disagreement_sentence,
     find_disagreements,
     join_intervals,
     lookback_sensitivity,
 )
+from journey.io.markup import WORD_JOINER, md_text
 from journey.schema import (
     CUSTOMER_ID,
 )
@@ -144,3 +148,14 @@ def test_join_intervals_adds_bounds_in_result_order(example):
     email_first = joined[(joined["channel"] == "Email") & (joined["model"] == "first")]
     assert email_first[["share_low", "share_high"]].to_numpy().tolist() == [[0.1, 0.4]]
     assert joined["share_low"].isna().sum() == len(result) - 2
+
+
+def test_disagreement_sentence_is_plain_text_with_the_channel_as_given():
+    channel = '=HYPERLINK("http://example.com") [x](y)'
+    sentence = disagreement_sentence(channel, "first", 0.6, "last", 0.1, "opens")
+    assert sentence == (
+        '=HYPERLINK("http://example.com") [x](y) earns 60% under first touch '
+        "but 10% under last touch: it opens journeys, it doesn't close them."
+    )
+    shown = html.unescape(md_text(sentence)).replace(WORD_JOINER, "")
+    assert shown == sentence  # md_text shows it exactly, as the Attribution page does
