@@ -90,6 +90,10 @@ _SCHEMA_SQL: Final = (
 # processes are kept out by DuckDB's own file lock.
 _WRITE_LOCKS: dict[str, threading.Lock] = {}
 _WRITE_LOCKS_GUARD = threading.Lock()
+# DuckDB shares one database instance per file among a process's connections and drops it when
+# the last one closes: a connect racing another connect or that close fails with "Unique file
+# handle conflict". Opening and closing (quick) take turns; the operations between run at once.
+_OPEN_CLOSE = threading.Lock()
 
 
 def default_workspace_path() -> Path:
@@ -332,7 +336,8 @@ class Workspace:
                 msg = f"workspace {self.path}: the operation failed and was undone: {err}"
                 raise WorkspaceError(msg) from err
             finally:
-                con.close()
+                with _OPEN_CLOSE:
+                    con.close()
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         """Open the file, waiting up to `lock_timeout` s while another process holds it."""
@@ -340,7 +345,8 @@ class Workspace:
         delay = 0.02
         while True:
             try:
-                return duckdb.connect(str(self.path), config=dict(DUCKDB_CONFIG))
+                with _OPEN_CLOSE:
+                    return duckdb.connect(str(self.path), config=dict(DUCKDB_CONFIG))
             except duckdb.IOException as err:
                 if "lock" not in str(err).lower():
                     raise _unreadable(self.path, err) from err

@@ -414,6 +414,34 @@ def test_concurrent_saves_from_threads_all_land(ws):
         assert_frame_equal(ws.load(f"set {i}").events, make_events(f"t{i}"))
 
 
+def test_sessions_reading_and_saving_at_once_never_collide(ws):
+    # Streamlit sessions are threads: each operation opens and closes its own connection, and
+    # DuckDB refused a connect racing another thread's connect or close ("Unique file handle
+    # conflict") on many operations of this test before opening and closing took turns.
+    save_v1(ws)
+    errors: list[BaseException] = []
+
+    def work(i: int) -> None:
+        try:
+            for j in range(25):
+                assert ws.exists("Shop 2025")
+                assert "Shop 2025" in [info.name for info in ws.list_datasets()]
+                if j % 5 == 0:
+                    ws.save(f"t{i}", make_events(f"t{i}"), None, DatasetSettings(), {}, key="k")
+                    ws.delete(f"t{i}")
+        except BaseException as err:  # collected and re-raised by the test thread below
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)  # a guard against a hang, not a timing
+    assert [thread.is_alive() for thread in threads] == [False] * 8
+    assert errors == []
+    assert [info.name for info in ws.list_datasets()] == ["Shop 2025"]
+
+
 @pytest.mark.parametrize("bad", ["", "   ", "\t\n"])
 def test_blank_names_are_refused_everywhere(ws, bad):
     save_v1(ws)
