@@ -155,7 +155,8 @@ async def run_session(browser: Browser, url: str, session: Session) -> None:
         for spec in PAGES[1:]:
             before = await page.evaluate("() => window.__journeyRuns")
             started = time.perf_counter()
-            await nav.locator(f"a[href$='/{spec.url_path}']").first.click()
+            link = nav.locator(f"a[href$='/{spec.url_path}']").first
+            await link.click(timeout=STEP_TIMEOUT_MS)
             await wait_for_run(page, before)
             session.timings[spec.url_path] = time.perf_counter() - started
             session.errors += [f"{spec.url_path}: {e}" for e in await page_errors(page)]
