@@ -18,7 +18,9 @@ from journey.attribution import models as attribution
 from journey.attribution import uncertainty
 from journey.attribution.markov import MarkovResult
 from journey.attribution.models import AttributionSettings
-from journey.io import load, read, store
+from journey.io import limits, load, read, store
+from journey.present import content, deck, images
+from journey.present import html as present_html
 from journey.query import (
     filters,
     flows,
@@ -50,8 +52,9 @@ def file_digest(path: Path) -> str:
 def sample_files(digest: str) -> tuple[ValidationResult, dict[str, str], ValidationResult, dict]:
     """Read and validate the bundled sample events and transcripts (named by their digest)."""
     del digest  # names the cache entry only
-    events, events_map = load.load_file(SAMPLE_EVENTS, kind="events")
-    transcripts, transcripts_map = load.load_file(SAMPLE_TRANSCRIPTS, kind="transcripts")
+    with limits.bundled():  # shipped files, not uploads: the upload limits do not apply
+        events, events_map = load.load_file(SAMPLE_EVENTS, kind="events")
+        transcripts, transcripts_map = load.load_file(SAMPLE_TRANSCRIPTS, kind="transcripts")
     return events, events_map, transcripts, transcripts_map
 
 
@@ -529,3 +532,36 @@ def stored_sentiment_model(
     trained = sentiment_model(fingerprint, _transcripts)
     workspace().save_model(name, SENTIMENT_MODEL_NAME, trained)
     return trained, True
+
+
+# -- report ----------------------------------------------------------------------------------
+
+
+@st.cache_data(scope="session", max_entries=4, show_spinner=False)
+def report_content(
+    key: str,
+    _events: pd.DataFrame,
+    _transcripts: pd.DataFrame | None,
+    options: content.ReportOptions,
+) -> content.ReportContent:
+    """Cached `content.build_report` for scope `key` (events and transcripts it names)."""
+    del key
+    return content.build_report(_events, _transcripts, options)
+
+
+@st.cache_data(scope="session", max_entries=4, show_spinner=False)
+def report_html(key: str, _report: content.ReportContent) -> bytes:
+    """The report of `key` (scope and options) as one self-contained HTML file."""
+    del key
+    return present_html.render_html(_report).encode("utf-8")
+
+
+@st.cache_data(scope="session", max_entries=2, show_spinner=False)
+def report_deck(key: str, _report: content.ReportContent) -> tuple[bytes, str]:
+    """The deck of `key` (scope and options), and why chart images are missing ('' if not)."""
+    del key
+    try:
+        pngs = images.render_pngs(_report.charts())
+    except images.ImagesUnavailable as err:  # the deck falls back to tables: say why
+        return deck.build_deck(_report, {}, str(err)), str(err)
+    return deck.build_deck(_report, pngs), ""

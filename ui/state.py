@@ -30,6 +30,7 @@ class Key(StrEnum):
     LANGUAGE = "frame_language"  # the UI language code the picker chose
     FILTERS_FOR = "frame_filters_for"  # fingerprint the filter widgets were drawn for
     NOTICE = "frame_notice"  # a one-off message to show on the next run
+    REPORT_DECK = "report_deck_for"  # the report key whose deck the user asked for
 
 
 @dataclass(frozen=True)
@@ -164,3 +165,13 @@ def notice(message: str | None = None) -> str | None:
         st.session_state[Key.NOTICE] = message
         return message
     return st.session_state.pop(Key.NOTICE, None)
+
+
+def report_deck_key() -> str | None:
+    """The report (scope and options key) whose deck the user asked to prepare."""
+    return st.session_state.get(Key.REPORT_DECK)
+
+
+def set_report_deck_key(key: str) -> None:
+    """Remember that the user asked for the deck of report `key`."""
+    st.session_state[Key.REPORT_DECK] = key

@@ -37,6 +37,19 @@ def download_csv(frame: pd.DataFrame, file_name: str, key: str, label: str | Non
     )
 
 
+def chart_config(name: str) -> dict[str, object]:
+    """st.plotly_chart's config: the toolbar's camera saves a 2x PNG named after the chart.
+
+    plotly.js offers one format per toImage button; a second (SVG) button needs a JavaScript
+    click handler, which st.plotly_chart's JSON config cannot carry, so SVG is offered in the
+    HTML report's toolbar (journey.present.html), where the page owns the script.
+    """
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
+    }
+
+
 def download_html(html: str, file_name: str, key: str, label: str | None = None) -> None:
     """A download button for a standalone HTML document."""
     st.download_button(

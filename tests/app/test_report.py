@@ -1,0 +1,63 @@
+"""The Report page, driven through app.py on the sample data."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from journey.present import content
+from tests.app.conftest import new_app
+
+
+@pytest.fixture(scope="module")
+def session() -> AppTest:
+    """One app session on the Report page for the module."""
+    app = new_app()
+    assert not app.exception, app.exception
+    app.switch_page("views/report.py").run()
+    return app
+
+
+def problems(app: AppTest) -> list[str]:
+    return [e.value for e in app.error] + [str(e.value) for e in app.exception]
+
+
+def download_labels(app: AppTest) -> list[str]:
+    return [button.proto.label for button in app.get("download_button")]
+
+
+def test_page_previews_every_section_and_offers_the_html(session: AppTest):
+    assert problems(session) == []
+    subheaders = [s.value for s in session.main.subheader]
+    assert subheaders[0] == "Key figures"
+    assert subheaders[1:] == [content.SECTION_TITLES[s] for s in content.SECTIONS]
+    assert [m.label for m in session.main.metric] == [
+        "Customers",
+        "Conversions",
+        "Customers converting",
+        "Revenue",
+    ]
+    assert session.main.metric[0].value == "5,000"  # the sample's customers
+    assert download_labels(session) == ["Download the report (HTML)"]
+    charts = session.get("plotly_chart")
+    assert len(charts) == 6
+
+
+def test_fewer_sections_and_the_deck(session: AppTest):
+    session.multiselect(key="report_sections").set_value(["funnel"]).run()
+    assert problems(session) == []
+    assert [s.value for s in session.main.subheader] == [
+        "Key figures",
+        content.SECTION_TITLES["funnel"],
+    ]
+    session.button(key="report_build_deck").click().run()
+    assert problems(session) == []
+    assert download_labels(session) == ["Download the report (HTML)", "Download the deck (PPTX)"]
+    # a machine without Chromium still gets its deck, with a warning saying why
+    assert all("Chart images could not be rendered" in w.value for w in session.warning)
+
+
+def test_empty_section_choice_asks_for_one(session: AppTest):
+    session.multiselect(key="report_sections").set_value([]).run()
+    assert problems(session) == []
+    assert [i.value for i in session.info] == ["Pick at least one section."]
