@@ -18,7 +18,7 @@ from journey.attribution import models as attribution
 from journey.attribution import uncertainty
 from journey.attribution.markov import MarkovResult
 from journey.attribution.models import AttributionSettings
-from journey.io import load, read, store
+from journey.io import limits, load, read, store
 from journey.present import content, deck, images
 from journey.present import html as present_html
 from journey.query import (
@@ -52,8 +52,9 @@ def file_digest(path: Path) -> str:
 def sample_files(digest: str) -> tuple[ValidationResult, dict[str, str], ValidationResult, dict]:
     """Read and validate the bundled sample events and transcripts (named by their digest)."""
     del digest  # names the cache entry only
-    events, events_map = load.load_file(SAMPLE_EVENTS, kind="events")
-    transcripts, transcripts_map = load.load_file(SAMPLE_TRANSCRIPTS, kind="transcripts")
+    with limits.bundled():  # shipped files, not uploads: the upload limits do not apply
+        events, events_map = load.load_file(SAMPLE_EVENTS, kind="events")
+        transcripts, transcripts_map = load.load_file(SAMPLE_TRANSCRIPTS, kind="transcripts")
     return events, events_map, transcripts, transcripts_map
 
 

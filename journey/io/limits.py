@@ -7,6 +7,9 @@ hostile file ends in a message naming the file, the count and the variable to ch
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Final
 
 from journey.errors import FileTooLargeError, InputError, SettingsError
@@ -18,6 +21,22 @@ DEFAULT_MAX_MB: Final = 500
 DEFAULT_MAX_BYTES: Final = DEFAULT_MAX_MB * 1024 * 1024
 DEFAULT_MAX_COLUMNS: Final = 2_000
 DEFAULT_MAX_ROWS: Final = 10_000_000
+UNLIMITED: Final = 2**62
+_BUNDLED: ContextVar[bool] = ContextVar("journey_bundled_input", default=False)
+
+
+@contextmanager
+def bundled() -> Iterator[None]:
+    """Read files shipped with the app (the sample) without the limits: they are not uploads.
+
+    A user who lowers JOURNEY_MAX_UPLOAD_MB, _COLUMNS or _ROWS to guard uploads must still
+    get the bundled sample, not a failed start.
+    """
+    token = _BUNDLED.set(True)
+    try:
+        yield
+    finally:
+        _BUNDLED.reset(token)
 
 
 def _positive(env: str, unit: str) -> float | None:
@@ -36,18 +55,24 @@ def _positive(env: str, unit: str) -> float | None:
 
 def max_upload_bytes() -> int:
     """Return the upload size limit in bytes: JOURNEY_MAX_UPLOAD_MB, else 500 MB."""
+    if _BUNDLED.get():
+        return UNLIMITED
     megabytes = _positive(MAX_UPLOAD_ENV, "megabytes")
     return DEFAULT_MAX_BYTES if megabytes is None else int(megabytes * 1024 * 1024)
 
 
 def max_columns() -> int:
     """Return the column limit: JOURNEY_MAX_COLUMNS, else 2,000."""
+    if _BUNDLED.get():
+        return UNLIMITED
     count = _positive(MAX_COLUMNS_ENV, "columns")
     return DEFAULT_MAX_COLUMNS if count is None else max(1, int(count))
 
 
 def max_rows() -> int:
     """Return the data-row limit: JOURNEY_MAX_ROWS, else 10,000,000."""
+    if _BUNDLED.get():
+        return UNLIMITED
     count = _positive(MAX_ROWS_ENV, "rows")
     return DEFAULT_MAX_ROWS if count is None else max(1, int(count))
 
@@ -106,6 +131,8 @@ __all__ = [
     "MAX_COLUMNS_ENV",
     "MAX_ROWS_ENV",
     "MAX_UPLOAD_ENV",
+    "UNLIMITED",
+    "bundled",
     "check_columns",
     "check_rows",
     "check_size",

@@ -106,3 +106,16 @@ def test_deeply_nested_json_is_refused_or_rejected_per_line():
     assert raw.rejects.to_dict("records") == [
         {"row": 1, "column": "", "reason": "not valid JSON: nested too deeply"}
     ]
+
+
+def test_bundled_files_are_read_without_the_upload_limits(monkeypatch: pytest.MonkeyPatch):
+    data = b"a,b,c\n1,2,3\n4,5,6\n"
+    monkeypatch.setenv(limits.MAX_UPLOAD_ENV, "0.00001")
+    monkeypatch.setenv(limits.MAX_COLUMNS_ENV, "2")
+    monkeypatch.setenv(limits.MAX_ROWS_ENV, "1")
+    with pytest.raises(InputError, match="over the"):
+        read.read_table(data, "t.csv")
+    with limits.bundled():
+        assert read.read_table(data, "t.csv").frame.shape == (2, 3)
+    with pytest.raises(InputError, match="over the"):
+        read.read_table(data, "t.csv")
