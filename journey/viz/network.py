@@ -41,7 +41,9 @@ END_LEVEL = len(PHASE_LEVEL) + 1
 LARGE_NODES = 150
 LARGE_EDGES = 1000
 # The embedded page may run scripts (vis-network) but gets an opaque origin: no same-origin.
-SANDBOX = "allow-scripts"
+# allow-downloads lets its "Download as PNG" button save the canvas (nested sandboxes intersect,
+# and Streamlit's own iframe allows downloads too).
+SANDBOX = "allow-scripts allow-downloads"
 _SHELL = (
     '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
     "<style>html, body {{ margin: 0; padding: 0; height: 100%; overflow: hidden; }}"

@@ -375,12 +375,12 @@ def test_sentiment_notes_give_the_mean_and_count_per_node():
     }
 
 
-def test_sandboxed_page_holds_the_page_in_a_scripts_only_frame():
+def test_sandboxed_page_holds_the_page_in_a_frame_without_same_origin():
     page = '<p title="x">a & b</p></iframe><script>alert("hi")</script>'
     shell = network.sandboxed_page(page, title='Net "1"')
     frames = re.findall(r"<iframe [^>]*>", shell)
     assert len(frames) == 1
-    assert 'sandbox="allow-scripts"' in frames[0]
+    assert 'sandbox="allow-scripts allow-downloads"' in frames[0]  # downloads: the PNG button
     assert "allow-same-origin" not in shell
     assert "<script" not in shell  # the shell itself runs nothing; the page is one attribute
     srcdoc = re.search(r'srcdoc="([^"]*)"', frames[0])
@@ -417,3 +417,10 @@ def test_network_keeps_a_data_node_named_like_a_generated_one_apart(name):
         (data, NO_CONVERSION),
         ("Email", CONVERTED),
     }
+
+
+def test_network_page_offers_a_png_download_of_its_canvas():
+    page = network.network_page(transitions(), node_stats()).html
+    assert '<button id="download-png" type="button"' in page
+    assert 'link.download = "journey_network.png"' in page
+    assert 'out.toDataURL("image/png")' in page
