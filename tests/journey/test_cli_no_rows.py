@@ -22,6 +22,7 @@ EXTRA_ARGS: dict[str, list[str]] = {
     "funnel": ["--stages", "Email,Web", "--out", "OUT/funnel.csv"],
     "attribution": ["--out", "OUT/attribution.csv"],
     "sentiment": ["--out", "OUT/scored.csv"],
+    "report": ["--out", "OUT/report.html"],
 }
 TRANSCRIPT_COMMANDS = {"sentiment"}
 
@@ -97,3 +98,15 @@ def test_a_file_with_one_row_still_runs(tmp_path: Path):
     done = run_journey("validate", str(path))
     assert done.returncode == 0, done.stderr
     assert done.stdout == "one.csv: 1 rows read, 1 accepted, 0 rejected, 0 exact duplicates\n"
+
+
+def test_report_refuses_a_transcripts_file_without_rows(tmp_path: Path):
+    events = header_only(tmp_path, "one.csv", EVENTS_HEADER + "c1,2025-01-01,Email,view,0\n")
+    transcripts = header_only(tmp_path, "calls.csv", TRANSCRIPTS_HEADER)
+    out = tmp_path / "report.html"
+    done = run_journey("report", str(events), "--transcripts", str(transcripts), "--out", str(out))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.endswith(
+        "error: calls.csv: no data rows (the file has column names but no data)\n"
+    )
+    assert not out.exists()
