@@ -37,33 +37,36 @@ def start_server() -> tuple[subprocess.Popen, str]:
     """Start `streamlit run app.py` headless on a free loopback port; return it and its URL."""
     port = _free_port()
     env = dict(os.environ)
-    env["JOURNEY_WORKSPACE"] = str(Path(tempfile.mkdtemp(prefix="journey-browser-")) / "ws.duckdb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    folder = Path(tempfile.mkdtemp(prefix="journey-browser-"))
+    env["JOURNEY_WORKSPACE"] = str(folder / "ws.duckdb")
+    log_path = folder / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,  # a file, not a pipe: nobody reads a pipe, and a full one stalls the server
+        )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 180  # a generous bound for a loaded machine, not a timing
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310
                 if response.status == 200:
@@ -71,7 +74,8 @@ def start_server() -> tuple[subprocess.Popen, str]:
         except OSError:
             time.sleep(0.3)
     process.kill()
-    raise RuntimeError(f"streamlit did not start: {process.stderr.read().decode()[-2000:]}")
+    tail = log_path.read_text(errors="replace")[-2000:]
+    raise RuntimeError(f"streamlit did not start: {tail}")
 
 
 @pytest.fixture
@@ -131,6 +135,40 @@ def outside_requests(page) -> list[str]:
 
     page.route("**/*", handle)
     return attempted
+
+
+# Counts finished script runs (the app's script state going from running to notRunning), so a
+# test can wait for the run its own click started rather than for a state that may be stale.
+RUN_COUNTER = """
+window.__journeyRuns = 0;
+new MutationObserver((records) => {
+  for (const r of records) {
+    if (r.oldValue === 'running' && r.target.getAttribute(r.attributeName) === 'notRunning') {
+      window.__journeyRuns += 1;
+    }
+  }
+}).observe(document, {attributes: true, subtree: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+
+
+def count_runs(page) -> None:
+    """Count the page's finished script runs from its next navigation on (see `runs`)."""
+    page.add_init_script(RUN_COUNTER)
+
+
+def runs(page) -> int:
+    """How many script runs have finished since the page was loaded (needs `count_runs`)."""
+    return int(page.evaluate("() => window.__journeyRuns"))
+
+
+def wait_for_run_after(page, before: int, timeout: float = 120_000) -> None:
+    """Wait until a script run that started after `before` finished runs is over."""
+    page.wait_for_function(
+        f"() => window.__journeyRuns > {before} && document.querySelector("
+        "\"[data-testid='stApp'][data-test-script-state='notRunning']\") !== null",
+        timeout=timeout,
+    )
 
 
 def wait_for_app(page, timeout: float = 120_000) -> None:

@@ -13,6 +13,29 @@ from tests.browser.conftest import wait_for_app
 pytestmark = pytest.mark.browser
 
 XSS = "<img src=x onerror=alert(1)>"
+# True once vis has drawn on the network canvas: some pixel is not blank.
+CANVAS_DRAWN = """() => {
+    const c = document.querySelector('#mynetwork canvas');
+    if (!c || c.width === 0 || c.height === 0) return false;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4) { if (d[i] !== 0) return true; }
+    return false;
+}"""
+# True once the drawn view (scale, centre) has stayed the same for five animation frames:
+# after the first drawing the page frames the nodes (network.fit), which moves them on screen.
+VIEW_SETTLED = (
+    """() => {
+    const drawn = ("""
+    + CANVAS_DRAWN
+    + """)();
+    const net = window.journeyNetwork;
+    const view = JSON.stringify([net.getScale(), net.getViewPosition()]);
+    const same = drawn && window.__lastView === view;
+    window.__lastView = view;
+    window.__sameFrames = same ? (window.__sameFrames || 0) + 1 : 0;
+    return window.__sameFrames >= 5;
+}"""
+)
 
 
 def test_journey_map_draws_sankey_nodes_and_links(server, page, outside_requests):
@@ -43,16 +66,9 @@ def test_network_canvas_draws_offline_and_downloads(server, page, outside_reques
     inner = next(f for f in page.frames if f.parent_frame not in (None, page.main_frame))
     inner.wait_for_function("() => window.journeyNetwork !== undefined", timeout=60_000)
     assert inner.evaluate("() => window.journeyNetwork.body.data.nodes.length") > 0
-    # vis drew on the canvas: some pixel is not blank
-    drawn = inner.evaluate(
-        """() => {
-            const c = document.querySelector('#mynetwork canvas');
-            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-            for (let i = 3; i < d.length; i += 4) { if (d[i] !== 0) return true; }
-            return false;
-        }"""
-    )
-    assert drawn
+    # vis draws on a later animation frame than the one that made the network: wait for a
+    # pixel that is not blank (a blank canvas for 60 s fails)
+    inner.wait_for_function(CANVAS_DRAWN, timeout=60_000)
     # its origin is opaque: it cannot reach the app's document
     assert inner.evaluate("() => window.origin") == "null"
     reach = inner.evaluate(
@@ -90,6 +106,8 @@ def test_network_tooltip_shows_markup_as_text(page, outside_requests):
         "() => document.getElementById('status') === null"
         " || document.getElementById('status').style.display === 'none'"
     )
+    # the node's screen position is only final once the first drawing has been framed
+    page.wait_for_function(VIEW_SETTLED, timeout=60_000)
     point = page.evaluate(
         """(id) => {
             const net = window.journeyNetwork;
