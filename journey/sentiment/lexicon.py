@@ -541,8 +541,11 @@ def _context_check(lower: list[str], sentiments: list[float], rules: VaderRules)
     # charge", "can I get a refund?") process words are its topic and thanks are politeness;
     # in a text whose other words complain on balance, thanks and "appreciate" count half.
     polite = rules.politeness
+    question = lower[0] in QUESTION_OPENERS
+    if not question and polite.isdisjoint(lower):
+        return sentiments
     pairs = list(zip(lower, sentiments, strict=True))
-    if lower[0] in QUESTION_OPENERS:
+    if question:
         return [0.0 if w in polite or w in rules.question_topics else v for w, v in pairs]
     if sum(v for w, v in pairs if w not in polite) < 0:
         return [0.5 * v if w in polite and v > 0 else v for w, v in pairs]

@@ -170,6 +170,7 @@ FAST_PATH_CASES = [
     "no answer no reply no update no show, lost my luggage, bag was lost, missed my flight",
     "the wrong item arrived late, hidden fees and a late fee; switching providers on-time",
     "I CAN'T LOG IN, please fix this. So done with you, fed up! I want to cancel my plan",
+    "couldn't activate it, unable to access the app, won't let me sign in for 3 days",
     "Want a full refund; still without power since Monday, been weeks. Got my refund ❤",
     "",
 ]
