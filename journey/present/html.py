@@ -79,7 +79,7 @@ def render_chart(chart: Chart) -> str:
     script = (
         f"(function () {{ var fig = {script_json(figure.to_json())}; "
         f'Plotly.newPlot("{div_id}", fig.data, fig.layout, '
-        f"journeyConfig({script_json(chart.name)})); }})();"
+        f"journeyConfig({script_json(json.dumps(chart.name))})); }})();"
     )
     caption = f"<figcaption>{html.escape(chart.caption)}</figcaption>" if chart.caption else ""
     return (

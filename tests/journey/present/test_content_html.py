@@ -116,6 +116,7 @@ def test_html_has_every_section_and_chart(report_html, small_report):
         assert f"<h2>{html_lib.escape(section.title)}</h2>" in report_html
     for name in small_report.charts():
         assert f'id="chart-{name}"' in report_html
+        assert f'journeyConfig("{name}")' in report_html  # a JS string, not a name
     assert report_html.count("Plotly.newPlot(") == len(small_report.charts())
     assert report_html.count("function journeyConfig") == 1  # plotly.js and config inlined once
 
