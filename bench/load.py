@@ -129,6 +129,22 @@ async def page_errors(page: Page) -> list[str]:
     return [text[:200] for text in await page.locator(ERROR_SELECTOR).all_inner_texts()]
 
 
+async def _where(page: Page) -> str:
+    """The app's script state, finished runs and connection state (to tell a hang apart)."""
+    try:
+        return await page.evaluate(
+            """() => {
+                const app = document.querySelector("[data-testid='stApp']");
+                const state = app ? app.getAttribute('data-test-script-state') : 'no app';
+                const status = document.querySelector("[data-testid='stStatusWidget']");
+                return `script ${state}, ${window.__journeyRuns} runs finished, status: ` +
+                    (status ? status.innerText.replace(/\\s+/g, ' ') : 'none');
+            }"""
+        )
+    except Exception as err:  # the page may be gone: say so rather than fail the report
+        return f"state unreadable ({type(err).__name__})"
+
+
 async def run_session(browser: Browser, url: str, session: Session) -> None:
     """Open the overview, then every other page through the menu, recording times and errors."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -162,6 +178,7 @@ async def run_session(browser: Browser, url: str, session: Session) -> None:
             session.errors += [f"{spec.url_path}: {e}" for e in await page_errors(page)]
     except Exception as err:  # a load test records every failure (timeouts too), then goes on
         session.errors.append(f"{type(err).__name__}: {str(err).splitlines()[0][:200]}")
+        session.errors.append(f"  at {page.url}, {await _where(page)}")
     finally:
         await context.close()
 
