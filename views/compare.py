@@ -83,7 +83,11 @@ for side, name, label, cohort in cohort_sides:
             st.info(t("maps.compare.empty_group"))
         elif show == "flows":
             figure = sankey.build_sankey(cohort.steps, level=level, node_phase=cohort.phases)
-            st.plotly_chart(figure, key=f"compare_sankey_{name}")
+            st.plotly_chart(
+                figure,
+                key=f"compare_sankey_{name}",
+                config=widgets.chart_config(f"compare_sankey_{name}"),
+            )
         else:
             page = cache.network_page(
                 f"{scope.key}:{cohorts}:{level}:{collapse}:{name}",
@@ -106,6 +110,7 @@ else:
     st.plotly_chart(
         charts.build_compare_diff(compare.head(20), label_a=label_a, label_b=label_b, height=560),
         key="compare_diff_chart",
+        config=widgets.chart_config("compare_transition_difference"),
     )
 st.dataframe(
     compare,

@@ -68,6 +68,7 @@ titles = {p.value: t(f"maps.phase.{p.value}") for p in Phase}
 st.plotly_chart(
     charts.build_timeline(timeline, phase_titles=titles, height=360),
     key="customer_timeline",
+    config=widgets.chart_config("customer_timeline"),
 )
 
 left, right = st.columns([2, 3])

@@ -41,7 +41,9 @@ cols[0].metric(t("maps.funnels.entered"), f"{int(result['customers'].iloc[0]):,}
 cols[1].metric(t("maps.funnels.completed"), f"{int(last['customers']):,}")
 cols[2].metric(t("maps.funnels.overall"), f"{float(last['conversion_rate']):.1%}")
 
-st.plotly_chart(charts.build_funnel(result), key="funnels_chart")
+st.plotly_chart(
+    charts.build_funnel(result), key="funnels_chart", config=widgets.chart_config("funnel")
+)
 st.dataframe(
     result,
     hide_index=True,
@@ -68,6 +70,7 @@ else:
     st.plotly_chart(
         charts.build_dropoff_next(dropped_next[dropped_next["stage"] == after]),
         key="funnels_next_chart",
+        config=widgets.chart_config("funnel_dropoff_next_step"),
     )
     widgets.download_csv(dropped_next, "funnel_dropoff_next.csv", key="funnels_download_next")
 
@@ -84,7 +87,11 @@ with guard():
 left, right = st.columns(2)
 with left:
     st.caption(t("maps.funnels.dropoffs_intro"))
-    st.plotly_chart(charts.build_dropoff_bars(dropoffs), key="funnels_dropoff_chart")
+    st.plotly_chart(
+        charts.build_dropoff_bars(dropoffs),
+        key="funnels_dropoff_chart",
+        config=widgets.chart_config("biggest_dropoffs"),
+    )
     widgets.download_csv(dropoffs, "dropoffs.csv", key="funnels_download_dropoffs")
 with right:
     st.caption(t("maps.funnels.over_intro"))
@@ -93,5 +100,9 @@ with right:
         label_a=t("maps.compare.converters"),
         label_b=t("maps.compare.non_converters"),
     )
-    st.plotly_chart(figure, key="funnels_over_chart")
+    st.plotly_chart(
+        figure,
+        key="funnels_over_chart",
+        config=widgets.chart_config("converter_overrepresentation"),
+    )
     widgets.download_csv(over, "overrepresentation.csv", key="funnels_download_over")

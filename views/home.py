@@ -1,7 +1,7 @@
 import streamlit as st
 
 from journey.viz import charts
-from ui import cache, frame
+from ui import cache, frame, widgets
 from ui.i18n import t
 
 st.title(t("home.title"))
@@ -21,11 +21,19 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("home.by_channel"))
     by_channel = cache.channel_overview(scope.key, scope.events)
-    st.plotly_chart(charts.build_channel_bars(by_channel), key="home_channels")
+    st.plotly_chart(
+        charts.build_channel_bars(by_channel),
+        key="home_channels",
+        config=widgets.chart_config("touchpoints_by_channel"),
+    )
 with right:
     st.subheader(t("home.phases"))
     summary = cache.phase_summary(scope.key, scope.events)
-    st.plotly_chart(charts.build_phase_summary(summary), key="home_phase_chart")
+    st.plotly_chart(
+        charts.build_phase_summary(summary),
+        key="home_phase_chart",
+        config=widgets.chart_config("customers_by_phase"),
+    )
     st.dataframe(
         summary.drop(columns=["channel_list"]),
         hide_index=True,

@@ -102,7 +102,9 @@ else:
     trend = attribution_charts.build_metrics_trend(
         table, metric, title=t(f"metrics.column.{metric}")
     )
-    st.plotly_chart(trend, key="metrics_chart")
+    st.plotly_chart(
+        trend, key="metrics_chart", config=widgets.chart_config("channel_metrics_trend")
+    )
     st.caption(
         t("metrics.sessions_note" if SESSION_ID in events.columns else "metrics.touches_note")
     )

@@ -5,7 +5,7 @@ import streamlit as st
 
 from journey.schema import TEAM, TOUCHPOINT, GroupingRule, Phase
 from journey.viz import charts
-from ui import cache, frame, state
+from ui import cache, frame, state, widgets
 from ui.errors import guard
 from ui.i18n import t
 
@@ -122,7 +122,9 @@ titles = {p: t(f"maps.phase.{p}") for p in PHASES}
 left, right = st.columns([1, 2])
 with left:
     st.plotly_chart(
-        charts.build_phase_summary(summary, phase_titles=titles), key="rules_summary_chart"
+        charts.build_phase_summary(summary, phase_titles=titles),
+        key="rules_summary_chart",
+        config=widgets.chart_config("phase_summary"),
     )
 with right:
     st.dataframe(

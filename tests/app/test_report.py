@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import json
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -61,3 +65,29 @@ def test_empty_section_choice_asks_for_one(session: AppTest):
     session.multiselect(key="report_sections").set_value([]).run()
     assert problems(session) == []
     assert [i.value for i in session.info] == ["Pick at least one section."]
+
+
+def test_every_app_chart_saves_a_named_png():
+    """Each st.plotly_chart call passes widgets.chart_config (toolbar PNG named after it)."""
+    root = Path(__file__).resolve().parents[2]
+    missing = []
+    for path in [*root.glob("views/*.py"), *root.glob("ui/*.py"), root / "app.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "plotly_chart"
+            ):
+                config = [k for k in node.keywords if k.arg == "config"]
+                if not config or "chart_config" not in ast.unparse(config[0].value):
+                    missing.append(f"{path.name}:{node.lineno}")
+    assert missing == []
+
+
+def test_report_chart_config_names_the_png(session: AppTest):
+    session.multiselect(key="report_sections").set_value(["funnel"]).run()
+    configs = [json.loads(c.proto.config) for c in session.get("plotly_chart")]
+    assert [c["toImageButtonOptions"] for c in configs] == [
+        {"format": "png", "filename": "funnel", "scale": 2},
+        {"format": "png", "filename": "dropoffs", "scale": 2},
+    ]
