@@ -171,7 +171,8 @@ def most_negative(
     """Return the `n` most negative customer rows with the phrases behind them highlighted.
 
     Highlighted: the words and phrases the lexicon rates negative, and the negative driver
-    terms (from `sentiment_drivers`) that occur in the text. Columns: position (0-based row),
+    terms (from `sentiment_drivers`, and those found within the row's own language) that
+    occur in the text. Columns: position (0-based row),
     the row's customer_id/channel/timestamp when present, sentiment_score, text, terms
     (comma-separated) and html (inert text with <mark>); by score, then position.
     """
@@ -186,11 +187,16 @@ def most_negative(
     )
     scorer = lexicon.CustomerServiceScorer(brands=tuple(brands))
     customer_text = _customer_text(rows) if len(rows) else pd.Series(dtype="string")
+    own_terms = _negative_terms_by_language(scored) if len(rows) else {}
+    languages = rows[LANGUAGE] if LANGUAGE in rows else pd.Series("", index=rows.index)
     terms_col, html_col = [], []
-    for text, own in zip(rows[TEXT].astype("string").fillna(""), customer_text, strict=True):
+    for text, own, language in zip(
+        rows[TEXT].astype("string").fillna(""), customer_text, languages, strict=True
+    ):
         found = scorer.negative_terms(str(own))
         lowered = str(own).lower()
-        found += [t for t in neg_terms if t.lower() in lowered and t not in found]
+        candidates = neg_terms + own_terms.get(str(language), [])
+        found += [t for t in candidates if t.lower() in lowered and t not in found]
         terms_col.append(", ".join(t.replace("_", " ") for t in found))
         html_col.append(highlight(str(text), found))
     keep = ["position", *[c for c in (CUSTOMER_ID, CHANNEL, TIMESTAMP) if c in rows]]
@@ -198,6 +204,15 @@ def most_negative(
     out["terms"] = terms_col
     out["html"] = html_col
     return out.reset_index(drop=True)
+
+
+def _negative_terms_by_language(scored: pd.DataFrame) -> dict[str, list[str]]:
+    """Negative driver terms found within each language (a lexicon exists for English only)."""
+    if LANGUAGE not in scored:
+        return {}
+    drivers = sentiment_drivers(scored, by=LANGUAGE)
+    negative = drivers[drivers["direction"] == NEGATIVE]
+    return {str(g): part["term"].astype(str).tolist() for g, part in negative.groupby("group")}
 
 
 def topic_groups(

@@ -100,3 +100,13 @@ def test_topics_leave_out_stop_words_of_the_rows_language():
     assert not words & {"saya", "mau"}
     assert {"refund", "paket", "kasih"} <= words
     assert len(assignment) == len(frame)
+
+
+def test_most_negative_marks_driver_terms_of_the_rows_own_language():
+    # No lexicon reads Indonesian: "kecewa" is marked because, among the Indonesian rows, it is
+    # a negative driver (2 negative texts, 0 positive), while "saya" is a stop word.
+    frame = rows(INDONESIAN, "id")
+    worst = insights.most_negative(frame, n=1)
+    assert worst["text"].tolist() == ["saya kecewa sekali"]
+    assert worst["terms"].tolist() == ["kecewa"]
+    assert worst["html"].tolist() == ["saya <mark>kecewa</mark> sekali"]
