@@ -2,6 +2,7 @@
 
     python bench/sentiment.py --evaluate     # accuracy / macro-F1 tables
     python bench/sentiment.py --tune         # the threshold grid on bench/data/cs_dev.csv
+    python bench/sentiment.py --calibrate    # refit the lexicon's calibration on cs_dev
     python bench/sentiment.py                # throughput + peak memory at 1e3, 1e4, 1e5
 
 Throughput runs each scorer on the same ~60-word English transcripts (sentences of the
@@ -24,11 +25,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import accuracy_score, f1_score
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score, log_loss
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.utils.class_weight import compute_sample_weight
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from journey.schema import LANGUAGE, SENTIMENT_LABEL, TEXT
-from journey.sentiment import lexicon
+from journey.sentiment import calibration, lexicon
 from journey.sentiment.language import detect_languages
 from journey.sentiment.model import compare_scorers, shipped_models
 from journey.sentiment.score import score_transcripts
@@ -122,7 +126,9 @@ def tune() -> None:
         for pos in np.round(np.arange(0.0, 0.61, 0.05), 2):
             if pos <= neg:
                 continue
-            labels = pd.Series(lexicon.label_scores(scores, neg, pos))
+            # thresholds on the compound, mapped to the calibrated scores the pipeline returns
+            low, high = calibration.calibrate([neg, pos])
+            labels = pd.Series(lexicon.label_scores(scores, float(low), float(high)))
             acc, f1, _ = _metrics(gold, labels)
             grid.append((f1, acc, neg, pos))
     grid.sort(key=lambda g: (-g[0], -g[1], abs(g[2]), g[3]))
@@ -135,6 +141,65 @@ def tune() -> None:
         f"current thresholds {lexicon.NEGATIVE_THRESHOLD:+.2f} / "
         f"{lexicon.POSITIVE_THRESHOLD:+.2f}: macro-F1 {f1:.3f}, accuracy {acc:.3f}"
     )
+
+
+def calibrate() -> None:
+    """Refit the lexicon's calibration on cs_dev, print its constants and what it changes."""
+    dev = pd.read_csv(DATA / "cs_dev.csv")
+    scored = score_transcripts(pd.DataFrame({TEXT: dev[TEXT]}), shipped=False)
+    scores = scored.rows["sentiment_score"].to_numpy()
+    keep = ~np.isnan(scores)  # only English texts reach the lexicon
+    x = calibration.compounds_of(scores[keep]).reshape(-1, 1)
+    y = dev["label"].astype(str).to_numpy()[keep]
+    weights = compute_sample_weight("balanced", y)
+    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    losses = {}
+    for c in (0.1, 1.0, 10.0, 100.0, 1000.0):
+        fit = LogisticRegression(C=c, class_weight="balanced", max_iter=1000)
+        probs = cross_val_predict(fit, x, y, cv=folds, method="predict_proba")
+        losses[c] = log_loss(y, probs, sample_weight=weights, labels=sorted(set(y)))
+        print(f"  C={c:g}: balanced 5-fold CV log loss {losses[c]:.4f}")
+    best = min(losses, key=lambda c: (losses[c], c))
+    model = LogisticRegression(C=best, class_weight="balanced", max_iter=1000).fit(x, y)
+    order = [list(model.classes_).index(k) for k in calibration.CLASSES]
+    slopes = tuple(round(float(model.coef_[i, 0]), 4) for i in order)
+    intercepts = tuple(round(float(model.intercept_[i]), 4) for i in order)
+    print(f"\nfitted on {len(y)} rows of cs_dev.csv, C={best:g} (paste into calibration.py):")
+    print(f"SLOPES: Final = {slopes}\nINTERCEPTS: Final = {intercepts}")
+    print(f"stored: SLOPES {calibration.SLOPES}, INTERCEPTS {calibration.INTERCEPTS}")
+    held = pd.read_csv(DATA / "cs_eval.csv")  # only to report how the stored fit holds out
+    held_scores = score_transcripts(pd.DataFrame({TEXT: held[TEXT]}), shipped=False).rows
+    kept = held_scores["sentiment_score"].notna().to_numpy()
+    compounds = calibration.compounds_of(held_scores["sentiment_score"].to_numpy()[kept])
+    probs = calibration.class_probabilities(compounds)
+    gold = held["label"].astype(str).to_numpy()[kept]
+    top = probs.max(axis=1)
+    hit = np.asarray(calibration.CLASSES)[probs.argmax(axis=1)] == gold
+    print(f"cs_eval (held out, {len(gold)} rows): log loss "
+          f"{log_loss(gold, probs, labels=list(calibration.CLASSES)):.4f}, mean top-class "
+          f"probability {top.mean():.3f} vs its accuracy {hit.mean():.3f}")  # fmt: skip
+    _compare_on_sample()
+
+
+def _compare_on_sample() -> None:
+    """Print English vs Indonesian score quantiles and the language mix of the most negative."""
+    rows = score_transcripts(pd.read_csv(SAMPLE)).rows
+    rows = rows[(rows["role"] == "customer") & rows["sentiment_score"].notna()]
+    english = (rows[LANGUAGE] == "en").to_numpy()
+    after = rows["sentiment_score"].to_numpy()
+    before = np.where(english, calibration.compounds_of(after), after)
+    quantiles = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
+    print("\n| sample customer rows | language | rows | " + " | ".join(f"q{q:g}" for q in quantiles)
+          + " | min |\n|---|---|---|" + "---|" * (len(quantiles) + 1))  # fmt: skip
+    for name, values in (("compound (before)", before), ("calibrated (after)", after)):
+        for language in ("en", "id"):
+            part = values[(rows[LANGUAGE] == language).to_numpy()]
+            cells = " | ".join(f"{v:+.3f}" for v in np.quantile(part, quantiles))
+            print(f"| {name} | {language} | {len(part):,} | {cells} | {part.min():+.3f} |")
+    for name, values in (("compound (before)", before), ("calibrated (after)", after)):
+        ranked = rows[LANGUAGE].to_numpy()[np.argsort(values, kind="stable")]
+        mix = {n: pd.Series(ranked[:n]).value_counts().to_dict() for n in (10, 50)}
+        print(f"most negative 10 / 50, {name}: {mix[10]} / {mix[50]}")
 
 
 def make_texts(n: int, seed: int = 0) -> list[str]:
@@ -213,6 +278,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--evaluate", action="store_true")
     parser.add_argument("--tune", action="store_true")
+    parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--sizes", nargs="*", type=float, default=[1e3, 1e4, 1e5])
     parser.add_argument("--one", nargs=2, metavar=("SCORER", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -222,6 +288,8 @@ def main() -> None:
         evaluate()
     elif args.tune:
         tune()
+    elif args.calibrate:
+        calibrate()
     else:
         speed([int(s) for s in args.sizes])
 

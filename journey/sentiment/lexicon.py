@@ -19,10 +19,12 @@ that VADER knows ("delayed 3 hours", "on hold", "charged twice") and much that i
   in a re-implementation that lowercases each text once, so it is faster than the original
   while giving the same compound score (a test checks this against vaderSentiment itself).
 
-Scores are VADER compound values in [-1, 1]. Labels use thresholds chosen on the
-hand-written development set `bench/data/cs_dev.csv` by maximising macro-F1 over a grid
-(`bench/sentiment.py --tune` prints the grid); the held-out `bench/data/cs_eval.csv` is only
-used to report.
+Scores are P(positive) - P(negative) in [-1, 1], comparable with the models' scores: the
+VADER compound mapped through a calibration fitted on `bench/data/cs_dev.csv`
+(`journey.sentiment.calibration`, strictly increasing). Labels use thresholds on the compound
+chosen on that development set by maximising macro-F1 over a grid (`bench/sentiment.py
+--tune` prints the grid), applied to scores as the same thresholds mapped through the
+calibration; the held-out `bench/data/cs_eval.csv` is only used to report.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import numpy as np
 import pandas as pd
 from vaderSentiment import vaderSentiment as _vader
 
+from journey.sentiment.calibration import calibrate
 from journey.sentiment.lexicon_data import (
     BRANDS,
     CS_LEXICON,
@@ -55,6 +58,9 @@ from journey.sentiment.lexicon_data import (
 # (`python bench/sentiment.py --tune`; ties go to the pair closest to VADER's own -0.05/+0.05).
 NEGATIVE_THRESHOLD: Final = -0.05
 POSITIVE_THRESHOLD: Final = 0.10
+# The same thresholds on the calibrated score (P(positive) - P(negative)).
+SCORE_NEGATIVE_THRESHOLD: Final = float(calibrate(NEGATIVE_THRESHOLD))
+SCORE_POSITIVE_THRESHOLD: Final = float(calibrate(POSITIVE_THRESHOLD))
 # Plain VADER's documented thresholds, used for the yardstick.
 VADER_NEGATIVE_THRESHOLD: Final = -0.05
 VADER_POSITIVE_THRESHOLD: Final = 0.05
@@ -583,7 +589,11 @@ class CustomerServiceScorer:
         return _split(_rewrite_joined(joined), texts.index)
 
     def scores(self, texts: Sequence[str] | pd.Series) -> np.ndarray:
-        """Return compound scores in [-1, 1], one per text; repeated texts are scored once."""
+        """Return P(positive) - P(negative) in [-1, 1] per text (the calibrated compound)."""
+        return calibrate(self.compounds(texts))
+
+    def compounds(self, texts: Sequence[str] | pd.Series) -> np.ndarray:
+        """Return VADER compound scores in [-1, 1], one per text; repeats are scored once."""
         series = pd.Series(list(texts), dtype="string").fillna("")
         codes, uniques = pd.factorize(series)
         if not len(uniques):
@@ -594,8 +604,9 @@ class CustomerServiceScorer:
         return values[codes]
 
     def labels(self, scores: np.ndarray) -> np.ndarray:
-        """Turn compound scores into negative/neutral/positive with this scorer's thresholds."""
-        return label_scores(scores, self.negative_threshold, self.positive_threshold)
+        """Label `scores()` output with this scorer's compound thresholds, calibrated."""
+        negative, positive = calibrate([self.negative_threshold, self.positive_threshold])
+        return label_scores(scores, float(negative), float(positive))
 
     def negative_terms(self, text: str) -> list[str]:
         """Return the words and phrases of `text` that the lexicon rates negative."""

@@ -344,8 +344,8 @@ def _add_turn_scores(out: pd.DataFrame, t: pd.DataFrame) -> pd.DataFrame:
         UNSCORED,
         lexicon.label_scores(
             out["customer_score"].fillna(0.0).to_numpy(),
-            lexicon.NEGATIVE_THRESHOLD,
-            lexicon.POSITIVE_THRESHOLD,
+            lexicon.SCORE_NEGATIVE_THRESHOLD,
+            lexicon.SCORE_POSITIVE_THRESHOLD,
         ),
     )
     return out
