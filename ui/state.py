@@ -31,6 +31,10 @@ class Key(StrEnum):
     FILTERS_FOR = "frame_filters_for"  # fingerprint the filter widgets were drawn for
     NOTICE = "frame_notice"  # a one-off message to show on the next run
     REPORT_DECK = "report_deck_for"  # the report key whose deck the user asked for
+    PUBLISHED = "share_published"  # the query string this session last wrote into the URL
+    PENDING_LINK = "share_pending_link"  # the URL state the frame has yet to apply
+    PRESENT = "report_present"  # the presentation-mode toggle
+    PRESENT_SECTION = "report_present_section"  # 1-based section shown in presentation mode
 
 
 @dataclass(frozen=True)
@@ -175,3 +179,67 @@ def report_deck_key() -> str | None:
 def set_report_deck_key(key: str) -> None:
     """Remember that the user asked for the deck of report `key`."""
     st.session_state[Key.REPORT_DECK] = key
+
+
+def published_link() -> dict[str, str] | None:
+    """The query parameters this session last wrote into the URL (None before the first)."""
+    return st.session_state.get(Key.PUBLISHED)
+
+
+def set_published_link(params: dict[str, str]) -> None:
+    """Remember the query parameters just written into the URL."""
+    st.session_state[Key.PUBLISHED] = dict(params)
+
+
+def set_pending_link(value: object | None) -> None:
+    """Hold the opening URL's decoded state until the frame can apply it (None drops it)."""
+    if value is None:
+        st.session_state.pop(Key.PENDING_LINK, None)
+    else:
+        st.session_state[Key.PENDING_LINK] = value
+
+
+def pending_link() -> object | None:
+    """The opening URL's decoded state, not yet applied."""
+    return st.session_state.get(Key.PENDING_LINK)
+
+
+def set_language(code: str) -> None:
+    """Make the language picker hold `code` (before it is drawn on this run)."""
+    st.session_state[Key.LANGUAGE] = code
+
+
+def set_filter_values(channels: tuple[str, ...], teams: tuple[str, ...]) -> None:
+    """Make the channel and team pickers hold these values (before they are drawn)."""
+    st.session_state[Key.CHANNELS] = list(channels)
+    st.session_state[Key.TEAMS] = list(teams)
+
+
+def widget_value(key: str) -> object | None:
+    """The value a page's keyed widget holds, or None before it was drawn."""
+    return st.session_state.get(key)
+
+
+def set_widget_value(key: str, value: object) -> None:
+    """Make a page's keyed widget hold `value` (before it is drawn on this run)."""
+    st.session_state[key] = value
+
+
+def presenting() -> bool:
+    """Whether the Report is in presentation mode."""
+    return bool(st.session_state.get(Key.PRESENT, False))
+
+
+def set_presenting(value: bool) -> None:
+    """Switch presentation mode (before its toggle is drawn on this run)."""
+    st.session_state[Key.PRESENT] = value
+
+
+def present_section() -> int:
+    """The 1-based report section presentation mode shows."""
+    return int(st.session_state.get(Key.PRESENT_SECTION, 1))
+
+
+def set_present_section(number: int) -> None:
+    """Show report section `number` (1-based) in presentation mode."""
+    st.session_state[Key.PRESENT_SECTION] = number

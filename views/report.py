@@ -3,28 +3,32 @@ import streamlit as st
 from journey.io.markup import md_text
 from journey.present import content
 from journey.query import filters
-from ui import cache, frame, state, widgets
+from ui import cache, frame, share, state, widgets
 from ui.errors import guard
 from ui.i18n import t
 
-st.title(t("report.title"))
-st.caption(t("report.intro"))
+presenting = st.toggle(t("share.present"), key=state.Key.PRESENT, help=t("share.present_help"))
+if not presenting:
+    st.title(t("report.title"))
+    st.caption(t("report.intro"))
 scope = frame.require_scope()
 
 has_transcripts = scope.transcripts is not None and not scope.transcripts.empty
 choices = [s for s in content.SECTIONS if has_transcripts or s != "sentiment"]
-cols = st.columns([3, 2])
-sections = cols[0].multiselect(
-    t("report.sections"),
-    choices,
-    default=choices,
-    format_func=lambda s: t(f"report.section.{s}"),
-    key="report_sections",
-)
-title = cols[1].text_input(
-    t("report.report_title"), t("report.default_title"), max_chars=120, key="report_title"
-)
-if not has_transcripts:
+sections, title = choices, t("report.default_title")  # presentation mode shows the whole report
+if not presenting:
+    cols = st.columns([3, 2])
+    sections = cols[0].multiselect(
+        t("report.sections"),
+        choices,
+        default=choices,
+        format_func=lambda s: t(f"report.section.{s}"),
+        key="report_sections",
+    )
+    title = cols[1].text_input(
+        t("report.report_title"), t("report.default_title"), max_chars=120, key="report_title"
+    )
+if not has_transcripts and not presenting:
     st.caption(t("report.no_transcripts"))
 if not sections:
     st.info(t("report.pick_sections"))
@@ -43,61 +47,68 @@ with guard(), st.spinner(t("report.working")):
     report = cache.report_content(key, scope.events, scope.transcripts, options)
     document = cache.report_html(key, report)
 
-downloads = st.columns(2)
-downloads[0].download_button(
-    t("report.download_html"),
-    data=document,
-    file_name="journey_report.html",
-    mime="text/html",
-    icon="⬇️",
-    key="report_download_html",
-)
-if downloads[1].button(
-    t("report.build_deck"), help=t("report.build_deck_help"), key="report_build_deck"
-):
-    state.set_report_deck_key(key)
-if state.report_deck_key() == key:
-    with st.spinner(t("report.rendering")):
-        deck_bytes, missing = cache.report_deck(key, report)
-    if missing:
-        st.warning(t("report.images_unavailable", reason=md_text(missing)))
-    downloads[1].download_button(
-        t("report.download_deck"),
-        data=deck_bytes,
-        file_name="journey_deck.pptx",
-        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+if presenting:
+    share.present_report(report)
+else:  # the preview, with the downloads
+    downloads = st.columns(2)
+    downloads[0].download_button(
+        t("report.download_html"),
+        data=document,
+        file_name="journey_report.html",
+        mime="text/html",
         icon="⬇️",
-        key="report_download_deck",
+        key="report_download_html",
     )
-
-st.header(md_text(report.title))
-st.caption(t("report.generated", dataset=md_text(report.dataset), generated=report.generated))
-st.caption(
-    f"{t('report.filters')}: {md_text('; '.join(report.filters))}"
-    if report.filters
-    else t("report.no_filters")
-)
-st.subheader(t("report.key_figures"))
-metrics = st.columns(4)
-for i, figure in enumerate(report.key_figures[:4]):  # the four numbers: customers ... revenue
-    metrics[i].metric(figure.label, figure.value)
-for figure in report.key_figures[4:]:  # these name channels and touchpoints: data, not markup
-    st.markdown(f"**{figure.label}**: {md_text(figure.value)}")
-for sentence in report.summary:
-    st.markdown(f"- {md_text(sentence)}")
-
-for section in report.sections:
-    st.subheader(section.title)
-    for sentence in section.sentences:
-        st.markdown(md_text(sentence))
-    for chart in section.charts:
-        st.plotly_chart(
-            chart.figure, key=f"report_chart_{chart.name}", config=widgets.chart_config(chart.name)
+    if downloads[1].button(
+        t("report.build_deck"), help=t("report.build_deck_help"), key="report_build_deck"
+    ):
+        state.set_report_deck_key(key)
+    if state.report_deck_key() == key:
+        with st.spinner(t("report.rendering")):
+            deck_bytes, missing = cache.report_deck(key, report)
+        if missing:
+            st.warning(t("report.images_unavailable", reason=md_text(missing)))
+        downloads[1].download_button(
+            t("report.download_deck"),
+            data=deck_bytes,
+            file_name="journey_deck.pptx",
+            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            icon="⬇️",
+            key="report_download_deck",
         )
-        st.caption(chart.caption)
-    if section.network_html:
-        with st.expander(t("report.network")):
-            widgets.show_network(section.network_html, height=640)
-    for table in section.tables:
-        st.caption(table.title)
-        st.dataframe(table.frame, hide_index=True, key=f"report_table_{section.key}_{table.title}")
+
+    st.header(md_text(report.title))
+    st.caption(t("report.generated", dataset=md_text(report.dataset), generated=report.generated))
+    st.caption(
+        f"{t('report.filters')}: {md_text('; '.join(report.filters))}"
+        if report.filters
+        else t("report.no_filters")
+    )
+    st.subheader(t("report.key_figures"))
+    metrics = st.columns(4)
+    for i, figure in enumerate(report.key_figures[:4]):  # the four numbers: customers ... revenue
+        metrics[i].metric(figure.label, figure.value)
+    for figure in report.key_figures[4:]:  # these name channels and touchpoints: data, not markup
+        st.markdown(f"**{figure.label}**: {md_text(figure.value)}")
+    for sentence in report.summary:
+        st.markdown(f"- {md_text(sentence)}")
+
+    for section in report.sections:
+        st.subheader(section.title)
+        for sentence in section.sentences:
+            st.markdown(md_text(sentence))
+        for chart in section.charts:
+            st.plotly_chart(
+                chart.figure,
+                key=f"report_chart_{chart.name}",
+                config=widgets.chart_config(chart.name),
+            )
+            st.caption(chart.caption)
+        if section.network_html:
+            with st.expander(t("report.network")):
+                widgets.show_network(section.network_html, height=640)
+        for table in section.tables:
+            st.caption(table.title)
+            st.dataframe(
+                table.frame, hide_index=True, key=f"report_table_{section.key}_{table.title}"
+            )
