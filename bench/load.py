@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -31,25 +32,22 @@ from pathlib import Path
 
 from playwright.async_api import Browser, Page, Route, async_playwright
 
+from ui.i18n import catalogue
 from ui.nav import PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 STEP_TIMEOUT_MS = 300_000  # one page on a loaded 2-core machine; a hang fails, never waits forever
 ERROR_SELECTOR = "[data-testid='stException'], [data-testid='stAlertContentError']"
-# Counts finished script runs: the app element's script state going from running to notRunning.
-RUN_COUNTER = """
-window.__journeyRuns = 0;
-new MutationObserver((records) => {
-  for (const r of records) {
-    if (r.oldValue === 'running' && r.target.getAttribute(r.attributeName) === 'notRunning') {
-      window.__journeyRuns += 1;
-    }
-  }
-}).observe(document, {attributes: true, subtree: true, attributeOldValue: true,
-                      attributeFilter: ['data-test-script-state']});
-"""
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# The wait for a page: the script idle and the page's own h1, drawn by this run (not stale).
+# A counter of running -> notRunning changes misses a run whose two states reach the page in
+# one render, which left sessions waiting on an idle, finished page (as in tests/browser).
+SHOWN = """([idle, selector, text]) => document.querySelector(idle) !== null &&
+  [...document.querySelectorAll(selector)].some((e) => !e.closest("[data-stale='true']") &&
+    e.innerText.trim() === text)"""
+TITLE = "[data-testid='stMain'] h1"
+TITLE_CALL = re.compile(r"""^\s*st\.title\(t\("([\w.]+)"\)\)""", re.MULTILINE)
 
 
 @dataclass
@@ -116,12 +114,20 @@ def memory_kib(pid: int, field_name: str) -> int:
     return total
 
 
-async def wait_for_run(page: Page, before: int) -> None:
-    """Wait until a script run that started after `before` runs has finished."""
-    await page.wait_for_function(
-        f'() => window.__journeyRuns > {before} && document.querySelector("{IDLE}") !== null',
-        timeout=STEP_TIMEOUT_MS,
-    )
+def page_titles() -> dict[str, str]:
+    """Each page's English h1 (its `st.title`), by URL path, read from the views."""
+    titles = {}
+    for spec in PAGES:
+        found = TITLE_CALL.search((ROOT / spec.path).read_text(encoding="utf-8"))
+        if found is None:
+            raise LookupError(f"{spec.path} has no st.title(t(...)) line to wait for")
+        titles[spec.url_path] = catalogue()[found.group(1)]["en"]
+    return titles
+
+
+async def wait_for_page(page: Page, title: str) -> None:
+    """Wait until the page titled `title` has been drawn by a run that has finished."""
+    await page.wait_for_function(SHOWN, arg=[IDLE, TITLE, title], timeout=STEP_TIMEOUT_MS)
 
 
 async def page_errors(page: Page) -> list[str]:
@@ -130,14 +136,15 @@ async def page_errors(page: Page) -> list[str]:
 
 
 async def _where(page: Page) -> str:
-    """The app's script state, finished runs and connection state (to tell a hang apart)."""
+    """The app's script state, title and connection state (to tell a hang apart)."""
     try:
         return await page.evaluate(
             """() => {
                 const app = document.querySelector("[data-testid='stApp']");
                 const state = app ? app.getAttribute('data-test-script-state') : 'no app';
                 const status = document.querySelector("[data-testid='stStatusWidget']");
-                return `script ${state}, ${window.__journeyRuns} runs finished, status: ` +
+                const title = document.querySelector("[data-testid='stMain'] h1");
+                return `script ${state}, h1 ${title ? title.innerText : 'none'}, status: ` +
                     (status ? status.innerText.replace(/\\s+/g, ' ') : 'none');
             }"""
         )
@@ -145,10 +152,9 @@ async def _where(page: Page) -> str:
         return f"state unreadable ({type(err).__name__})"
 
 
-async def run_session(browser: Browser, url: str, session: Session) -> None:
+async def run_session(browser: Browser, url: str, session: Session, titles: dict[str, str]) -> None:
     """Open the overview, then every other page through the menu, recording times and errors."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-    await context.add_init_script(RUN_COUNTER)
 
     async def block_outside(route: Route) -> None:
         if route.request.url.startswith(LOCAL):
@@ -164,16 +170,15 @@ async def run_session(browser: Browser, url: str, session: Session) -> None:
     try:
         started = time.perf_counter()
         await page.goto(url, timeout=STEP_TIMEOUT_MS)
-        await wait_for_run(page, 0)
+        await wait_for_page(page, titles[PAGES[0].url_path])
         session.timings[PAGES[0].url_path] = time.perf_counter() - started
         session.errors += [f"{PAGES[0].url_path}: {e}" for e in await page_errors(page)]
         nav = page.locator("[data-testid='stSidebarNav']")
         for spec in PAGES[1:]:
-            before = await page.evaluate("() => window.__journeyRuns")
             started = time.perf_counter()
             link = nav.locator(f"a[href$='/{spec.url_path}']").first
             await link.click(timeout=STEP_TIMEOUT_MS)
-            await wait_for_run(page, before)
+            await wait_for_page(page, titles[spec.url_path])
             session.timings[spec.url_path] = time.perf_counter() - started
             session.errors += [f"{spec.url_path}: {e}" for e in await page_errors(page)]
     except Exception as err:  # a load test records every failure (timeouts too), then goes on
@@ -193,7 +198,8 @@ async def drive(url: str, n_sessions: int, time_limit: float) -> list[Session]:
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         try:
-            tasks = [run_session(browser, url, s) for s in sessions]
+            titles = page_titles()
+            tasks = [run_session(browser, url, s, titles) for s in sessions]
             await asyncio.wait_for(asyncio.gather(*tasks), timeout=time_limit)
         except TimeoutError:
             for s in sessions:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -137,8 +138,48 @@ def outside_requests(page) -> list[str]:
     return attempted
 
 
-# Counts finished script runs (the app's script state going from running to notRunning), so a
-# test can wait for the run its own click started rather than for a state that may be stale.
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# True once the script is idle and an element matching `selector` that the current run drew
+# (not a stale one left from the previous run) shows `text`.
+SHOWN = """([idle, selector, text, exact]) => document.querySelector(idle) !== null &&
+  [...document.querySelectorAll(selector)].some((e) => !e.closest("[data-stale='true']") &&
+    (exact ? e.innerText.trim() === text : e.innerText.includes(text)))"""
+TITLE_CALL = re.compile(r"""^\s*st\.title\(t\("([\w.]+)"\)\)""", re.MULTILINE)
+
+
+def page_titles(language: str = "en") -> dict[str, str]:
+    """Each page's h1 (its `st.title`) in `language`, by URL path, read from the views."""
+    from ui.i18n import catalogue
+    from ui.nav import PAGES
+
+    titles = {}
+    for spec in PAGES:
+        found = TITLE_CALL.search((ROOT / spec.path).read_text(encoding="utf-8"))
+        if found is None:
+            raise LookupError(f"{spec.path} has no st.title(t(...)) line to wait for")
+        texts = catalogue()[found.group(1)]
+        titles[spec.url_path] = texts.get(language) or texts["en"]
+    return titles
+
+
+def wait_for_shown(
+    page, selector: str, text: str, exact: bool = False, timeout: float = 120_000
+) -> None:
+    """Wait until the script is idle and a fresh `selector` element shows `text`.
+
+    A run's own content is the one sign that cannot be missed: a run counter watching the
+    script state misses a run whose running and idle states reach the page in one render.
+    """
+    page.wait_for_function(SHOWN, arg=[IDLE, selector, text, exact], timeout=timeout)
+
+
+def wait_for_page(page, title: str, timeout: float = 120_000) -> None:
+    """Wait until the page titled `title` (its h1, in the UI language) has run to the end."""
+    wait_for_shown(page, "[data-testid='stMain'] h1", title, exact=True, timeout=timeout)
+
+
+# Counts finished script runs. It can miss a fast run (running and idle in one render):
+# prefer `wait_for_page` / `wait_for_shown`; kept for tests not yet moved to them.
 RUN_COUNTER = """
 window.__journeyRuns = 0;
 new MutationObserver((records) => {
@@ -163,7 +204,7 @@ def runs(page) -> int:
 
 
 def wait_for_run_after(page, before: int, timeout: float = 120_000) -> None:
-    """Wait until a script run that started after `before` finished runs is over."""
+    """Wait until a run after `before` finished runs is over (can miss one: see RUN_COUNTER)."""
     page.wait_for_function(
         f"() => window.__journeyRuns > {before} && document.querySelector("
         "\"[data-testid='stApp'][data-test-script-state='notRunning']\") !== null",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import count_runs, runs, wait_for_app, wait_for_run_after
+from tests.browser.conftest import page_titles, wait_for_app, wait_for_page, wait_for_shown
 
 pytestmark = pytest.mark.browser
 
@@ -52,22 +52,19 @@ def test_upload_shows_rejects_and_downloads_them_as_csv(server, page, outside_re
 
 
 def test_polish_ui_translates_the_menu_and_every_page_renders(server, page, outside_requests):
-    count_runs(page)
+    titles = page_titles("pl")
     page.goto(server)
     wait_for_app(page)
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
-    before = runs(page)
     page.get_by_role("option", name="Polski").click()
-    wait_for_run_after(page, before)
-    page.get_by_text("Filtry").wait_for(timeout=60_000)
+    wait_for_shown(page, "[data-testid='stSidebar']", "Filtry")  # drawn by the choice's run
     nav = page.locator("[data-testid='stSidebarNav']")
     assert nav.get_by_text("Mapa ścieżek").count() == 1
     for url_path in ["attribution", "funnels", "metrics", "sentiment", "data", "rules"]:
-        before = runs(page)
         nav.locator(f"a[href$='/{url_path}']").first.click()
         page.wait_for_url(f"**/{url_path}")
-        # the run this click started, not a finished state left from the previous page
-        wait_for_run_after(page, before)
+        # this page's own title drawn by a finished run, not the previous page's content
+        wait_for_page(page, titles[url_path])
         assert page.locator("[data-testid='stException']").count() == 0, url_path
         assert page.locator("[data-testid='stAlertContentError']").count() == 0, url_path
     assert outside_requests == []

@@ -6,13 +6,15 @@ import pytest
 
 from tests.browser.conftest import (
     LOCAL_PREFIXES,
-    count_runs,
-    runs,
+    page_titles,
     wait_for_app,
-    wait_for_run_after,
+    wait_for_page,
+    wait_for_shown,
 )
 
 pytestmark = pytest.mark.browser
+TITLES = page_titles("en")
+CAPTION = "[data-testid='stMain'] [data-testid='stCaptionContainer']"
 
 EVENTS = (
     "customer_id,timestamp,channel\n"
@@ -35,29 +37,19 @@ def _open(browser, url: str, attempted: list[str]):
 
     context.route("**/*", handle)
     page = context.new_page()
-    count_runs(page)
     page.goto(url)
     wait_for_app(page)
     return context, page
 
 
-def _act(page, action) -> None:
-    """Do something that reruns the script and wait for that run to finish."""
-    before = runs(page)
-    action()
-    wait_for_run_after(page, before)
-
-
-def _reload(page) -> None:
-    """Reload the page (a new session: the run counter starts again) and wait for its run."""
+def _reload(page, url_path: str) -> None:
+    """Reload the page (a new session) and wait until its page has run to the end."""
     page.reload()
-    wait_for_run_after(page, 0)
+    wait_for_page(page, TITLES[url_path])
 
 
 def _scope_caption(page) -> str:
-    return page.locator(
-        "[data-testid='stMain'] [data-testid='stCaptionContainer']"
-    ).first.inner_text()
+    return page.locator(CAPTION).first.inner_text()
 
 
 def test_two_sessions_keep_their_own_filter_upload_and_notice(server, browser, tmp_path):
@@ -75,11 +67,12 @@ def test_two_sessions_keep_their_own_filter_upload_and_notice(server, browser, t
         channels.first.click()
         channels.first.press_sequentially("Email")
         first.get_by_role("option", name="Email", exact=True).wait_for(timeout=60_000)
-        _act(first, lambda: channels.first.press("Enter"))
+        channels.first.press("Enter")
+        wait_for_shown(first, CAPTION, "Email")  # the caption this choice's run drew
         channels.first.press("Escape")  # an open menu hides the rest of the page from roles
         first.get_by_role("listbox").wait_for(state="detached", timeout=30_000)
         assert "Email" in _scope_caption(first)
-        _reload(second)
+        _reload(second, "overview")
         assert _scope_caption(second) == sample
 
         # the first user uploads a file and uses it now
@@ -93,19 +86,21 @@ def test_two_sessions_keep_their_own_filter_upload_and_notice(server, browser, t
 
         # the second user, on the same server at the same time, sees none of it
         nav = second.locator("[data-testid='stSidebarNav']")
-        _act(second, lambda: nav.locator("a[href$='/data']").first.click())
+        nav.locator("a[href$='/data']").first.click()
+        wait_for_page(second, TITLES["data"])
         assert _scope_caption(second) == sample
         assert second.get_by_text("private_shop").count() == 0
         assert second.locator("[data-testid='stFileUploaderFile']").count() == 0
         assert second.get_by_text("Upload an events file").count() == 1
 
         # a new session (a reload) of the second user starts on the sample too
-        _reload(second)
+        _reload(second, "data")
         assert _scope_caption(second) == sample
         assert second.get_by_text("private_shop").count() == 0
 
         # and the first user keeps their own dataset after the second user's runs
-        _act(first, lambda: first.locator("[data-testid='stSidebarNav'] a").first.click())
+        first.locator("[data-testid='stSidebarNav'] a").first.click()  # the overview
+        wait_for_page(first, TITLES["overview"])
         assert _scope_caption(first).startswith("private_shop:")
         for page in (first, second):
             assert page.locator("[data-testid='stException']").count() == 0
