@@ -26,6 +26,7 @@ from journey.present.links import Known, LinkState, Setting
 from journey.query import filters as flt
 from journey.schema import CHANNEL, LEVELS, TEAM, TIMESTAMP, Phase
 from journey.viz.network import LAYOUTS
+from journey.viz.sankey import LABEL_ROOM
 from ui import cache, frame, state, widgets
 from ui.i18n import LANGUAGES, t
 
@@ -211,7 +212,7 @@ def projector_figure(figure: go.Figure) -> go.Figure:
     """A copy of a figure with text and height for a projector."""
     bigger = go.Figure(figure)
     bigger.update_layout(font_size=PROJECTOR_FONT, height=PROJECTOR_HEIGHT)
-    bigger.update_traces(textfont_size=PROJECTOR_FONT - 2, selector={"type": "sankey"})
+    bigger.update_traces(textfont_size=LABEL_ROOM - 1, selector={"type": "sankey"})
     return bigger
 
 

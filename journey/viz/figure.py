@@ -19,7 +19,9 @@ import plotly.graph_objects as go
 EDGE = 0.001
 CLEAR = "rgba(0,0,0,0)"
 FONT = {"family": "sans-serif", "size": 12}
-NODE_FONT = {"family": "sans-serif", "size": 12, "color": "#1a1a1a"}
+# Sankey labels take the theme's text colour (dark on light, light on dark) and a shadow of the
+# contrasting colour ("auto"): a fixed dark colour was unreadable on Streamlit's dark theme.
+NODE_FONT = {"family": "sans-serif", "size": 12, "shadow": "auto"}
 MAX_LABEL: Final = 40  # longest name drawn in a chart; the hover shows it whole
 ELLIPSIS: Final = "…"
 

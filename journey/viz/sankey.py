@@ -22,6 +22,10 @@ from journey.viz.figure import CLEAR, EDGE, NODE_FONT, apply_layout, chart_label
 from journey.viz.palette import FOLDED, PHASE_ORDER, PHASE_TITLES, node_color, rgba
 
 _LINK_ALPHA = 0.4
+# Pixels a node label needs (a 12 px font, 15 px in presentation mode, plus a little air): a
+# node shorter than this is left unlabelled, so labels never overlap; its hover names it.
+LABEL_ROOM = 16
+_MARGINS = 30  # the figure's top and bottom margins without a title (journey.viz.figure)
 _STEP_HOVER = (
     "%{customdata[2]}<br>position %{customdata[1]}:"
     " %{value:,} customers (%{customdata[0]:.1%} of the step)<extra></extra>"
@@ -175,7 +179,10 @@ def build_sankey(
         for name in nodes["name"]
     ]
     hover_labels = [plotly_text(name) for name in nodes["name"]]
-    labels = [chart_label(name) for name in nodes["name"]]
+    roomy = nodes["share"] * (height - _MARGINS) >= LABEL_ROOM
+    labels = [
+        chart_label(name) if room else "" for name, room in zip(nodes["name"], roomy, strict=True)
+    ]
     link_colors = [rgba(color, _LINK_ALPHA) for color in colors]
     if not show_end_nodes:  # hide, don't drop: the columns must keep adding up
         for i in np.flatnonzero(nodes["name"].isin(END_NODES).to_numpy()):

@@ -197,7 +197,7 @@ def test_sankey_has_one_link_per_row_and_keeps_every_count(rows):
     steps = pd.DataFrame(rows, columns=["step", "source", "target", "count"])
     sankey = build_sankey(steps).data[0]
     assert list(sankey.link.value) == steps["count"].tolist()
-    labels = list(sankey.node.label)
+    labels = [c[2] for c in sankey.node.customdata]  # names (a small node is left unlabelled)
     for source, target, row in zip(sankey.link.source, sankey.link.target, rows, strict=True):
         assert (labels[source], labels[target]) == (row[1], row[2])
         # the target sits one column to the right of the source
@@ -297,3 +297,25 @@ def test_sankey_draws_a_data_node_named_like_a_generated_one_as_data(name):
     assert list(shown.node.color) == [NEUTRAL_COLOR] * 4 + [end, NEUTRAL_COLOR, end]
     hidden = build_sankey(steps, show_end_nodes=False).data[0]
     assert list(hidden.node.label) == [data, "Web", data, "Web", "", "Email", ""]
+
+
+def test_nodes_too_short_for_a_label_are_left_unlabelled():
+    # 100 customers at step 1: A 95, B 3, C 2; plot height 530 - 30 = 500 px, so A is 475 px,
+    # B 15 px and C 10 px tall: only A has the 16 px a label needs; the hover still names all
+    steps = pd.DataFrame(
+        {
+            "step": [1, 1, 1],
+            "source": ["A", "B", "C"],
+            "target": ["A", "A", "A"],
+            "count": [95, 3, 2],
+        }
+    )
+    node = build_sankey(steps, height=530).data[0].node
+    assert list(node.label) == ["A", "", "", "A"]
+    assert [c[2] for c in node.customdata] == ["A", "B", "C", "A"]
+
+
+def test_node_labels_take_the_theme_colour_with_a_contrasting_shadow():
+    textfont = build_sankey(two_step_flow()).data[0].textfont
+    assert textfont.color is None  # the theme's text colour: dark on light, light on dark
+    assert textfont.shadow == "auto"
