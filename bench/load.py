@@ -8,8 +8,12 @@ overview, then every other page through the sidebar menu (one Streamlit session 
 as a user clicks through the app). It records every error (an stException or error element,
 a console error, an uncaught page error), the render time of each page (from the click to
 the end of the script run, as the browser sees it) and the server's peak resident memory
-(VmHWM of the server process and its children, from /proc). Requests that would leave
-loopback are blocked. Everything stops by itself: each wait has a timeout and the whole run
+(VmHWM of the server process and its children, from /proc), and its resident memory once the
+sessions closed and again after their kept state expired (--settle). Requests that would
+leave loopback are blocked. A download button checks its file when drawn; a check answered
+404 after the session had already clicked on to the next page is counted, not an error
+(Streamlit drops a file once no session's last run shows it), one while the page is still
+shown is an error. Everything stops by itself: each wait has a timeout and the whole run
 has a time limit. Exit status 1 when any error was recorded, else 0.
 """
 
@@ -30,7 +34,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.async_api import Browser, Page, Route, async_playwright
+from playwright.async_api import Browser, ConsoleMessage, Page, Response, Route, async_playwright
 
 from ui.i18n import catalogue
 from ui.nav import PAGES
@@ -38,6 +42,8 @@ from ui.nav import PAGES
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 STEP_TIMEOUT_MS = 300_000  # one page on a loaded 2-core machine; a hang fails, never waits forever
+# Logged by a download button whose file is gone when the browser checks it (see `on_response`).
+DOWNLOAD_CHECK = "Download Button source error - 404"
 ERROR_SELECTOR = "[data-testid='stException'], [data-testid='stAlertContentError']"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # The wait for a page: the script idle and the page's own h1, drawn by this run (not stale).
@@ -57,6 +63,7 @@ class Session:
     index: int
     timings: dict[str, float] = field(default_factory=dict)  # url_path -> seconds
     errors: list[str] = field(default_factory=list)
+    left_404: int = 0  # download checks answered 404 after the session had left their page
 
 
 def free_port() -> int:
@@ -165,7 +172,26 @@ async def run_session(browser: Browser, url: str, session: Session, titles: dict
 
     await context.route("**/*", block_outside)
     page = await context.new_page()
-    page.on("console", lambda m: m.type == "error" and session.errors.append(f"console: {m.text}"))
+    shown = {"page": PAGES[0].url_path}  # the page this session is on (set before each click)
+    asked: dict[object, str] = {}  # media request -> the page shown when it was sent
+
+    def on_console(message: ConsoleMessage) -> None:
+        # a download button's source check that 404s also logs this: on_response judges it
+        if message.type == "error" and DOWNLOAD_CHECK not in message.text:
+            session.errors.append(f"console: {message.text}")
+
+    def on_response(response: Response) -> None:
+        sent_on = asked.pop(response.request, shown["page"])
+        if response.status != 404 or "/media/" not in response.url:
+            return
+        if sent_on != shown["page"]:  # the button's page was left; the server dropped its file
+            session.left_404 += 1
+        else:
+            session.errors.append(f"{sent_on}: download source 404 while shown: {response.url}")
+
+    page.on("request", lambda r: "/media/" in r.url and asked.__setitem__(r, shown["page"]))
+    page.on("response", on_response)
+    page.on("console", on_console)
     page.on("pageerror", lambda err: session.errors.append(f"page error: {err}"))
     try:
         started = time.perf_counter()
@@ -175,6 +201,7 @@ async def run_session(browser: Browser, url: str, session: Session, titles: dict
         session.errors += [f"{PAGES[0].url_path}: {e}" for e in await page_errors(page)]
         nav = page.locator("[data-testid='stSidebarNav']")
         for spec in PAGES[1:]:
+            shown["page"] = spec.url_path
             started = time.perf_counter()
             link = nav.locator(f"a[href$='/{spec.url_path}']").first
             await link.click(timeout=STEP_TIMEOUT_MS)
@@ -210,6 +237,34 @@ async def drive(url: str, n_sessions: int, time_limit: float) -> list[Session]:
     return sessions
 
 
+async def reap(url: str, title: str) -> None:
+    """Open and close one session: its disconnect makes Streamlit drop expired sessions.
+
+    Streamlit keeps a closed session's state for reconnects (server.disconnectedSessionTTL,
+    120 s) in a TTL cache that removes expired entries only on its next write: the next
+    session to disconnect.
+    """
+    async with async_playwright() as playwright:
+        executable = shutil.which("chromium") or "/usr/bin/chromium"
+        browser = await playwright.chromium.launch(
+            executable_path=executable, args=["--no-sandbox"]
+        )
+        try:
+            page = await browser.new_page()
+
+            async def local_only(route: Route) -> None:
+                if route.request.url.startswith(LOCAL):
+                    await route.continue_()
+                else:
+                    await route.abort()
+
+            await page.route("**/*", local_only)
+            await page.goto(url, timeout=STEP_TIMEOUT_MS)
+            await wait_for_page(page, title)
+        finally:
+            await browser.close()
+
+
 def percentiles(values: list[float]) -> tuple[float, float, float, float]:
     """p50, p90, p95 and max of a list of seconds."""
     if len(values) < 2:
@@ -232,6 +287,8 @@ def report(sessions: list[Session], memory: dict[str, int], wall: float) -> None
     print("|---|---:|")
     for name, kib in memory.items():
         print(f"| {name} | {kib / 1024:.0f} |")
+    left = sum(s.left_404 for s in sessions)
+    print(f"\ndownload checks answered 404 after their page was left (not errors): {left}")
     errors = [(s.index, e) for s in sessions for e in s.errors]
     print(f"\nerrors: {len(errors)}")
     for index, error in errors[:50]:
@@ -243,6 +300,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions (1..50)")
     parser.add_argument("--time-limit", type=float, default=1200, help="seconds for the run")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=130,
+        help="seconds to wait after the sessions closed for their kept state to expire (0: skip)",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.sessions <= 50:
         parser.error("--sessions must be between 1 and 50")
@@ -255,6 +318,12 @@ def main(argv: list[str] | None = None) -> int:
         wall = time.perf_counter() - started
         memory["peak (VmHWM)"] = memory_kib(process.pid, "VmHWM")
         memory["after the sessions closed (VmRSS)"] = memory_kib(process.pid, "VmRSS")
+        if args.settle > 0:
+            time.sleep(args.settle)
+            asyncio.run(reap(url, page_titles()[PAGES[0].url_path]))
+            time.sleep(5)  # the disconnect is handled on the server's event loop
+            label = f"{args.settle:g} s later, expired sessions dropped (VmRSS)"
+            memory[label] = memory_kib(process.pid, "VmRSS")
     finally:
         process.terminate()
         try:
