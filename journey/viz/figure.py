@@ -19,9 +19,10 @@ import plotly.graph_objects as go
 EDGE = 0.001
 CLEAR = "rgba(0,0,0,0)"
 FONT = {"family": "sans-serif", "size": 12}
-# Sankey labels take the theme's text colour (dark on light, light on dark) and a shadow of the
-# contrasting colour ("auto"): a fixed dark colour was unreadable on Streamlit's dark theme.
-NODE_FONT = {"family": "sans-serif", "size": 12, "shadow": "auto"}
+# Sankey labels take the theme's text colour (dark on light, light on dark) and no shadow: a
+# fixed dark colour was unreadable on Streamlit's dark theme, and plotly's halo washed the
+# text out on the light one.
+NODE_FONT = {"family": "sans-serif", "size": 12, "shadow": "none"}
 MAX_LABEL: Final = 40  # longest name drawn in a chart; the hover shows it whole
 ELLIPSIS: Final = "…"
 

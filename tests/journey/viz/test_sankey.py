@@ -315,7 +315,7 @@ def test_nodes_too_short_for_a_label_are_left_unlabelled():
     assert [c[2] for c in node.customdata] == ["A", "B", "C", "A"]
 
 
-def test_node_labels_take_the_theme_colour_with_a_contrasting_shadow():
+def test_node_labels_take_the_theme_colour_without_a_halo():
     textfont = build_sankey(two_step_flow()).data[0].textfont
     assert textfont.color is None  # the theme's text colour: dark on light, light on dark
-    assert textfont.shadow == "auto"
+    assert textfont.shadow == "none"
