@@ -70,21 +70,27 @@ def upload_sheets(digest: str, _data: bytes, name: str) -> list[str]:
     return read.list_sheets(_data, name)
 
 
-@st.cache_data(scope="session", max_entries=8, show_spinner=False)
+# The scope's frames are shared, read-only, by every session on the same data: `key` is the
+# dataset's fingerprint (its bytes, mapping and settings) with the filters, so only a session
+# holding the same data can hit an entry. cache_resource hands out the one object (no pickled
+# copy per session and per hit, as cache_data keeps); nothing writes to these frames.
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
 def prepared_events(key: str, _events: pd.DataFrame, _settings: DatasetSettings) -> pd.DataFrame:
     """Events with grouping rules, the team table and phases applied (`key` names both)."""
     del key
     return scope.prepare_events(_events, _settings)
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def filtered_events(key: str, _events: pd.DataFrame, _chosen: filters.Filters) -> pd.DataFrame:
     """The prepared events that the global filters keep (`key` names data and filters)."""
     del key
     return filters.apply_filters(_events, _chosen)
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def filtered_transcripts(
     key: str, _transcripts: pd.DataFrame, _events: pd.DataFrame, _chosen: filters.Filters
 ) -> pd.DataFrame:
@@ -329,6 +335,23 @@ def _workspace_at(path: str) -> store.Workspace:
 def workspace() -> store.Workspace:
     """The workspace named by JOURNEY_WORKSPACE (or the default file), created once."""
     return _workspace_at(str(store.default_workspace_path()))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _stored_at(path: str, name: str, key: str, updated: str) -> store.StoredDataset:
+    """One stored version of a dataset (`key` and `updated` name it), loaded once."""
+    del key, updated  # a save, a rename or a settings change makes a new entry
+    return _workspace_at(path).load(name)
+
+
+def stored_dataset(name: str) -> store.StoredDataset:
+    """A workspace dataset, shared read-only by every session while it is unchanged."""
+    path = str(store.default_workspace_path())
+    current = _workspace_at(path)
+    info = next((i for i in current.list_datasets() if i.name == name), None)
+    if info is None:
+        return current.load(name)  # raises the workspace's own error naming the dataset
+    return _stored_at(path, info.name, info.key, info.updated.isoformat())
 
 
 # -- attribution and channel metrics ----------------------------------------------------

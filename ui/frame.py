@@ -73,7 +73,7 @@ def default_dataset() -> state.Dataset:
                 # sessions opened at once on a new workspace race to save it: one wins
                 if not workspace.exists(SAMPLE_NAME):
                     raise
-        return from_stored(workspace.load(SAMPLE_NAME))
+        return from_stored(cache.stored_dataset(SAMPLE_NAME))
     except WorkspaceError as err:
         # The app still works on the sample; saving rules needs a usable workspace.
         st.sidebar.warning(t("frame.workspace_unavailable", reason=md_text(err)))
@@ -87,7 +87,7 @@ def _load_picked() -> None:
     if name is None or (current is not None and current.name == name):
         return
     try:
-        state.set_dataset(from_stored(cache.workspace().load(name)))
+        state.set_dataset(from_stored(cache.stored_dataset(name)))
     except WorkspaceError as err:
         state.notice(md_text(err))
 
