@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from tests.browser.conftest import page_titles, wait_for_app, wait_for_page, wait_for_shown
@@ -62,9 +64,9 @@ def test_polish_ui_translates_the_menu_and_every_page_renders(server, page, outs
     assert nav.get_by_text("Mapa ścieżek").count() == 1
     for url_path in ["attribution", "funnels", "metrics", "sentiment", "data", "rules"]:
         nav.locator(f"a[href$='/{url_path}']").first.click()
-        page.wait_for_url(f"**/{url_path}")
         # this page's own title drawn by a finished run, not the previous page's content
         wait_for_page(page, titles[url_path])
+        assert urlsplit(page.url).path.endswith(f"/{url_path}")  # the query keeps dataset, lang
         assert page.locator("[data-testid='stException']").count() == 0, url_path
         assert page.locator("[data-testid='stAlertContentError']").count() == 0, url_path
     assert outside_requests == []
