@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import page_titles, wait_for_app, wait_for_page, wait_for_shown
 
@@ -53,12 +54,27 @@ def test_upload_shows_rejects_and_downloads_them_as_csv(server, page, outside_re
     assert outside_requests == []
 
 
+def choose_option(page, selectbox: str, option: str, attempts: int = 6) -> None:
+    """Open a selectbox and pick `option`, reopening it if a rerun redrew the box meanwhile."""
+    for _ in range(attempts):
+        wait_for_app(page)
+        page.locator(selectbox).first.click()
+        choice = page.get_by_role("option", name=option)
+        try:
+            choice.wait_for(state="visible", timeout=5_000)
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")  # the list closed under a rerun: open it again
+            continue
+        choice.click()
+        return
+    raise AssertionError(f"option {option!r} never showed in {selectbox}")
+
+
 def test_polish_ui_translates_the_menu_and_every_page_renders(server, page, outside_requests):
     titles = page_titles("pl")
     page.goto(server)
     wait_for_app(page)
-    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
-    page.get_by_role("option", name="Polski").click()
+    choose_option(page, "[data-testid='stSidebar'] [data-testid='stSelectbox']", "Polski")
     wait_for_shown(page, "[data-testid='stSidebar']", "Filtry")  # drawn by the choice's run
     nav = page.locator("[data-testid='stSidebarNav']")
     assert nav.get_by_text("Mapa ścieżek").count() == 1
