@@ -39,7 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from journey.query import engine, flows  # noqa: E402
+from journey.query import flows
+from journey.query.engine import flows as engine  # noqa: E402
 from journey.schema import (  # noqa: E402
     CHANNEL,
     CONVERSION,

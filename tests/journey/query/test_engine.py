@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from journey.errors import SettingsError
-from journey.query import engine, flows
+from journey.query import flows
+from journey.query.engine import flows as engine
 from journey.query.phases import assign_phases
 from journey.schema import CHANNEL, CUSTOMER_ID, PHASE, TOUCHPOINT, DatasetSettings
 from tests.journey.query.examples import (
