@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from journey.errors import SettingsError
+from journey.query.engine.sql import ident, lit, lit_list, translate
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, "NULL"),
+        (True, "TRUE"),
+        (3, "3"),
+        (0.5, "0.5"),
+        ("it's", "'it''s'"),
+        ("a\\b", "'a\\b'"),
+        (
+            pd.Timestamp("2025-01-02 03:04:05", tz="Europe/Warsaw"),
+            "TIMESTAMP '2025-01-02 02:04:05'",
+        ),
+    ],
+)
+def test_lit_renders_duckdb_literals(value: object, expected: str) -> None:
+    assert lit(value) == expected
+
+
+def test_lit_refuses_nul_and_nan() -> None:
+    with pytest.raises(SettingsError):
+        lit("a\x00b")
+    with pytest.raises(SettingsError):
+        lit(float("nan"))
+
+
+def test_ident_and_lists() -> None:
+    assert ident('we"ird') == '"we""ird"'
+    assert lit_list([]) == "(NULL)"
+    assert lit_list(["a", 1]) == "('a', 1)"
+
+
+def test_translate_keeps_duckdb_and_escapes_for_spark() -> None:
+    sql = f"SELECT {lit('x' + chr(92) + chr(39))} AS v FROM {ident('t t')}"
+    assert translate(sql, "duckdb") == sql
+    assert translate(sql, "spark") == "SELECT 'x\\\\\\'' AS v FROM `t t`"
+    with pytest.raises(SettingsError):
+        translate(sql, "oracle")
+
+
+def test_duckdb_runner_round_trip(duck) -> None:
+    duck.register_frame("t", pd.DataFrame({"a": [1, 2, 3]}))
+    duck.table("doubled", "SELECT a * 2 AS b FROM t")
+    assert duck.scalar("SELECT sum(b) FROM doubled") == 12
+    duck.drop("doubled")
+    assert duck.frame("SELECT count(*) AS n FROM t")["n"].tolist() == [3]
+
+
+@pytest.mark.spark
+def test_spark_runner_reads_hostile_literals(spark) -> None:
+    hostile = "x'\\y\"z"
+    spark.register_frame("t", pd.DataFrame({"a": [1, 2]}))
+    out = spark.frame(f"SELECT {lit(hostile)} AS v, count(*) AS n FROM t")
+    assert out["v"].tolist() == [hostile]
+    assert out["n"].tolist() == [2]
