@@ -7,6 +7,7 @@ the engine's own code, never by user text.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -20,6 +21,20 @@ if TYPE_CHECKING:  # pyspark is optional: only `--engine spark` imports it
     from pyspark.sql import SparkSession
 
 DEFAULT_SPARK_MASTER = "local[*]"
+MEMORY_ENV = "JOURNEY_MEMORY_LIMIT"  # e.g. "3GB": DuckDB spills to disk beyond it
+TEMP_DIR_ENV = "JOURNEY_TEMP_DIR"  # where DuckDB spills (default: its own .tmp folder)
+
+
+def duckdb_config() -> dict[str, str]:
+    """DuckDB settings for a new engine connection, from JOURNEY_MEMORY_LIMIT/JOURNEY_TEMP_DIR."""
+    config = {"autoload_known_extensions": "false", "autoinstall_known_extensions": "false"}
+    limit = os.environ.get(MEMORY_ENV, "").strip()
+    if limit:
+        config["memory_limit"] = limit
+    folder = os.environ.get(TEMP_DIR_ENV, "").strip()
+    if folder:
+        config["temp_directory"] = folder
+    return config
 
 
 class Runner(Protocol):
@@ -70,7 +85,12 @@ class DuckDBRunner:
     dialect = DUCKDB
 
     def __init__(self, con: duckdb.DuckDBPyConnection | None = None) -> None:
-        self.con = con if con is not None else duckdb.connect(":memory:")
+        if con is None:
+            try:
+                con = duckdb.connect(":memory:", config=duckdb_config())
+            except duckdb.Error as err:  # e.g. JOURNEY_MEMORY_LIMIT=lots
+                raise SettingsError(f"cannot start DuckDB with these settings: {err}") from err
+        self.con = con
 
     def cursor(self) -> DuckDBRunner:
         """A runner on a new cursor of the same database, for use in another thread."""

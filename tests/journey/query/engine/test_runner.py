@@ -62,3 +62,14 @@ def test_spark_runner_reads_hostile_literals(spark) -> None:
     out = spark.frame(f"SELECT {lit(hostile)} AS v, count(*) AS n FROM t")
     assert out["v"].tolist() == [hostile]
     assert out["n"].tolist() == [2]
+
+
+def test_memory_limit_comes_from_the_environment(monkeypatch) -> None:
+    from journey.query.engine.runner import DuckDBRunner
+
+    monkeypatch.setenv("JOURNEY_MEMORY_LIMIT", "1GB")
+    runner = DuckDBRunner()
+    assert runner.scalar("SELECT current_setting('memory_limit')") == "953.6 MiB"
+    monkeypatch.setenv("JOURNEY_MEMORY_LIMIT", "lots")
+    with pytest.raises(SettingsError, match="cannot start DuckDB"):
+        DuckDBRunner()
