@@ -235,6 +235,20 @@ class Workspace:
             meta=serialise.json_object(entry.meta, f"meta of dataset '{name}'"),
         )
 
+    def export_events(self, name: str, path: str | Path) -> Path:
+        """Write a stored dataset's events (saved column names, `row` included) to Parquet.
+
+        DuckDB streams the table to the file, so no pandas copy of the events is made; the
+        file holds what `load(name).events` holds (timestamps as UTC instants, categories as
+        text). The file is written beside `path` and renamed onto it, so a reader never sees
+        half a file.
+        """
+        return self._export(name, "events", path)
+
+    def export_transcripts(self, name: str, path: str | Path) -> Path | None:
+        """Write a stored dataset's transcripts to Parquet; None when it has none."""
+        return self._export(name, "transcripts", path)
+
     def rename(self, old: str, new: str) -> None:
         """Rename a dataset; its frames, settings and models follow it."""
         old, new = _clean_name(old), _clean_name(new)
@@ -308,6 +322,29 @@ class Workspace:
                 "SELECT model FROM journey_models WHERE dataset_id = ?", [entry.id]
             ).fetchall()
         return sorted(row[0] for row in rows)
+
+    def _export(self, name: str, kind: str, path: str | Path) -> Path | None:
+        name = _clean_name(name)
+        target = Path(path).expanduser()
+        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
+        with self._transaction() as con:
+            entry = self._require(con, name)
+            table, manifest = (
+                (entry.events_table, entry.events_columns)
+                if kind == "events"
+                else (entry.transcripts_table, entry.transcripts_columns)
+            )
+            if table is None or manifest is None:
+                return None
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tables.write_parquet(con, table, manifest, partial)
+                partial.replace(target)
+            except (duckdb.IOException, OSError) as err:
+                partial.unlink(missing_ok=True)
+                msg = f"cannot write the {kind} of dataset '{name}' to {target}: {err}"
+                raise WorkspaceError(msg) from err
+        return target
 
     # -- plumbing ----------------------------------------------------------------------
     def _require(self, con: duckdb.DuckDBPyConnection, name: str) -> _Entry:

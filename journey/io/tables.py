@@ -11,12 +11,14 @@ import json
 import re
 import uuid
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Final
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from journey.errors import WorkspaceError
 
@@ -66,6 +68,60 @@ def read_frame(con: duckdb.DuckDBPyConnection, table: str, columns_json: str) ->
             frame.isetitem(i, decoded)
     frame.columns = [spec["name"] for spec in specs]
     return frame
+
+
+def write_parquet(
+    con: duckdb.DuckDBPyConnection, table: str, columns_json: str, path: Path
+) -> None:
+    """Stream a stored frame to a Parquet file under its manifest's column names, in order.
+
+    DuckDB's COPY writes it (in parallel) unless two names differ only in case: DuckDB would
+    rename one, so those frames stream through Arrow record batches instead. Neither builds
+    a pandas frame or holds the whole table in memory.
+    """
+    specs = json.loads(columns_json)
+    names = [str(spec["name"]) for spec in specs]
+    # Safe: the table name comes from our catalogue and must match _TABLE_NAME; the column
+    # names are quoted identifiers.
+    empty = con.execute(f"SELECT * FROM {quoted_table(table)} LIMIT 0")  # noqa: S608
+    stored = [d[0] for d in empty.description]
+    if len(stored) != len(names):
+        msg = f"table {table} has {len(stored)} columns, its manifest {len(names)}"
+        raise WorkspaceError(msg)
+    if len({n.casefold() for n in names}) == len(names):
+        pairs = zip(stored, names, strict=True)
+        parts = ", ".join(f"{_ident(s)} AS {_ident(n)}" for s, n in pairs)
+        select = f"SELECT {parts} FROM {quoted_table(table)}"  # noqa: S608
+        con.execute(f"COPY ({select}) TO {_text(str(path))} (FORMAT parquet, COMPRESSION zstd)")
+        return
+    reader = con.sql(f"SELECT * FROM {quoted_table(table)}").to_arrow_reader(_BATCH)  # noqa: S608
+    fields = [_utc(field).with_name(n) for field, n in zip(reader.schema, names, strict=True)]
+    schema = pa.schema(fields)
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for batch in reader:
+            columns = [c.cast(f.type) for c, f in zip(batch.columns, fields, strict=True)]
+            writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))
+
+
+def _utc(field: pa.Field) -> pa.Field:
+    """Label instants UTC (DuckDB hands them out in its session's zone, e.g. Etc/UTC)."""
+    if pa.types.is_timestamp(field.type) and field.type.tz is not None:
+        return field.with_type(pa.timestamp(field.type.unit, "UTC"))
+    return field
+
+
+_BATCH: Final = 1_000_000  # rows per Arrow batch when streaming a table out
+
+
+def _text(text: str) -> str:
+    """A SQL string literal (COPY's file name takes no parameter)."""
+    if "\x00" in text:
+        raise WorkspaceError(f"a file name holds a NUL character: {text[:60]!r}")
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
 
 
 def _nullable_dtype(arrow_type: pa.DataType) -> Any:
@@ -167,4 +223,11 @@ def _decode_column(series: pd.Series, spec: Mapping[str, Any]) -> pd.Series:
     return series.astype(dtype)
 
 
-__all__ = ["encode_frame", "new_table_name", "quoted_table", "read_frame", "write_frame"]
+__all__ = [
+    "encode_frame",
+    "new_table_name",
+    "quoted_table",
+    "read_frame",
+    "write_frame",
+    "write_parquet",
+]
