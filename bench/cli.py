@@ -39,7 +39,8 @@ import duckdb, sys
 from bench.flows import PLAIN_SQL, PLAIN_QUERIES
 con = duckdb.connect()
 for s in PLAIN_SQL:
-    con.execute(s.replace("read_parquet($file)", "read_csv($file)"), {"file": sys.argv[1]})
+    source = "(SELECT *, row_number() OVER () AS row FROM read_csv($file))"
+    con.execute(s.replace("read_parquet($file)", source), {"file": sys.argv[1]})
 for q in PLAIN_QUERIES:
     con.execute(q).df()
 """
