@@ -215,15 +215,25 @@ class Workspace:
             row = con.execute(_SELECT_INFO + " WHERE name = ?", [name]).fetchall()
         return _info_from_row(row[0])
 
-    def load(self, name: str) -> StoredDataset:
-        """Load a stored dataset: frames with their saved dtypes, settings, mapping, meta."""
+    def load(self, name: str, *, frames: bool = True) -> StoredDataset:
+        """Load a stored dataset: frames with their saved dtypes, settings, mapping, meta.
+
+        With `frames=False` the events and transcripts are not read (events is an empty
+        frame, transcripts None): for a caller that reads them from `export_events`' files.
+        """
         name = _clean_name(name)
         with self._transaction() as con:
             entry = self._require(con, name)
-            events = tables.read_frame(con, entry.events_table, entry.events_columns)
+            events = (
+                tables.read_frame(con, entry.events_table, entry.events_columns)
+                if frames
+                else pd.DataFrame()
+            )
             transcripts = (
                 tables.read_frame(con, entry.transcripts_table, entry.transcripts_columns)
-                if entry.transcripts_table is not None and entry.transcripts_columns is not None
+                if frames
+                and entry.transcripts_table is not None
+                and entry.transcripts_columns is not None
                 else None
             )
         return StoredDataset(

@@ -189,6 +189,16 @@ def test_save_then_load_gives_back_frames_dtypes_settings_mapping_meta(ws):
     assert stored.meta == {"rows_read": 5, "rows_rejected": 1}
 
 
+def test_load_without_frames_gives_settings_mapping_meta_only(ws):
+    info = save_v1(ws)
+    stored = ws.load("Shop 2025", frames=False)
+    assert stored.info == info
+    assert stored.events.empty
+    assert stored.transcripts is None
+    assert (stored.settings, stored.mapping) == (SETTINGS, MAPPING)
+    assert stored.meta == {"rows_read": 5, "rows_rejected": 1}
+
+
 def test_events_dtypes_are_exactly_the_contract_after_load(ws):
     save_v1(ws)
     dtypes = ws.load("Shop 2025").events.dtypes
