@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from journey.sample.constants import DAY, EPOCH, HOUR, SPAN
+from journey.sample.planted import plant_cart_recovery
 from journey.sample.story import (
     ABANDON,
     APP_INSTALL_P,
@@ -283,8 +284,11 @@ def _pick_by_segment(rng: np.random.Generator, stage: int, segment: np.ndarray) 
     return touch
 
 
-def generate_events(n_customers: int = 5000, seed: int = 7) -> pd.DataFrame:
-    """Generate the sample events in the canonical columns, sorted by timestamp then customer."""
+def generate_events(n_customers: int = 5000, seed: int = 7, plant: bool = True) -> pd.DataFrame:
+    """Generate the sample events in the canonical columns, sorted by timestamp then customer.
+
+    With `plant`, timely cart reminder emails recover some carts (see `journey.sample.planted`).
+    """
     rng = np.random.default_rng([seed, 1])
     cust = _customers(rng, n_customers)
     cyc = _cycles(rng, cust)
@@ -308,7 +312,8 @@ def generate_events(n_customers: int = 5000, seed: int = 7) -> pd.DataFrame:
     ev = pd.concat([chain, *extra], ignore_index=True)
     ev = ev.assign(t=np.floor(ev["t"].to_numpy()).astype(np.int64))
     ev = ev[ev["t"] < SPAN]
-    return _finish(rng, ev, cyc, cust)
+    events = _finish(rng, ev, cyc, cust)
+    return plant_cart_recovery(events, seed) if plant else events
 
 
 def _cycle_times(chain: pd.DataFrame, n_cycles: int) -> tuple[np.ndarray, np.ndarray]:

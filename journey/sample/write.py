@@ -7,14 +7,18 @@ from pathlib import Path
 
 from journey.sample.constants import EVENTS_FILE, SAMPLE_DIR, TRANSCRIPTS_FILE
 from journey.sample.events import generate_events
+from journey.sample.planted import plant_cart_recovery
 from journey.sample.transcripts import generate_transcripts
 
 
 def write_sample(out_dir: Path) -> dict[str, Path]:
     """Generate the sample with the default size and seed and write both CSV files to `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    events = generate_events()
-    transcripts = generate_transcripts(events)
+    # transcripts come from the events before the planted recoveries (none is a contact), so
+    # planting the effect left their bytes as they were
+    base = generate_events(plant=False)
+    events = plant_cart_recovery(base)
+    transcripts = generate_transcripts(base)
     paths = {"events": out_dir / EVENTS_FILE, "transcripts": out_dir / TRANSCRIPTS_FILE}
     for frame, path in ((events, paths["events"]), (transcripts, paths["transcripts"])):
         path.write_bytes(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
