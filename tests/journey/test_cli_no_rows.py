@@ -17,14 +17,22 @@ TRANSCRIPTS_HEADER = "customer_id,timestamp,channel,text\n"
 # The arguments each command needs besides its input file; OUT is replaced by a path.
 EXTRA_ARGS: dict[str, list[str]] = {
     "validate": [],
+    "load": ["--name", "nothing"],
     "phases": ["--out", "OUT/phases.csv"],
     "flows": ["--out", "OUT"],
     "funnel": ["--stages", "Email,Web", "--out", "OUT/funnel.csv"],
     "attribution": ["--out", "OUT/attribution.csv"],
+    "metrics": ["--out", "OUT/metrics.csv"],
     "sentiment": ["--out", "OUT/scored.csv"],
     "report": ["--out", "OUT/report.html"],
 }
 TRANSCRIPT_COMMANDS = {"sentiment"}
+
+
+@pytest.fixture(autouse=True)
+def _own_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `load` writes to the workspace: never to the user's own
+    monkeypatch.setenv("JOURNEY_WORKSPACE", str(tmp_path / "workspace.duckdb"))
 
 
 def run_journey(*argv: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:

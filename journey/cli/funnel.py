@@ -1,0 +1,41 @@
+"""`funnel EVENTS --stages A,B,C --out F`: customers reaching each stage, in order."""
+
+from __future__ import annotations
+
+import argparse
+
+from journey import schema
+from journey.cli.common import add_input_options, load_events, write_csv
+from journey.errors import SettingsError
+from journey.query import funnels
+
+COLUMNS = ["stage", "customers", "conversion_rate", "step_conversion_rate"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add funnel's arguments."""
+    parser.add_argument("events", help="events file")
+    parser.add_argument("--stages", required=True, help="comma-separated stages, in order")
+    parser.add_argument(
+        "--by",
+        choices=[schema.TOUCHPOINT, schema.CHANNEL, schema.EVENT_TYPE],
+        default=schema.TOUCHPOINT,
+    )
+    parser.add_argument("--out", required=True, help="CSV file, one row per stage")
+    add_input_options(parser)
+
+
+def parse_stages(text: str) -> list[str]:
+    """The --stages list; an empty stage name is a settings error."""
+    stages = [stage.strip() for stage in text.split(",")]
+    if not all(stages):
+        raise SettingsError(f"--stages {text!r}: a stage name is empty")
+    return stages
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute the funnel and write one row per stage."""
+    stages = parse_stages(args.stages)
+    result = funnels.funnel(load_events(args), stages, args.by)
+    write_csv(result[COLUMNS], args.out)
+    return 0

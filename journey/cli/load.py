@@ -1,0 +1,113 @@
+"""`load EVENTS [--transcripts T] --name NAME`: validate files and store them as a dataset.
+
+The dataset goes into the workspace `JOURNEY_WORKSPACE` names (default
+~/.journey-atlas/workspace.duckdb), saved as the app's Data page saves an upload: the accepted
+rows, the settings, the column mapping and the validation summaries. `JOURNEY_DATASET=NAME`
+then makes a fresh app session open on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from pathlib import Path
+
+from journey.cli.common import add_input_options, add_onboarding_option, load_input, phase_settings
+from journey.errors import SettingsError
+from journey.io import load
+from journey.io.serialise import settings_to_json
+from journey.io.store import Workspace, default_workspace_path
+from journey.schema import DatasetSettings, ValidationResult
+
+_CHUNK = 1 << 20
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add load's arguments."""
+    parser.add_argument("events", help="events file")
+    parser.add_argument("--transcripts", help="transcripts file stored with the events")
+    parser.add_argument("--name", required=True, help="the dataset's name in the workspace")
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace a stored dataset of the same name"
+    )
+    parser.add_argument(
+        "--transcripts-map",
+        action="append",
+        default=[],
+        metavar="SOURCE=CANONICAL",
+        help="map a transcripts column to a canonical one (repeatable); --map is for events",
+    )
+    add_onboarding_option(parser)
+    add_input_options(parser)
+
+
+def _file_digest(paths: list[str]) -> bytes:
+    """SHA-256 of the files' bytes, read in chunks (a 1e7-row file is never held whole)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        with Path(path).open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+        digest.update(b"\x00")  # events + transcripts differ from one file holding both
+    return digest.digest()
+
+
+def _check_name(path: Path, args: argparse.Namespace) -> None:
+    """Refuse a taken name before the (long) validation, unless --overwrite."""
+    if args.overwrite or not path.exists():  # no workspace yet: created when saving
+        return
+    workspace = Workspace(path)
+    if workspace.exists(args.name):
+        raise SettingsError(
+            f"--name {args.name}: a dataset of that name is already in the workspace "
+            f"{workspace.path}; add --overwrite to replace it, or choose another name"
+        )
+
+
+def _load_transcripts(
+    args: argparse.Namespace, settings: DatasetSettings
+) -> tuple[ValidationResult, dict[str, str]]:
+    """Validate the transcripts file with its own --transcripts-map options."""
+    transcript_args = argparse.Namespace(**{**vars(args), "map": args.transcripts_map})
+    result, mapping = load_input(args.transcripts, "transcripts", transcript_args, settings)
+    # Sentiment scores are computed once per dataset, here, when the transcripts arrive:
+    # the scoring step (issue 10, item 3) stores them with the dataset below.
+    return result, mapping
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate the events (and transcripts), store them, print the validation summary."""
+    path = default_workspace_path()
+    _check_name(path, args)
+    settings = phase_settings(args)
+    events, events_map = load_input(args.events, "events", args, settings)
+    mapping = {"events": events_map}
+    meta: dict[str, object] = {"events": events.summary()}
+    transcripts = None
+    if args.transcripts:
+        transcripts, transcripts_map = _load_transcripts(args, settings)
+        mapping["transcripts"] = transcripts_map
+        meta["transcripts"] = transcripts.summary()
+    files = [args.events, *([args.transcripts] if args.transcripts else [])]
+    key = load.fingerprint(_file_digest(files), mapping, settings_to_json(settings))
+    workspace = Workspace(path)
+    info = workspace.save(
+        args.name,
+        events.accepted,
+        transcripts.accepted if transcripts is not None else None,
+        settings,
+        mapping,
+        key=key,
+        meta=meta,
+        overwrite=args.overwrite,
+    )
+    print(events.summary())
+    if transcripts is not None:
+        print(transcripts.summary())
+    print(
+        f"stored '{info.name}' in {workspace.path}: {info.n_events} events, "
+        f"{info.n_customers} customers, {info.n_transcripts} transcript rows",
+        file=sys.stderr,
+    )
+    return 0

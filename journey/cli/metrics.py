@@ -1,0 +1,81 @@
+"""`metrics EVENTS [--by day|week|month] --out F`: channel metrics per period.
+
+One row per (period, channel): sessions, contacts, qualified customers, first- and last-touch
+sales and revenue (as `journey.query.metrics.channel_metrics`), with `period` written as the
+ISO date the day, Monday-week or month starts on (UTC).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+
+from journey import schema
+from journey.cli.common import add_input_options, comma_list, load_events, write_csv
+from journey.query import metrics
+from journey.query.segments import DEFAULT_WINDOW_DAYS
+
+PERIODS = ("day", "week", "month")
+QUALIFY_COLUMNS = (schema.EVENT_TYPE, schema.TOUCHPOINT)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add metrics' arguments."""
+    parser.add_argument("events", help="events file")
+    parser.add_argument("--by", choices=PERIODS, default="week", help="period (default week)")
+    parser.add_argument(
+        "--level",
+        choices=list(schema.ATTRIBUTION_LEVELS),
+        default=schema.CHANNEL,
+        help="what the `channel` column holds (default channel)",
+    )
+    parser.add_argument(
+        "--window-days",
+        type=float,
+        default=float(DEFAULT_WINDOW_DAYS),
+        help="lookback of the first-touch paths in days; 0 = unlimited (default 30)",
+    )
+    parser.add_argument(
+        "--qualify-by",
+        choices=QUALIFY_COLUMNS,
+        default=schema.EVENT_TYPE,
+        help="the column whose values mark qualified customers (default event_type)",
+    )
+    parser.add_argument(
+        "--qualifying",
+        help="comma-separated values that qualify a customer (default: add_to_cart, lead, "
+        "signup, form_submit, trial, demo ... where the data has them)",
+    )
+    parser.add_argument("--out", required=True, help="CSV file, one row per period and channel")
+    add_input_options(parser)
+
+
+def qualifying_values(events: pd.DataFrame, args: argparse.Namespace) -> list[str]:
+    """--qualifying, or the likely qualifying values of --qualify-by found in the data."""
+    if args.qualifying is not None:
+        return comma_list(args.qualifying)
+    if args.qualify_by not in events.columns:
+        return []
+    values = sorted(events[args.qualify_by].dropna().astype("str").unique())
+    return metrics.default_qualifying(values)
+
+
+def as_dates(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with `period` as ISO dates (every period starts at UTC midnight)."""
+    return table.assign(period=table["period"].dt.strftime("%Y-%m-%d"))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compute the channel metrics per period and write them."""
+    events = load_events(args)
+    table = metrics.channel_metrics(
+        events,
+        granularity=args.by,
+        level=args.level,
+        qualifying=qualifying_values(events, args),
+        qualifying_column=args.qualify_by,
+        window_days=args.window_days,
+    )
+    write_csv(as_dates(table), args.out)
+    return 0

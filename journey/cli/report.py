@@ -1,0 +1,84 @@
+"""`report EVENTS [--transcripts T] --out report.html|deck.pptx`: a report to present."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from journey.cli.common import (
+    StderrProgress,
+    add_input_options,
+    add_onboarding_option,
+    comma_list,
+    load_events,
+    load_input,
+    phase_settings,
+)
+from journey.errors import SettingsError
+from journey.present import content, deck, html, images
+from journey.query import scope
+
+REPORT_FORMATS = (".html", ".pptx")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add report's arguments."""
+    parser.add_argument("events", help="events file")
+    parser.add_argument("--transcripts", help="transcripts file: adds the sentiment section")
+    parser.add_argument(
+        "--out", required=True, help="report.html (self-contained) or deck.pptx, by extension"
+    )
+    parser.add_argument(
+        "--sections",
+        default=",".join(content.SECTIONS),
+        help=f"comma-separated sections, any of {','.join(content.SECTIONS)} (default: all)",
+    )
+    parser.add_argument("--title", default=content.ReportOptions().title, help="report title")
+    parser.add_argument(
+        "--image-timeout",
+        type=float,
+        default=images.DEFAULT_TIMEOUT,
+        help="seconds allowed for rendering the deck's chart images (default 120)",
+    )
+    add_onboarding_option(parser)
+    add_input_options(parser)
+
+
+def _deck_bytes(report: content.ReportContent, timeout: float) -> bytes:
+    """The deck, with chart images if the browser renders them in time, else a warning."""
+    try:
+        pngs = images.render_pngs(
+            report.charts(), timeout=timeout, progress=StderrProgress("chart images")
+        )
+    except images.ImagesUnavailable as err:
+        print(f"warning: {err}; the deck shows tables or a note instead", file=sys.stderr)
+        return deck.build_deck(report, {}, str(err))
+    return deck.build_deck(report, pngs)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the report from the files and write it as HTML or PPTX."""
+    target = Path(args.out)
+    if target.suffix.lower() not in REPORT_FORMATS:
+        raise SettingsError(f"--out {args.out}: the file name must end in .html or .pptx")
+    if target.is_dir():
+        raise SettingsError(f"--out {args.out}: is a folder, not a file name")
+    options = content.ReportOptions(
+        dataset=Path(args.events).name,
+        sections=tuple(comma_list(args.sections)),
+        title=args.title,
+    )
+    events = scope.prepare_events(load_events(args), phase_settings(args))
+    transcripts = None
+    if args.transcripts:
+        transcripts = load_input(args.transcripts, "transcripts", args)[0].accepted
+    report = content.build_report(events, transcripts, options, StderrProgress("report"))
+    if target.suffix.lower() == ".pptx":
+        data = _deck_bytes(report, args.image_timeout)
+    else:
+        data = html.render_html(report).encode("utf-8")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    print(f"wrote {target} ({len(data):,} bytes)", file=sys.stderr)
+    return 0
