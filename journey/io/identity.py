@@ -13,8 +13,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from journey.errors import SettingsError, unknown_column
 from journey.io.parse import STRING, stripped_text
@@ -109,6 +107,10 @@ def _identifier_links(frame: pd.DataFrame, columns: list[str]) -> _Links:
 
 def _components(n_rows: int, links: _Links) -> np.ndarray:
     """Component label of every node: row nodes 0..n_rows-1, then identifier nodes."""
+    # scipy only when ids are stitched: every CLI command that reads a file imports this module
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     n_nodes = n_rows + len(links.identifiers)
     graph = coo_matrix(
         (np.ones(len(links.rows), dtype=np.int8), (links.rows, n_rows + links.codes)),
