@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from journey.query.engine.runner import Runner
 from journey.query.engine.sql import ident
 
 US_PER_DAY = 86_400_000_000
@@ -51,3 +52,8 @@ def temp_name(prefix: str) -> str:
 def col(name: str, table: str | None = None) -> str:
     """SQL: a quoted column, optionally qualified by a table alias."""
     return f"{table}.{ident(name)}" if table else ident(name)
+
+
+def relation_columns(runner: Runner, relation: str) -> list[str]:
+    """The column names of a relation (reads no rows)."""
+    return [str(c) for c in runner.frame(f"SELECT * FROM {ident(relation)} LIMIT 0").columns]
