@@ -162,8 +162,13 @@ def detect_languages(
         same index as `texts`.
     """
     raw = texts.astype("string").fillna("")
-    masked = lexicon.strip_masked(raw)
-    codes, confidence = _identify(masked, languages)
+    # Each distinct text is identified once (transcripts repeat greetings and bot lines); its
+    # multiplicity weighs the file's language mix exactly as the repeats would.
+    inverse, uniques = pd.factorize(raw.to_numpy(dtype=object))
+    weights = np.bincount(inverse, minlength=len(uniques)).astype(np.float64)
+    masked = lexicon.strip_masked(pd.Series(uniques, dtype="string"))
+    unique_codes, unique_confidence = _identify(masked, languages, weights)
+    codes, confidence = unique_codes[inverse], unique_confidence[inverse]
     identified = codes != UNDETERMINED_LANGUAGE
     frame = pd.DataFrame(
         {LANGUAGE: codes, "confidence": confidence, "identified": identified}, index=raw.index
@@ -173,8 +178,13 @@ def detect_languages(
     return frame.astype({LANGUAGE: "string"})
 
 
-def _identify(masked: pd.Series, languages: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Language code ("und" when unsure) and confidence (NaN when unsure) of each text."""
+def _identify(
+    masked: pd.Series, languages: Sequence[str], weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Language code ("und" when unsure) and confidence (NaN when unsure) of each text.
+
+    `weights` counts how often each text occurs in the file (default 1 each), for the prior.
+    """
     letters = _letter_counts(masked)
     n = len(masked)
     codes = np.full(n, UNDETERMINED_LANGUAGE, dtype=object)
@@ -187,7 +197,8 @@ def _identify(masked: pd.Series, languages: Sequence[str]) -> tuple[np.ndarray, 
     sure = probs.max(axis=1) >= MIN_CONFIDENCE
     # The file's own language mix as a prior: one stray Dutch-looking English tweet in an
     # English file stays English unless the text itself is clearly Dutch.
-    counts = np.bincount(first[sure], minlength=len(names)).astype(np.float64)
+    weight = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    counts = np.bincount(first[sure], weights=weight[candidates][sure], minlength=len(names))
     prior = (counts + 1.0) / (counts.sum() + len(names))
     posterior = probs * prior
     posterior /= posterior.sum(axis=1, keepdims=True)

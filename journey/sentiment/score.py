@@ -74,7 +74,8 @@ def _conversation_keys(transcripts: pd.DataFrame, turns_per_row: pd.Series) -> p
     if SPEAKER in transcripts and CUSTOMER_ID in transcripts:
         customer = pd.Series(transcripts[CUSTOMER_ID].to_numpy(), dtype="string")
         day = (
-            pd.Series(pd.to_datetime(transcripts[TIMESTAMP], utc=True).to_numpy())
+            pd.to_datetime(transcripts[TIMESTAMP], utc=True)
+            .reset_index(drop=True)
             .dt.strftime("%Y-%m-%d")
             .astype("string")
             if TIMESTAMP in transcripts
@@ -203,16 +204,21 @@ def _apply_lexicon(
     labels: np.ndarray,
     report: ProgressFn,
 ) -> None:
-    """Score the rows selected by `use` with the English lexicon scorer, in chunks."""
+    """Score the rows selected by `use` with the English lexicon scorer, in chunks.
+
+    Each distinct text is scored once (a text's score depends on nothing else), so repeated
+    greetings and bot lines cost one scoring; chunks keep the progress moving.
+    """
     cs = lexicon.CustomerServiceScorer(brands=brands)
     idx = np.flatnonzero(use)
+    inverse, uniques = pd.factorize(text.iloc[idx].to_numpy(dtype=object))
+    values = np.empty(len(uniques), dtype=np.float64)
     step = 5000
-    for start in range(0, len(idx), step):
-        part = idx[start : start + step]
-        values = cs.scores(text.iloc[part])
-        scores[part] = values
-        labels[part] = cs.labels(values)
-        report(0.2 + 0.6 * min(1.0, (start + step) / len(idx)), "scoring English texts")
+    for start in range(0, len(uniques), step):
+        values[start : start + step] = cs.scores(pd.Series(uniques[start : start + step]))
+        report(0.2 + 0.6 * min(1.0, (start + step) / len(uniques)), "scoring English texts")
+    scores[idx] = values[inverse]
+    labels[idx] = cs.labels(values)[inverse]
 
 
 def _explain_unscored(lang: np.ndarray, pending: np.ndarray, reason: np.ndarray) -> None:
@@ -234,12 +240,13 @@ def _apply_model(
 ) -> None:
     """Score the rows selected by `use` with `model`, writing into the output arrays."""
     idx = np.flatnonzero(use)
-    probs = model.predict_proba(text.iloc[idx].tolist())
+    inverse, uniques = pd.factorize(text.iloc[idx].to_numpy(dtype=object))  # repeats: once
+    probs = model.predict_proba(list(uniques))
     classes = list(model.classes_)
     pos = probs[:, classes.index(POSITIVE)] if POSITIVE in classes else 0.0
     neg = probs[:, classes.index(NEGATIVE)] if NEGATIVE in classes else 0.0
-    scores[idx] = np.clip(pos - neg, -1.0, 1.0)
-    labels[idx] = np.asarray(classes, dtype=object)[probs.argmax(axis=1)]
+    scores[idx] = np.clip(pos - neg, -1.0, 1.0)[inverse]
+    labels[idx] = np.asarray(classes, dtype=object)[probs.argmax(axis=1)][inverse]
     scorer[idx] = name
 
 
@@ -308,7 +315,8 @@ def summarise_conversations(rows: pd.DataFrame, turns: pd.DataFrame) -> pd.DataF
         _order=turns["position"] * 10_000 + turns["turn"],
     )
     if TIMESTAMP in rows and len(turns):
-        t["_ts"] = pd.to_datetime(rows[TIMESTAMP], utc=True).to_numpy()[turns["position"]]
+        # .array keeps the UTC datetimes native (to_numpy() would box every one)
+        t["_ts"] = pd.to_datetime(rows[TIMESTAMP], utc=True).array.take(turns["position"])
     order = t.sort_values("_order", kind="stable")[CONVERSATION].drop_duplicates()
     out = pd.DataFrame(index=pd.Index(order.to_numpy(), name=CONVERSATION))
     counts = t.pivot_table(index=CONVERSATION, columns="role", values="turn", aggfunc="size")
