@@ -65,17 +65,16 @@ def _model_row(events: pd.DataFrame) -> tuple[list[str], str, float]:
 
 
 def _exclude_row(scope: state.Scope) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    events = scope.events
     middle = st.columns(2)
     channels = middle[0].multiselect(
         t("attribution.exclude_channels"),
-        cache.column_values(scope.key, events, CHANNEL),
+        cache.column_values(scope.events, CHANNEL),
         help=t("attribution.exclude_help"),
         key="attribution_exclude_channels",
     )
     event_types = middle[1].multiselect(
         t("attribution.exclude_event_types"),
-        cache.column_values(scope.key, events, EVENT_TYPE) if EVENT_TYPE in events.columns else [],
+        cache.column_values(scope.events, EVENT_TYPE),
         help=t("attribution.exclude_help"),
         key="attribution_exclude_event_types",
     )
@@ -125,7 +124,7 @@ def _display_row() -> tuple[bool, str, int]:
 def settings_form(scope: state.Scope) -> AttributionForm:
     """Draw the settings expander; stop the page while the settings cannot run."""
     with st.expander(t("attribution.settings"), expanded=True):
-        models, level, window = _model_row(scope.events)
+        models, level, window = _model_row(cache.scope_events(scope))
         exclude_channels, exclude_types = _exclude_row(scope)
         half_life, first_pct, last_pct, order = _tuning_row()
         bootstrap, value, threshold = _display_row()
@@ -190,7 +189,7 @@ def show_markov(scope: state.Scope, settings: AttributionSettings) -> None:
     """Removal effects, the transition heatmap (when small enough) and its download."""
     st.subheader(t("attribution.markov"))
     with guard():
-        markov = cache.attribution_markov(scope.key, scope.events, settings)
+        markov = cache.attribution_markov(scope.key, cache.scope_events(scope), settings)
     st.caption(t("attribution.markov_caption", p=markov.conversion_probability))
     left, right = st.columns(2)
     left.plotly_chart(

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -27,15 +29,19 @@ from journey.query import (
     funnels,
     grouping,
     metrics,
-    overview,
-    phases,
     profile,
     scope,
 )
+from journey.query.engine import overview as engine_overview
+from journey.query.engine.runner import DuckDBRunner
 from journey.schema import DatasetSettings, ValidationResult
 from journey.sentiment import crossfit, insights, score
 from journey.sentiment.model import TranscriptSentiment, train_model
 from journey.viz import network
+from ui import handle
+
+if TYPE_CHECKING:
+    from ui import state
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "data" / "sample"
@@ -70,47 +76,119 @@ def upload_sheets(digest: str, _data: bytes, name: str) -> list[str]:
     return read.list_sheets(_data, name)
 
 
-# The scope's frames are shared, read-only, by every session on the same data: `key` is the
-# dataset's fingerprint (its bytes, mapping and settings) with the filters, so only a session
-# holding the same data can hit an entry. cache_resource hands out the one object (no pickled
-# copy per session and per hit, as cache_data keeps); nothing writes to these frames.
+# -- the engine: one DuckDB per process, datasets as Parquet files, scopes as views ---------
+# Every session on the same data shares the files and views (named by the dataset key and
+# filters, so only a session holding the same data can reach them); each query runs on a
+# cursor of its own, so sessions query in parallel threads.
+
+
+@st.cache_resource(show_spinner=False)
+def engine() -> DuckDBRunner:
+    """The process's one in-memory DuckDB database (views over the datasets' Parquet files)."""
+    return handle.open_engine()
+
+
+def runner() -> DuckDBRunner:
+    """A runner on a new cursor of the app's DuckDB, for this thread's queries."""
+    return engine().cursor()
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def stored_files(path: str, name: str, key: str) -> tuple[str, str | None, tuple[str, ...]]:
+    """Export a workspace dataset's events and transcripts to Parquet once per data (`key`)."""
+    events, has_transcripts = handle.export_stored(_workspace_at(path), name, key)
+    transcripts = str(handle.raw_transcripts_path(key)) if has_transcripts else None
+    return str(events), transcripts, handle.columns_of(engine(), events)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def session_files(
+    fingerprint: str, _events: pd.DataFrame, _transcripts: pd.DataFrame | None
+) -> tuple[str, str | None, tuple[str, ...]]:
+    """Write an upload's accepted events and transcripts to Parquet once per data."""
+    events = handle.raw_events_path(fingerprint)
+    if not events.exists():
+        handle.frame_to_parquet(engine(), _events, events)
+    transcripts = None
+    if _transcripts is not None:
+        transcripts = handle.raw_transcripts_path(fingerprint)
+        if not transcripts.exists():
+            handle.frame_to_parquet(engine(), _transcripts, transcripts)
+    return str(events), None if transcripts is None else str(transcripts), tuple(_events.columns)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def prepared_view(key: str, events_path: str, _settings: DatasetSettings) -> str:
+    """The view of dataset `key`'s prepared events (a Parquet file written once per key)."""
+    out = handle.prepare_file(engine(), Path(events_path), _settings, handle.prepared_path(key))
+    return handle.parquet_view(engine(), out)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def scope_view(key: str, base: str, _chosen: filters.Filters) -> str:
+    """The view of the prepared events the global filters keep (`key` names data + filters)."""
+    return handle.filtered_view(engine(), base, _chosen, key)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def relation_counts(view: str) -> tuple[int, int]:
+    """(customers, events) of a view (views are named by their data and filters)."""
+    return handle.counts(engine(), view)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def relation_dates(view: str) -> tuple[date, date] | None:
+    """The first and last day of a view's events, None when it has none."""
+    bounds = handle.date_bounds(engine(), view)
+    return None if bounds is None else (bounds[0].date(), bounds[1].date())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def attribute_columns(view: str) -> list[str]:
+    """Categorical columns of a view offered as filters (as `filters.attribute_columns`)."""
+    return handle.attribute_columns(engine(), view)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def column_values(view: str, column: str) -> list[str]:
+    """Sorted distinct values of one column of a view, as text (as `filters.values_of`)."""
+    return handle.values_of(engine(), view, column)
+
+
+def scope_events(scope: state.Scope) -> pd.DataFrame:
+    """The scope's events in pandas, for views not yet on the engine (capped, see handle)."""
+    keep = handle.frame_columns(scope.dataset.columns, scope.dataset.settings)
+    return _scope_events(scope.events, keep)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _scope_events(view: str, keep: tuple[str, ...]) -> pd.DataFrame:
+    """One shared read-only frame per view (`view` names its data and filters)."""
+    return handle.events_frame(engine(), view, keep)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def prepared_events(key: str, _events: pd.DataFrame, _settings: DatasetSettings) -> pd.DataFrame:
-    """Events with grouping rules, the team table and phases applied (`key` names both)."""
-    del key
-    return scope.prepare_events(_events, _settings)
+def dataset_transcripts(path: str | None) -> pd.DataFrame | None:
+    """A dataset's transcripts, read once from their Parquet file and shared read-only."""
+    if path is None:
+        return None
+    return handle.read_file(engine(), path)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def filtered_events(key: str, _events: pd.DataFrame, _chosen: filters.Filters) -> pd.DataFrame:
-    """The prepared events that the global filters keep (`key` names data and filters)."""
-    del key
-    return filters.apply_filters(_events, _chosen)
+def scope_transcripts(scope: state.Scope) -> pd.DataFrame | None:
+    """The transcripts of the customers and dates the scope's filters keep."""
+    transcripts = dataset_transcripts(scope.dataset.transcripts_path)
+    if transcripts is None or scope.filters.is_empty():
+        return transcripts
+    return _filtered_transcripts(scope.key, scope.events, transcripts, scope.filters)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def filtered_transcripts(
-    key: str, _transcripts: pd.DataFrame, _events: pd.DataFrame, _chosen: filters.Filters
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _filtered_transcripts(
+    key: str, view: str, _transcripts: pd.DataFrame, _chosen: filters.Filters
 ) -> pd.DataFrame:
-    """The transcripts of the customers and dates the filters keep (scope `key`)."""
     del key
-    return filters.filter_transcripts(_transcripts, _events, _chosen)
-
-
-@st.cache_data(scope="session", max_entries=4, show_spinner=False)
-def attribute_columns(key: str, _events: pd.DataFrame) -> list[str]:
-    """Categorical columns offered as sidebar filters for dataset `key`."""
-    del key
-    return filters.attribute_columns(_events)
-
-
-@st.cache_data(scope="session", max_entries=64, show_spinner=False)
-def column_values(key: str, _events: pd.DataFrame, column: str) -> list[str]:
-    """Distinct values of one column of dataset `key`."""
-    del key
-    return filters.values_of(_events, column)
+    return filters.filter_transcripts(_transcripts, handle.customers_of(engine(), view), _chosen)
 
 
 # Cache wrappers of later modules are appended below this line, one section each.
@@ -119,25 +197,26 @@ def column_values(key: str, _events: pd.DataFrame, column: str) -> list[str]:
 # -- overview ---------------------------------------------------------------------------
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def overview_kpis(key: str, _events: pd.DataFrame) -> dict[str, object]:
-    """Cached `overview.kpis` for scope `key`."""
-    del key
-    return overview.kpis(_events)
+# Engine results are small and keyed by the view they read, whose name says which data,
+# settings and filters it holds: one entry serves every session on the same view.
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def channel_overview(key: str, _events: pd.DataFrame) -> pd.DataFrame:
-    """Cached `overview.channel_overview` for scope `key`."""
-    del key
-    return overview.channel_overview(_events)
+@st.cache_data(max_entries=64, show_spinner=False)
+def overview_kpis(view: str) -> dict[str, object]:
+    """The engine's `overview.kpis` of a view."""
+    return engine_overview.kpis(runner(), view)
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def phase_summary(key: str, _events: pd.DataFrame) -> pd.DataFrame:
-    """Cached `phases.phase_summary` for scope `key`."""
-    del key
-    return phases.phase_summary(_events)
+@st.cache_data(max_entries=64, show_spinner=False)
+def channel_overview(view: str) -> pd.DataFrame:
+    """The engine's `overview.channel_overview` of a view."""
+    return engine_overview.channel_overview(runner(), view)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def phase_summary(view: str) -> pd.DataFrame:
+    """The engine's `overview.phase_summary` (as `phases.phase_summary`) of a view."""
+    return engine_overview.phase_summary(runner(), view)
 
 
 # -- data page --------------------------------------------------------------------------
@@ -316,11 +395,12 @@ def customer_transcripts(key: str, _transcripts: pd.DataFrame, customer_id: str)
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
 def grouping_preview(
-    key: str, _events: pd.DataFrame, rules: tuple[schema.GroupingRule, ...]
+    key: str, events_path: str, rules: tuple[schema.GroupingRule, ...]
 ) -> pd.DataFrame:
     """Cached `grouping.preview_grouping` of the raw touchpoints of dataset `key`."""
     del key
-    return grouping.preview_grouping(_events, rules)
+    touchpoints = handle.read_columns(engine(), events_path, (schema.TOUCHPOINT,))
+    return grouping.preview_grouping(touchpoints, rules)
 
 
 # -- workspace --------------------------------------------------------------------------
@@ -337,21 +417,18 @@ def workspace() -> store.Workspace:
     return _workspace_at(str(store.default_workspace_path()))
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _stored_at(path: str, name: str, key: str, updated: str) -> store.StoredDataset:
-    """One stored version of a dataset (`key` and `updated` name it), loaded once."""
-    del key, updated  # a save, a rename or a settings change makes a new entry
-    return _workspace_at(path).load(name)
-
-
 def stored_dataset(name: str) -> store.StoredDataset:
-    """A workspace dataset, shared read-only by every session while it is unchanged."""
-    path = str(store.default_workspace_path())
-    current = _workspace_at(path)
-    info = next((i for i in current.list_datasets() if i.name == name), None)
-    if info is None:
-        return current.load(name)  # raises the workspace's own error naming the dataset
-    return _stored_at(path, info.name, info.key, info.updated.isoformat())
+    """A workspace dataset's entry: settings, mapping and meta, without its rows."""
+    return workspace().load(name, frames=False)
+
+
+def dataset_frames(
+    events_path: str, transcripts_path: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """A dataset's accepted events and transcripts read from their Parquet files (to save them)."""
+    events = handle.read_file(engine(), events_path)
+    transcripts = None if transcripts_path is None else handle.read_file(engine(), transcripts_path)
+    return events, transcripts
 
 
 # -- attribution and channel metrics ----------------------------------------------------

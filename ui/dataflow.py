@@ -148,15 +148,14 @@ def build_dataset(
     meta: dict[str, object] = {"events": events.summary()}
     if transcripts is not None:
         meta["transcripts"] = transcripts.summary()
-    return state.Dataset(
-        name=name.strip() or "Uploaded data",
-        fingerprint=load.fingerprint(source, mapping, settings_to_json(settings)),
-        events=events.accepted,
-        transcripts=transcripts.accepted if transcripts is not None else None,
-        settings=settings,
-        mapping=mapping,
-        source="session",
-        meta=meta,
+    return frame.from_frames(
+        name.strip() or "Uploaded data",
+        load.fingerprint(source, mapping, settings_to_json(settings)),
+        events.accepted,
+        transcripts.accepted if transcripts is not None else None,
+        settings,
+        mapping,
+        meta,
     )
 
 
@@ -192,7 +191,7 @@ def workspace_manager() -> None:
     load_col, rename_col, delete_col = st.columns(3)
     if load_col.button(t("data.ws_load"), key="data_ws_load", type="primary"):
         _act(
-            lambda: state.set_dataset(frame.from_stored(workspace.load(chosen))),
+            lambda: state.set_dataset(frame.open_stored(chosen)),
             t("data.now_using", name=md_text(chosen)),
         )
     new_name = rename_col.text_input(t("data.ws_new_name"), key="data_ws_new_name")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import streamlit as st
 
@@ -9,23 +11,58 @@ from journey.errors import WorkspaceError
 from journey.io import load
 from journey.io.markup import md_text
 from journey.io.store import StoredDataset
+from journey.schema import DatasetSettings
 from ui import cache, state, widgets
 from ui.i18n import t
 
 SAMPLE_NAME = "Sample data"
+DATASET_ENV = "JOURNEY_DATASET"  # a fresh session opens on this workspace dataset
 
 
 def from_stored(stored: StoredDataset) -> state.Dataset:
-    """Turn a workspace dataset into the app's Dataset handle."""
+    """Turn a workspace entry into the app's handle (its rows exported to Parquet once)."""
+    events, transcripts, columns = cache.stored_files(
+        str(cache.workspace().path), stored.info.name, stored.info.key
+    )
     return state.Dataset(
         name=stored.info.name,
         fingerprint=stored.info.key,
-        events=stored.events,
-        transcripts=stored.transcripts,
+        events_path=events,
+        transcripts_path=transcripts,
+        columns=columns,
         settings=stored.settings,
         mapping={k: dict(v) for k, v in stored.mapping.items()},
         source="workspace",
         meta=dict(stored.meta),
+    )
+
+
+def open_stored(name: str) -> state.Dataset:
+    """The handle of the workspace dataset `name` (its rows are never read into pandas)."""
+    return from_stored(cache.stored_dataset(name))
+
+
+def from_frames(
+    name: str,
+    fingerprint: str,
+    events: pd.DataFrame,
+    transcripts: pd.DataFrame | None,
+    settings: DatasetSettings,
+    mapping: dict[str, dict[str, str]],
+    meta: dict[str, object],
+) -> state.Dataset:
+    """The handle of data just read (an upload, the sample): its rows written to Parquet once."""
+    events_path, transcripts_path, columns = cache.session_files(fingerprint, events, transcripts)
+    return state.Dataset(
+        name=name,
+        fingerprint=fingerprint,
+        events_path=events_path,
+        transcripts_path=transcripts_path,
+        columns=columns,
+        settings=settings,
+        mapping=mapping,
+        source="session",
+        meta=meta,
     )
 
 
@@ -34,36 +71,42 @@ def sample_dataset() -> state.Dataset:
     digest = cache.file_digest(cache.SAMPLE_EVENTS) + cache.file_digest(cache.SAMPLE_TRANSCRIPTS)
     events, events_map, transcripts, transcripts_map = cache.sample_files(digest)
     mapping = {"events": events_map, "transcripts": transcripts_map}
-    fingerprint = load.fingerprint(digest.encode(), mapping, {})
-    return state.Dataset(
-        name=SAMPLE_NAME,
-        fingerprint=fingerprint,
-        events=events.accepted,
-        transcripts=transcripts.accepted,
-        mapping=mapping,
-        source="session",
-        meta={"events": events.summary(), "transcripts": transcripts.summary()},
+    return from_frames(
+        SAMPLE_NAME,
+        load.fingerprint(digest.encode(), mapping, {}),
+        events.accepted,
+        transcripts.accepted,
+        DatasetSettings(),
+        mapping,
+        {"events": events.summary(), "transcripts": transcripts.summary()},
     )
 
 
 def store_dataset(dataset: state.Dataset, overwrite: bool = False) -> state.Dataset:
-    """Save a dataset in the workspace and return the saved copy, as it loads from there."""
+    """Save a dataset in the workspace and return the saved copy's handle."""
     workspace = cache.workspace()
+    events, transcripts = cache.dataset_frames(dataset.events_path, dataset.transcripts_path)
     workspace.save(
         dataset.name,
-        dataset.events,
-        dataset.transcripts,
+        events,
+        transcripts,
         dataset.settings,
         dataset.mapping,
         key=dataset.fingerprint,
         meta=dataset.meta,
         overwrite=overwrite,
     )
-    return from_stored(workspace.load(dataset.name))
+    return open_stored(dataset.name)
 
 
 def default_dataset() -> state.Dataset:
-    """The dataset a fresh session starts on: the sample, kept in the workspace."""
+    """A fresh session's dataset: JOURNEY_DATASET's workspace dataset, else the sample."""
+    wanted = os.environ.get(DATASET_ENV, "").strip()
+    if wanted:
+        try:
+            return open_stored(wanted)
+        except WorkspaceError as err:
+            state.notice(t("frame.dataset_env_missing", name=md_text(wanted), reason=md_text(err)))
     try:
         workspace = cache.workspace()
         if not workspace.exists(SAMPLE_NAME):
@@ -73,7 +116,7 @@ def default_dataset() -> state.Dataset:
                 # sessions opened at once on a new workspace race to save it: one wins
                 if not workspace.exists(SAMPLE_NAME):
                     raise
-        return from_stored(cache.stored_dataset(SAMPLE_NAME))
+        return open_stored(SAMPLE_NAME)
     except WorkspaceError as err:
         # The app still works on the sample; saving rules needs a usable workspace.
         st.sidebar.warning(t("frame.workspace_unavailable", reason=md_text(err)))
@@ -87,7 +130,7 @@ def _load_picked() -> None:
     if name is None or (current is not None and current.name == name):
         return
     try:
-        state.set_dataset(from_stored(cache.stored_dataset(name)))
+        state.set_dataset(open_stored(name))
     except WorkspaceError as err:
         state.notice(md_text(err))
 
@@ -129,19 +172,22 @@ def require_scope() -> state.Scope:
 
 
 def build_scope(dataset: state.Dataset) -> state.Scope:
-    """Prepare the dataset's events, draw the global filters, and apply them."""
-    prepared = cache.prepared_events(dataset.key, dataset.events, dataset.settings)
-    chosen = widgets.sidebar_filters(dataset, prepared)
+    """Prepare the dataset's events (once per data and settings), draw the filters, apply them."""
+    with st.spinner(t("frame.preparing")):
+        base = cache.prepared_view(dataset.key, dataset.events_path, dataset.settings)
+    chosen = widgets.sidebar_filters(dataset, base)
     key = f"{dataset.key}:{chosen.signature()}"
-    events = cache.filtered_events(key, prepared, chosen)
-    transcripts: pd.DataFrame | None = None
-    if dataset.transcripts is not None:
-        transcripts = cache.filtered_transcripts(key, dataset.transcripts, events, chosen)
+    view = cache.scope_view(key, base, chosen)
+    n_customers, n_events = cache.relation_counts(view)
+    all_customers, all_events = cache.relation_counts(base)
     return state.Scope(
         key=key,
         dataset=dataset,
-        events=events,
-        transcripts=transcripts,
-        all_events=prepared,
+        events=view,
+        all_events=base,
         filters=chosen,
+        n_customers=n_customers,
+        n_events=n_events,
+        all_customers=all_customers,
+        all_n_events=all_events,
     )

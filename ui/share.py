@@ -24,7 +24,7 @@ from journey.present import links
 from journey.present.content import ReportContent
 from journey.present.links import Known, LinkState, Setting
 from journey.query import filters as flt
-from journey.schema import CHANNEL, LEVELS, TEAM, TIMESTAMP, Phase
+from journey.schema import CHANNEL, LEVELS, TEAM, Phase
 from journey.viz.network import LAYOUTS
 from journey.viz.sankey import LABEL_ROOM
 from ui import cache, frame, state, widgets
@@ -109,7 +109,7 @@ def restore_frame() -> None:
         state.set_language(checked.lang)
     if checked.dataset is not None and checked.dataset != frame.SAMPLE_NAME:
         try:
-            state.set_dataset(frame.from_stored(cache.workspace().load(checked.dataset)))
+            state.set_dataset(frame.open_stored(checked.dataset))
         except WorkspaceError as err:
             more.append(str(err))
     if checked.present:
@@ -126,14 +126,13 @@ def restore_view(dataset: state.Dataset, page: str) -> None:
         return
     state.set_pending_link(None)
     link, earlier = pending
-    events = cache.prepared_events(dataset.key, dataset.events, dataset.settings)
-    first = events[TIMESTAMP].min().date() if len(events) else date.today()
-    last = events[TIMESTAMP].max().date() if len(events) else date.today()
+    events = cache.prepared_view(dataset.key, dataset.events_path, dataset.settings)
+    first, last = cache.relation_dates(events) or (date.today(), date.today())
     settings = PAGE_SETTINGS.get(page, ())
     known = Known(
         datasets=(),
-        channels=tuple(cache.column_values(dataset.key, events, CHANNEL)),
-        teams=tuple(cache.column_values(dataset.key, events, TEAM)),
+        channels=tuple(cache.column_values(events, CHANNEL)),
+        teams=tuple(cache.column_values(events, TEAM)),
         first=first,
         last=last,
         languages=tuple(LANGUAGES),

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
-import pandas as pd
 import streamlit as st
 
 from journey.io.serialise import settings_to_json
 from journey.query.filters import Filters
-from journey.schema import CUSTOMER_ID, DatasetSettings
+from journey.schema import DatasetSettings
 from ui import cache
 
 
@@ -39,12 +38,16 @@ class Key(StrEnum):
 
 @dataclass(frozen=True)
 class Dataset:
-    """A loaded dataset: accepted events and transcripts, with its settings and mapping."""
+    """A dataset handle: where its accepted events live (Parquet), its settings and mapping.
+
+    No frames: pages query the prepared events through the engine (ui/cache.py).
+    """
 
     name: str
     fingerprint: str
-    events: pd.DataFrame
-    transcripts: pd.DataFrame | None
+    events_path: str  # the accepted events as Parquet (ui/handle.py's cache folder)
+    transcripts_path: str | None  # the transcripts as Parquet, None when there are none
+    columns: tuple[str, ...] = ()  # the accepted events' columns
     settings: DatasetSettings = field(default_factory=DatasetSettings)
     mapping: dict[str, dict[str, str]] = field(default_factory=dict)
     source: str = "session"  # "workspace" when saved there, else "session"
@@ -55,27 +58,34 @@ class Dataset:
         """Cache key naming the data and the settings that change prepared events."""
         return f"{self.fingerprint}:{hash_text(settings_to_json(self.settings))}"
 
+    @property
+    def has_transcripts(self) -> bool:
+        """Whether the dataset has transcripts."""
+        return self.transcripts_path is not None
+
 
 @dataclass(frozen=True)
 class Scope:
-    """What every page works on: the dataset's prepared events after the global filters."""
+    """What every page works on: named relations of the dataset's prepared events.
+
+    `events` names the view of the prepared events the global filters keep, `all_events`
+    the view of all prepared events, both in the app's DuckDB (ui/cache.py `runner`).
+    """
 
     key: str  # dataset fingerprint + settings + filters: the cache key for page results
     dataset: Dataset
-    events: pd.DataFrame  # filtered, grouping/team rules applied, phase filled
-    transcripts: pd.DataFrame | None  # filtered to the same customers and dates
-    all_events: pd.DataFrame  # prepared but unfiltered
+    events: str  # view: filtered, grouping/team rules applied, phase filled
+    all_events: str  # view: prepared but unfiltered
     filters: Filters
+    n_customers: int  # distinct customers left by the filters
+    n_events: int  # events left by the filters
+    all_customers: int
+    all_n_events: int
 
     @property
-    def n_customers(self) -> int:
-        """Distinct customers left by the filters."""
-        return int(self.events[CUSTOMER_ID].nunique())
-
-    @property
-    def n_events(self) -> int:
-        """Events left by the filters."""
-        return len(self.events)
+    def has_transcripts(self) -> bool:
+        """Whether the dataset has transcripts (see `cache.scope_transcripts`)."""
+        return self.dataset.has_transcripts
 
 
 def hash_text(text: str) -> str:

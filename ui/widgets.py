@@ -12,9 +12,7 @@ from journey.io.markup import md_text
 from journey.query import filters as flt
 from journey.schema import (
     CHANNEL,
-    CUSTOMER_ID,
     TEAM,
-    TIMESTAMP,
     ConversionRule,
     ValidationResult,
     specs_for,
@@ -75,14 +73,13 @@ def show_network(html: str, height: int = 650) -> None:
 
 def scope_caption(scope: state.Scope) -> None:
     """Say how many customers and events the filters leave, and which filters are on."""
-    total_customers = int(scope.all_events[CUSTOMER_ID].nunique())
     text = t(
         "widgets.scope",
         name=md_text(scope.dataset.name),
         customers=f"{scope.n_customers:,}",
         events=f"{scope.n_events:,}",
-        all_customers=f"{total_customers:,}",
-        all_events=f"{len(scope.all_events):,}",
+        all_customers=f"{scope.all_customers:,}",
+        all_events=f"{scope.all_n_events:,}",
     )
     active = flt.describe(scope.filters)
     if active:
@@ -129,10 +126,9 @@ def language_picker() -> None:
 NO_ATTRIBUTE = "—"  # the attribute picker's "no attribute filter" choice
 
 
-def sidebar_filters(dataset: state.Dataset, events: pd.DataFrame) -> flt.Filters:
-    """Draw the global filters in the sidebar and return their values."""
-    first: date = events[TIMESTAMP].min().date() if len(events) else date.today()
-    last: date = events[TIMESTAMP].max().date() if len(events) else date.today()
+def sidebar_filters(dataset: state.Dataset, events: str) -> flt.Filters:
+    """Draw the global filters (values of the prepared events' view `events`); their values."""
+    first, last = cache.relation_dates(events) or (date.today(), date.today())
     if state.filters_drawn_for() != dataset.fingerprint:
         state.reset_filters(dataset.fingerprint, (first, last), NO_ATTRIBUTE)
     elif not _within(state.date_range(), first, last):
@@ -150,20 +146,18 @@ def sidebar_filters(dataset: state.Dataset, events: pd.DataFrame) -> flt.Filters
     start, end = _date_bounds(picked, first, last)
     channels = sidebar.multiselect(
         t("frame.channels"),
-        cache.column_values(dataset.key, events, CHANNEL),
+        cache.column_values(events, CHANNEL),
         key=Key.CHANNELS,
         placeholder=t("frame.all"),
     )
     teams: list[str] = []
-    team_values = cache.column_values(dataset.key, events, TEAM)
+    team_values = cache.column_values(events, TEAM)
     if team_values:
         teams = sidebar.multiselect(
             t("frame.teams"), team_values, key=Key.TEAMS, placeholder=t("frame.all")
         )
     attributes: dict[str, tuple[str, ...]] = {}
-    candidates = [
-        c for c in cache.attribute_columns(dataset.key, events) if c not in {CHANNEL, TEAM}
-    ]
+    candidates = [c for c in cache.attribute_columns(events) if c not in {CHANNEL, TEAM}]
     if candidates:
         column = sidebar.selectbox(
             t("frame.attribute"), [NO_ATTRIBUTE, *candidates], key=Key.ATTRIBUTE
@@ -171,7 +165,7 @@ def sidebar_filters(dataset: state.Dataset, events: pd.DataFrame) -> flt.Filters
         if column != NO_ATTRIBUTE:
             values = sidebar.multiselect(
                 t("frame.attribute_values", column=md_text(column)),
-                cache.column_values(dataset.key, events, column),
+                cache.column_values(events, column),
                 key=Key.ATTRIBUTE_VALUES,
                 placeholder=t("frame.all"),
             )
@@ -228,7 +222,7 @@ def mapping_editor(
 
 def team_picker(scope: state.Scope, slots: list, prefix: str) -> tuple[str, str]:
     """A team selector and its fold/hide choice in two column slots; '' means all teams."""
-    teams = cache.column_values(scope.key, scope.events, TEAM)
+    teams = cache.column_values(scope.events, TEAM)
     team = slots[0].selectbox(
         t("maps.team"),
         ["", *teams],
@@ -252,10 +246,10 @@ def sentiment_toggle(scope: state.Scope, prefix: str) -> bool:
         t("maps.sentiment.toggle"),
         False,
         help=t("maps.sentiment.toggle_help"),
-        disabled=scope.transcripts is None,
+        disabled=not scope.has_transcripts,
         key=f"{prefix}_sentiment",
     )
-    if scope.transcripts is None:
+    if not scope.has_transcripts:
         st.caption(t("maps.sentiment.no_transcripts"))
     return chosen
 
@@ -264,11 +258,11 @@ def scope_node_sentiment(scope: state.Scope, level: str) -> pd.DataFrame:
     """Mean customer sentiment per node (node, mean_score, n), scored once per dataset."""
     scored = cache.default_scored_scope(
         scope.dataset.fingerprint,
-        scope.dataset.transcripts,
-        scope.transcripts,
+        cache.dataset_transcripts(scope.dataset.transcripts_path),
+        cache.scope_transcripts(scope),
         t("maps.sentiment.scoring"),
     )
-    return cache.node_sentiment(scope.key, scored, scope.events, level)
+    return cache.node_sentiment(scope.key, scored, cache.scope_events(scope), level)
 
 
 def node_sentiment_table(node_scores: pd.DataFrame, prefix: str) -> None:

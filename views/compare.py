@@ -13,6 +13,7 @@ from ui.i18n import t
 st.title(t("maps.compare.title"))
 st.caption(t("maps.compare.intro"))
 scope = frame.require_scope()
+events = cache.scope_events(scope)
 
 row = st.columns(4)
 mode = row[0].radio(
@@ -35,13 +36,13 @@ collapse = row[3].toggle(t("maps.collapse"), True, key="compare_collapse")
 label_a, label_b = t("maps.compare.converters"), t("maps.compare.non_converters")
 cohorts = Cohorts.conversion()
 if mode == "segment":
-    columns = cache.attribute_columns(scope.dataset.key, scope.all_events)
+    columns = cache.attribute_columns(scope.all_events)
     if not columns:
         st.info(t("maps.compare.no_attributes"))
         st.stop()
     pick = st.columns(3)
     column = pick[0].selectbox(t("maps.compare.attribute"), columns, key="compare_attribute")
-    values = cache.column_values(scope.key, scope.events, column)
+    values = cache.column_values(scope.events, column)
     value_a = pick[1].selectbox(t("maps.compare.group_a"), values, index=0, key="compare_value_a")
     value_b = pick[2].selectbox(
         t("maps.compare.group_b"), values, index=min(1, len(values) - 1), key="compare_value_b"
@@ -49,8 +50,8 @@ if mode == "segment":
     cohorts = Cohorts.segment(column, value_a, value_b)
     label_a, label_b = f"{column} = {value_a}", f"{column} = {value_b}"
 elif mode == "period":
-    first = scope.events[TIMESTAMP].min().date()
-    last = scope.events[TIMESTAMP].max().date()
+    first = events[TIMESTAMP].min().date()
+    last = events[TIMESTAMP].max().date()
     middle = first + (last - first) / 2
     pick = st.columns(2)
     period_a = pick[0].date_input(
@@ -71,7 +72,7 @@ elif mode == "period":
     label_b = f"{period_b[0]} → {period_b[1]}"
 
 with guard(), st.spinner(t("maps.working")):
-    result = cache.compare_cohorts(scope.key, scope.events, cohorts, level, not collapse, 5)
+    result = cache.compare_cohorts(scope.key, events, cohorts, level, not collapse, 5)
 
 sides = st.columns(2)
 cohort_sides = ((sides[0], "a", label_a, result.a), (sides[1], "b", label_b, result.b))

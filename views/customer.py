@@ -41,7 +41,7 @@ left, right = st.columns([1, 2])
 query = left.text_input(
     t("maps.customer.search"), placeholder=t("maps.customer.search_hint"), key="customer_search"
 )
-found = cache.find_customers(scope.key, scope.events, query, MATCHES)
+found = cache.find_customers(scope.key, cache.scope_events(scope), query, MATCHES)
 if not found:
     st.info(t("maps.customer.none_found", query=md_text(query)))
     st.stop()
@@ -52,7 +52,7 @@ if customer not in found:  # a stale pick from an earlier search
     customer = found[0]
 
 with guard():
-    timeline, profile = cache.customer_view(scope.key, scope.events, customer)
+    timeline, profile = cache.customer_view(scope.key, cache.scope_events(scope), customer)
 
 phase = profile["current_phase"]
 top = st.columns(3)
@@ -88,14 +88,14 @@ with right:
     widgets.download_csv(timeline, "customer_timeline.csv", key="customer_download")
 
 st.subheader(t("maps.customer.transcripts"))
-if scope.transcripts is None:
+if not scope.has_transcripts:
     st.caption(t("maps.customer.no_transcripts_loaded"))
 else:
     with guard():
         scored = cache.default_scored_scope(
             scope.dataset.fingerprint,
-            scope.dataset.transcripts,
-            scope.transcripts,
+            cache.dataset_transcripts(scope.dataset.transcripts_path),
+            cache.scope_transcripts(scope),
             t("maps.sentiment.scoring"),
         )
         texts = cache.customer_transcripts(f"{scope.key}:sentiment", scored.rows, customer)

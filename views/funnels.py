@@ -9,8 +9,9 @@ from ui.i18n import t
 st.title(t("maps.funnels.title"))
 st.caption(t("maps.funnels.intro"))
 scope = frame.require_scope()
+events = cache.scope_events(scope)
 
-options = [c for c in (TOUCHPOINT, CHANNEL, EVENT_TYPE) if c in scope.events.columns]
+options = [c for c in (TOUCHPOINT, CHANNEL, EVENT_TYPE) if c in events.columns]
 by = st.radio(
     t("maps.funnels.by"),
     options,
@@ -18,9 +19,9 @@ by = st.radio(
     horizontal=True,
     key="funnels_by",
 )
-values = cache.column_values(scope.key, scope.events, by)
+values = cache.column_values(scope.events, by)
 with guard():
-    default = [s for s in cache.funnel_default(scope.key, scope.events, by) if s in values]
+    default = [s for s in cache.funnel_default(scope.key, events, by) if s in values]
 stages = st.multiselect(
     t("maps.funnels.stages"),
     values,
@@ -33,7 +34,7 @@ if not stages:
     st.stop()
 
 with guard(), st.spinner(t("maps.working")):
-    result, dropped_next = cache.funnel_result(scope.key, scope.events, tuple(stages), by)
+    result, dropped_next = cache.funnel_result(scope.key, events, tuple(stages), by)
 
 last = result.iloc[-1]
 cols = st.columns(3)
@@ -83,7 +84,7 @@ level = st.radio(
     key="funnels_dropoff_level",
 )
 with guard():
-    dropoffs, over = cache.dropoff_points(scope.key, scope.events, level, False)
+    dropoffs, over = cache.dropoff_points(scope.key, events, level, False)
 left, right = st.columns(2)
 with left:
     st.caption(t("maps.funnels.dropoffs_intro"))

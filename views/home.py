@@ -8,7 +8,7 @@ st.title(t("home.title"))
 st.caption(t("home.tagline"))
 scope = frame.require_scope()
 
-kpis = cache.overview_kpis(scope.key, scope.events)
+kpis = cache.overview_kpis(scope.events)
 cols = st.columns(5)
 cols[0].metric(t("home.customers"), f"{kpis['customers']:,}")
 cols[1].metric(t("home.events"), f"{kpis['events']:,}")
@@ -20,7 +20,7 @@ st.caption(t("home.span", first=kpis["first"], last=kpis["last"], channels=kpis[
 left, right = st.columns(2)
 with left:
     st.subheader(t("home.by_channel"))
-    by_channel = cache.channel_overview(scope.key, scope.events)
+    by_channel = cache.channel_overview(scope.events)
     st.plotly_chart(
         charts.build_channel_bars(by_channel),
         key="home_channels",
@@ -28,7 +28,7 @@ with left:
     )
 with right:
     st.subheader(t("home.phases"))
-    summary = cache.phase_summary(scope.key, scope.events)
+    summary = cache.phase_summary(scope.events)
     st.plotly_chart(
         charts.build_phase_summary(summary),
         key="home_phase_chart",

@@ -9,6 +9,7 @@ from ui.i18n import t
 st.title(t("maps.journey.title"))
 st.caption(t("maps.journey.intro"))
 scope = frame.require_scope()
+events = cache.scope_events(scope)
 
 row1 = st.columns(4)
 level = row1[0].selectbox(
@@ -33,7 +34,7 @@ colour_by_sentiment = widgets.sentiment_toggle(scope, "journey_map")
 with guard(), st.spinner(t("maps.working")):
     flows, fold, dominant = cache.map_step_flows(
         scope.key,
-        scope.events,
+        events,
         level,
         steps,
         not collapse,
@@ -51,7 +52,7 @@ if phase:
 if not end_nodes:
     st.caption(t("maps.end_nodes_hidden"))
 node_scores = None
-if colour_by_sentiment and scope.transcripts is not None:
+if colour_by_sentiment and scope.has_transcripts:
     with guard():
         node_scores = widgets.scope_node_sentiment(scope, level)
 if n_customers == 0:
@@ -85,7 +86,7 @@ st.subheader(t("maps.journey.phases"))
 st.caption(t("maps.journey.phases_intro"))
 phase_level = CHANNEL if level == PHASE else level
 with guard():
-    by_phase = cache.map_phase_flows(scope.key, scope.events, phase_level, team or None, team_mode)
+    by_phase = cache.map_phase_flows(scope.key, events, phase_level, team or None, team_mode)
 if by_phase.empty:
     st.info(t("maps.journey.no_phase_flows"))
 else:
@@ -100,7 +101,7 @@ widgets.download_csv(by_phase, "phase_flows.csv", key="journey_map_download_phas
 st.subheader(t("maps.journey.top_paths"))
 with guard():
     top = cache.map_top_paths(
-        scope.key, scope.events, level, not collapse, phase or None, team or None, team_mode
+        scope.key, events, level, not collapse, phase or None, team or None, team_mode
     )
 st.dataframe(
     top,

@@ -21,7 +21,7 @@ METRICS = (
 st.title(t("metrics.title"))
 st.caption(t("metrics.intro"))
 scope = frame.require_scope()
-events = scope.events
+events = cache.scope_events(scope)
 if events.empty:
     st.info(t("metrics.empty"))
     st.stop()
@@ -68,7 +68,7 @@ qualify_by = qualify[0].selectbox(
     format_func=lambda v: t(f"maps.level.{v}"),
     key="metrics_qualify_by",
 )
-options = cache.column_values(scope.key, events, qualify_by) if qualify_by else []
+options = cache.column_values(scope.events, qualify_by) if qualify_by else []
 qualifying = qualify[1].multiselect(
     t("metrics.qualifying"),
     options,
@@ -125,7 +125,7 @@ filters = st.columns(3)
 query = filters[0].text_input(t("metrics.search"), key="metrics_contact_search")
 last_channels = filters[1].multiselect(
     t("metrics.last_channels"),
-    cache.column_values(scope.key, events, "channel"),
+    cache.column_values(scope.events, "channel"),
     placeholder=t("metrics.all"),
     key="metrics_contact_channels",
 )

@@ -42,11 +42,17 @@ colour_by_sentiment = widgets.sentiment_toggle(scope, "network")
 
 with guard(), st.spinner(t("maps.working")):
     transitions, stats = cache.map_network(
-        scope.key, scope.events, level, not collapse, end_nodes, team or None, team_mode
+        scope.key,
+        cache.scope_events(scope),
+        level,
+        not collapse,
+        end_nodes,
+        team or None,
+        team_mode,
     )
     inputs = f"{scope.key}:{level}:{collapse}:{end_nodes}:{team}:{team_mode}"
 node_scores, node_colors, node_notes = None, None, None
-if colour_by_sentiment and scope.transcripts is not None:
+if colour_by_sentiment and scope.has_transcripts:
     with guard():
         node_scores = widgets.scope_node_sentiment(scope, level)
     node_colors = palette.sentiment_colors(node_scores, nodes=list(stats["node"]))

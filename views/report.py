@@ -13,7 +13,8 @@ if not presenting:
     st.caption(t("report.intro"))
 scope = frame.require_scope()
 
-has_transcripts = scope.transcripts is not None and not scope.transcripts.empty
+transcripts = cache.scope_transcripts(scope)
+has_transcripts = transcripts is not None and not transcripts.empty
 choices = [s for s in content.SECTIONS if has_transcripts or s != "sentiment"]
 sections, title = choices, t("report.default_title")  # presentation mode shows the whole report
 if not presenting:
@@ -44,7 +45,7 @@ with guard():
     )
 key = f"{scope.key}:{state.hash_text(repr(options))}"
 with guard(), st.spinner(t("report.working")):
-    report = cache.report_content(key, scope.events, scope.transcripts, options)
+    report = cache.report_content(key, cache.scope_events(scope), transcripts, options)
     document = cache.report_html(key, report)
 
 if presenting:

@@ -24,7 +24,7 @@ st.title(t("maps.rules.title"))
 st.caption(t("maps.rules.intro"))
 scope = frame.require_scope()
 settings = scope.dataset.settings
-touchpoints = cache.column_values(scope.dataset.key, scope.all_events, TOUCHPOINT)
+touchpoints = cache.column_values(scope.all_events, TOUCHPOINT)
 
 st.subheader(t("maps.rules.phases"))
 st.caption(t("maps.rules.phases_intro"))
@@ -76,7 +76,7 @@ rules = tuple(
 if rules:
     st.caption(t("maps.rules.preview"))
     with guard(stop=False):
-        preview = cache.grouping_preview(scope.dataset.key, scope.dataset.events, rules)
+        preview = cache.grouping_preview(scope.dataset.key, scope.dataset.events_path, rules)
         st.dataframe(preview, hide_index=True, width="stretch", key="rules_preview")
 
 st.subheader(t("maps.rules.teams"))
@@ -111,13 +111,13 @@ st.caption(t("maps.rules.unsaved") if changed else t("maps.rules.all_saved"))
 if st.button(t("maps.rules.save"), type="primary", disabled=not changed, key="rules_save"):
     with guard():
         if rules:  # an unusable rule (empty group, bad regex) stops here with its message
-            cache.grouping_preview(scope.dataset.key, scope.dataset.events, rules)
+            cache.grouping_preview(scope.dataset.key, scope.dataset.events_path, rules)
         persisted = state.save_settings(edited)
     state.notice(t("maps.rules.saved_workspace") if persisted else t("maps.rules.saved_session"))
     st.rerun()
 
 st.subheader(t("maps.rules.summary"))
-summary = cache.phase_summary(scope.key, scope.events)
+summary = cache.phase_summary(scope.events)
 titles = {p: t(f"maps.phase.{p}") for p in PHASES}
 left, right = st.columns([1, 2])
 with left:

@@ -11,8 +11,9 @@ from ui.i18n import t
 st.title(t("sentiment.title"))
 st.caption(t("sentiment.intro"))
 scope = frame.require_scope()
-transcripts = scope.dataset.transcripts
-if transcripts is None or scope.transcripts is None or transcripts.empty:
+transcripts = cache.dataset_transcripts(scope.dataset.transcripts_path)
+in_scope = cache.scope_transcripts(scope)
+if transcripts is None or in_scope is None or transcripts.empty:
     st.info(t("sentiment.no_transcripts"))
     st.page_link("views/data.py", label=t("sentiment.data_link"))
     st.stop()
@@ -42,9 +43,7 @@ with guard():
         model_bytes,
         t("sentiment.scoring"),
     )
-scored = (
-    score.subset(scored_all, scope.transcripts[ROW]) if ROW in scope.transcripts else scored_all
-)
+scored = score.subset(scored_all, in_scope[ROW]) if ROW in in_scope else scored_all
 figures = score.summary_figures(scored)
 
 cols = st.columns(6)
@@ -79,7 +78,8 @@ level = st.radio(
     key="sentiment_level",
 )
 with guard():
-    views = cache.sentiment_views(f"{scope.key}:{scorer}:{level}", scored, scope.events, level)
+    events = cache.scope_events(scope)
+    views = cache.sentiment_views(f"{scope.key}:{scorer}:{level}", scored, events, level)
 if views["by_level"].empty:
     st.info(t("sentiment.none"))
 else:

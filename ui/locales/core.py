@@ -18,6 +18,19 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Memuat data contoh…",
         "pl": "Wczytywanie danych przykładowych…",
     },
+    "frame.preparing": {
+        "en": "Preparing the dataset's journeys (once per data and settings)…",
+        "id": "Menyiapkan perjalanan dataset (sekali per data dan pengaturan)…",
+        "pl": "Przygotowanie ścieżek zbioru (raz dla danych i ustawień)…",
+    },
+    "frame.dataset_env_missing": {
+        "en": "JOURNEY_DATASET names '{name}', which cannot be opened ({reason}); "
+        "showing the sample data instead.",
+        "id": "JOURNEY_DATASET menyebut '{name}', yang tidak dapat dibuka ({reason}); "
+        "menampilkan data contoh.",
+        "pl": "JOURNEY_DATASET wskazuje '{name}', którego nie można otworzyć ({reason}); "
+        "pokazuję dane przykładowe.",
+    },
     "frame.workspace_unavailable": {
         "en": "The workspace cannot be used ({reason}); working on the sample in memory.",
         "id": "Workspace tidak dapat dipakai ({reason}); memakai data contoh di memori.",

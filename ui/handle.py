@@ -1,0 +1,280 @@
+"""Where a dataset's events live: Parquet files in a cache folder, queried by one DuckDB.
+
+A dataset is a handle, not a frame. Its accepted events are written once to Parquet (an
+export from the workspace, or the accepted rows of an upload), and its prepared events
+(grouping rules, team table, phases) to a second file named by the dataset key (data and
+settings). Both files live in `<workspace folder>/cache/`, are written atomically (a partial
+file renamed into place) and are reused by every session and after a server restart. Pages
+query views over them in the process's one in-memory DuckDB database; only small results
+come back as pandas frames.
+
+No streamlit here: ui/cache.py holds the process-wide engine and caches these calls.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import Final
+
+import duckdb
+import pandas as pd
+
+from journey.errors import SettingsError, WorkspaceError
+from journey.io import store
+from journey.query import scope as pandas_scope
+from journey.query.engine import relation
+from journey.query.engine.runner import DuckDBRunner
+from journey.query.engine.sql import ident, lit, lit_list
+from journey.query.filters import MAX_ATTRIBUTE_VALUES, NOT_ATTRIBUTES, Filters
+from journey.schema import (
+    CHANNEL,
+    CUSTOMER_ID,
+    EVENT_COLUMNS,
+    PHASE,
+    PHASE_EXPLICIT,
+    ROW,
+    TEAM,
+    TIMESTAMP,
+    DatasetSettings,
+)
+
+CACHE_FOLDER: Final = "cache"
+# Pages not yet on the engine read the scope's events into pandas; beyond this many rows
+# they ask the user to narrow the filters instead of filling the server's memory.
+MAX_FRAME_ROWS: Final = 2_000_000
+
+
+def cache_dir() -> Path:
+    """The folder holding the datasets' Parquet files: `cache/` beside the workspace file."""
+    return store.default_workspace_path().expanduser().parent / CACHE_FOLDER
+
+
+def digest(text: str) -> str:
+    """A short stable digest naming a file or view (hex, 24 characters)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def raw_events_path(fingerprint: str) -> Path:
+    """Where the accepted events of the data named `fingerprint` are kept as Parquet."""
+    return cache_dir() / f"events-{digest(fingerprint)}.parquet"
+
+
+def raw_transcripts_path(fingerprint: str) -> Path:
+    """Where the transcripts of the data named `fingerprint` are kept as Parquet."""
+    return cache_dir() / f"transcripts-{digest(fingerprint)}.parquet"
+
+
+def prepared_path(dataset_key: str) -> Path:
+    """Where the prepared events of dataset `key` (data + settings) are kept as Parquet."""
+    return cache_dir() / f"prepared-{digest(dataset_key)}.parquet"
+
+
+def open_engine() -> DuckDBRunner:
+    """A new in-memory DuckDB (the app keeps one per process) reading instants in UTC."""
+    runner = DuckDBRunner()
+    runner.con.execute("SET TimeZone = 'UTC'")
+    return runner
+
+
+def _partial(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
+
+
+def copy_to_parquet(runner: DuckDBRunner, select: str, path: Path) -> Path:
+    """Write a query's rows to Parquet atomically (written beside `path`, then renamed)."""
+    partial = _partial(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        runner.con.execute(
+            f"COPY ({select}) TO {lit(str(partial))} (FORMAT parquet, COMPRESSION zstd)"
+        )
+        partial.replace(path)
+    except (duckdb.IOException, OSError) as err:
+        partial.unlink(missing_ok=True)
+        raise WorkspaceError(f"cannot write the app's data cache {path}: {err}") from err
+    return path
+
+
+def frame_to_parquet(runner: DuckDBRunner, frame: pd.DataFrame, path: Path) -> Path:
+    """Write a pandas frame (an upload's accepted rows) to Parquet atomically."""
+    name = f"incoming_{uuid.uuid4().hex}"
+    cursor = runner.cursor()
+    cursor.con.register(name, frame)
+    try:
+        return copy_to_parquet(cursor, f"SELECT * FROM {ident(name)}", path)
+    finally:
+        cursor.con.unregister(name)
+
+
+def export_stored(workspace: store.Workspace, name: str, fingerprint: str) -> tuple[Path, bool]:
+    """Export a stored dataset's events (and transcripts) to the cache, once per data.
+
+    Returns the events file and whether a transcripts file exists.
+    """
+    events = raw_events_path(fingerprint)
+    transcripts = raw_transcripts_path(fingerprint)
+    if not events.exists():
+        workspace.export_events(name, events)
+    has_transcripts = transcripts.exists()
+    if not has_transcripts:
+        has_transcripts = workspace.export_transcripts(name, transcripts) is not None
+    return events, has_transcripts
+
+
+def columns_of(runner: DuckDBRunner, path: Path) -> tuple[str, ...]:
+    """The column names of a Parquet file."""
+    found = runner.frame(f"DESCRIBE SELECT * FROM read_parquet({lit(str(path))})")
+    return tuple(str(c) for c in found["column_name"])
+
+
+def prepare_file(runner: DuckDBRunner, raw: Path, settings: DatasetSettings, out: Path) -> Path:
+    """Write the prepared events of the accepted events in `raw` to `out` (relation contract)."""
+    if out.exists():
+        return out
+    cursor = runner.cursor()
+    events = cursor.frame(f"SELECT * FROM read_parquet({lit(str(raw))})")
+    prepared = relation.conform_frame(pandas_scope.prepare_events(events, settings))
+    del events
+    return frame_to_parquet(cursor, prepared, out)
+
+
+def ensure_view(runner: DuckDBRunner, name: str, select: str) -> str:
+    """Create the shared view `name` over `select` unless it exists; return the name."""
+    runner.cursor().con.execute(f"CREATE VIEW IF NOT EXISTS {ident(name)} AS {select}")
+    return name
+
+
+def parquet_view(runner: DuckDBRunner, path: Path) -> str:
+    """The shared view over one Parquet file (named by its path)."""
+    name = f"file_{digest(str(path))}"
+    return ensure_view(runner, name, f"SELECT * FROM read_parquet({lit(str(path))})")
+
+
+def where_sql(filters: Filters, columns: Sequence[str]) -> str:
+    """The global filters as a boolean SQL expression over prepared events (naive UTC)."""
+    parts = []
+    if filters.start is not None:
+        parts.append(f"{ident(TIMESTAMP)} >= {lit(pd.Timestamp(filters.start))}")
+    if filters.end is not None:
+        end = pd.Timestamp(filters.end + timedelta(days=1))
+        parts.append(f"{ident(TIMESTAMP)} < {lit(end)}")
+    if filters.channels:
+        parts.append(f"{ident(CHANNEL)} IN {lit_list(filters.channels)}")
+    if filters.teams:
+        parts.append(f"{ident(TEAM)} IN {lit_list(filters.teams)}")
+    for column, values in sorted(filters.attributes.items()):
+        if values and column in columns:
+            parts.append(f"{ident(column)} IN {lit_list(values)}")
+    return " AND ".join(f"COALESCE({p}, FALSE)" for p in parts) or "TRUE"
+
+
+def filtered_view(runner: DuckDBRunner, base: str, filters: Filters, scope_key: str) -> str:
+    """The shared view of the prepared events the filters keep (`base` itself when none)."""
+    if filters.is_empty():
+        return base
+    columns = columns_of_view(runner, base)
+    select = f"SELECT * FROM {ident(base)} WHERE {where_sql(filters, columns)}"
+    return ensure_view(runner, f"scope_{digest(scope_key)}", select)
+
+
+def columns_of_view(runner: DuckDBRunner, view: str) -> tuple[str, ...]:
+    """The column names of a view."""
+    found = runner.cursor().frame(f"DESCRIBE SELECT * FROM {ident(view)}")
+    return tuple(str(c) for c in found["column_name"])
+
+
+def counts(runner: DuckDBRunner, view: str) -> tuple[int, int]:
+    """(customers, events) of a relation."""
+    row = runner.cursor().frame(
+        f"SELECT count(DISTINCT {ident(CUSTOMER_ID)}) AS c, count(*) AS n FROM {ident(view)}"
+    )
+    return int(row["c"].iloc[0]), int(row["n"].iloc[0])
+
+
+def date_bounds(runner: DuckDBRunner, view: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and last timestamp (naive UTC) of a relation, None when it is empty."""
+    row = runner.cursor().frame(
+        f"SELECT min({ident(TIMESTAMP)}) AS a, max({ident(TIMESTAMP)}) AS b FROM {ident(view)}"
+    )
+    first, last = row["a"].iloc[0], row["b"].iloc[0]
+    if pd.isna(first):
+        return None
+    return pd.Timestamp(first), pd.Timestamp(last)
+
+
+def frame_columns(raw_columns: Sequence[str], settings: DatasetSettings) -> tuple[str, ...]:
+    """The columns `scope.prepare_events` gives for data with `raw_columns` and `settings`."""
+    produced = [PHASE, PHASE_EXPLICIT, *([TEAM] if settings.team_map else [])]
+    return tuple(dict.fromkeys([*raw_columns, *produced]))
+
+
+def events_frame(
+    runner: DuckDBRunner, view: str, keep: Sequence[str], limit: int = MAX_FRAME_ROWS
+) -> pd.DataFrame:
+    """A relation's prepared events as the pandas functions take them (tz-aware UTC stamps).
+
+    Only the columns in `keep` (see `frame_columns`): the contract fills columns the data
+    never had with NULL, which `scope.prepare_events` leaves out. More than `limit` rows is
+    a SettingsError asking for narrower filters: the caller is a view not yet on the engine.
+    """
+    cursor = runner.cursor()
+    n = int(cursor.scalar(f"SELECT count(*) FROM {ident(view)}"))
+    if n > limit:
+        raise SettingsError(
+            f"this view still computes in the app's memory and takes at most {limit:,} "
+            f"events; the filters leave {n:,}: narrow the date range or channels"
+        )
+    have = columns_of_view(runner, view)
+    chosen = [c for c in have if c in keep]
+    order = f"ORDER BY {ident(ROW)}" if ROW in have else ""
+    frame = cursor.frame(f"SELECT {', '.join(ident(c) for c in chosen)} FROM {ident(view)} {order}")
+    frame[TIMESTAMP] = pd.to_datetime(frame[TIMESTAMP]).dt.tz_localize("UTC")
+    return frame
+
+
+def attribute_columns(runner: DuckDBRunner, view: str) -> list[str]:
+    """Columns offered as attribute filters, as `filters.attribute_columns` picks them."""
+    candidates = [c for c in columns_of_view(runner, view) if c not in NOT_ATTRIBUTES]
+    if not candidates:
+        return []
+    counted = ", ".join(f"count(DISTINCT {ident(c)})" for c in candidates)
+    row = runner.cursor().con.execute(f"SELECT {counted} FROM {ident(view)}").fetchone()
+    if row is None:  # an aggregate returns one row; say so if DuckDB ever does not
+        raise WorkspaceError(f"no column counts for view {view}")
+    chosen = [c for c, n in zip(candidates, row, strict=True) if 1 < n <= MAX_ATTRIBUTE_VALUES]
+    order = {name: i for i, name in enumerate(EVENT_COLUMNS)}
+    return sorted(chosen, key=lambda c: (order.get(c, len(order)), c))
+
+
+def values_of(runner: DuckDBRunner, view: str, column: str) -> list[str]:
+    """Sorted distinct non-missing values of a column, as text (`filters.values_of`)."""
+    if column not in columns_of_view(runner, view):
+        return []
+    found = runner.cursor().frame(
+        f"SELECT DISTINCT CAST({ident(column)} AS VARCHAR) AS v FROM {ident(view)} "
+        f"WHERE {ident(column)} IS NOT NULL"
+    )
+    return sorted(str(v) for v in found["v"])
+
+
+def read_file(runner: DuckDBRunner, path: str) -> pd.DataFrame:
+    """Every row of a Parquet file as a pandas frame (transcripts; an upload being saved)."""
+    return runner.cursor().frame(f"SELECT * FROM read_parquet({lit(path)})")
+
+
+def customers_of(runner: DuckDBRunner, view: str) -> pd.DataFrame:
+    """The distinct customer ids of a relation, as a one-column frame."""
+    return runner.cursor().frame(f"SELECT DISTINCT {ident(CUSTOMER_ID)} FROM {ident(view)}")
+
+
+def read_columns(runner: DuckDBRunner, path: str, columns: Sequence[str]) -> pd.DataFrame:
+    """Some columns of a Parquet file (those it has) as a pandas frame."""
+    have = [c for c in columns if c in columns_of(runner, Path(path))]
+    if not have:
+        return pd.DataFrame()
+    chosen = ", ".join(ident(c) for c in have)
+    return runner.cursor().frame(f"SELECT {chosen} FROM read_parquet({lit(path)})")
