@@ -1,0 +1,94 @@
+"""`python -m journey load EVENTS [--transcripts T] --name NAME`: a dataset in the workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from journey.cli import main
+from journey.io.store import Workspace
+
+EVENTS = """customer_id,timestamp,channel,event_type,revenue
+a,2025-01-01,Email,view,
+a,2025-01-02,Web,purchase,30
+b,2025-01-03,Social,view,
+c,not a date,Web,view,
+"""
+# the transcripts say "client" for customer_id: mapped with --transcripts-map
+TRANSCRIPTS = """client,timestamp,channel,text
+a,2025-01-03,Chat,Thanks for the quick help
+b,2025-01-04,Call Center,Still waiting for my refund
+"""
+
+
+@pytest.fixture
+def workspace_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "ws" / "workspace.duckdb"
+    monkeypatch.setenv("JOURNEY_WORKSPACE", str(path))
+    return path
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    events, transcripts = tmp_path / "events.csv", tmp_path / "calls.csv"
+    events.write_text(EVENTS, encoding="utf-8")
+    transcripts.write_text(TRANSCRIPTS, encoding="utf-8")
+    return events, transcripts
+
+
+def test_load_stores_accepted_rows_mapping_settings_and_summaries(
+    workspace_path: Path, files: tuple[Path, Path], capsys
+):
+    events, transcripts = files
+    argv = ["load", str(events), "--transcripts", str(transcripts), "--name", "Q1 data"]
+    code = main([*argv, "--transcripts-map", "client=customer_id", "--onboarding-days", "14"])
+    assert code == 0
+    printed = capsys.readouterr()
+    assert printed.out.splitlines() == [
+        "events.csv: 4 rows read, 3 accepted, 1 rejected, 0 exact duplicates",
+        "calls.csv: 2 rows read, 2 accepted, 0 rejected, 0 exact duplicates",
+    ]
+    assert f"stored 'Q1 data' in {workspace_path}: 3 events, 2 customers" in printed.err
+    stored = Workspace(workspace_path).load("Q1 data")
+    assert list(stored.events["customer_id"]) == ["a", "a", "b"]
+    assert list(stored.transcripts["customer_id"]) == ["a", "b"]
+    assert stored.mapping["transcripts"]["customer_id"] == "client"
+    assert stored.settings.onboarding_days == 14
+    assert stored.meta == {
+        "events": "events.csv: 4 rows read, 3 accepted, 1 rejected, 0 exact duplicates",
+        "transcripts": "calls.csv: 2 rows read, 2 accepted, 0 rejected, 0 exact duplicates",
+    }
+    assert stored.info.n_customers == 2
+
+
+def test_a_taken_name_needs_overwrite(workspace_path: Path, files: tuple[Path, Path], capsys):
+    events, _ = files
+    assert main(["load", str(events), "--name", "Q1"]) == 0
+    key = Workspace(workspace_path).list_datasets()[0].key
+    capsys.readouterr()
+    assert main(["load", str(events), "--name", "Q1"]) == 2
+    err = capsys.readouterr().err
+    assert "a dataset of that name is already in the workspace" in err
+    assert "--overwrite" in err
+    assert "rows read" not in err  # refused before reading
+    events.write_text(EVENTS.replace("Social", "TV"), encoding="utf-8")
+    assert main(["load", str(events), "--name", "Q1", "--overwrite"]) == 0
+    [info] = Workspace(workspace_path).list_datasets()
+    assert info.key != key  # other bytes, another fingerprint
+    assert list(Workspace(workspace_path).load("Q1").events["channel"]) == ["Email", "Web", "TV"]
+
+
+def test_bad_input_stores_nothing(workspace_path: Path, tmp_path: Path, capsys):
+    path = tmp_path / "no_channel.csv"
+    path.write_text("customer_id,timestamp\na,2025-01-01\n", encoding="utf-8")
+    assert main(["load", str(path), "--name", "broken"]) == 2
+    assert "channel" in capsys.readouterr().err
+    assert not workspace_path.exists()
+
+
+def test_strict_refuses_rejected_rows(workspace_path: Path, files: tuple[Path, Path], capsys):
+    events, _ = files
+    assert main(["load", str(events), "--name", "strict", "--strict"]) == 2
+    assert "1 rejected rows (--strict); first: row 4, column 'timestamp'" in capsys.readouterr().err
+    assert not workspace_path.exists()

@@ -1,0 +1,82 @@
+"""`python -m journey metrics EVENTS [--by day|week|month] --out F`: channel metrics per period."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from journey.cli import main
+
+# a: Email (s1, Mon 6 Jan) > Web add_to_cart (s2) > Web purchase 30 (s2)  -> week of 6 Jan
+# b: Web (s3, Mon 13 Jan) > Store purchase 20 (no session)                -> week of 13 Jan
+CSV = """customer_id,timestamp,channel,event_type,conversion,revenue,session_id
+a,2025-01-06 10:00,Email,view,false,,s1
+a,2025-01-07 10:00,Web,add_to_cart,false,,s2
+a,2025-01-08 10:00,Web,purchase,true,30,s2
+b,2025-01-13 09:00,Web,view,false,,s3
+b,2025-01-14 09:00,Store,purchase,true,20,
+"""
+HEADER = (
+    "period,channel,sessions,contacts,qualified,sales_first,revenue_first,sales_last,revenue_last"
+)
+
+
+@pytest.fixture
+def events_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "events.csv"
+    path.write_text(CSV, encoding="utf-8")
+    return path
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_metrics_by_week(events_csv: Path, tmp_path: Path, capsys):
+    out = tmp_path / "out" / "metrics.csv"
+    assert main(["metrics", str(events_csv), "--by", "week", "--out", str(out)]) == 0
+    assert "5 rows read, 5 accepted, 0 rejected" in capsys.readouterr().err
+    # add_to_cart qualifies by default; a's sale: first touch Email, last Web; b's: Web, Store
+    assert lines(out) == [
+        HEADER,
+        "2025-01-06,Email,1,1,0,1,30.0,0,0.0",
+        "2025-01-06,Web,1,1,1,0,0.0,1,30.0",
+        "2025-01-13,Store,1,1,0,0,0.0,1,20.0",
+        "2025-01-13,Web,1,1,0,1,20.0,0,0.0",
+    ]
+
+
+def test_metrics_by_month_adds_up_sessions_and_customers(events_csv: Path, tmp_path: Path):
+    out = tmp_path / "metrics.csv"
+    assert main(["metrics", str(events_csv), "--by", "month", "--out", str(out)]) == 0
+    assert lines(out) == [
+        HEADER,
+        "2025-01-01,Email,1,1,0,1,30.0,0,0.0",
+        "2025-01-01,Store,1,1,0,0,0.0,1,20.0",
+        "2025-01-01,Web,2,2,1,1,20.0,1,30.0",
+    ]
+
+
+def test_metrics_qualifying_values_and_column(events_csv: Path, tmp_path: Path):
+    out = tmp_path / "metrics.csv"
+    argv = ["metrics", str(events_csv), "--by", "month", "--qualifying", "view,purchase"]
+    assert main([*argv, "--out", str(out)]) == 0
+    # qualified = customers with a view or purchase touch on that channel
+    assert [line.split(",")[4] for line in lines(out)[1:]] == ["1", "1", "2"]
+
+
+def test_metrics_by_day_dates_touches_and_sales(events_csv: Path, tmp_path: Path):
+    out = tmp_path / "metrics.csv"
+    assert main(["metrics", str(events_csv), "--by", "day", "--out", str(out)]) == 0
+    # a sale is dated by its conversion: Email gets a's first-touch sale on 8 Jan
+    assert lines(out) == [
+        HEADER,
+        "2025-01-06,Email,1,1,0,0,0.0,0,0.0",
+        "2025-01-07,Web,1,1,1,0,0.0,0,0.0",
+        "2025-01-08,Email,0,0,0,1,30.0,0,0.0",
+        "2025-01-08,Web,1,1,0,0,0.0,1,30.0",
+        "2025-01-13,Web,1,1,0,0,0.0,0,0.0",
+        "2025-01-14,Store,1,1,0,0,0.0,1,20.0",
+        "2025-01-14,Web,0,0,0,1,20.0,0,0.0",
+    ]
