@@ -17,7 +17,7 @@ from journey.errors import FileTooLargeError, InputError, SettingsError
 MAX_UPLOAD_ENV: Final = "JOURNEY_MAX_UPLOAD_MB"
 MAX_COLUMNS_ENV: Final = "JOURNEY_MAX_COLUMNS"
 MAX_ROWS_ENV: Final = "JOURNEY_MAX_ROWS"
-DEFAULT_MAX_MB: Final = 500
+DEFAULT_MAX_MB: Final = 2048  # a 1e7-row events CSV is about 1 GB
 DEFAULT_MAX_BYTES: Final = DEFAULT_MAX_MB * 1024 * 1024
 DEFAULT_MAX_COLUMNS: Final = 2_000
 DEFAULT_MAX_ROWS: Final = 10_000_000
@@ -54,7 +54,7 @@ def _positive(env: str, unit: str) -> float | None:
 
 
 def max_upload_bytes() -> int:
-    """Return the upload size limit in bytes: JOURNEY_MAX_UPLOAD_MB, else 500 MB."""
+    """Return the upload size limit in bytes: JOURNEY_MAX_UPLOAD_MB, else 2048 MB."""
     if _BUNDLED.get():
         return UNLIMITED
     megabytes = _positive(MAX_UPLOAD_ENV, "megabytes")

@@ -81,11 +81,11 @@ def test_a_header_of_many_columns_ends_in_the_column_limit_message(app: AppTest)
 def test_a_raised_app_limit_raises_streamlits_cap(
     app: AppTest, server_cap: int, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setenv("JOURNEY_MAX_UPLOAD_MB", "1500")
+    monkeypatch.setenv("JOURNEY_MAX_UPLOAD_MB", "3000")
     app.switch_page("views/data.py").run()
     assert not app.exception
-    assert st_config.get_option("server.maxUploadSize") == 1500
-    assert any("Files up to 1500 MB" in c.value for c in app.caption)
+    assert st_config.get_option("server.maxUploadSize") == 3000
+    assert any("Files up to 3000 MB" in c.value for c in app.caption)
 
 
 def test_a_lowered_app_limit_gives_the_apps_message(

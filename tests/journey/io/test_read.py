@@ -220,7 +220,7 @@ def test_limit_from_environment(monkeypatch: pytest.MonkeyPatch):
     with pytest.raises(SettingsError, match="JOURNEY_MAX_UPLOAD_MB"):
         read.max_upload_bytes()
     monkeypatch.delenv("JOURNEY_MAX_UPLOAD_MB")
-    assert read.max_upload_bytes() == read.DEFAULT_MAX_BYTES == 500 * 1024 * 1024
+    assert read.max_upload_bytes() == read.DEFAULT_MAX_BYTES == 2048 * 1024 * 1024
 
 
 def test_ragged_rows_are_rejected_with_field_counts():
