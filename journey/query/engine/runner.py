@@ -201,6 +201,8 @@ def spark_session(master: str = DEFAULT_SPARK_MASTER, app_name: str = "journey-a
         .appName(app_name)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        # Arrow moves frames both ways: typed all-NULL columns, NULL (not 'NaN') missing text
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.shuffle.partitions", "8")
         .getOrCreate()
     )
