@@ -37,7 +37,7 @@ def model_labels() -> dict[str, str]:
     return {m: t(f"attribution.name.{m}") for m in MODELS}
 
 
-def _model_row(events: pd.DataFrame) -> tuple[list[str], str, float]:
+def _model_row(columns: tuple[str, ...]) -> tuple[list[str], str, float]:
     top = st.columns([3, 2, 1])
     models = top[0].multiselect(
         t("attribution.models"),
@@ -48,7 +48,7 @@ def _model_row(events: pd.DataFrame) -> tuple[list[str], str, float]:
     )
     level = top[1].radio(
         t("attribution.level"),
-        [lv for lv in ATTRIBUTION_LEVELS if lv in events.columns],
+        [lv for lv in ATTRIBUTION_LEVELS if lv in columns],
         format_func=lambda v: t(f"attribution.level.{v}"),
         horizontal=True,
         key="attribution_level",
@@ -124,7 +124,7 @@ def _display_row() -> tuple[bool, str, int]:
 def settings_form(scope: state.Scope) -> AttributionForm:
     """Draw the settings expander; stop the page while the settings cannot run."""
     with st.expander(t("attribution.settings"), expanded=True):
-        models, level, window = _model_row(cache.scope_events(scope))
+        models, level, window = _model_row(scope.dataset.prepared_columns)
         exclude_channels, exclude_types = _exclude_row(scope)
         half_life, first_pct, last_pct, order = _tuning_row()
         bootstrap, value, threshold = _display_row()

@@ -28,10 +28,10 @@ from journey.query import (
     flows,
     funnels,
     grouping,
-    metrics,
     profile,
     scope,
 )
+from journey.query.engine import metrics as engine_metrics
 from journey.query.engine import overview as engine_overview
 from journey.query.engine.runner import DuckDBRunner
 from journey.schema import DatasetSettings, ValidationResult
@@ -495,10 +495,9 @@ def _attribution_lookback(
     return uncertainty.lookback_sensitivity(_events, settings)
 
 
-@st.cache_data(scope="session", max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False)
 def channel_metrics(
-    key: str,
-    _events: pd.DataFrame,
+    view: str,
     start: object,
     end: object,
     granularity: str,
@@ -507,20 +506,16 @@ def channel_metrics(
     qualifying_column: str,
     window_days: float,
 ) -> pd.DataFrame:
-    """Cached `metrics.channel_metrics` for scope `key`."""
-    del key
-    return metrics.channel_metrics(
-        _events, start, end, granularity, level, qualifying, qualifying_column, window_days
+    """The engine's `metrics.channel_metrics` of a view."""
+    return engine_metrics.channel_metrics(
+        runner(), view, start, end, granularity, level, qualifying, qualifying_column, window_days
     )
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def contact_list(
-    key: str, _events: pd.DataFrame, start: object, end: object, level: str
-) -> pd.DataFrame:
-    """Cached `metrics.contact_list` for scope `key`."""
-    del key
-    return metrics.contact_list(_events, start, end, level)
+@st.cache_data(max_entries=16, show_spinner=False)
+def contact_list(view: str, start: object, end: object, level: str) -> pd.DataFrame:
+    """The engine's `metrics.contact_list` of a view (one row per customer)."""
+    return engine_metrics.contact_list(runner(), view, start, end, level)
 
 
 # -- sentiment (appended by the sentiment engineer) ---------------------------------------------

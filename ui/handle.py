@@ -213,7 +213,7 @@ def frame_columns(raw_columns: Sequence[str], settings: DatasetSettings) -> tupl
 
 
 def events_frame(
-    runner: DuckDBRunner, view: str, keep: Sequence[str], limit: int = MAX_FRAME_ROWS
+    runner: DuckDBRunner, view: str, keep: Sequence[str], limit: int | None = None
 ) -> pd.DataFrame:
     """A relation's prepared events as the pandas functions take them (tz-aware UTC stamps).
 
@@ -221,6 +221,7 @@ def events_frame(
     never had with NULL, which `scope.prepare_events` leaves out. More than `limit` rows is
     a SettingsError asking for narrower filters: the caller is a view not yet on the engine.
     """
+    limit = MAX_FRAME_ROWS if limit is None else limit
     cursor = runner.cursor()
     n = int(cursor.scalar(f"SELECT count(*) FROM {ident(view)}"))
     if n > limit:

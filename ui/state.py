@@ -12,7 +12,7 @@ import streamlit as st
 from journey.io.serialise import settings_to_json
 from journey.query.filters import Filters
 from journey.schema import DatasetSettings
-from ui import cache
+from ui import cache, handle
 
 
 class Key(StrEnum):
@@ -62,6 +62,11 @@ class Dataset:
     def has_transcripts(self) -> bool:
         """Whether the dataset has transcripts."""
         return self.transcripts_path is not None
+
+    @property
+    def prepared_columns(self) -> tuple[str, ...]:
+        """The prepared events' columns that hold data (as `scope.prepare_events` gives them)."""
+        return handle.frame_columns(self.columns, self.settings)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ N_RESAMPLES = 200
 st.title(t("attribution.title"))
 st.caption(t("attribution.intro"))
 scope = frame.require_scope()
-events = cache.scope_events(scope)
+events = frame.scope_events(scope)
 form = attribution_widgets.settings_form(scope)
 settings = form.settings
 labels = attribution_widgets.model_labels()

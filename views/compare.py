@@ -13,7 +13,7 @@ from ui.i18n import t
 st.title(t("maps.compare.title"))
 st.caption(t("maps.compare.intro"))
 scope = frame.require_scope()
-events = cache.scope_events(scope)
+events = frame.scope_events(scope)
 
 row = st.columns(4)
 mode = row[0].radio(

@@ -9,7 +9,7 @@ from ui.i18n import t
 st.title(t("maps.funnels.title"))
 st.caption(t("maps.funnels.intro"))
 scope = frame.require_scope()
-events = cache.scope_events(scope)
+events = frame.scope_events(scope)
 
 options = [c for c in (TOUCHPOINT, CHANNEL, EVENT_TYPE) if c in events.columns]
 by = st.radio(

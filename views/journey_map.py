@@ -9,7 +9,7 @@ from ui.i18n import t
 st.title(t("maps.journey.title"))
 st.caption(t("maps.journey.intro"))
 scope = frame.require_scope()
-events = cache.scope_events(scope)
+events = frame.scope_events(scope)
 
 row1 = st.columns(4)
 level = row1[0].selectbox(

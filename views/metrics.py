@@ -2,7 +2,7 @@ import streamlit as st
 
 from journey.query import metrics
 from journey.query.segments import DEFAULT_WINDOW_DAYS
-from journey.schema import ATTRIBUTION_LEVELS, EVENT_TYPE, SESSION_ID, TIMESTAMP, TOUCHPOINT
+from journey.schema import ATTRIBUTION_LEVELS, EVENT_TYPE, SESSION_ID, TOUCHPOINT
 from journey.viz import attribution_charts
 from ui import cache, frame, widgets
 from ui.errors import guard
@@ -21,12 +21,13 @@ METRICS = (
 st.title(t("metrics.title"))
 st.caption(t("metrics.intro"))
 scope = frame.require_scope()
-events = cache.scope_events(scope)
-if events.empty:
+columns = scope.dataset.prepared_columns
+dates = cache.relation_dates(scope.events)
+if dates is None:
     st.info(t("metrics.empty"))
     st.stop()
 
-first, last = events[TIMESTAMP].min().date(), events[TIMESTAMP].max().date()
+first, last = dates
 top = st.columns([2, 2, 2, 1])
 picked = top[0].date_input(
     t("metrics.range"),
@@ -47,7 +48,7 @@ granularity = top[1].radio(
 )
 level = top[2].radio(
     t("attribution.level"),
-    [lv for lv in ATTRIBUTION_LEVELS if lv in events.columns],
+    [lv for lv in ATTRIBUTION_LEVELS if lv in columns],
     format_func=lambda v: t(f"attribution.level.{v}"),
     horizontal=True,
     key="metrics_level",
@@ -60,7 +61,7 @@ window = top[3].number_input(
     help=t("attribution.window_help"),
     key="metrics_window",
 )
-sources = [c for c in (EVENT_TYPE, TOUCHPOINT) if c in events.columns]
+sources = [c for c in (EVENT_TYPE, TOUCHPOINT) if c in columns]
 qualify = st.columns([1, 3])
 qualify_by = qualify[0].selectbox(
     t("metrics.qualify_by"),
@@ -79,8 +80,7 @@ qualifying = qualify[1].multiselect(
 
 with guard(), st.spinner(t("attribution.working")):
     table = cache.channel_metrics(
-        scope.key,
-        events,
+        scope.events,
         start,
         end,
         granularity,
@@ -105,9 +105,7 @@ else:
     st.plotly_chart(
         trend, key="metrics_chart", config=widgets.chart_config("channel_metrics_trend")
     )
-    st.caption(
-        t("metrics.sessions_note" if SESSION_ID in events.columns else "metrics.touches_note")
-    )
+    st.caption(t("metrics.sessions_note" if SESSION_ID in columns else "metrics.touches_note"))
     st.dataframe(
         table,
         hide_index=True,
@@ -120,7 +118,7 @@ else:
 st.subheader(t("metrics.contacts"))
 st.caption(t("metrics.contacts_intro"))
 with guard():
-    contacts = cache.contact_list(scope.key, events, start, end, level)
+    contacts = cache.contact_list(scope.events, start, end, level)
 filters = st.columns(3)
 query = filters[0].text_input(t("metrics.search"), key="metrics_contact_search")
 last_channels = filters[1].multiselect(

@@ -43,7 +43,7 @@ colour_by_sentiment = widgets.sentiment_toggle(scope, "network")
 with guard(), st.spinner(t("maps.working")):
     transitions, stats = cache.map_network(
         scope.key,
-        cache.scope_events(scope),
+        frame.scope_events(scope),
         level,
         not collapse,
         end_nodes,

@@ -45,7 +45,7 @@ with guard():
     )
 key = f"{scope.key}:{state.hash_text(repr(options))}"
 with guard(), st.spinner(t("report.working")):
-    report = cache.report_content(key, cache.scope_events(scope), transcripts, options)
+    report = cache.report_content(key, frame.scope_events(scope), transcripts, options)
     document = cache.report_html(key, report)
 
 if presenting:

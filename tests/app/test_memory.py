@@ -94,3 +94,16 @@ def test_a_saved_rule_change_reaches_new_sessions_not_the_shared_old_copy(tmp_pa
     assert after.all_events != before.all_events  # prepared again under the new rules
     assert after.dataset.events_path == before.dataset.events_path  # the same rows
     assert handle.prepared_path(after.dataset.key).is_file()
+
+
+def test_a_view_not_on_the_engine_asks_for_filters_over_its_row_cap(monkeypatch):
+    monkeypatch.setattr(handle, "MAX_FRAME_ROWS", 100)
+    app = new_app()
+    assert not app.exception
+    assert not app.error  # the Overview runs on the engine: no cap
+    app.switch_page("views/journey_map.py").run()
+    assert not app.exception
+    assert any("takes at most 100 events" in e.value for e in app.error)
+    app.switch_page("views/metrics.py").run()  # on the engine
+    assert not app.exception
+    assert not app.error
