@@ -31,6 +31,7 @@ from journey.query import (
     profile,
     scope,
 )
+from journey.query.engine import filters as engine_filters
 from journey.query.engine import metrics as engine_metrics
 from journey.query.engine import overview as engine_overview
 from journey.query.engine.runner import DuckDBRunner
@@ -146,13 +147,13 @@ def relation_dates(view: str) -> tuple[date, date] | None:
 @st.cache_data(max_entries=16, show_spinner=False)
 def attribute_columns(view: str) -> list[str]:
     """Categorical columns of a view offered as filters (as `filters.attribute_columns`)."""
-    return handle.attribute_columns(engine(), view)
+    return engine_filters.attribute_columns(runner(), view)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def column_values(view: str, column: str) -> list[str]:
     """Sorted distinct values of one column of a view, as text (as `filters.values_of`)."""
-    return handle.values_of(engine(), view, column)
+    return engine_filters.values_of(runner(), view, column)
 
 
 def scope_events(scope: state.Scope) -> pd.DataFrame:

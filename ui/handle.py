@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
 from pathlib import Path
 from typing import Final
 
@@ -25,15 +24,13 @@ import pandas as pd
 
 from journey.errors import SettingsError, WorkspaceError
 from journey.io import store
-from journey.query import scope as pandas_scope
-from journey.query.engine import relation
+from journey.query.engine import filters as engine_filters
+from journey.query.engine import prepare
 from journey.query.engine.runner import DuckDBRunner
-from journey.query.engine.sql import ident, lit, lit_list
-from journey.query.filters import MAX_ATTRIBUTE_VALUES, NOT_ATTRIBUTES, Filters
+from journey.query.engine.sql import ident, lit
+from journey.query.filters import Filters
 from journey.schema import (
-    CHANNEL,
     CUSTOMER_ID,
-    EVENT_COLUMNS,
     PHASE,
     PHASE_EXPLICIT,
     ROW,
@@ -132,14 +129,21 @@ def columns_of(runner: DuckDBRunner, path: Path) -> tuple[str, ...]:
 
 
 def prepare_file(runner: DuckDBRunner, raw: Path, settings: DatasetSettings, out: Path) -> Path:
-    """Write the prepared events of the accepted events in `raw` to `out` (relation contract)."""
+    """Write the prepared events of the accepted events in `raw` to `out` (relation contract).
+
+    The engine prepares them in SQL (`engine.prepare`) and DuckDB streams them to the file:
+    no pandas copy of the events is made.
+    """
     if out.exists():
         return out
     cursor = runner.cursor()
-    events = cursor.frame(f"SELECT * FROM read_parquet({lit(str(raw))})")
-    prepared = relation.conform_frame(pandas_scope.prepare_events(events, settings))
-    del events
-    return frame_to_parquet(cursor, prepared, out)
+    source = parquet_view(runner, raw)
+    name = f"prepare_{uuid.uuid4().hex}"
+    prepare.prepare(cursor, source, settings, name, materialise=False)
+    try:
+        return copy_to_parquet(cursor, f"SELECT * FROM {ident(name)}", out)
+    finally:
+        cursor.drop(name)
 
 
 def ensure_view(runner: DuckDBRunner, name: str, select: str) -> str:
@@ -154,30 +158,11 @@ def parquet_view(runner: DuckDBRunner, path: Path) -> str:
     return ensure_view(runner, name, f"SELECT * FROM read_parquet({lit(str(path))})")
 
 
-def where_sql(filters: Filters, columns: Sequence[str]) -> str:
-    """The global filters as a boolean SQL expression over prepared events (naive UTC)."""
-    parts = []
-    if filters.start is not None:
-        parts.append(f"{ident(TIMESTAMP)} >= {lit(pd.Timestamp(filters.start))}")
-    if filters.end is not None:
-        end = pd.Timestamp(filters.end + timedelta(days=1))
-        parts.append(f"{ident(TIMESTAMP)} < {lit(end)}")
-    if filters.channels:
-        parts.append(f"{ident(CHANNEL)} IN {lit_list(filters.channels)}")
-    if filters.teams:
-        parts.append(f"{ident(TEAM)} IN {lit_list(filters.teams)}")
-    for column, values in sorted(filters.attributes.items()):
-        if values and column in columns:
-            parts.append(f"{ident(column)} IN {lit_list(values)}")
-    return " AND ".join(f"COALESCE({p}, FALSE)" for p in parts) or "TRUE"
-
-
 def filtered_view(runner: DuckDBRunner, base: str, filters: Filters, scope_key: str) -> str:
     """The shared view of the prepared events the filters keep (`base` itself when none)."""
     if filters.is_empty():
         return base
-    columns = columns_of_view(runner, base)
-    select = f"SELECT * FROM {ident(base)} WHERE {where_sql(filters, columns)}"
+    select = engine_filters.filtered_sql(base, filters, columns_of_view(runner, base))
     return ensure_view(runner, f"scope_{digest(scope_key)}", select)
 
 
@@ -235,31 +220,6 @@ def events_frame(
     frame = cursor.frame(f"SELECT {', '.join(ident(c) for c in chosen)} FROM {ident(view)} {order}")
     frame[TIMESTAMP] = pd.to_datetime(frame[TIMESTAMP]).dt.tz_localize("UTC")
     return frame
-
-
-def attribute_columns(runner: DuckDBRunner, view: str) -> list[str]:
-    """Columns offered as attribute filters, as `filters.attribute_columns` picks them."""
-    candidates = [c for c in columns_of_view(runner, view) if c not in NOT_ATTRIBUTES]
-    if not candidates:
-        return []
-    counted = ", ".join(f"count(DISTINCT {ident(c)})" for c in candidates)
-    row = runner.cursor().con.execute(f"SELECT {counted} FROM {ident(view)}").fetchone()
-    if row is None:  # an aggregate returns one row; say so if DuckDB ever does not
-        raise WorkspaceError(f"no column counts for view {view}")
-    chosen = [c for c, n in zip(candidates, row, strict=True) if 1 < n <= MAX_ATTRIBUTE_VALUES]
-    order = {name: i for i, name in enumerate(EVENT_COLUMNS)}
-    return sorted(chosen, key=lambda c: (order.get(c, len(order)), c))
-
-
-def values_of(runner: DuckDBRunner, view: str, column: str) -> list[str]:
-    """Sorted distinct non-missing values of a column, as text (`filters.values_of`)."""
-    if column not in columns_of_view(runner, view):
-        return []
-    found = runner.cursor().frame(
-        f"SELECT DISTINCT CAST({ident(column)} AS VARCHAR) AS v FROM {ident(view)} "
-        f"WHERE {ident(column)} IS NOT NULL"
-    )
-    return sorted(str(v) for v in found["v"])
 
 
 def read_file(runner: DuckDBRunner, path: str) -> pd.DataFrame:
