@@ -3,6 +3,7 @@
 Results come back from DuckDB and Spark with engine-specific dtypes (int32 counts, object
 text, nanosecond timestamps); `typed` gives every result the dtypes of the pandas reference.
 The SQL snippets are written in DuckDB's dialect and translate to Spark unchanged in meaning.
+The aggregation modules name their CTEs `q_...`: an input relation's name never starts so.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from collections.abc import Mapping
 import pandas as pd
 
 from journey.query.engine.runner import Runner
-from journey.query.engine.sql import ident
+from journey.query.engine.sql import ident, lit, lit_list
+from journey.query.nodes import data_labels
+from journey.schema import GENERATED_NODES, MISSING_NODE
 
 US_PER_DAY = 86_400_000_000
 EPOCH = "TIMESTAMP '1970-01-01 00:00:00'"
@@ -57,3 +60,30 @@ def col(name: str, table: str | None = None) -> str:
 def relation_columns(runner: Runner, relation: str) -> list[str]:
     """The column names of a relation (reads no rows)."""
     return [str(c) for c in runner.frame(f"SELECT * FROM {ident(relation)} LIMIT 0").columns]
+
+
+def generated_clashes(runner: Runner, events: str, level: str) -> dict[str, str]:
+    """Labels of the data values at `level` named like a generated node (`query.nodes`)."""
+    value = f"CAST({ident(level)} AS VARCHAR)"
+    clash = runner.frame(
+        f"SELECT DISTINCT {value} AS v FROM {ident(events)} WHERE {value} IN "
+        f"{lit_list(GENERATED_NODES)}"
+    )
+    if clash.empty:
+        return {}
+    prefixes = " OR ".join(
+        f"substring({value}, 1, {len(name)}) = {lit(name)}" for name in GENERATED_NODES
+    )
+    values = runner.frame(f"SELECT DISTINCT {value} AS v FROM {ident(events)} WHERE {prefixes}")
+    return data_labels([str(v) for v in values["v"]], level)
+
+
+def node_expression(
+    labels: Mapping[str, str], level: str, missing: str | None = MISSING_NODE
+) -> str:
+    """SQL: the value at `level` as a node name (labels applied; NULL as `missing`)."""
+    value = f"CAST({ident(level)} AS VARCHAR)"
+    if labels:
+        cases = " ".join(f"WHEN {value} = {lit(k)} THEN {lit(v)}" for k, v in labels.items())
+        value = f"(CASE {cases} ELSE {value} END)"
+    return f"coalesce({value}, {lit(missing)})" if missing is not None else value

@@ -129,24 +129,24 @@ def channel_metrics(
         else "FALSE"
     )
     sql = f"""
-WITH touches AS (
+WITH q_touches AS (
     SELECT {_period(ts, granularity, anchor)} AS period,
            coalesce(CAST({ident(level)} AS VARCHAR), {lit(NOT_SET)}) AS channel,
            {sessions} AS sessions, count(DISTINCT {ident(CUSTOMER_ID)}) AS contacts,
            count(DISTINCT CASE WHEN {qualified} THEN {ident(CUSTOMER_ID)} END) AS qualified
     FROM {ident(events)} WHERE {range_condition(ts, start, end)}
     GROUP BY 1, 2
-), paths AS (
+), q_paths AS (
     SELECT *, row_number() OVER (PARTITION BY c, path_no ORDER BY ts, r) AS first_rank
     FROM ({path_events(events, level, window_days)}) AS p
     WHERE converted AND in_window
-), sales AS (
+), q_sales AS (
     SELECT {_period("conv_time", granularity, anchor)} AS period, value AS channel,
            sum(CASE WHEN first_rank = 1 THEN 1 ELSE 0 END) AS sales_first,
            sum(CASE WHEN first_rank = 1 THEN path_revenue ELSE 0.0 END) AS revenue_first,
            sum(CASE WHEN conv THEN 1 ELSE 0 END) AS sales_last,
            sum(CASE WHEN conv THEN path_revenue ELSE 0.0 END) AS revenue_last
-    FROM paths
+    FROM q_paths
     WHERE (first_rank = 1 OR conv) AND {range_condition("conv_time", start, end)}
     GROUP BY 1, 2
 )
@@ -155,7 +155,7 @@ SELECT coalesce(t.period, s.period) AS period, coalesce(t.channel, s.channel) AS
        coalesce(t.qualified, 0) AS qualified,
        coalesce(s.sales_first, 0) AS sales_first, coalesce(s.revenue_first, 0.0) AS revenue_first,
        coalesce(s.sales_last, 0) AS sales_last, coalesce(s.revenue_last, 0.0) AS revenue_last
-FROM touches t FULL OUTER JOIN sales s ON t.period = s.period AND t.channel = s.channel
+FROM q_touches t FULL OUTER JOIN q_sales s ON t.period = s.period AND t.channel = s.channel
 ORDER BY period, channel"""
     out = runner.frame(sql)
     out["period"] = pd.to_datetime(out["period"]).dt.tz_localize("UTC")
