@@ -368,23 +368,24 @@ def dropoff_points(
     )
 
 
-@st.cache_data(scope="session", max_entries=32, show_spinner=False)
-def find_customers(key: str, _events: pd.DataFrame, query: str, limit: int) -> list[str]:
-    """Cached `scope.find_customers` for scope `key`."""
-    del key
-    return scope.find_customers(_events, query, limit)
+@st.cache_data(max_entries=64, show_spinner=False)
+def find_customers(view: str, query: str, limit: int) -> list[str]:
+    """Customer ids of a view containing `query` (as `scope.find_customers`), from SQL."""
+    return handle.find_customers(engine(), view, query, limit)
 
 
-@st.cache_data(scope="session", max_entries=32, show_spinner=False)
-def customer_view(
-    key: str, _events: pd.DataFrame, customer_id: str
+def customer_view(scope: state.Scope, customer_id: str) -> tuple[pd.DataFrame, dict[str, object]]:
+    """`profile.customer_timeline` and `profile.customer_profile` of one customer of a scope."""
+    return _customer_view(scope.events, scope.dataset.prepared_columns, customer_id)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _customer_view(
+    view: str, keep: tuple[str, ...], customer_id: str
 ) -> tuple[pd.DataFrame, dict[str, object]]:
-    """Cached `profile.customer_timeline` and `profile.customer_profile` for scope `key`."""
-    del key
-    return (
-        profile.customer_timeline(_events, customer_id),
-        profile.customer_profile(_events, customer_id),
-    )
+    # a point query gives the customer's events; the pandas functions only read those
+    mine = handle.customer_events(engine(), view, customer_id, keep)
+    return profile.customer_timeline(mine, customer_id), profile.customer_profile(mine, customer_id)
 
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)

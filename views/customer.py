@@ -41,7 +41,7 @@ left, right = st.columns([1, 2])
 query = left.text_input(
     t("maps.customer.search"), placeholder=t("maps.customer.search_hint"), key="customer_search"
 )
-found = cache.find_customers(scope.key, frame.scope_events(scope), query, MATCHES)
+found = cache.find_customers(scope.events, query, MATCHES)
 if not found:
     st.info(t("maps.customer.none_found", query=md_text(query)))
     st.stop()
@@ -52,7 +52,7 @@ if customer not in found:  # a stale pick from an earlier search
     customer = found[0]
 
 with guard():
-    timeline, profile = cache.customer_view(scope.key, frame.scope_events(scope), customer)
+    timeline, profile = cache.customer_view(scope, customer)
 
 phase = profile["current_phase"]
 top = st.columns(3)
