@@ -26,12 +26,12 @@ from journey.present import html as present_html
 from journey.query import (
     filters,
     flows,
-    funnels,
     grouping,
     profile,
     scope,
 )
 from journey.query.engine import filters as engine_filters
+from journey.query.engine import funnels as engine_funnels
 from journey.query.engine import metrics as engine_metrics
 from journey.query.engine import overview as engine_overview
 from journey.query.engine.runner import DuckDBRunner
@@ -340,31 +340,29 @@ def compare_cohorts(
     return scope.compare_cohorts(_events, cohorts, level, keep_repeats, steps)
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def funnel_default(key: str, _events: pd.DataFrame, by: str) -> list[str]:
-    """Cached `funnels.default_funnel` for scope `key`."""
-    del key
-    return funnels.default_funnel(_events, by)
+@st.cache_data(max_entries=64, show_spinner=False)
+def funnel_default(view: str, by: str) -> list[str]:
+    """The engine's `funnels.default_funnel` of a view."""
+    return engine_funnels.default_funnel(runner(), view, by)
 
 
-@st.cache_data(scope="session", max_entries=32, show_spinner=False)
-def funnel_result(
-    key: str, _events: pd.DataFrame, stages: tuple[str, ...], by: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Cached `funnels.funnel` and `funnels.funnel_dropoff_next` for scope `key`."""
-    del key
-    return funnels.funnel(_events, stages, by), funnels.funnel_dropoff_next(_events, stages, by)
-
-
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def dropoff_points(
-    key: str, _events: pd.DataFrame, level: str, keep_repeats: bool
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Cached `funnels.biggest_dropoffs` (top 15) and `funnels.overrepresentation` for `key`."""
-    del key
+@st.cache_data(max_entries=64, show_spinner=False)
+def funnel_result(view: str, stages: tuple[str, ...], by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The engine's `funnels.funnel` and `funnels.funnel_dropoff_next` of a view."""
+    cursor = runner()
     return (
-        funnels.biggest_dropoffs(_events, level, keep_repeats, n=15),
-        funnels.overrepresentation(_events, level),
+        engine_funnels.funnel(cursor, view, stages, by),
+        engine_funnels.funnel_dropoff_next(cursor, view, stages, by),
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def dropoff_points(view: str, level: str, keep_repeats: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The engine's `funnels.biggest_dropoffs` (top 15) and `funnels.overrepresentation`."""
+    cursor = runner()
+    return (
+        engine_funnels.biggest_dropoffs(cursor, view, level, keep_repeats, n=15),
+        engine_funnels.overrepresentation(cursor, view, level),
     )
 
 

@@ -9,9 +9,8 @@ from ui.i18n import t
 st.title(t("maps.funnels.title"))
 st.caption(t("maps.funnels.intro"))
 scope = frame.require_scope()
-events = frame.scope_events(scope)
 
-options = [c for c in (TOUCHPOINT, CHANNEL, EVENT_TYPE) if c in events.columns]
+options = [c for c in (TOUCHPOINT, CHANNEL, EVENT_TYPE) if c in scope.dataset.prepared_columns]
 by = st.radio(
     t("maps.funnels.by"),
     options,
@@ -21,7 +20,7 @@ by = st.radio(
 )
 values = cache.column_values(scope.events, by)
 with guard():
-    default = [s for s in cache.funnel_default(scope.key, events, by) if s in values]
+    default = [s for s in cache.funnel_default(scope.events, by) if s in values]
 stages = st.multiselect(
     t("maps.funnels.stages"),
     values,
@@ -34,7 +33,7 @@ if not stages:
     st.stop()
 
 with guard(), st.spinner(t("maps.working")):
-    result, dropped_next = cache.funnel_result(scope.key, events, tuple(stages), by)
+    result, dropped_next = cache.funnel_result(scope.events, tuple(stages), by)
 
 last = result.iloc[-1]
 cols = st.columns(3)
@@ -84,7 +83,7 @@ level = st.radio(
     key="funnels_dropoff_level",
 )
 with guard():
-    dropoffs, over = cache.dropoff_points(scope.key, events, level, False)
+    dropoffs, over = cache.dropoff_points(scope.events, level, False)
 left, right = st.columns(2)
 with left:
     st.caption(t("maps.funnels.dropoffs_intro"))
