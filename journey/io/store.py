@@ -6,6 +6,8 @@ Layout of the file (every name is ours; user text never becomes an identifier):
 - journey_datasets: the catalogue, one row per dataset: name, key, timestamps, counts, JSON of
   settings, mapping, meta and column manifests, and the names of its frame tables.
 - journey_models: model payloads (bytes) per dataset id and model name.
+- journey_scores, ja_scores_<hex>: stored sentiment scores per dataset and scorer
+  (journey.io.scores).
 - ja_events_<hex>, ja_transcripts_<hex>: one table per stored frame, named by a random uuid.
 
 Every change runs in one DuckDB transaction, so a crash (or an exception) while saving leaves
@@ -33,6 +35,7 @@ import duckdb
 import pandas as pd
 
 from journey.errors import WorkspaceError
+from journey.io import scores as stored_scores
 from journey.io import serialise, tables
 from journey.schema import CUSTOMER_ID, DatasetSettings
 
@@ -144,7 +147,7 @@ class Workspace:
             raise WorkspaceError(msg) from err
         _check_magic(self.path)
         with self._transaction(write=True) as con:
-            for statement in _SCHEMA_SQL:
+            for statement in (*_SCHEMA_SQL, *stored_scores.SCHEMA_SQL):
                 con.execute(statement)
             rows = con.execute("SELECT value FROM journey_info WHERE key = 'format'").fetchall()
             if not rows:
@@ -281,6 +284,7 @@ class Workspace:
             entry = self._require(con, name)
             con.execute("DELETE FROM journey_datasets WHERE id = ?", [entry.id])
             con.execute("DELETE FROM journey_models WHERE dataset_id = ?", [entry.id])
+            stored_scores.drop(con, entry.id)
             _drop_tables(con, entry)
 
     def save_settings(self, name: str, settings: DatasetSettings) -> None:
@@ -332,6 +336,22 @@ class Workspace:
                 "SELECT model FROM journey_models WHERE dataset_id = ?", [entry.id]
             ).fetchall()
         return sorted(row[0] for row in rows)
+
+    # -- sentiment scores (journey.io.scores) --------------------------------------------
+    def save_scores(self, name: str, scorer: str, frame: pd.DataFrame, model_key: str = "") -> None:
+        """Store (or replace) a dataset's scored transcripts for `scorer` under `model_key`."""
+        name, scorer = _clean_name(name), _clean_name(scorer, what="scorer name")
+        encoded = stored_scores.encode(frame, name)
+        with self._transaction(write=True) as con:
+            entry = self._require(con, name)
+            stored_scores.write(con, entry.id, entry.key, scorer, model_key, encoded, _now())
+
+    def scores(self, name: str, scorer: str, model_key: str = "") -> pd.DataFrame | None:
+        """A dataset's stored scores for `scorer`; None when missing or stale (other data/model)."""
+        name, scorer = _clean_name(name), _clean_name(scorer, what="scorer name")
+        with self._transaction() as con:
+            entry = self._require(con, name)
+            return stored_scores.read(con, entry.id, entry.key, scorer, model_key)
 
     def _export(self, name: str, kind: str, path: str | Path) -> Path | None:
         name = _clean_name(name)
@@ -555,6 +575,7 @@ def _replace_entry(
     _drop_tables(con, old)
     if old.key != key:
         con.execute("DELETE FROM journey_models WHERE dataset_id = ?", [old.id])
+        stored_scores.drop(con, old.id)
 
 
 # -- the file -------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from journey.errors import WorkspaceError
 
 _VIEW: Final = "journey_incoming_frame"  # connection-local view over the frame being saved
-_TABLE_NAME: Final = re.compile(r"ja_(events|transcripts)_[0-9a-f]{32}")
+_TABLE_NAME: Final = re.compile(r"ja_(events|transcripts|scores)_[0-9a-f]{32}")
 
 
 def new_table_name(kind: str) -> str:

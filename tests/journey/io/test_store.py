@@ -48,7 +48,7 @@ from journey.schema import (
 )
 
 ROOT = Path(__file__).resolve().parents[3]
-CATALOGUE_TABLES = {"journey_info", "journey_datasets", "journey_models"}
+CATALOGUE_TABLES = {"journey_info", "journey_datasets", "journey_models", "journey_scores"}
 MAPPING = {"events": {"user_id": CUSTOMER_ID, "ts": TIMESTAMP}, "transcripts": {"msg": TEXT}}
 
 
