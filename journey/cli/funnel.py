@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 
 from journey import schema
-from journey.cli.common import add_input_options, load_events, write_csv
+from journey.cli.common import add_input_options, write_csv
+from journey.cli.engine import add_engine_options, prepared_events
 from journey.errors import SettingsError
-from journey.query import funnels
+from journey.query.engine import funnels
+from journey.schema import DatasetSettings
 
 COLUMNS = ["stage", "customers", "conversion_rate", "step_conversion_rate"]
 
@@ -22,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=schema.TOUCHPOINT,
     )
     parser.add_argument("--out", required=True, help="CSV file, one row per stage")
+    add_engine_options(parser)
     add_input_options(parser)
 
 
@@ -34,8 +37,9 @@ def parse_stages(text: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Compute the funnel and write one row per stage."""
+    """Compute the funnel on the engine and write one row per stage."""
     stages = parse_stages(args.stages)
-    result = funnels.funnel(load_events(args), stages, args.by)
+    with prepared_events(args, DatasetSettings(timezone=args.tz)) as (runner, events):
+        result = funnels.funnel(runner, events, stages, args.by)
     write_csv(result[COLUMNS], args.out)
     return 0

@@ -12,9 +12,12 @@ import argparse
 import pandas as pd
 
 from journey import schema
-from journey.cli.common import add_input_options, comma_list, load_events, write_csv
-from journey.query import metrics
-from journey.query.segments import DEFAULT_WINDOW_DAYS
+from journey.cli.common import add_input_options, comma_list, write_csv
+from journey.cli.engine import add_engine_options, distinct_values, prepared_events, rounded
+from journey.query.engine import metrics as engine_metrics
+from journey.query.engine.segments import DEFAULT_WINDOW_DAYS
+from journey.query.metrics import default_qualifying
+from journey.schema import DatasetSettings
 
 PERIODS = ("day", "week", "month")
 QUALIFY_COLUMNS = (schema.EVENT_TYPE, schema.TOUCHPOINT)
@@ -48,17 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "signup, form_submit, trial, demo ... where the data has them)",
     )
     parser.add_argument("--out", required=True, help="CSV file, one row per period and channel")
+    add_engine_options(parser)
     add_input_options(parser)
-
-
-def qualifying_values(events: pd.DataFrame, args: argparse.Namespace) -> list[str]:
-    """--qualifying, or the likely qualifying values of --qualify-by found in the data."""
-    if args.qualifying is not None:
-        return comma_list(args.qualifying)
-    if args.qualify_by not in events.columns:
-        return []
-    values = sorted(events[args.qualify_by].dropna().astype("str").unique())
-    return metrics.default_qualifying(values)
 
 
 def as_dates(table: pd.DataFrame) -> pd.DataFrame:
@@ -67,15 +61,20 @@ def as_dates(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Compute the channel metrics per period and write them."""
-    events = load_events(args)
-    table = metrics.channel_metrics(
-        events,
-        granularity=args.by,
-        level=args.level,
-        qualifying=qualifying_values(events, args),
-        qualifying_column=args.qualify_by,
-        window_days=args.window_days,
-    )
-    write_csv(as_dates(table), args.out)
+    """Compute the channel metrics per period on the engine and write them."""
+    with prepared_events(args, DatasetSettings(timezone=args.tz)) as (runner, events):
+        if args.qualifying is not None:
+            qualifying = comma_list(args.qualifying)
+        else:  # the likely qualifying values (add to cart, sign-up ...) the data has
+            qualifying = default_qualifying(distinct_values(runner, events, args.qualify_by))
+        table = engine_metrics.channel_metrics(
+            runner,
+            events,
+            granularity=args.by,
+            level=args.level,
+            qualifying=qualifying,
+            qualifying_column=args.qualify_by,
+            window_days=args.window_days,
+        )
+    write_csv(rounded(as_dates(table)), args.out)
     return 0

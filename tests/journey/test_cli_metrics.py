@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,14 @@ def test_metrics_by_day_dates_touches_and_sales(events_csv: Path, tmp_path: Path
         "2025-01-14,Store,1,1,0,0,0.0,1,20.0",
         "2025-01-14,Web,0,0,0,1,20.0,0,0.0",
     ]
+
+
+def test_spark_without_pyspark_says_what_to_install(
+    events_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+):
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # import fails as if not installed
+    out = tmp_path / "m.csv"
+    assert main(["metrics", str(events_csv), "--engine", "spark", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        "error: --engine spark needs pyspark: pip install -r requirements-spark.txt\n"
+    )

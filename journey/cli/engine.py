@@ -1,0 +1,97 @@
+"""`--engine duckdb|spark`: where flows, funnel, attribution and metrics do their work.
+
+Either way the command's work is engine SQL (`journey.query.engine`) over one relation of
+prepared events, and the same CSV comes out:
+
+- duckdb (default): the file is validated as by every command (rejects reported, --strict),
+  the accepted rows go to an in-process DuckDB, which prepares (grouping, teams, phases) and
+  aggregates them;
+- spark: the input is a Parquet file or folder, a CSV file, or a table of the Spark session's
+  catalog, in the canonical columns (or renamed with --map); it is checked and typed in Spark
+  SQL (`journey.cli.spark_input`), then prepared and aggregated by Spark.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from journey.cli.common import load_events
+from journey.query.engine.common import temp_name
+from journey.query.engine.prepare import prepare
+from journey.query.engine.runner import DEFAULT_SPARK_MASTER, DuckDBRunner, Runner
+from journey.query.engine.sql import DUCKDB, SPARK, ident
+from journey.schema import DatasetSettings
+
+ENGINES: Final = (DUCKDB, SPARK)
+FLOAT_DECIMALS: Final = 6  # floating sums differ in their last bits by summation order
+
+
+def add_engine_options(parser: argparse.ArgumentParser) -> None:
+    """Add --engine and --spark-master."""
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=DUCKDB,
+        help="duckdb (in process, default) or spark (a Parquet/CSV path or a table name)",
+    )
+    parser.add_argument(
+        "--spark-master",
+        default=DEFAULT_SPARK_MASTER,
+        metavar="URL",
+        help="Spark master with --engine spark: local[*] (default), spark://host:7077, yarn",
+    )
+
+
+def _spark_runner(args: argparse.Namespace) -> Runner:
+    # pyspark (and the JVM) only when asked for: the DuckDB path never imports it
+    from journey.cli.spark_input import open_spark
+
+    return open_spark(args.spark_master)
+
+
+@contextmanager
+def prepared_events(
+    args: argparse.Namespace, settings: DatasetSettings
+) -> Iterator[tuple[Runner, str]]:
+    """The prepared events of `args.events` on the chosen engine: (runner, relation name)."""
+    raw, prepared = temp_name("cli_raw"), temp_name("cli_events")
+    helpers: list[str] = []
+    if args.engine == SPARK:
+        from journey.cli.spark_input import register_input
+
+        runner = _spark_runner(args)
+        helpers = register_input(runner, raw, args)
+    else:
+        runner = DuckDBRunner()
+        runner.register_frame(raw, load_events(args, settings=settings))
+    try:
+        prepare(runner, raw, settings, prepared)
+        yield runner, prepared
+    finally:
+        for name in (prepared, raw, *helpers):
+            runner.drop(name)
+        if isinstance(runner, DuckDBRunner):
+            runner.con.close()
+
+
+def distinct_values(runner: Runner, events: str, column: str) -> list[str]:
+    """The sorted distinct non-null values of one column (few: touchpoints, event types)."""
+    frame = runner.frame(
+        f"SELECT DISTINCT CAST({ident(column)} AS VARCHAR) AS v FROM {ident(events)} "
+        f"WHERE {ident(column)} IS NOT NULL"
+    )
+    return sorted(str(v) for v in frame["v"].tolist())
+
+
+def rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Round float columns so both engines write the same bytes (and -0.0 as 0.0)."""
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c].dtype)]
+    if not floats:
+        return frame
+    return frame.assign(**{c: np.round(frame[c].to_numpy(), FLOAT_DECIMALS) + 0.0 for c in floats})

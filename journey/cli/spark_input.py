@@ -1,0 +1,187 @@
+"""The input of `--engine spark`: a Parquet/CSV path or a catalog table, checked in Spark SQL.
+
+The data never comes to this process: Spark reads it, and one aggregation counts the rows
+read, the rows rejected and the first reject. Rules (the validator's core, in SQL):
+customer_id and channel must not be blank, timestamp must read as a date and time (naive
+values are UTC), revenue must be a number >= 0 when present, conversion one of the
+true/false words (empty is false). Rejected rows are left out, as on the DuckDB path.
+CSV files are read with every column as text (customer ids like 007 keep their zeros);
+without a `row` column, rows are numbered in file order (`monotonically_increasing_id`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Final
+
+from journey.cli.common import parse_map
+from journey.errors import InputError, SettingsError
+from journey.io.load import NO_DATA_ROWS
+from journey.io.parse import FALSE_WORDS, TRUE_WORDS
+from journey.query.engine.common import temp_name
+from journey.query.engine.runner import SparkRunner, spark_session
+from journey.query.engine.sql import ident, lit, lit_list
+from journey.schema import CHANNEL, CONVERSION, CUSTOMER_ID, REVENUE, ROW, TIMESTAMP
+
+REQUIRED: Final = (CUSTOMER_ID, TIMESTAMP, CHANNEL)
+_REJECT: Final = "__ja_reject"
+_UTC_NAMES: Final = ("UTC", "Etc/UTC", "GMT", "Z")
+
+
+def open_spark(master: str) -> SparkRunner:
+    """A runner on the Spark session at `master` (started or reused), logging errors only."""
+    runner = SparkRunner(spark_session(master))
+    runner.spark.sparkContext.setLogLevel("ERROR")
+    return runner
+
+
+def _read(runner: SparkRunner, name: str, source: str) -> None:
+    """Expose the input as `name`: CSV as text columns, Parquet as typed, else a table."""
+    from pyspark.errors import AnalysisException  # pyspark is there: the session started
+
+    path = Path(source)
+    if not path.exists() and (path.suffix or "/" in source or "\\" in source):
+        raise InputError(source, None, None, "no such file or folder")
+    try:
+        if path.is_file() and path.suffix.lower() in (".csv", ".tsv", ".txt"):
+            separator = "\t" if path.suffix.lower() == ".tsv" else ","
+            reader = runner.spark.read.option("header", True).option("sep", separator)
+            reader.csv(str(path)).createOrReplaceTempView(name)
+        else:
+            runner.register_file(name, source)
+    except AnalysisException as err:  # unreadable files, or not Parquet after all
+        reason = str(err).strip().splitlines()[0]
+        raise InputError(source, None, None, f"Spark cannot read it: {reason}") from err
+
+
+def _columns(runner: SparkRunner, name: str) -> list[str]:
+    return [str(c) for c in runner.frame(f"SELECT * FROM {ident(name)} LIMIT 0").columns]
+
+
+def _mapped(columns: list[str], args: argparse.Namespace, source: str) -> dict[str, str]:
+    """Canonical -> input column: the canonical names present, overridden by --map."""
+    overrides = parse_map(args.map)
+    for canonical, column in overrides.items():
+        if column not in columns:
+            raise InputError(source, None, column, f"no such column (--map {column}={canonical})")
+    mapping = {c: c for c in columns if c not in overrides.values()}
+    mapping.update(overrides)
+    missing = [c for c in REQUIRED if c not in mapping]
+    if missing:
+        raise InputError(
+            source,
+            None,
+            missing[0],
+            f"no such column; --engine spark reads the canonical columns (at least "
+            f"{', '.join(REQUIRED)}); rename with --map SOURCE=CANONICAL. Columns: "
+            f"{', '.join(columns)}",
+        )
+    return mapping
+
+
+def _typed_sql(relation: str, mapping: dict[str, str]) -> tuple[str, list[str]]:
+    """The input with canonical names and types, plus the reason a row is rejected (or NULL).
+
+    Returns the SELECT and its canonical columns (without the reason).
+    """
+
+    def text(canonical: str) -> str:
+        return f"nullif(trim(CAST({ident(mapping[canonical])} AS VARCHAR)), '')"
+
+    stamp = f"CAST(TRY_CAST({ident(mapping[TIMESTAMP])} AS TIMESTAMPTZ) AS TIMESTAMP)"
+    select = {
+        CUSTOMER_ID: text(CUSTOMER_ID),
+        TIMESTAMP: stamp,
+        CHANNEL: text(CHANNEL),
+        ROW: (
+            f"CAST({ident(mapping[ROW])} AS BIGINT)"
+            if ROW in mapping
+            else "monotonically_increasing_id() + 1"
+        ),
+    }
+    reasons = [
+        (f"{select[CUSTOMER_ID]} IS NULL", CUSTOMER_ID, "empty"),
+        (f"{select[TIMESTAMP]} IS NULL", TIMESTAMP, "not a date and time"),
+        (f"{select[CHANNEL]} IS NULL", CHANNEL, "empty"),
+    ]
+    if REVENUE in mapping:
+        raw = text(REVENUE)
+        select[REVENUE] = f"TRY_CAST({raw} AS DOUBLE)"
+        unreadable = f"{raw} IS NOT NULL AND {select[REVENUE]} IS NULL"
+        reasons.append((unreadable, REVENUE, "not a number"))
+        reasons.append((f"{select[REVENUE]} < 0", REVENUE, "negative revenue"))
+    if CONVERSION in mapping:
+        word = f"lower({text(CONVERSION)})"
+        select[CONVERSION] = f"coalesce({word} IN {lit_list(sorted(TRUE_WORDS))}, FALSE)"
+        known = sorted(TRUE_WORDS | FALSE_WORDS)
+        unknown = f"{word} IS NOT NULL AND {word} NOT IN {lit_list(known)}"
+        reasons.append((unknown, CONVERSION, "not true/false"))
+    for canonical in mapping:
+        select.setdefault(canonical, text(canonical))
+    cases = " ".join(f"WHEN {test} THEN {lit(f'{col}|{why}')}" for test, col, why in reasons)
+    items = [f"{expr} AS {ident(name)}" for name, expr in select.items()]
+    sql = f"SELECT {', '.join(items)}, CASE {cases} END AS {_REJECT} FROM {ident(relation)}"
+    return sql, list(select)
+
+
+def _shown(source: str) -> str:
+    """A file by its name (as the DuckDB path's summary), a table by its own name."""
+    path = Path(source)
+    return path.name if path.exists() else source
+
+
+def _check_rows(runner: SparkRunner, typed: str, source: str, args: argparse.Namespace) -> None:
+    """Print the summary; --strict, and no row left, are bad input naming the first reject."""
+    counts = runner.frame(
+        f"SELECT count(*) AS n, count({_REJECT}) AS bad, "
+        f"min(CASE WHEN {_REJECT} IS NOT NULL THEN {ident(ROW)} END) AS first_row "
+        f"FROM {ident(typed)}"
+    ).iloc[0]
+    n, bad = int(counts["n"]), int(counts["bad"])
+    if n == 0:
+        raise InputError(_shown(source), None, None, NO_DATA_ROWS)
+    print(f"{_shown(source)}: {n} rows read, {n - bad} accepted, {bad} rejected", file=sys.stderr)
+    if not bad or (not args.strict and bad < n):
+        return
+    row = int(counts["first_row"])
+    reason = runner.scalar(
+        f"SELECT min({_REJECT}) FROM {ident(typed)} WHERE {ident(ROW)} = {lit(row)}"
+    )
+    column, _, why = str(reason).partition("|")
+    first = f"first: row {row}, column '{column}': {why}"
+    if args.strict:
+        raise InputError(_shown(source), None, None, f"{bad} rejected rows (--strict); {first}")
+    message = f"every row was rejected ({bad} of {n}), nothing to analyse; {first}"
+    raise InputError(_shown(source), None, None, message)
+
+
+def register_input(runner: SparkRunner, name: str, args: argparse.Namespace) -> list[str]:
+    """Expose `args.events` on Spark as `name`: accepted rows in canonical columns and types.
+
+    Returns the relations `name` reads, to drop after it.
+    """
+    source = str(args.events)
+    if args.tz.strip() not in _UTC_NAMES:
+        raise SettingsError(
+            f"--tz {args.tz}: --engine spark reads naive timestamps as UTC; store them in UTC "
+            "(or with their offset), or use --engine duckdb"
+        )
+    if args.sheet:
+        raise SettingsError("--sheet: --engine spark reads Parquet, CSV or a table, not Excel")
+    source_view, typed = temp_name("cli_source"), temp_name("cli_typed")
+    _read(runner, source_view, source)
+    mapping = _mapped(_columns(runner, source_view), args, source)
+    sql, columns = _typed_sql(source_view, mapping)
+    runner.table(typed, sql)  # materialised: row numbers are fixed once
+    try:
+        _check_rows(runner, typed, source, args)
+        keep = ", ".join(ident(c) for c in columns)
+        runner.view(name, f"SELECT {keep} FROM {ident(typed)} WHERE {_REJECT} IS NULL")
+        return [typed]
+    except BaseException:
+        runner.drop(typed)
+        raise
+    finally:
+        runner.drop(source_view)
