@@ -1,10 +1,10 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import streamlit as st
 
 from journey.io.markup import md_text
 from journey.query.scope import Cohorts
-from journey.schema import LEVELS, TIMESTAMP
+from journey.schema import LEVELS
 from journey.viz import charts, sankey
 from ui import cache, frame, widgets
 from ui.errors import guard
@@ -13,7 +13,6 @@ from ui.i18n import t
 st.title(t("maps.compare.title"))
 st.caption(t("maps.compare.intro"))
 scope = frame.require_scope()
-events = frame.scope_events(scope)
 
 row = st.columns(4)
 mode = row[0].radio(
@@ -50,8 +49,7 @@ if mode == "segment":
     cohorts = Cohorts.segment(column, value_a, value_b)
     label_a, label_b = f"{column} = {value_a}", f"{column} = {value_b}"
 elif mode == "period":
-    first = events[TIMESTAMP].min().date()
-    last = events[TIMESTAMP].max().date()
+    first, last = cache.relation_dates(scope.events) or (date.today(), date.today())
     middle = first + (last - first) / 2
     pick = st.columns(2)
     period_a = pick[0].date_input(
@@ -72,6 +70,7 @@ elif mode == "period":
     label_b = f"{period_b[0]} → {period_b[1]}"
 
 with guard(), st.spinner(t("maps.working")):
+    events = frame.scope_events(scope)
     result = cache.compare_cohorts(scope.key, events, cohorts, level, not collapse, 5)
 
 sides = st.columns(2)
