@@ -2,11 +2,11 @@
 
 The next-best-action model is checked against a known answer. In the generated events, an
 abandoned cart (an add-to-cart that no purchase of the customer ever follows) whose
-`Cart reminder email` arrives within 24 hours is recovered with probability
-`RECOVERY_P`: the customer comes back 2 hours to 6 days after the email, checks out and
-buys on the cart's own channel (Web or App). Push reminders and retargeting banners after a
-cart recover nothing. The recovered purchases are appended from their own random stream, so
-every other event keeps its bytes.
+`Cart reminder email` arrives within 24 hours is recovered with probability `RECOVERY_P`:
+the customer comes back 2 hours to 10 days after the email (2.5 days on average), checks out
+and buys on the cart's own channel (Web or App). Push reminders and retargeting banners after
+a cart recover nothing. The recovered purchases are appended from their own random stream,
+so every other event keeps its bytes.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def plant_cart_recovery(events: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
     rng = np.random.default_rng([seed, 5])
     carts = _reminded_carts(events)
     won = carts[rng.random(len(carts)) < RECOVERY_P].reset_index(drop=True)
-    gap = np.minimum(2 * HOUR + rng.exponential(DAY, len(won)), 6 * DAY)
+    gap = np.minimum(2 * HOUR + rng.exponential(2.5 * DAY, len(won)), 10 * DAY)
     checkout_t = np.floor(won["_t"].to_numpy() + gap).astype(np.int64)
     buy_t = checkout_t + rng.integers(60, 400, len(won))
     confirm_t = buy_t + np.where(rng.random(len(won)) < 0.5, 0, rng.integers(5, 120, len(won)))
