@@ -1,0 +1,117 @@
+"""Attribution on the query engine: paths and heuristic credits in SQL, the maths in numpy.
+
+`engine_attribute` returns what `journey.attribution.models.attribute` returns for the same
+events and settings, reading a prepared-events relation through a Runner (DuckDB or Spark)
+instead of a pandas frame. The heuristic models are per-touch weights summed in SQL; Markov
+and Shapley run on the distinct paths with their counts (`engine.attribution.unique_paths`),
+so Python work grows with the number of distinct paths, never with events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from journey.attribution.markov import MarkovResult, markov_model
+from journey.attribution.models import (
+    DEFAULT_SETTINGS,
+    AttributionSettings,
+    _empty_result,
+    _result_frame,
+    check_models,
+)
+from journey.attribution.paths import PathSet
+from journey.attribution.shapley import EXACT_SHAPLEY_MAX_CHANNELS, shapley_credit
+from journey.query.engine import attribution as sql
+from journey.query.engine.runner import Runner
+
+
+def path_spec(settings: AttributionSettings) -> sql.PathSpec:
+    """The settings' level, window and exclusions as the engine's path specification."""
+    return sql.PathSpec(
+        level=settings.level,
+        window_days=settings.window_days,
+        exclude_channels=tuple(settings.exclude_channels),
+        exclude_event_types=tuple(settings.exclude_event_types),
+    )
+
+
+def path_set_from_counts(labels: Sequence[str], paths: pd.DataFrame) -> PathSet:
+    """An aggregated PathSet from `unique_paths`' labels and frame (codes, weights per path)."""
+    codes = list(paths["codes"])
+    lengths = np.array([len(c) for c in codes], dtype=np.int64)
+    flat = np.concatenate(codes).astype(np.int64) if codes else np.zeros(0, dtype=np.int64)
+    return PathSet(
+        labels=np.asarray(list(labels), dtype=object),
+        offsets=np.r_[0, np.cumsum(lengths)].astype(np.int64),
+        codes=flat,
+        direct=np.zeros(len(flat), dtype=bool),  # no model reading counts looks at it
+        conversions=paths["conversions"].to_numpy(dtype=np.float64),
+        nulls=paths["nulls"].to_numpy(dtype=np.float64),
+        revenue=paths["revenue"].to_numpy(dtype=np.float64),
+    )
+
+
+def engine_path_set(runner: Runner, events: str, settings: AttributionSettings) -> PathSet:
+    """The distinct (repeat-collapsed) paths of `events` with their counts, as a PathSet."""
+    with sql.touches(runner, events, path_spec(settings)) as kept:
+        return path_set_from_counts(*sql.unique_paths(runner, kept))
+
+
+def engine_fit_markov(runner: Runner, events: str, settings: AttributionSettings) -> MarkovResult:
+    """`models.fit_markov` on the engine: the settings' Markov chain on the distinct paths."""
+    return markov_model(engine_path_set(runner, events, settings), settings.markov_order)
+
+
+def engine_path_counts(runner: Runner, events: str, settings: AttributionSettings) -> pd.DataFrame:
+    """`paths.count_paths(paths.conversion_paths(...))` on the engine."""
+    with sql.touches(runner, events, path_spec(settings)) as kept:
+        return sql.path_counts(runner, kept)
+
+
+def engine_attribute(
+    runner: Runner,
+    events: str,
+    settings: AttributionSettings = DEFAULT_SETTINGS,
+    channels: Sequence[str] = (),
+) -> pd.DataFrame:
+    """`models.attribute` on the engine: channel, model, conversions, revenue, share.
+
+    Same rows, order and `attrs["shapley_method"]`; `events` names a prepared-events relation.
+    """
+    chosen = check_models(settings.models)
+    heuristics = [m for m in chosen if m in sql.HEURISTIC_MODELS]
+    with sql.touches(runner, events, path_spec(settings)) as kept:
+        credits = sql.heuristic_credits(
+            runner, kept, heuristics, settings.half_life_days, settings.position_weights
+        )
+        counted = (
+            path_set_from_counts(*sql.unique_paths(runner, kept))
+            if len(heuristics) < len(chosen)
+            else None
+        )
+    labels = credits["value"].to_numpy(dtype=object).astype(str)
+    total = float(credits["total_conversions"].iloc[0]) if len(credits) else 0.0
+    extra = sorted(set(channels) - set(labels))
+    names = np.r_[labels, np.array(extra, dtype=str)] if extra else labels
+    if len(names) == 0:
+        return _empty_result()
+    padding = np.zeros(len(extra))
+    conversions, revenue, method = [], [], ""
+    for model in chosen:
+        if counted is None or model in heuristics:
+            conv = credits[f"{model}_conversions"].to_numpy(dtype=np.float64)
+            rev = credits[f"{model}_revenue"].to_numpy(dtype=np.float64)
+        elif model == "markov":
+            result = markov_model(counted, settings.markov_order).attribution
+            conv, rev = result["conversions"].to_numpy(), result["revenue"].to_numpy()
+        else:
+            conv, rev, method = shapley_credit(counted, EXACT_SHAPLEY_MAX_CHANNELS)
+        conversions.append(np.r_[conv, padding])
+        revenue.append(np.r_[rev, padding])
+    out = _result_frame(names, chosen, np.concatenate(conversions), np.concatenate(revenue), total)
+    if method:
+        out.attrs["shapley_method"] = method
+    return out

@@ -1,0 +1,249 @@
+"""What attribution needs from the events, in SQL: heuristic credits and unique path counts.
+
+The paths are those of `journey.attribution.paths.build_path_set` (the pandas reference):
+events cut at conversions (`journey.query.engine.segments`), touches outside the lookback
+window or of an excluded channel / event type dropped, a conversion left without any touch
+keeping one `(none)` touch, a non-converting path left empty dropped. On those paths:
+
+- `heuristic_credits`: per level value, the conversions and revenue each heuristic model
+  credits (per-touch weights summed in SQL; revenue by the same weights as the conversion);
+- `unique_paths`: distinct paths (consecutive repeats collapsed, as the Markov chain reads
+  them) with their conversions, non-conversions and revenue: what Markov and Shapley consume;
+- `path_counts`: distinct uncollapsed paths as text, as `paths.count_paths` lists them.
+
+This module computes no attribution maths (the arrows: query never imports attribution);
+`journey.attribution.engine` turns these frames into model results.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from journey.errors import SettingsError
+from journey.query.engine.common import US_PER_DAY, micros, temp_name, typed
+from journey.query.engine.runner import Runner
+from journey.query.engine.segments import DEFAULT_WINDOW_DAYS, path_events
+from journey.query.engine.sql import ident, lit, lit_list
+from journey.schema import CHANNEL, PATH_SEPARATOR
+
+NO_TOUCH = "(none)"  # a conversion whose every touch was excluded
+DIRECT = "direct"  # channel skipped by last_non_direct, compared case-insensitively
+HEURISTIC_MODELS = ("first", "last", "last_non_direct", "linear", "time_decay", "position")
+
+
+@dataclass(frozen=True)
+class PathSpec:
+    """Which paths: the level, the lookback window (0 = unlimited) and the exclusions."""
+
+    level: str = CHANNEL
+    window_days: float = DEFAULT_WINDOW_DAYS
+    exclude_channels: tuple[str, ...] = ()
+    exclude_event_types: tuple[str, ...] = ()
+
+
+def touches_sql(events: str, spec: PathSpec) -> str:
+    """SQL: one row per kept touch of each path (c, path_no), in the relation `touches` holds.
+
+    Columns c, path_no, pos (1-based in path order), length, value, direct, age_days (days
+    before the conversion; 0 on non-converting paths), conv (1.0 / 0.0), revenue (the path's).
+    """
+    excluded = []
+    if spec.exclude_channels:
+        excluded.append(f"coalesce(channel IN {lit_list(spec.exclude_channels)}, FALSE)")
+    if spec.exclude_event_types:
+        excluded.append(f"coalesce(event_type IN {lit_list(spec.exclude_event_types)}, FALSE)")
+    keep = "in_window" + "".join(f" AND NOT {e}" for e in excluded)
+    age = f"CAST({micros('conv_time')} - {micros('ts')} AS DOUBLE) / {US_PER_DAY}.0"
+    return f"""
+WITH q_pe AS ({path_events(events, spec.level, spec.window_days)}),
+q_kept AS (
+    SELECT c, path_no, value, coalesce(lower(channel) = {lit(DIRECT)}, FALSE) AS direct,
+           CASE WHEN converted THEN {age} ELSE {_double(0)} END AS age_days,
+           CASE WHEN converted THEN {_double(1)} ELSE {_double(0)} END AS conv,
+           path_revenue AS revenue,
+           row_number() OVER (PARTITION BY c, path_no ORDER BY ts, r) AS pos
+    FROM q_pe WHERE {keep}
+), q_none AS (
+    SELECT c, path_no, {lit(NO_TOUCH)} AS value, FALSE AS direct, {_double(0)} AS age_days,
+           {_double(1)} AS conv, max(path_revenue) AS revenue, CAST(1 AS BIGINT) AS pos
+    FROM q_pe GROUP BY c, path_no
+    HAVING bool_or(converted) AND NOT bool_or({keep})
+), q_all AS (
+    SELECT * FROM q_kept UNION ALL SELECT * FROM q_none
+)
+SELECT *, count(*) OVER (PARTITION BY c, path_no) AS length FROM q_all"""
+
+
+def _check_weights(weights: Sequence[float]) -> tuple[float, float, float]:
+    if len(weights) != 3 or any((not math.isfinite(w)) or w < 0 for w in weights):
+        raise SettingsError(
+            "position weights must be three non-negative numbers: first, middle, last"
+        )
+    first, middle, last = (float(w) for w in weights)
+    if abs(first + middle + last - 1.0) > 1e-6 or first + last <= 0:
+        raise SettingsError(
+            "position weights must add up to 1 with first + last > 0, "
+            f"got {first}, {middle}, {last}"
+        )
+    return first, middle, last
+
+
+def _weights(half_life_days: float, position_weights: Sequence[float]) -> dict[str, str]:
+    """SQL per model: a touch's fraction of its path's conversion (sums to 1 per path)."""
+    first, middle, last = _check_weights(position_weights)
+    ends = first + last
+    if not math.isfinite(half_life_days) or half_life_days <= 0:
+        raise SettingsError(f"half-life must be a positive number of days, got {half_life_days}")
+    one, zero = _double(1.0), _double(0.0)
+    return {
+        "first": f"CASE WHEN pos = 1 THEN {one} ELSE {zero} END",
+        "last": f"CASE WHEN pos = length THEN {one} ELSE {zero} END",
+        "last_non_direct": (
+            f"CASE WHEN pos = coalesce(non_direct, length) THEN {one} ELSE {zero} END"
+        ),
+        "linear": f"{one} / length",
+        "time_decay": "decay / sum(decay) OVER (PARTITION BY c, path_no)",
+        "position": f"""CASE WHEN length = 1 THEN {one}
+            WHEN length = 2 THEN (CASE WHEN pos = 1 THEN {_double(first / ends)}
+                                  ELSE {_double(last / ends)} END)
+            WHEN pos = 1 THEN {_double(first)} WHEN pos = length THEN {_double(last)}
+            ELSE {_double(middle)} / (length - 2) END""",
+    }
+
+
+def _double(value: float) -> str:
+    """SQL: a DOUBLE literal (a bare 0.4 is a DECIMAL in DuckDB and Spark)."""
+    return f"CAST({float(value)!r} AS DOUBLE)"
+
+
+@contextmanager
+def touches(runner: Runner, events: str, spec: PathSpec) -> Iterator[str]:
+    """Materialise the kept touches of `events` as a temporary table; yield its name, drop it."""
+    name = temp_name("q_touches")
+    runner.table(name, touches_sql(events, spec))
+    try:
+        yield name
+    finally:
+        runner.drop(name)
+
+
+def heuristic_credits(
+    runner: Runner,
+    kept: str,
+    models: Sequence[str] = HEURISTIC_MODELS,
+    half_life_days: float = 7.0,
+    position_weights: Sequence[float] = (0.4, 0.2, 0.4),
+) -> pd.DataFrame:
+    """Per level value of the `touches` (sorted): conversions and revenue each model credits.
+
+    Columns value, then `<model>_conversions` and `<model>_revenue` per model, and
+    `total_conversions` (repeated: the number of converting paths) and `total_revenue`.
+    """
+    unknown = [m for m in models if m not in HEURISTIC_MODELS]
+    if unknown:
+        raise SettingsError(f"unknown heuristic model {unknown[0]!r}")
+    needed = _weights(
+        half_life_days if "time_decay" in models else 1.0,
+        position_weights if "position" in models else (0.4, 0.2, 0.4),
+    )
+    youngest = "min(age_days) OVER (PARTITION BY c, path_no)"
+    decay = f"pow({_double(2)}, -(age_days - {youngest}) / {_double(half_life_days)})"
+    sums = "".join(
+        f", sum(w_{m} * conv) AS {m}_conversions, sum(w_{m} * revenue) AS {m}_revenue"
+        for m in models
+    )
+    weights = "".join(f", {needed[m]} AS w_{m}" for m in models)
+    sql = f"""
+WITH q_t AS (SELECT * FROM {ident(kept)}),
+q_d AS (
+    SELECT *, max(CASE WHEN NOT direct THEN pos END) OVER (PARTITION BY c, path_no) AS non_direct,
+           {decay if "time_decay" in models else _double(1)} AS decay
+    FROM q_t
+), q_w AS (SELECT *{weights} FROM q_d),
+q_totals AS (
+    SELECT sum(conv) AS total_conversions, sum(revenue) AS total_revenue
+    FROM q_t WHERE pos = 1
+)
+SELECT v.*, t.total_conversions, t.total_revenue FROM (
+    SELECT value{sums} FROM q_w GROUP BY value
+) AS v CROSS JOIN q_totals t
+ORDER BY value"""
+    out = runner.frame(sql)
+    dtypes = {"value": "str"} | {
+        f"{m}_{kind}": "float64" for m in models for kind in ("conversions", "revenue")
+    }
+    return typed(out, dtypes | {"total_conversions": "float64", "total_revenue": "float64"})
+
+
+def unique_paths(runner: Runner, kept: str) -> tuple[list[str], pd.DataFrame]:
+    """The labels (sorted) and the distinct collapsed paths of `touches` as codes, weighted.
+
+    Returns (labels, frame) where the frame has columns codes (an int64 array per path, in
+    touch order, consecutive repeats collapsed), conversions, nulls, revenue; by codes' text.
+    """
+    sql = f"""
+WITH q_t AS (SELECT * FROM {ident(kept)}),
+q_labels AS (
+    SELECT value, row_number() OVER (ORDER BY value) - 1 AS code
+    FROM (SELECT DISTINCT value FROM q_t) AS d
+), q_runs AS (
+    SELECT t.c, t.path_no, t.pos, l.code, t.conv, t.revenue,
+           lag(l.code) OVER (PARTITION BY t.c, t.path_no ORDER BY t.pos) AS previous
+    FROM q_t t JOIN q_labels l ON l.value = t.value
+), q_paths AS (
+    SELECT string_agg(CAST(code AS VARCHAR), ' ' ORDER BY pos) AS path_key,
+           max(conv) AS conv, max(revenue) AS revenue
+    FROM q_runs WHERE previous IS NULL OR previous <> code
+    GROUP BY c, path_no
+)
+SELECT path_key, sum(conv) AS conversions, sum(1 - conv) AS nulls, sum(revenue) AS revenue
+FROM q_paths GROUP BY path_key ORDER BY path_key"""
+    out = runner.frame(sql)
+    labels = [
+        str(v)
+        for v in runner.frame(f"SELECT DISTINCT value FROM {ident(kept)} ORDER BY value")["value"]
+    ]
+    if out.empty:
+        empty = pd.DataFrame({"codes": [], "conversions": [], "nulls": [], "revenue": []})
+        return labels, typed(
+            empty.astype({"codes": object}),
+            {"codes": "object", "conversions": "float64", "nulls": "float64", "revenue": "float64"},
+        )
+    codes = [np.array(key.split(" "), dtype=np.int64) for key in out["path_key"]]
+    frame = pd.DataFrame(
+        {
+            "codes": pd.Series(codes, dtype=object),
+            "conversions": out["conversions"].astype("float64"),
+            "nulls": out["nulls"].astype("float64"),
+            "revenue": out["revenue"].astype("float64"),
+        }
+    )
+    return labels, frame
+
+
+def path_counts(runner: Runner, kept: str) -> pd.DataFrame:
+    """Distinct paths of `touches` as text (" > "-joined, uncollapsed), with their counts.
+
+    Columns path, n_conversions, n_null, revenue.
+    As `paths.count_paths(paths.conversion_paths(...))`: by n_conversions descending, n_null
+    descending, path.
+    """
+    sql = f"""
+WITH q_t AS (SELECT * FROM {ident(kept)}),
+q_paths AS (
+    SELECT string_agg(value, {lit(PATH_SEPARATOR)} ORDER BY pos) AS path,
+           max(conv) AS conv, max(revenue) AS revenue
+    FROM q_t GROUP BY c, path_no
+)
+SELECT path, CAST(sum(conv) AS BIGINT) AS n_conversions, CAST(sum(1 - conv) AS BIGINT) AS n_null,
+       sum(revenue) AS revenue
+FROM q_paths GROUP BY path
+ORDER BY n_conversions DESC, n_null DESC, path"""
+    dtypes = {"path": "str", "n_conversions": "int64", "n_null": "int64", "revenue": "float64"}
+    return typed(runner.frame(sql), dtypes)

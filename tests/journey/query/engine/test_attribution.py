@@ -1,0 +1,138 @@
+"""Attribution on the engine equals `models.attribute` on the same prepared events."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from journey.attribution.engine import (
+    engine_attribute,
+    engine_fit_markov,
+    engine_path_counts,
+    engine_path_set,
+)
+from journey.attribution.markov import markov_model
+from journey.attribution.models import MODELS, AttributionSettings, attribute, fit_markov
+from journey.attribution.paths import (
+    aggregate_paths,
+    build_path_set,
+    conversion_paths,
+    count_paths,
+)
+from journey.errors import SettingsError
+from journey.query.engine.runner import DuckDBRunner
+from journey.schema import CAMPAIGN, CHANNEL, TOUCHPOINT
+from tests.journey.attribution.examples import EXAMPLE, credit, make_events
+from tests.journey.query.engine.data import random_events, register, same, sample
+
+EVERY = AttributionSettings(models=MODELS)
+
+
+def test_example_by_hand(duck):
+    name = register(duck, make_events(EXAMPLE))
+    result = engine_attribute(duck, name, EVERY)
+    # P1 a: Email > Display > Direct > Web (100), P2 b: Display > Display (50),
+    # P5 d: Social > Direct (20), P6 e: Direct (10); P3, P4 never convert.
+    assert credit(result, "first") == {
+        "Email": (1.0, 100.0), "Display": (1.0, 50.0), "Social": (1.0, 20.0),
+        "Direct": (1.0, 10.0), "Web": (0.0, 0.0),
+    }  # fmt: skip
+    # last non-direct: P1 Web, P2 Display, P5 Social, P6 Direct (its only touch is direct)
+    assert credit(result, "last_non_direct") == {
+        "Direct": (1.0, 10.0), "Display": (1.0, 50.0), "Social": (1.0, 20.0),
+        "Web": (1.0, 100.0), "Email": (0.0, 0.0),
+    }  # fmt: skip
+    # linear: P1 a quarter each, P2 two halves of Display, P5 halves, P6 Direct
+    assert credit(result, "linear")["Direct"] == (1.75, 0.25 * 100 + 0.5 * 20 + 10)
+    same(result, attribute(make_events(EXAMPLE), EVERY))
+    assert (
+        result.attrs["shapley_method"]
+        == attribute(make_events(EXAMPLE), EVERY).attrs["shapley_method"]
+    )
+
+
+def test_settings_errors_as_pandas(duck):
+    name = register(duck, make_events(EXAMPLE))
+    with pytest.raises(SettingsError, match="window_days"):
+        engine_attribute(duck, name, AttributionSettings(window_days=-1))
+    with pytest.raises(SettingsError, match="unknown attribution model"):
+        engine_attribute(duck, name, AttributionSettings(models=("u_shape",)))
+    with pytest.raises(SettingsError, match="level"):
+        engine_attribute(duck, name, AttributionSettings(level="phase"))
+    bad = AttributionSettings(models=("position",), position_weights=(0.5, 0.5, 0.5))
+    with pytest.raises(SettingsError, match="position weights"):
+        engine_attribute(duck, name, bad)
+    with pytest.raises(SettingsError, match="half-life"):
+        engine_attribute(duck, name, AttributionSettings(models=("time_decay",), half_life_days=0))
+    with pytest.raises(SettingsError, match="Markov order"):
+        engine_attribute(duck, name, AttributionSettings(models=("markov",), markov_order=4))
+
+
+SETTINGS = [
+    EVERY,
+    AttributionSettings(models=MODELS, window_days=0, exclude_channels=("Web",)),
+    AttributionSettings(models=MODELS, level=CAMPAIGN, window_days=7, half_life_days=2.5),
+    AttributionSettings(
+        models=("first", "linear", "position", "time_decay", "markov"),
+        level=TOUCHPOINT,
+        exclude_event_types=("click",),
+        position_weights=(0.3, 0.3, 0.4),
+        markov_order=2,
+    ),
+]
+
+
+@pytest.mark.parametrize("settings", SETTINGS, ids=["default", "unlimited", "campaign", "touch"])
+def test_sample_equals_pandas(duck, settings):
+    events = sample(customers=1500)
+    name = register(duck, events)
+    expected = attribute(events, settings, channels=["Nowhere"])
+    result = engine_attribute(duck, name, settings, channels=["Nowhere"])
+    same(result, expected, rtol=1e-9)
+    assert result.attrs == expected.attrs
+
+
+def test_sample_paths_and_markov_equal_pandas(duck):
+    events = sample(customers=800)
+    name = register(duck, events)
+    settings = AttributionSettings(window_days=14, exclude_channels=("Email",))
+    same(engine_path_counts(duck, name, settings), count_paths(conversion_paths(
+        events, CHANNEL, 14, exclude_channels=("Email",))))  # fmt: skip
+    ours, theirs = engine_fit_markov(duck, name, settings), fit_markov(events, settings)
+    same(ours.attribution, theirs.attribution, rtol=1e-9)
+    counted = engine_path_set(duck, name, settings)
+    assert (
+        counted.total_conversions
+        == build_path_set(events, CHANNEL, 14, ("Email",)).total_conversions
+    )
+    same(
+        markov_model(counted, 1).attribution,
+        markov_model(
+            aggregate_paths(build_path_set(events, CHANNEL, 14, ("Email",))), 1
+        ).attribution,
+        rtol=1e-9,
+    )
+
+
+@given(random_events(), st.sampled_from([0, 1, 30]), st.booleans())
+def test_random_events_equal_pandas(events: pd.DataFrame, window: int, exclude: bool):
+    runner = DuckDBRunner()
+    name = register(runner, events)
+    settings = AttributionSettings(
+        models=MODELS,
+        window_days=window,
+        exclude_channels=("Direct",) if exclude else (),
+        exclude_event_types=("view",) if exclude else (),
+    )
+    same(engine_attribute(runner, name, settings), attribute(events, settings), rtol=1e-9)
+    runner.con.close()
+
+
+@pytest.mark.spark
+def test_spark_equals_pandas(spark):
+    events = sample(customers=25)
+    name = register(spark, events, "attribution_ev")
+    settings = AttributionSettings(models=MODELS, window_days=10)
+    same(engine_attribute(spark, name, settings), attribute(events, settings), rtol=1e-9)
