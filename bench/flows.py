@@ -39,8 +39,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from journey.query import flows
+from journey.query import flows  # noqa: E402
 from journey.query.engine import flows as engine  # noqa: E402
+from journey.query.engine.runner import DuckDBRunner  # noqa: E402
 from journey.schema import (  # noqa: E402
     CHANNEL,
     CONVERSION,
@@ -157,7 +158,9 @@ def run_pandas(file: Path) -> tuple[int, int, int]:
 
 
 def run_engine(file: Path) -> tuple[int, int, int]:
-    result = engine.flows(file, LEVEL, steps=STEPS, end_nodes=True, n=TOP_N)
+    runner = DuckDBRunner()
+    runner.register_file("events", file)
+    result = engine.flows(runner, "events", LEVEL, steps=STEPS, end_nodes=True, n=TOP_N)
     return len(result.transitions), len(result.steps), len(result.top_paths)
 
 

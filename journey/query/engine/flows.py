@@ -1,14 +1,22 @@
-"""Transitions, step flows and top paths as DuckDB SQL (embedded, in-process).
+"""Transitions, step flows, top paths and phase flows in SQL, on any runner (DuckDB, Spark).
 
-The same semantics as `journey.query.flows` (the readable reference every engine is tested
-against): paths ordered by timestamp then `row`, consecutive repeats collapsed unless
-`keep_repeats`, end nodes Converted / No conversion, folding by collapsed volume (ties by
-name) applied after the path is built, data values named like generated nodes labelled with
-their level (`journey.query.nodes`). Inputs are a pandas frame in the canonical columns or
-a Parquet/CSV file in them (as the workspace and `bench/flows.py` write it).
+The semantics are those of `journey.query.flows` (the pandas oracle the tests hold this
+module to; DESIGN.md, "Semantics every engine shares"):
 
-SQL safety: values travel as `?` parameters; identifiers come only from schema constants and
-this module's own table names, through `_sql`, the one place that formats SQL text.
+- a path is a customer's events ordered by timestamp, ties by `row`; consecutive repeats
+  collapse unless `keep_repeats`; a customer converted when any event has `conversion`;
+- nodes are the level's values, "(missing)" for a missing value, and a data value named like
+  a generated node carries its level ("Converted (touchpoint)", `journey.query.nodes`);
+- folding keeps the top K nodes by volume (events after collapsing repeats, ties by name) and
+  renames the rest Other *after* the path is built, so no position moves; Start and the end
+  nodes never fold;
+- step k -> k+1 for k = 1..steps-1, a path that ended flowing into Converted / No conversion
+  and staying there: every step sums to the customers.
+
+Every function reads a relation `events` with customer_id, timestamp, row, conversion and
+the level column (prepared events, `journey.query.engine.prepare`, have them all). One path
+table (a temporary relation, dropped in `finally`) feeds every aggregation; `flows` computes
+them all from one. Text is built only from `sql.ident` and `sql.lit`.
 """
 
 from __future__ import annotations
@@ -16,22 +24,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Final
 
-import duckdb
 import pandas as pd
 
 from journey.errors import SettingsError
+from journey.query.engine.common import days_between, temp_name, typed
+from journey.query.engine.runner import Runner
+from journey.query.engine.sql import ident, lit, lit_list
+from journey.query.flows import FoldResult
 from journey.query.nodes import data_labels
 from journey.schema import (
-    CAMPAIGN,
     CHANNEL,
     CONVERSION,
     CONVERTED,
     CUSTOMER_ID,
-    EVENT_TYPE,
     GENERATED_NODES,
-    LEVELS,
     MISSING_NODE,
     NO_CONVERSION,
     OTHER,
@@ -40,319 +48,338 @@ from journey.schema import (
     ROW,
     START,
     TIMESTAMP,
-    TOUCHPOINT,
+    Phase,
 )
 
-Source = pd.DataFrame | str | Path
-
-_EVENTS = "journey_events"
-_PATH = "journey_path"
-_IDENTIFIERS = frozenset(
-    {CUSTOMER_ID, TIMESTAMP, ROW, CONVERSION, *LEVELS, TOUCHPOINT, EVENT_TYPE, CAMPAIGN}
-    | {_EVENTS, _PATH}
-)
-
-
-def _quote(identifier: str) -> str:
-    if identifier not in _IDENTIFIERS:
-        raise SettingsError(f"no such column for the SQL engine: {identifier!r}")
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _sql(template: str, **identifiers: str) -> str:
-    """Fill a SQL template's {placeholders} with quoted identifiers (never values)."""
-    return template.format(**{k: _quote(v) for k, v in identifiers.items()})
-
-
-def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
-    """Open an in-process DuckDB connection (in memory by default)."""
-    return duckdb.connect(database)
-
-
-@contextmanager
-def _events_view(con: duckdb.DuckDBPyConnection, source: Source) -> Iterator[None]:
-    """Expose the source as the view `journey_events` for the duration of a query."""
-    if isinstance(source, pd.DataFrame):
-        con.register(_EVENTS, source)
-        try:
-            yield
-        finally:
-            con.unregister(_EVENTS)
-        return
-    path = Path(source)
-    if not path.exists():
-        raise SettingsError(f"{path}: no such file")
-    suffix = path.suffix.lower()
-    relation = con.read_parquet(str(path)) if suffix == ".parquet" else con.read_csv(str(path))
-    relation.create_view(_EVENTS, replace=True)
-    try:
-        yield
-    finally:
-        con.execute(_sql("DROP VIEW IF EXISTS {v}", v=_EVENTS))
-
-
-# One pass over the events builds the path table: the kept events (all of them with repeats
-# kept, else the first of each run) with their 1-based position, the next node, and per
-# customer whether they converted and how long their whole path took (all events counted).
-# `run_start` marks collapsed-volume events, so folding reads its volume from this table too.
-# A node is the data value's label (the value itself unless it is named like a generated
-# node: the first list parameter holds those values, the second their labels), or "(missing)".
-_BUILD_PATH = """
-CREATE OR REPLACE TEMP TABLE {path} AS
-WITH named AS (
-    SELECT *, coalesce((?::VARCHAR[])[list_position(?::VARCHAR[], CAST({level} AS VARCHAR))],
-                       CAST({level} AS VARCHAR), ?) AS journey_node
-    FROM {events}
-), marked AS (
-    SELECT {c} AS c, journey_node AS node, {ts} AS ts, {row} AS r,
-           lag(journey_node) OVER (PARTITION BY {c} ORDER BY {ts}, {row}) AS prev,
-           bool_or(coalesce({conv}, FALSE)) OVER (PARTITION BY {c}) AS converted,
-           (epoch_us(max({ts}) OVER (PARTITION BY {c}))
-               - epoch_us(min({ts}) OVER (PARTITION BY {c}))) / 86400000000.0 AS days
-    FROM named
-), kept AS (
-    SELECT *, prev IS NULL OR prev <> node AS run_start FROM marked
-)
-SELECT c, node, converted, days, run_start,
-       row_number() OVER (PARTITION BY c ORDER BY ts, r) AS position,
-       lead(node) OVER (PARTITION BY c ORDER BY ts, r) AS next_node
-FROM kept WHERE ? OR run_start
-"""
-
-# Top K by volume (collapsed events, ties by name) keep their name, the rest become Other;
-# applied to the built path, so positions never move.
-_FOLD_PATH = """
-CREATE OR REPLACE TEMP TABLE {path} AS
-WITH volume AS (
-    SELECT node, count(*) AS volume FROM {path} WHERE run_start GROUP BY node
-), fold AS (
-    SELECT node, CASE WHEN row_number() OVER (ORDER BY volume DESC, node) <= ? THEN node
-                      ELSE ? END AS shown
-    FROM volume
-)
-SELECT p.c, f.shown AS node, p.converted, p.days, p.run_start, p.position,
-       g.shown AS next_node
-FROM {path} p JOIN fold f ON f.node = p.node LEFT JOIN fold g ON g.node = p.next_node
-"""
-
-_TRANSITIONS = """
-WITH pairs AS (
-    SELECT c, node AS source, next_node AS target FROM {path} WHERE next_node IS NOT NULL
-    UNION ALL
-    SELECT c, ? AS source, node AS target FROM {path} WHERE ? AND position = 1
-    UNION ALL
-    SELECT c, node AS source, CASE WHEN converted THEN ? ELSE ? END AS target
-    FROM {path} WHERE ? AND next_node IS NULL
-)
-SELECT source, target, count(*) AS count, count(DISTINCT c) AS customers
-FROM pairs GROUP BY source, target
-ORDER BY count DESC, source, target
-"""
-
-# Step k -> k+1 inside a path, then each ended path (its last row, position = length) stays
-# in its end node for every later step.
-_STEPS = """
-WITH inside AS (
-    SELECT position AS step, node AS source,
-           coalesce(next_node, CASE WHEN converted THEN ? ELSE ? END) AS target
-    FROM {path} WHERE position < ?
-), ended AS (
-    SELECT position AS length, CASE WHEN converted THEN ? ELSE ? END AS node, count(*) AS n
-    FROM {path} WHERE next_node IS NULL AND position < ?
-    GROUP BY ALL
-), flows AS (
-    SELECT step, source, target, count(*) AS count FROM inside GROUP BY ALL
-    UNION ALL
-    SELECT s.step, e.node AS source, e.node AS target, sum(e.n) AS count
-    FROM ended e JOIN range(1, ?) s(step) ON s.step > e.length
-    GROUP BY ALL
-)
-SELECT CAST(step AS BIGINT) AS step, source, target, CAST(sum(count) AS BIGINT) AS count
-FROM flows GROUP BY step, source, target
-ORDER BY step, count DESC, source, target
-"""
-
-_TOP_PATHS = """
-WITH per_customer AS (
-    SELECT string_agg(node, ? ORDER BY position) AS path, count(*) AS length,
-           any_value(converted) AS converted, any_value(days) AS days
-    FROM {path} GROUP BY c
-)
-SELECT path, CAST(any_value(length) AS BIGINT) AS length, count(*) AS customers,
-       count(*) / ? AS share,
-       avg(CAST(converted AS DOUBLE)) AS conversion_rate,
-       median(days) AS median_duration_days
-FROM per_customer
-GROUP BY path
-ORDER BY customers DESC, path
-LIMIT ?
-"""
-
-
-def _check_level(con: duckdb.DuckDBPyConnection, level: str) -> None:
-    columns = {row[0] for row in con.execute(_sql("DESCRIBE {v}", v=_EVENTS)).fetchall()}
-    missing = [c for c in (CUSTOMER_ID, TIMESTAMP, ROW, CONVERSION, level) if c not in columns]
-    if missing:
-        raise SettingsError(f"events have no column(s) {', '.join(missing)}")
-    if level == PHASE:
-        empty = con.execute(_sql("SELECT count(*) FROM {v} WHERE {p} IS NULL", v=_EVENTS, p=PHASE))
-        if empty.fetchall()[0][0]:
-            raise SettingsError("some events have no phase: assign phases before using level phase")
-
-
-# Data values named like a generated node; only when there are any, every distinct value
-# (a label must not take the name of another value).
-_CLASHES = """
-SELECT DISTINCT CAST({level} AS VARCHAR) FROM {v}
-WHERE list_contains(?, CAST({level} AS VARCHAR))
-"""
-_VALUES = "SELECT DISTINCT CAST({level} AS VARCHAR) FROM {v} WHERE {level} IS NOT NULL"
-
-
-def _labels(con: duckdb.DuckDBPyConnection, level: str) -> dict[str, str]:
-    """Labels of the data values named like generated nodes (`journey.query.nodes`)."""
-    clashes = con.execute(_sql(_CLASHES, level=level, v=_EVENTS), [list(GENERATED_NODES)])
-    if not clashes.fetchall():
-        return {}
-    values = con.execute(_sql(_VALUES, level=level, v=_EVENTS)).fetchall()
-    return data_labels([value for (value,) in values], level)
-
-
-def _build(con: duckdb.DuckDBPyConnection, level: str, keep_repeats: bool) -> None:
-    """Build the path table the aggregations read."""
-    _quote(level)  # an unknown level never reaches SQL text
-    _check_level(con, level)
-    labels = _labels(con, level)
-    names = {"c": CUSTOMER_ID, "ts": TIMESTAMP, "row": ROW, "conv": CONVERSION}
-    query = _sql(_BUILD_PATH, path=_PATH, level=level, events=_EVENTS, **names)
-    con.execute(query, [list(labels.values()), list(labels), MISSING_NODE, keep_repeats])
-
-
-def _fold(con: duckdb.DuckDBPyConnection, top_k: int) -> None:
-    """Rename nodes beyond the top K by volume to Other in the path table (0 keeps all)."""
-    if top_k < 0:
-        raise SettingsError(f"top-K must be 0 (keep all) or more, got {top_k}")
-    if top_k > 0:
-        con.execute(_sql(_FOLD_PATH, path=_PATH), [top_k, OTHER])
-
-
-@contextmanager
-def _session(
-    source: Source, level: str, keep_repeats: bool, con: duckdb.DuckDBPyConnection | None
-) -> Iterator[duckdb.DuckDBPyConnection]:
-    own = con is None
-    connection = connect() if con is None else con
-    try:
-        with _events_view(connection, source):
-            _build(connection, level, keep_repeats)
-            yield connection
-    finally:
-        connection.execute(_sql("DROP TABLE IF EXISTS {t}", t=_PATH))
-        if own:
-            connection.close()
-
-
-def _transitions(con: duckdb.DuckDBPyConnection, end_nodes: bool) -> pd.DataFrame:
-    query = _sql(_TRANSITIONS, path=_PATH)
-    params = [START, end_nodes, CONVERTED, NO_CONVERSION, end_nodes]
-    out = con.execute(query, params).df()
-    return _typed(out, {"source": "str", "target": "str", "count": "int64", "customers": "int64"})
-
-
-def _steps(con: duckdb.DuckDBPyConnection, steps: int) -> pd.DataFrame:
-    if steps < 2:
-        raise SettingsError(f"step flows need at least 2 steps, got {steps}")
-    query = _sql(_STEPS, path=_PATH)
-    ends = [CONVERTED, NO_CONVERSION]
-    out = con.execute(query, [*ends, steps, *ends, steps, steps]).df()
-    return _typed(out, {"step": "int64", "source": "str", "target": "str", "count": "int64"})
-
-
-def _top(con: duckdb.DuckDBPyConnection, n: int) -> pd.DataFrame:
-    count = _sql("SELECT count(*) FROM {path} WHERE position = 1", path=_PATH)
-    n_customers = con.execute(count).fetchall()[0][0]
-    query = _sql(_TOP_PATHS, path=_PATH)
-    out = con.execute(query, [PATH_SEPARATOR, max(n_customers, 1), n if n > 0 else None]).df()
-    return _typed(
-        out,
-        {
-            "path": "str",
-            "length": "int64",
-            "customers": "int64",
-            "share": "float64",
-            "conversion_rate": "float64",
-            "median_duration_days": "float64",
-        },
-    )
-
-
-def _typed(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
-    return pd.DataFrame({c: frame[c].astype(d) for c, d in dtypes.items()})
-
-
-def count_transitions(
-    source: Source,
-    level: str = CHANNEL,
-    keep_repeats: bool = False,
-    end_nodes: bool = False,
-    top_k: int = 0,
-    con: duckdb.DuckDBPyConnection | None = None,
-) -> pd.DataFrame:
-    """`flows.count_transitions` in DuckDB: source, target, count, customers."""
-    with _session(source, level, keep_repeats, con) as connection:
-        _fold(connection, top_k)
-        return _transitions(connection, end_nodes)
-
-
-def step_flows(
-    source: Source,
-    level: str = CHANNEL,
-    steps: int = 5,
-    keep_repeats: bool = False,
-    top_k: int = 0,
-    con: duckdb.DuckDBPyConnection | None = None,
-) -> pd.DataFrame:
-    """`flows.step_flows` in DuckDB: step, source, target, count."""
-    with _session(source, level, keep_repeats, con) as connection:
-        _fold(connection, top_k)
-        return _steps(connection, steps)
-
-
-def top_paths(
-    source: Source,
-    level: str = CHANNEL,
-    keep_repeats: bool = False,
-    n: int = 20,
-    con: duckdb.DuckDBPyConnection | None = None,
-) -> pd.DataFrame:
-    """`flows.top_paths` in DuckDB: path, length, customers, share, conversion_rate, days."""
-    with _session(source, level, keep_repeats, con) as connection:
-        return _top(connection, n)
+TRANSITION_COLUMNS: Final = {
+    "source": "str",
+    "target": "str",
+    "count": "int64",
+    "customers": "int64",
+}
+STEP_COLUMNS: Final = {"step": "int64", "source": "str", "target": "str", "count": "int64"}
+TOP_PATH_COLUMNS: Final = {
+    "path": "str",
+    "length": "int64",
+    "customers": "int64",
+    "share": "float64",
+    "conversion_rate": "float64",
+    "median_duration_days": "float64",
+}
+PHASE_FLOW_COLUMNS: Final = {
+    "source_phase": "str",
+    "source": "str",
+    "target_phase": "str",
+    "target": "str",
+    "customers": "int64",
+}
+_PHASES: Final = tuple(p.value for p in Phase)
 
 
 @dataclass(frozen=True)
 class Flows:
-    """Transitions, step flows and top paths computed from one path table."""
+    """Transitions, step flows (with how nodes were folded) and top paths, from one path table."""
 
     transitions: pd.DataFrame
     steps: pd.DataFrame
+    fold: FoldResult
     top_paths: pd.DataFrame
 
 
+# -- nodes and the path table ----------------------------------------------------------------
+
+
+def _check(runner: Runner, events: str, level: str, *more: str) -> None:
+    """A level the events have; for phase, no event without one (as pandas requires)."""
+    columns = runner.frame(f"SELECT * FROM {ident(events)} LIMIT 0").columns
+    needed = dict.fromkeys((CUSTOMER_ID, TIMESTAMP, ROW, CONVERSION, level, *more))
+    missing = [c for c in needed if c not in columns]
+    if missing:
+        known = ", ".join(map(str, columns))
+        raise SettingsError(f"events have no column(s) {', '.join(missing)} (columns: {known})")
+    if level == PHASE:
+        empty = runner.scalar(f"SELECT count(*) FROM {ident(events)} WHERE {ident(PHASE)} IS NULL")
+        if empty:
+            raise SettingsError("some events have no phase: assign phases before using level phase")
+
+
+def node_sql(runner: Runner, events: str, level: str) -> str:
+    """SQL: the node name of an event at `level` (labels for data named like generated nodes)."""
+    value = f"CAST({ident(level)} AS VARCHAR)"
+    # only values starting with a generated name can clash with one or with its label
+    starts = " OR ".join(f"{value} LIKE {lit(name + '%')}" for name in GENERATED_NODES)
+    found = runner.frame(f"SELECT DISTINCT {value} AS v FROM {ident(events)} WHERE {starts}")
+    labels = data_labels(found["v"].tolist(), level)
+    if labels:
+        whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in labels.items())
+        value = f"CASE {value} {whens} ELSE {value} END"
+    return f"coalesce({value}, {lit(MISSING_NODE)})"
+
+
+def path_sql(events: str, node: str, keep_repeats: bool) -> str:
+    """SQL: the path table (one row per kept event) from `events` and a node expression.
+
+    Columns c, node, position (1-based), next_node (NULL at the path's end), run_start (the
+    event starts a run of equal nodes: the folding volume), converted (0/1, per customer),
+    days (last - first event time of the customer, all events counted).
+    """
+    c, ts, row = ident(CUSTOMER_ID), ident(TIMESTAMP), ident(ROW)
+    order = "PARTITION BY c ORDER BY ts, r"
+    return (
+        f"WITH named AS (SELECT {c} AS c, {node} AS node, {ts} AS ts, {row} AS r, "
+        f"CASE WHEN {ident(CONVERSION)} THEN 1 ELSE 0 END AS conv FROM {ident(events)}), "
+        f"marked AS (SELECT c, node, ts, r, lag(node) OVER ({order}) AS prev, "
+        f"max(conv) OVER (PARTITION BY c) AS converted, "
+        f"{days_between('min(ts) OVER (PARTITION BY c)', 'max(ts) OVER (PARTITION BY c)')} "
+        f"AS days FROM named), "
+        f"kept AS (SELECT *, prev IS NULL OR prev <> node AS run_start FROM marked) "
+        f"SELECT c, node, converted, days, run_start, "
+        f"row_number() OVER ({order}) AS position, lead(node) OVER ({order}) AS next_node "
+        f"FROM kept WHERE {lit(keep_repeats)} OR run_start"
+    )
+
+
+@contextmanager
+def path_table(runner: Runner, events: str, level: str, keep_repeats: bool) -> Iterator[str]:
+    """Build the path table (see `path_sql`) as a temporary relation; yield its name."""
+    _check(runner, events, level)
+    name = temp_name("journey_path")
+    runner.table(name, path_sql(events, node_sql(runner, events, level), keep_repeats))
+    try:
+        yield name
+    finally:
+        runner.drop(name)
+
+
+# -- folding ---------------------------------------------------------------------------------
+
+
+def _volumes(runner: Runner, path: str) -> pd.DataFrame:
+    """Node and volume (events after collapsing repeats), by volume descending, then node."""
+    found = runner.frame(
+        f"SELECT node, count(*) AS volume FROM {ident(path)} WHERE run_start GROUP BY node"
+    )
+    frame = typed(found, {"node": "str", "volume": "int64"})
+    ranked = sorted(zip(frame["node"], frame["volume"], strict=True), key=lambda x: (-x[1], x[0]))
+    return pd.DataFrame(
+        {
+            "node": pd.array([n for n, _ in ranked], dtype="str"),
+            "volume": pd.array([v for _, v in ranked], dtype="int64"),
+        }
+    )
+
+
+def _fold(volumes: pd.DataFrame, top_k: int) -> FoldResult:
+    """Keep the first `top_k` ranked nodes (0: all); the rest fold into Other."""
+    if top_k < 0:
+        raise SettingsError(f"top-K must be 0 (keep all) or more, got {top_k}")
+    names = [str(n) for n in volumes["node"]]
+    kept = names if top_k == 0 else names[:top_k]
+    folded = names[len(kept) :]
+    if not folded:
+        return FoldResult({n: n for n in names}, 0, 0, kept)
+    mapping = {n: (n if i < len(kept) else OTHER) for i, n in enumerate(names)}
+    volume = int(volumes["volume"].iloc[len(kept) :].sum())
+    return FoldResult(mapping, len(folded), volume, kept)
+
+
+def _folded(column: str, fold: FoldResult) -> str:
+    """SQL: a node column with folded nodes named Other (NULL stays NULL)."""
+    if not fold.n_folded:
+        return column
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL "
+        f"WHEN {column} IN {lit_list(fold.kept)} THEN {column} ELSE {lit(OTHER)} END"
+    )
+
+
+def node_volumes(runner: Runner, events: str, level: str = CHANNEL) -> pd.DataFrame:
+    """Columns node, volume (events after collapsing repeats); by volume desc, then node."""
+    with path_table(runner, events, level, keep_repeats=False) as path:
+        return _volumes(runner, path)
+
+
+def fold_nodes(runner: Runner, events: str, level: str = CHANNEL, top_k: int = 0) -> FoldResult:
+    """`flows.fold_nodes`: the top K nodes by volume (ties by name) keep their names."""
+    if top_k < 0:
+        raise SettingsError(f"top-K must be 0 (keep all) or more, got {top_k}")
+    return _fold(node_volumes(runner, events, level), top_k)
+
+
+# -- the aggregations on a path table --------------------------------------------------------
+
+
+def _end() -> str:
+    return f"CASE WHEN converted = 1 THEN {lit(CONVERTED)} ELSE {lit(NO_CONVERSION)} END"
+
+
+def _transitions(runner: Runner, path: str, fold: FoldResult, end_nodes: bool) -> pd.DataFrame:
+    node, following = _folded("node", fold), _folded("next_node", fold)
+    table = ident(path)
+    parts = [f"SELECT c, {node} AS source, {following} AS target FROM {table} "
+             "WHERE next_node IS NOT NULL"]  # fmt: skip
+    if end_nodes:
+        parts.append(f"SELECT c, {lit(START)} AS source, {node} AS target FROM {table} "
+                     "WHERE position = 1")  # fmt: skip
+        parts.append(f"SELECT c, {node} AS source, {_end()} AS target FROM {table} "
+                     "WHERE next_node IS NULL")  # fmt: skip
+    found = runner.frame(
+        f"WITH pairs AS ({' UNION ALL '.join(parts)}) "
+        "SELECT source, target, count(*) AS count, count(DISTINCT c) AS customers "
+        "FROM pairs GROUP BY source, target ORDER BY count DESC, source, target"
+    )
+    return typed(found, TRANSITION_COLUMNS)
+
+
+def _steps(runner: Runner, path: str, fold: FoldResult, steps: int) -> pd.DataFrame:
+    table, end = ident(path), _end()
+    numbers = ", ".join(f"({k})" for k in range(1, steps))
+    found = runner.frame(
+        f"WITH inside AS (SELECT position AS step, {_folded('node', fold)} AS source, "
+        f"coalesce({_folded('next_node', fold)}, {end}) AS target "
+        f"FROM {table} WHERE position < {int(steps)}), "
+        # each path that ended before the last step stays in its end node at every later step
+        f"ended AS (SELECT position AS length, {end} AS node, count(*) AS n FROM {table} "
+        f"WHERE next_node IS NULL AND position < {int(steps)} GROUP BY position, {end}), "
+        f"flows AS (SELECT step, source, target, count(*) AS count FROM inside "
+        f"GROUP BY step, source, target "
+        f"UNION ALL SELECT s.step, e.node AS source, e.node AS target, sum(e.n) AS count "
+        f"FROM ended AS e JOIN (VALUES {numbers}) AS s(step) ON s.step > e.length "
+        f"GROUP BY s.step, e.node) "
+        "SELECT step, source, target, sum(count) AS count FROM flows "
+        "GROUP BY step, source, target ORDER BY step, count DESC, source, target"
+    )
+    return typed(found, STEP_COLUMNS)
+
+
+def _top_paths(runner: Runner, path: str, n: int) -> pd.DataFrame:
+    if n < 0:
+        raise SettingsError(f"the number of top paths must be 0 (all) or more, got {n}")
+    table = ident(path)
+    found = runner.frame(
+        f"WITH per_customer AS (SELECT c, string_agg(node, {lit(PATH_SEPARATOR)} "
+        f"ORDER BY position) AS path, count(*) AS length, max(converted) AS converted, "
+        f"max(days) AS days FROM {table} GROUP BY c), "
+        "total AS (SELECT count(*) AS n_customers FROM per_customer) "
+        "SELECT path, min(length) AS length, count(*) AS customers, "
+        "CAST(count(*) AS DOUBLE) / min(n_customers) AS share, "
+        "avg(CAST(converted AS DOUBLE)) AS conversion_rate, "
+        "median(days) AS median_duration_days "
+        "FROM per_customer CROSS JOIN total GROUP BY path "
+        "ORDER BY customers DESC, path" + (f" LIMIT {int(n)}" if n > 0 else "")
+    )
+    return typed(found, TOP_PATH_COLUMNS)
+
+
+def _check_steps(steps: int, top_k: int) -> None:
+    if steps < 2:
+        raise SettingsError(f"step flows need at least 2 steps, got {steps}")
+    if top_k < 0:
+        raise SettingsError(f"top-K must be 0 (keep all) or more, got {top_k}")
+
+
+# -- public queries --------------------------------------------------------------------------
+
+
+def transitions(
+    runner: Runner,
+    events: str,
+    level: str = CHANNEL,
+    keep_repeats: bool = False,
+    end_nodes: bool = False,
+    top_k: int = 0,
+) -> pd.DataFrame:
+    """`flows.count_transitions`: source, target, count, customers; by count desc, names."""
+    _check_steps(2, top_k)
+    with path_table(runner, events, level, keep_repeats) as path:
+        fold = _fold(_volumes(runner, path), top_k)
+        return _transitions(runner, path, fold, end_nodes)
+
+
+def step_flows_with_fold(
+    runner: Runner,
+    events: str,
+    level: str = CHANNEL,
+    steps: int = 5,
+    keep_repeats: bool = False,
+    top_k: int = 0,
+) -> tuple[pd.DataFrame, FoldResult]:
+    """`flows.step_flows_with_fold`: step, source, target, count, and how nodes were folded."""
+    _check_steps(steps, top_k)
+    with path_table(runner, events, level, keep_repeats) as path:
+        fold = _fold(_volumes(runner, path), top_k)
+        return _steps(runner, path, fold, steps), fold
+
+
+def step_flows(
+    runner: Runner,
+    events: str,
+    level: str = CHANNEL,
+    steps: int = 5,
+    keep_repeats: bool = False,
+    top_k: int = 0,
+) -> pd.DataFrame:
+    """`flows.step_flows`: step, source, target, count; each step sums to the customers."""
+    return step_flows_with_fold(runner, events, level, steps, keep_repeats, top_k)[0]
+
+
+def top_paths(
+    runner: Runner, events: str, level: str = CHANNEL, keep_repeats: bool = False, n: int = 20
+) -> pd.DataFrame:
+    """`flows.top_paths`: path, length, customers, share, conversion_rate, median days."""
+    with path_table(runner, events, level, keep_repeats) as path:
+        return _top_paths(runner, path, n)
+
+
 def flows(
-    source: Source,
+    runner: Runner,
+    events: str,
     level: str = CHANNEL,
     steps: int = 5,
     keep_repeats: bool = False,
     top_k: int = 0,
     end_nodes: bool = False,
     n: int = 20,
-    con: duckdb.DuckDBPyConnection | None = None,
 ) -> Flows:
-    """Top paths (never folded), then transitions and step flows (folded by top_k), at once."""
-    if steps < 2:
-        raise SettingsError(f"step flows need at least 2 steps, got {steps}")
-    with _session(source, level, keep_repeats, con) as connection:
-        top = _top(connection, n)
-        _fold(connection, top_k)
-        return Flows(_transitions(connection, end_nodes), _steps(connection, steps), top)
+    """Transitions and step flows (folded by top_k), the fold, and top paths (never folded)."""
+    _check_steps(steps, top_k)
+    with path_table(runner, events, level, keep_repeats) as path:
+        fold = _fold(_volumes(runner, path), top_k)
+        return Flows(
+            transitions=_transitions(runner, path, fold, end_nodes),
+            steps=_steps(runner, path, fold, steps),
+            fold=fold,
+            top_paths=_top_paths(runner, path, n),
+        )
+
+
+def phase_flows(runner: Runner, events: str, level: str = CHANNEL) -> pd.DataFrame:
+    """`flows.phase_flows`: links between the nodes of consecutive reached phases.
+
+    Returns:
+        Columns source_phase, source, target_phase, target, customers (distinct customers
+        with that link); by source and target phase in Phase order, customers descending,
+        source, target.
+    """
+    _check(runner, events, level, PHASE)
+    phase = ident(PHASE)
+    unknown = runner.scalar(
+        f"SELECT count(*) FROM {ident(events)} "
+        f"WHERE {phase} IS NULL OR {phase} NOT IN {lit_list(_PHASES)}"
+    )
+    if unknown:
+        raise SettingsError("some events have no known phase: assign phases first")
+    rank = "CASE " + " ".join(f"WHEN {phase} = {lit(p)} THEN {i}" for i, p in enumerate(_PHASES))
+    name = "CASE " + " ".join(f"WHEN {{v}} = {i} THEN {lit(p)}" for i, p in enumerate(_PHASES))
+    found = runner.frame(
+        f"WITH t AS (SELECT DISTINCT {ident(CUSTOMER_ID)} AS c, {rank} END AS p, "
+        f"{node_sql(runner, events, level)} AS n FROM {ident(events)}), "
+        "reached AS (SELECT DISTINCT c, p FROM t), "
+        "steps AS (SELECT c, p, lead(p) OVER (PARTITION BY c ORDER BY p) AS q FROM reached), "
+        "links AS (SELECT a.p, a.n, s.q, b.n AS m FROM t AS a "
+        "JOIN steps AS s ON a.c = s.c AND a.p = s.p JOIN t AS b ON b.c = s.c AND b.p = s.q) "
+        f"SELECT {name.format(v='p')} END AS source_phase, n AS source, "
+        f"{name.format(v='q')} END AS target_phase, m AS target, count(*) AS customers "
+        "FROM links GROUP BY p, n, q, m ORDER BY p, q, customers DESC, n, m"
+    )
+    return typed(found, PHASE_FLOW_COLUMNS)
