@@ -1,0 +1,251 @@
+"""Sentiment aggregations on the engine, over stored scores (scored once per dataset).
+
+The same results as the pandas references in `journey.sentiment.insights` (sentiment_by,
+weekly_sentiment, outcome_link) and `journey.sentiment.score.summary_figures`, computed in
+SQL over two relations:
+
+- SCORED ROWS: one row per transcript row: position BIGINT (0-based), customer_id VARCHAR,
+  timestamp TIMESTAMP (naive UTC; NULL when missing), channel, role, sentiment_label,
+  language VARCHAR, sentiment_score DOUBLE (NULL when unscored), and for `sentiment_by` the
+  journey level columns a row was linked to (event_channel, touchpoint, phase, team).
+- SCORED TURNS: one row per turn: conversation VARCHAR, position BIGINT, turn BIGINT,
+  role VARCHAR, sentiment_score DOUBLE, timestamp TIMESTAMP (its row's).
+
+`conform_rows` / `conform_turns` build them from pandas frames (`ScoredTranscripts.rows`,
+`.turns`, or `insights.link_to_events` output); Python per row is only their vectorised
+column conversion. Only customer rows with a label count, as in the references.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from journey.query.engine.common import relation_columns, typed
+from journey.query.engine.runner import Runner
+from journey.query.engine.sql import ident, lit, lit_list
+from journey.schema import (
+    CHANNEL,
+    CONVERSION,
+    CUSTOMER_ID,
+    LANGUAGE,
+    PHASE,
+    SENTIMENT_LABEL,
+    SENTIMENT_LABELS,
+    SENTIMENT_SCORE,
+    TEAM,
+    TIMESTAMP,
+    TOUCHPOINT,
+)
+
+POSITION: Final = "position"
+TURN: Final = "turn"
+ROLE: Final = "role"  # as journey.sentiment.turns.ROLE (query may not import sentiment)
+CUSTOMER_ROLE: Final = "customer"
+AGENT_ROLE: Final = "agent"
+CONVERSATION: Final = "conversation"
+EVENT_CHANNEL: Final = "event_channel"
+UNMATCHED_LEVEL: Final = "(unmatched)"
+NEGATIVE: Final = SENTIMENT_LABELS[0]
+_LINK_LEVELS: Final = (EVENT_CHANNEL, TOUCHPOINT, PHASE, TEAM)
+_ROW_TEXT: Final = (CUSTOMER_ID, CHANNEL, ROLE, SENTIMENT_LABEL, LANGUAGE)
+
+_S, _L, _R, _TS, _C = (
+    ident(SENTIMENT_SCORE),
+    ident(SENTIMENT_LABEL),
+    ident(ROLE),
+    ident(TIMESTAMP),
+    ident(CUSTOMER_ID),
+)
+# the references' `_customer_rows`: a labelled row of the customer
+_CUSTOMER_ROWS: Final = (
+    f"{_L} IN {lit_list(SENTIMENT_LABELS)} AND coalesce({_R}, {lit(CUSTOMER_ROLE)}) = "
+    f"{lit(CUSTOMER_ROLE)}"
+)
+_NEG: Final = f"CASE WHEN {_L} = {lit(NEGATIVE)} THEN 1 ELSE 0 END"
+
+
+def _naive_utc(values: pd.Series | None, n: int) -> pd.Series:
+    if values is None:
+        return pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]")
+    ts = pd.to_datetime(pd.Series(values).reset_index(drop=True), utc=True)
+    return ts.dt.tz_localize(None).astype("datetime64[us]")
+
+
+def _text(values: pd.Series | None, n: int) -> pd.Series:
+    if values is None:
+        return pd.Series([None] * n, dtype=object)
+    out = pd.Series(values).reset_index(drop=True).astype("string")
+    return out.astype(object).where(out.notna(), None)
+
+
+def conform_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Scored (or linked) transcript rows in the SCORED ROWS contract (see the module)."""
+    n = len(rows)
+    out = {POSITION: np.arange(n, dtype="int64")}
+    for column in _ROW_TEXT:
+        out[column] = _text(rows.get(column), n)
+    out[TIMESTAMP] = _naive_utc(rows.get(TIMESTAMP), n)
+    out[SENTIMENT_SCORE] = pd.to_numeric(rows[SENTIMENT_SCORE]).astype("float64").to_numpy()
+    for column in _LINK_LEVELS:
+        if column in rows:
+            out[column] = _text(rows[column], n)
+    return pd.DataFrame(out)
+
+
+def conform_turns(turns: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """Scored turns in the SCORED TURNS contract; each takes its row's timestamp."""
+    n = len(turns)
+    positions = turns[POSITION].to_numpy(dtype="int64")
+    row_ts = _naive_utc(rows.get(TIMESTAMP), len(rows))
+    return pd.DataFrame(
+        {
+            CONVERSATION: _text(turns[CONVERSATION], n),
+            POSITION: positions,
+            TURN: turns[TURN].to_numpy(dtype="int64"),
+            ROLE: _text(turns[ROLE], n),
+            SENTIMENT_SCORE: turns[SENTIMENT_SCORE].astype("float64").to_numpy(),
+            TIMESTAMP: row_ts.iloc[positions].reset_index(drop=True),
+        }
+    )
+
+
+def sentiment_by(runner: Runner, rows: str, level: str) -> pd.DataFrame:
+    """Mean score, share negative and counts of customer sentiment per value of `level`.
+
+    As `insights.sentiment_by` over linked rows: columns <level>, mean_score, share_negative,
+    n, n_negative; by n descending, then level; a missing level value is "(unmatched)".
+    """
+    columns = relation_columns(runner, rows)
+    column = EVENT_CHANNEL if level == CHANNEL and EVENT_CHANNEL in columns else level
+    names = [level, "mean_score", "share_negative", "n", "n_negative"]
+    if column not in columns:
+        return pd.DataFrame(columns=names)
+    key = f"coalesce(CAST({ident(column)} AS VARCHAR), {lit(UNMATCHED_LEVEL)})"
+    sql = f"""
+SELECT {key} AS q_key, avg({_S}) AS mean_score, avg(CAST({_NEG} AS DOUBLE)) AS share_negative,
+       count(*) AS n, CAST(sum({_NEG}) AS BIGINT) AS n_negative
+FROM {ident(rows)} WHERE {_CUSTOMER_ROWS}
+GROUP BY {key}
+ORDER BY n DESC, q_key"""
+    out = runner.frame(sql).rename(columns={"q_key": level})
+    return typed(
+        out, dict(zip(names, ["str", "float64", "float64", "int64", "int64"], strict=True))
+    )
+
+
+def weekly_sentiment(runner: Runner, rows: str) -> pd.DataFrame:
+    """Customer sentiment per week (Monday, UTC): week, mean_score, share_negative, n; by week."""
+    sql = f"""
+SELECT date_trunc('week', {_TS}) AS week, avg({_S}) AS mean_score,
+       avg(CAST({_NEG} AS DOUBLE)) AS share_negative, count(*) AS n
+FROM {ident(rows)} WHERE {_CUSTOMER_ROWS} AND {_TS} IS NOT NULL
+GROUP BY date_trunc('week', {_TS})
+ORDER BY week"""
+    out = runner.frame(sql)
+    out["week"] = pd.to_datetime(out["week"]).dt.tz_localize("UTC")
+    return typed(
+        out,
+        {"week": "datetime64[us, UTC]", "mean_score": "float64", "share_negative": "float64",
+         "n": "int64"},
+    )  # fmt: skip
+
+
+def outcome_link(runner: Runner, events: str, rows: str) -> pd.DataFrame:
+    """Do customers whose last contact was negative buy again less often?
+
+    As `insights.outcome_link`: per label of each customer's last scored contact (latest
+    timestamp; ties: last row), the customers and how many converted after it (`events`: a
+    prepared-events relation). One row per label (negative, neutral, positive): last_contact,
+    customers, bought_again, rate (NaN for no customers).
+    """
+    sql = f"""
+WITH q_last AS (
+  SELECT {_C} AS q_customer, {_TS} AS q_ts, {_L} AS q_label,
+         row_number() OVER (PARTITION BY {_C} ORDER BY {_TS} DESC, {ident(POSITION)} DESC)
+           AS q_rank
+  FROM {ident(rows)}
+  WHERE {_CUSTOMER_ROWS} AND {_TS} IS NOT NULL AND {_C} IS NOT NULL
+), q_conv AS (
+  SELECT {_C} AS q_customer, max({_TS}) AS q_cts
+  FROM {ident(events)} WHERE {ident(CONVERSION)} GROUP BY {_C}
+)
+SELECT l.q_label AS last_contact, count(*) AS customers,
+       CAST(sum(CASE WHEN c.q_cts > l.q_ts THEN 1 ELSE 0 END) AS BIGINT) AS bought_again
+FROM q_last l LEFT JOIN q_conv c ON l.q_customer = c.q_customer
+WHERE l.q_rank = 1
+GROUP BY l.q_label"""
+    found = runner.frame(sql).set_index("last_contact")
+    labels = list(SENTIMENT_LABELS)
+    customers = found["customers"].reindex(labels, fill_value=0).astype("int64")
+    bought = found["bought_again"].reindex(labels, fill_value=0).astype("int64")
+    rate = (bought / customers.replace(0, np.nan)).astype(float)
+    return pd.DataFrame(
+        {
+            "last_contact": labels,
+            "customers": customers.to_numpy(),
+            "bought_again": bought.to_numpy(),
+            "rate": rate.to_numpy(),
+        }
+    )
+
+
+def summary_figures(runner: Runner, rows: str, turns: str) -> dict[str, float | int]:
+    """Headline numbers as `score.summary_figures`: rows, scored, customer vs agent, change."""
+    sql = f"""
+WITH q_scored AS (
+  SELECT {ident(CONVERSATION)} AS q_conv, {_R} AS q_role, {_S} AS q_score,
+         row_number() OVER (PARTITION BY {ident(CONVERSATION)}, {_R}
+           ORDER BY {_TS} ASC NULLS LAST, {ident(POSITION)}, {ident(TURN)}) AS q_first,
+         row_number() OVER (PARTITION BY {ident(CONVERSATION)}, {_R}
+           ORDER BY {_TS} DESC NULLS FIRST, {ident(POSITION)} DESC, {ident(TURN)} DESC)
+           AS q_last
+  FROM {ident(turns)} WHERE {_S} IS NOT NULL
+), q_per AS (
+  SELECT q_conv,
+         avg(CASE WHEN q_role = {lit(CUSTOMER_ROLE)} THEN q_score END) AS q_customer,
+         avg(CASE WHEN q_role = {lit(AGENT_ROLE)} THEN q_score END) AS q_agent,
+         sum(CASE WHEN q_role = {lit(CUSTOMER_ROLE)} THEN 1 ELSE 0 END) AS q_n,
+         max(CASE WHEN q_role = {lit(CUSTOMER_ROLE)} AND q_last = 1 THEN q_score END)
+           - max(CASE WHEN q_role = {lit(CUSTOMER_ROLE)} AND q_first = 1 THEN q_score END)
+           AS q_change
+  FROM q_scored GROUP BY q_conv
+), q_convs AS (
+  SELECT count(DISTINCT {ident(CONVERSATION)}) AS conversations FROM {ident(turns)}
+), q_changes AS (
+  SELECT avg(q_customer) AS customer_mean, avg(q_agent) AS agent_mean,
+         avg(CASE WHEN q_n >= 2 THEN q_change END) AS mean_change,
+         avg(CASE WHEN q_n >= 2 THEN CASE WHEN q_change > 0 THEN 1.0 ELSE 0.0 END END)
+           AS share_improved,
+         sum(CASE WHEN q_n >= 2 THEN 1 ELSE 0 END) AS n_changes
+  FROM q_per
+), q_rows AS (
+  SELECT count(*) AS n_rows, count({_S}) AS scored,
+         avg(CASE WHEN {_R} = {lit(CUSTOMER_ROLE)} AND {_S} IS NOT NULL
+             THEN CAST({_NEG} AS DOUBLE) END) AS share_negative
+  FROM {ident(rows)}
+)
+SELECT * FROM q_rows CROSS JOIN q_convs CROSS JOIN q_changes"""
+    row = runner.frame(sql).iloc[0]
+    n_rows, scored = int(row["n_rows"]), int(row["scored"])
+    conversations = int(row["conversations"])
+    n_changes = 0 if pd.isna(row["n_changes"]) else int(row["n_changes"])
+    return {
+        "rows": n_rows,
+        "scored": scored,
+        "unscored": n_rows - scored,
+        "conversations": conversations,
+        "customer_mean": _number(row["customer_mean"]) if conversations else math.nan,
+        "agent_mean": _number(row["agent_mean"]) if conversations else math.nan,
+        "share_negative": _number(row["share_negative"]),
+        "mean_change": _number(row["mean_change"]) if n_changes else math.nan,
+        "share_improved": _number(row["share_improved"]) if n_changes else math.nan,
+        "n_changes": n_changes,
+    }
+
+
+def _number(value: object) -> float:
+    return math.nan if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
