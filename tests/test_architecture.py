@@ -29,6 +29,7 @@ RANKS: Mapping[str, int] = {
     "query": 2,
     "attribution": 3,
     "sentiment": 3,
+    "recommend": 3,
     "viz": 4,
     "sample": 5,
     "present": 6,

@@ -1,0 +1,134 @@
+"""Candidate actions a team can trigger, and the model's expected lift of each one.
+
+"Expected lift (model)" = P(conversion | this touch added now) - P(conversion | without it):
+the propensity model scores each customer's features twice, once as they are and once as if
+the action's touch had just happened. It is an association learnt from history, not a
+measured causal effect, and is labelled so wherever it is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+import numpy as np
+import pandas as pd
+
+from journey.errors import SettingsError
+from journey.query.engine.features import WINDOWS
+
+
+@dataclass(frozen=True)
+class Action:
+    """A touch the team can trigger: a stable id, a label and the channel it goes out on."""
+
+    id: str
+    label: str
+    channel: str
+    promotion: bool = True  # a service follow-up is not a promotion
+
+
+DEFAULT_ACTIONS: Final = (
+    Action("email", "Email", "Email"),
+    Action("push", "Push notification", "Push"),
+    Action("sms", "SMS", "SMS"),
+    Action("retargeting_ad", "Retargeting ad", "Display"),
+    Action("sales_call", "Sales call", "Call Center"),
+    Action("service_follow_up", "Service follow-up", "Call Center", promotion=False),
+    Action("in_app_message", "In-app message", "App"),
+)
+ACTION_COLUMNS: Final = ("id", "label", "channel", "promotion")
+
+
+class Scorer(Protocol):
+    """Anything with `predict_proba(features) -> (n, 2)` (a fitted PropensityModel)."""
+
+    def predict_proba(self, features: pd.DataFrame) -> np.ndarray:
+        """P(no conversion), P(conversion) per row."""
+        ...
+
+
+def actions_frame(actions: Sequence[Action] = DEFAULT_ACTIONS) -> pd.DataFrame:
+    """The actions as an editable table: id, label, channel, promotion."""
+    return pd.DataFrame(
+        [[a.id, a.label, a.channel, a.promotion] for a in actions], columns=list(ACTION_COLUMNS)
+    )
+
+
+def parse_actions(table: pd.DataFrame) -> tuple[Action, ...]:
+    """Read an edited actions table back; ids must be unique and channels filled."""
+    missing = [c for c in ("id", "channel") if c not in table.columns]
+    if missing:
+        raise SettingsError(f"the actions table needs the column(s) {', '.join(missing)}")
+    rows = table.dropna(how="all")
+    out: list[Action] = []
+    for id_, label, channel, promotion in zip(
+        rows["id"].astype("str").str.strip(),
+        rows.get("label", rows["id"]).astype("str"),
+        rows["channel"].fillna("").astype("str").str.strip(),
+        rows.get("promotion", pd.Series(True, index=rows.index)).fillna(True).astype(bool),
+        strict=True,
+    ):
+        if not id_ or id_ == "none":
+            raise SettingsError("every action needs an id other than 'none'")
+        if not channel:
+            raise SettingsError(f"action {id_!r} needs a channel")
+        out.append(Action(id_, label or id_, channel, bool(promotion)))
+    ids = [a.id for a in out]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise SettingsError(f"action ids must be unique: {', '.join(dupes)} repeats")
+    if not out:
+        raise SettingsError("list at least one candidate action")
+    return tuple(out)
+
+
+def with_touch(features: pd.DataFrame, action: Action) -> pd.DataFrame:
+    """The features as if the action's touch had happened at the cut-off."""
+    out = features.copy()
+    for w in WINDOWS:
+        out[f"touches_{w}d"] = out[f"touches_{w}d"] + 1
+        per_channel = f"touches_{w}d:{action.channel}"
+        if per_channel in out.columns:
+            out[per_channel] = out[per_channel] + 1
+        for phase_column in [c for c in out.columns if c.startswith(f"phase_touches_{w}d:")]:
+            phase = phase_column.split(":", 1)[1]
+            out[phase_column] = out[phase_column] + (out["current_phase"] == phase)
+    since_cart = f"since_cart:{action.channel}"
+    if since_cart in out.columns:
+        out[since_cart] = out[since_cart] + out["open_cart"].astype("int64")
+    out["frequency"] = out["frequency"] + 1
+    out["recency_days"] = 0.0
+    out["last_channel"] = action.channel
+    out["last_is_support"] = not action.promotion
+    return out
+
+
+def expected_lift(model: Scorer, features: pd.DataFrame, actions: Sequence[Action]) -> pd.DataFrame:
+    """Per customer (rows as `features`) and action id: P(conv | touch now) - P(conv | none)."""
+    base = model.predict_proba(features)[:, 1]
+    lift = {a.id: model.predict_proba(with_touch(features, a))[:, 1] - base for a in actions}
+    return pd.DataFrame(lift, index=features.index)
+
+
+def recency_baseline(
+    features: pd.DataFrame, actions: Sequence[Action], random_state: int = 0
+) -> np.ndarray:
+    """The baseline's pick per row (index into `actions`): the most recently used channel.
+
+    Channels touched in the last 7 days beat those of the last 30, which beat the last 90;
+    ties (and customers no action channel reached) are broken at random.
+    """
+    if not actions:
+        raise SettingsError("list at least one candidate action")
+    rng = np.random.default_rng(random_state)
+    score = np.zeros((len(features), len(actions)))
+    for j, action in enumerate(actions):
+        for weight, window in ((4.0, 7), (2.0, 30), (1.0, 90)):
+            column = f"touches_{window}d:{action.channel}"
+            if column in features.columns:
+                touched = pd.to_numeric(features[column], errors="coerce").fillna(0) > 0
+                score[:, j] += weight * touched.to_numpy()
+    score += rng.random(score.shape) * 0.5
+    return np.argmax(score, axis=1)
