@@ -7,8 +7,11 @@ import sys
 
 from journey import schema
 from journey.attribution import models as attribution
-from journey.cli.common import add_input_options, comma_list, load_events, write_csv
+from journey.attribution.engine import engine_attribute
+from journey.cli.common import add_input_options, comma_list, write_csv
+from journey.cli.engine import add_engine_options, prepared_events, rounded
 from journey.errors import SettingsError
+from journey.schema import DatasetSettings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exclude-channels", default="", help="comma-separated channels")
     parser.add_argument("--exclude-event-types", default="", help="comma-separated event types")
     parser.add_argument("--out", required=True, help="CSV: channel,model,conversions,revenue,share")
+    add_engine_options(parser)
     add_input_options(parser)
 
 
@@ -63,10 +67,12 @@ def settings_from(args: argparse.Namespace) -> attribution.AttributionSettings:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Attribute conversions with every model asked for and write one table."""
+    """Attribute conversions with every model asked for (paths counted by the engine)."""
     settings = settings_from(args)
-    result = attribution.attribute(load_events(args), settings)
-    write_csv(result, args.out)
+    attribution.check_models(settings.models)  # before any data is read
+    with prepared_events(args, DatasetSettings(timezone=args.tz)) as (runner, events):
+        result = engine_attribute(runner, events, settings)
+    write_csv(rounded(result), args.out)
     method = result.attrs.get("shapley_method")
     if method:
         print(f"shapley: {method}", file=sys.stderr)

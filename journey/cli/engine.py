@@ -3,12 +3,12 @@
 Either way the command's work is engine SQL (`journey.query.engine`) over one relation of
 prepared events, and the same CSV comes out:
 
-- duckdb (default): the file is validated as by every command (rejects reported, --strict),
-  the accepted rows go to an in-process DuckDB, which prepares (grouping, teams, phases) and
-  aggregates them;
+- duckdb (default): a file is validated as by every command (rejects reported, --strict),
+  and the accepted rows go to an in-process DuckDB, which prepares (grouping, teams, phases)
+  and aggregates them; a Parquet file or folder is read by DuckDB itself, as Spark reads it;
 - spark: the input is a Parquet file or folder, a CSV file, or a table of the Spark session's
-  catalog, in the canonical columns (or renamed with --map); it is checked and typed in Spark
-  SQL (`journey.cli.spark_input`), then prepared and aggregated by Spark.
+  catalog, in the canonical columns (or renamed with --map); it is checked and typed in SQL
+  (`journey.cli.sql_input`), then prepared and aggregated by Spark.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Final
 
 import numpy as np
 import pandas as pd
 
 from journey.cli.common import load_events
+from journey.cli.sql_input import open_spark, register_input
 from journey.query.engine.common import temp_name
 from journey.query.engine.prepare import prepare
 from journey.query.engine.runner import DEFAULT_SPARK_MASTER, DuckDBRunner, Runner
@@ -29,6 +31,7 @@ from journey.query.engine.sql import DUCKDB, SPARK, ident
 from journey.schema import DatasetSettings
 
 ENGINES: Final = (DUCKDB, SPARK)
+PARQUET_SUFFIXES: Final = (".parquet", ".pq")
 FLOAT_DECIMALS: Final = 6  # floating sums differ in their last bits by summation order
 
 
@@ -48,11 +51,10 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _spark_runner(args: argparse.Namespace) -> Runner:
-    # pyspark (and the JVM) only when asked for: the DuckDB path never imports it
-    from journey.cli.spark_input import open_spark
-
-    return open_spark(args.spark_master)
+def read_by_engine(source: str) -> bool:
+    """Whether DuckDB reads the input itself: Parquet files and folders (big data's formats)."""
+    path = Path(source)
+    return path.is_dir() or path.suffix.lower() in PARQUET_SUFFIXES
 
 
 @contextmanager
@@ -63,9 +65,10 @@ def prepared_events(
     raw, prepared = temp_name("cli_raw"), temp_name("cli_events")
     helpers: list[str] = []
     if args.engine == SPARK:
-        from journey.cli.spark_input import register_input
-
-        runner = _spark_runner(args)
+        runner: Runner = open_spark(args.spark_master)  # pyspark only when asked for
+        helpers = register_input(runner, raw, args)
+    elif read_by_engine(args.events):
+        runner = DuckDBRunner()
         helpers = register_input(runner, raw, args)
     else:
         runner = DuckDBRunner()

@@ -9,13 +9,13 @@ from journey import schema
 from journey.cli.common import (
     add_input_options,
     add_onboarding_option,
-    load_events,
     out_dir,
     phase_settings,
     write_csv,
 )
+from journey.cli.engine import add_engine_options, prepared_events
 from journey.errors import SettingsError
-from journey.query import flows, phases
+from journey.query.engine import flows
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,23 +28,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--end-nodes", action="store_true", help="add Start and end nodes")
     parser.add_argument("--out", required=True, help="folder for transitions.csv and steps.csv")
     add_onboarding_option(parser)
+    add_engine_options(parser)
     add_input_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Count transitions and step flows, write both files, say what was folded."""
+    """Count transitions and step flows on the engine, write both files, say what was folded."""
     folder = out_dir(args.out)
     if args.steps < 2:
         raise SettingsError(f"--steps {args.steps}: step flows need at least 2 steps")
-    events = load_events(args)
-    if args.by == schema.PHASE:
-        events = phases.assign_phases(events, phase_settings(args))
-    transitions = flows.count_transitions(
-        events, args.by, args.keep_repeats, args.end_nodes, args.top_k
-    )
-    steps, fold = flows.step_flows_with_fold(
-        events, args.by, args.steps, args.keep_repeats, args.top_k
-    )
+    with prepared_events(args, phase_settings(args)) as (runner, events):
+        transitions = flows.transitions(
+            runner, events, args.by, args.keep_repeats, args.end_nodes, args.top_k
+        )
+        steps, fold = flows.step_flows_with_fold(
+            runner, events, args.by, args.steps, args.keep_repeats, args.top_k
+        )
     write_csv(transitions, folder / "transitions.csv")
     write_csv(steps, folder / "steps.csv")
     if fold.n_folded:

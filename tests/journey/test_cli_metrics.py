@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from journey.cli import main
@@ -91,4 +92,36 @@ def test_spark_without_pyspark_says_what_to_install(
     assert main(["metrics", str(events_csv), "--engine", "spark", "--out", str(out)]) == 2
     assert capsys.readouterr().err == (
         "error: --engine spark needs pyspark: pip install -r requirements-spark.txt\n"
+    )
+
+
+def test_duckdb_reads_parquet_itself_with_the_same_figures(events_csv: Path, tmp_path: Path):
+    frame = pd.read_csv(events_csv, dtype=str, keep_default_na=False).replace("", None)
+    parquet = tmp_path / "events.parquet"
+    frame.to_parquet(parquet)
+    from_csv, from_parquet = tmp_path / "csv.csv", tmp_path / "parquet.csv"
+    assert main(["metrics", str(events_csv), "--out", str(from_csv)]) == 0
+    assert main(["metrics", str(parquet), "--out", str(from_parquet)]) == 0
+    assert from_parquet.read_bytes() == from_csv.read_bytes()
+
+
+def test_parquet_rows_are_checked_in_sql(tmp_path: Path, capsys):
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", ""],
+            "timestamp": ["2025-01-06 10:00", "soon", "2025-01-07", "2025-01-07"],
+            "channel": ["Web", "Web", "Email", "Web"],
+            "revenue": [None, None, "-3", None],
+        }
+    )
+    parquet = tmp_path / "events.parquet"
+    frame.to_parquet(parquet)
+    out = tmp_path / "m.csv"
+    assert main(["metrics", str(parquet), "--out", str(out)]) == 0
+    assert "events.parquet: 4 rows read, 1 accepted, 3 rejected" in capsys.readouterr().err
+    assert lines(out)[1:] == ["2025-01-06,Web,1,1,0,0,0.0,0,0.0"]
+    assert main(["metrics", str(parquet), "--strict", "--out", str(out)]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "error: events.parquet: 3 rejected rows (--strict); first: row 2, column 'timestamp': "
+        "not a date and time"
     )

@@ -29,9 +29,14 @@ z1,2025-03-20T10:00:00Z,Email,Newsletter,click,false,,marketing,,,,
 z1,2025-03-21T10:00:00Z,Store,Till,purchase,true,35.25,sales,,,,
 """
 COMMANDS: dict[str, list[str]] = {
+    "flows": ["--by", "touchpoint", "--steps", "4", "--top-k", "6", "--end-nodes"],
     "funnel": ["--stages", "Home page,Pricing page", "--by", "touchpoint"],
+    "attribution": ["--models", "first,last,linear,position,markov"],
     "metrics": ["--by", "week"],
 }
+# Spark reads each command's input another way: a CSV file, a Parquet file, a table of the
+# session's catalog, a CSV whose timestamp column is called `when` (read with --map).
+SPARK_INPUTS = {"flows": "csv", "funnel": "parquet", "attribution": "table", "metrics": "mapped"}
 
 pytestmark = pytest.mark.spark
 
@@ -48,15 +53,34 @@ def spark_master() -> str:
 
 @pytest.fixture(scope="module")
 def events_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)[:1201]
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)[:601]
     path = tmp_path_factory.mktemp("spark") / "events.csv"
     path.write_text("".join(lines) + EXTRA, encoding="utf-8")
     return path
 
 
-def run(name: str, source: Path | str, out: Path, engine: str, master: str) -> Path:
+def spark_input(kind: str, events_csv: Path, folder: Path, master: str) -> tuple[str, list[str]]:
+    """The same events as Spark input of `kind`, and the options that read it."""
+    if kind == "csv":
+        return str(events_csv), []
+    frame = pd.read_csv(events_csv, dtype=str, keep_default_na=False).replace("", None)
+    if kind == "mapped":
+        path = folder / "renamed.csv"
+        frame.rename(columns={"timestamp": "when"}).to_csv(path, index=False)
+        return str(path), ["--map", "when=timestamp"]
+    parquet = folder / "events.parquet"
+    frame.to_parquet(parquet)
+    if kind == "parquet":
+        return str(parquet), []
+    from journey.query.engine.runner import spark_session
+
+    spark_session(master).read.parquet(str(parquet)).createOrReplaceTempView("cli_test_events")
+    return "cli_test_events", []
+
+
+def run(name: str, source: str, out: Path, extra: list[str], engine: str, master: str) -> Path:
     target = out if name == "flows" else out.with_suffix(".csv")
-    argv = [name, str(source), *COMMANDS[name], "--out", str(target), "--engine", engine]
+    argv = [name, source, *COMMANDS[name], *extra, "--out", str(target), "--engine", engine]
     assert main([*argv, "--spark-master", master]) == 0
     return target
 
@@ -73,41 +97,15 @@ def same_bytes(left: Path, right: Path) -> None:
 def test_spark_writes_what_duckdb_writes(
     name: str, events_csv: Path, tmp_path: Path, spark_master: str
 ):
-    duck = run(name, events_csv, tmp_path / "duckdb", "duckdb", spark_master)
-    spark = run(name, events_csv, tmp_path / "spark", "spark", spark_master)
+    duck = run(name, str(events_csv), tmp_path / "duckdb", [], "duckdb", spark_master)
+    source, extra = spark_input(SPARK_INPUTS[name], events_csv, tmp_path, spark_master)
+    spark = run(name, source, tmp_path / "spark", extra, "spark", spark_master)
     same_bytes(duck, spark)
     written = duck / "transitions.csv" if duck.is_dir() else duck
     assert len(written.read_text(encoding="utf-8").splitlines()) > 2  # real figures
 
 
-def test_spark_reads_parquet_and_session_tables(
-    events_csv: Path, tmp_path: Path, spark_master: str
-):
-    from journey.query.engine.runner import spark_session
-
-    frame = pd.read_csv(events_csv, dtype=str, keep_default_na=False)
-    parquet = tmp_path / "events.parquet"
-    frame.replace("", None).to_parquet(parquet)
-    duck = run("metrics", events_csv, tmp_path / "duckdb", "duckdb", spark_master)
-    same_bytes(duck, run("metrics", parquet, tmp_path / "parquet", "spark", spark_master))
-    spark_session(spark_master).read.parquet(str(parquet)).createOrReplaceTempView("cli_events")
-    same_bytes(duck, run("metrics", "cli_events", tmp_path / "table", "spark", spark_master))
-
-
-def test_spark_input_without_a_required_column_exits_2(tmp_path: Path, spark_master: str, capsys):
-    path = tmp_path / "events.csv"
-    path.write_text("customer_id,when,channel\na,2025-01-01,Web\n", encoding="utf-8")
-    out = tmp_path / "m.csv"
-    argv = ["metrics", str(path), "--engine", "spark", "--spark-master", spark_master]
-    assert main([*argv, "--out", str(out)]) == 2
-    err = capsys.readouterr().err
-    assert f"error: {path}, column 'timestamp': no such column; --engine spark reads" in err
-    assert not out.exists()
-    assert main([*argv, "--map", "when=timestamp", "--out", str(out)]) == 0
-    assert out.read_text(encoding="utf-8").splitlines()[1].startswith("2024-12-30,Web,1,1,0")
-
-
-def test_spark_bad_path_and_rejected_rows_exit_2(tmp_path: Path, spark_master: str, capsys):
+def test_bad_spark_input_exits_2(tmp_path: Path, spark_master: str, capsys):
     out = tmp_path / "m.csv"
     spark = ["--engine", "spark", "--spark-master", spark_master, "--out", str(out)]
     assert main(["metrics", str(tmp_path / "missing.parquet"), *spark]) == 2
@@ -116,12 +114,17 @@ def test_spark_bad_path_and_rejected_rows_exit_2(tmp_path: Path, spark_master: s
     assert capsys.readouterr().err == (
         "error: no_such_table: no such file, folder or Spark table\n"
     )
-    path = tmp_path / "bad.csv"
-    path.write_text("customer_id,timestamp,channel\na,yesterday,Web\n,2025-01-01,Web\n", "utf-8")
+    path = tmp_path / "events.csv"
+    path.write_text("customer_id,when,channel\na,yesterday,Web\n,2025-01-01,Web\n", "utf-8")
     assert main(["metrics", str(path), *spark]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: {path}, column 'timestamp': no such column; the engine reads the canonical "
+        "columns (at least customer_id, timestamp, channel)"
+    )
+    assert main(["metrics", str(path), "--map", "when=timestamp", *spark]) == 2
     assert capsys.readouterr().err.splitlines()[-2:] == [
-        "bad.csv: 2 rows read, 0 accepted, 2 rejected",
-        "error: bad.csv: every row was rejected (2 of 2), nothing to analyse; first: row 1, "
+        "events.csv: 2 rows read, 0 accepted, 2 rejected",
+        "error: events.csv: every row was rejected (2 of 2), nothing to analyse; first: row 1, "
         "column 'timestamp': not a date and time",
     ]
     assert not out.exists()

@@ -1,12 +1,15 @@
-"""The input of `--engine spark`: a Parquet/CSV path or a catalog table, checked in Spark SQL.
+"""Engine input read by the engine itself: checked and typed in SQL, never held in pandas.
 
-The data never comes to this process: Spark reads it, and one aggregation counts the rows
-read, the rows rejected and the first reject. Rules (the validator's core, in SQL):
+`--engine spark` reads a Parquet/CSV path or a table of the session's catalog this way, and
+`--engine duckdb` a Parquet file or folder (other files are validated as by every command).
+The data never comes to this process: the engine reads it, and one aggregation counts the
+rows read, the rows rejected and the first reject. Rules (the validator's core, in SQL):
 customer_id and channel must not be blank, timestamp must read as a date and time (naive
 values are UTC), revenue must be a number >= 0 when present, conversion one of the
 true/false words (empty is false). Rejected rows are left out, as on the DuckDB path.
 CSV files are read with every column as text (customer ids like 007 keep their zeros);
-without a `row` column, rows are numbered in file order (`monotonically_increasing_id`).
+without a `row` column, rows are numbered in file order (Spark's `monotonically_increasing_id`,
+DuckDB's scan order).
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from journey.errors import InputError, SettingsError
 from journey.io.load import NO_DATA_ROWS
 from journey.io.parse import FALSE_WORDS, TRUE_WORDS
 from journey.query.engine.common import temp_name
-from journey.query.engine.runner import SparkRunner, spark_session
-from journey.query.engine.sql import ident, lit, lit_list
+from journey.query.engine.runner import Runner, SparkRunner, spark_session
+from journey.query.engine.sql import SPARK, ident, lit, lit_list
 from journey.schema import CHANNEL, CONVERSION, CUSTOMER_ID, REVENUE, ROW, TIMESTAMP
 
 REQUIRED: Final = (CUSTOMER_ID, TIMESTAMP, CHANNEL)
@@ -37,13 +40,16 @@ def open_spark(master: str) -> SparkRunner:
     return runner
 
 
-def _read(runner: SparkRunner, name: str, source: str) -> None:
+def _read(runner: Runner, name: str, source: str) -> None:
     """Expose the input as `name`: CSV as text columns, Parquet as typed, else a table."""
-    from pyspark.errors import AnalysisException  # pyspark is there: the session started
-
     path = Path(source)
     if not path.exists() and (path.suffix or "/" in source or "\\" in source):
         raise InputError(source, None, None, "no such file or folder")
+    if not isinstance(runner, SparkRunner):
+        runner.register_file(name, source)
+        return
+    from pyspark.errors import AnalysisException  # pyspark is there: the session started
+
     try:
         if path.is_file() and path.suffix.lower() in (".csv", ".tsv", ".txt"):
             separator = "\t" if path.suffix.lower() == ".tsv" else ","
@@ -56,7 +62,7 @@ def _read(runner: SparkRunner, name: str, source: str) -> None:
         raise InputError(source, None, None, f"Spark cannot read it: {reason}") from err
 
 
-def _columns(runner: SparkRunner, name: str) -> list[str]:
+def _columns(runner: Runner, name: str) -> list[str]:
     return [str(c) for c in runner.frame(f"SELECT * FROM {ident(name)} LIMIT 0").columns]
 
 
@@ -74,14 +80,14 @@ def _mapped(columns: list[str], args: argparse.Namespace, source: str) -> dict[s
             source,
             None,
             missing[0],
-            f"no such column; --engine spark reads the canonical columns (at least "
+            f"no such column; the engine reads the canonical columns (at least "
             f"{', '.join(REQUIRED)}); rename with --map SOURCE=CANONICAL. Columns: "
             f"{', '.join(columns)}",
         )
     return mapping
 
 
-def _typed_sql(relation: str, mapping: dict[str, str]) -> tuple[str, list[str]]:
+def _typed_sql(relation: str, mapping: dict[str, str], dialect: str) -> tuple[str, list[str]]:
     """The input with canonical names and types, plus the reason a row is rejected (or NULL).
 
     Returns the SELECT and its canonical columns (without the reason).
@@ -99,6 +105,8 @@ def _typed_sql(relation: str, mapping: dict[str, str]) -> tuple[str, list[str]]:
             f"CAST({ident(mapping[ROW])} AS BIGINT)"
             if ROW in mapping
             else "monotonically_increasing_id() + 1"
+            if dialect == SPARK
+            else "row_number() OVER ()"
         ),
     }
     reasons = [
@@ -132,7 +140,7 @@ def _shown(source: str) -> str:
     return path.name if path.exists() else source
 
 
-def _check_rows(runner: SparkRunner, typed: str, source: str, args: argparse.Namespace) -> None:
+def _check_rows(runner: Runner, typed: str, source: str, args: argparse.Namespace) -> None:
     """Print the summary; --strict, and no row left, are bad input naming the first reject."""
     counts = runner.frame(
         f"SELECT count(*) AS n, count({_REJECT}) AS bad, "
@@ -157,23 +165,23 @@ def _check_rows(runner: SparkRunner, typed: str, source: str, args: argparse.Nam
     raise InputError(_shown(source), None, None, message)
 
 
-def register_input(runner: SparkRunner, name: str, args: argparse.Namespace) -> list[str]:
-    """Expose `args.events` on Spark as `name`: accepted rows in canonical columns and types.
+def register_input(runner: Runner, name: str, args: argparse.Namespace) -> list[str]:
+    """Expose `args.events` as `name`: the accepted rows in canonical columns and types.
 
     Returns the relations `name` reads, to drop after it.
     """
     source = str(args.events)
     if args.tz.strip() not in _UTC_NAMES:
         raise SettingsError(
-            f"--tz {args.tz}: --engine spark reads naive timestamps as UTC; store them in UTC "
-            "(or with their offset), or use --engine duckdb"
+            f"--tz {args.tz}: the engine reads naive timestamps of {source} as UTC; store "
+            "them in UTC (or with their offset), or give a CSV file to --engine duckdb"
         )
     if args.sheet:
-        raise SettingsError("--sheet: --engine spark reads Parquet, CSV or a table, not Excel")
+        raise SettingsError("--sheet: the engine reads Parquet, CSV or a table, not Excel")
     source_view, typed = temp_name("cli_source"), temp_name("cli_typed")
     _read(runner, source_view, source)
     mapping = _mapped(_columns(runner, source_view), args, source)
-    sql, columns = _typed_sql(source_view, mapping)
+    sql, columns = _typed_sql(source_view, mapping, runner.dialect)
     runner.table(typed, sql)  # materialised: row numbers are fixed once
     try:
         _check_rows(runner, typed, source, args)
