@@ -22,6 +22,7 @@ contract of `journey.query.engine.relation`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
@@ -147,12 +148,14 @@ def _explicit(columns: Sequence[str], spellings: Mapping[str, str]) -> tuple[str
     return value, f"({value}) IS NOT NULL"
 
 
-def _support(touchpoint: str) -> str:
-    tests = [
-        f"lower({column}) LIKE {lit('%' + keyword + '%')}"
-        for column in (ident(CHANNEL), touchpoint)
-        for keyword in SUPPORT_KEYWORDS
-    ]
+def _support(channel: str, touchpoint: str) -> str:
+    """SQL: a support-type touch (`phases.is_support`): a keyword in lower(channel/touchpoint)."""
+    # one regular expression (RE2 in DuckDB, Java's in Spark via RLIKE): the keywords are
+    # plain lower-case words, so the alternation matches exactly their substrings
+    if not all(re.fullmatch(r"[a-z ]+", keyword) for keyword in SUPPORT_KEYWORDS):
+        raise SettingsError("support keywords must be lower-case letters and spaces")
+    pattern = lit("|".join(SUPPORT_KEYWORDS))
+    tests = [f"regexp_matches(lower({column}), {pattern})" for column in (channel, touchpoint)]
     return "coalesce(" + " OR ".join(tests) + ", FALSE)"
 
 
@@ -217,31 +220,39 @@ def prepare_sql(
 
 
 def _phase_query(select: str, source: str, onboarding_days: int, extras: Sequence[str]) -> str:
-    """Wrap the per-event SELECT with the window functions that assign phases."""
+    """Wrap the per-event SELECT with the first conversion per customer and the phase rules.
+
+    The first conversion in path order is the conversion with the least (timestamp, row):
+    found by grouping the conversions (few) and joined back, so no event is sorted.
+    """
     c, ts, row, conv = ident(CUSTOMER_ID), ident(TIMESTAMP), ident(ROW), ident(CONVERSION)
-    pos, first, when = _name("pos"), _name("first"), _name("conv_time")
+    src, first_ts, first_row = _name("src"), _name("conv_ts"), _name("conv_row")
     awareness, onboarding, engagement, post = (lit(p) for p in _PHASE_NAMES)
+    at_first = f"e.{ts} = f.{first_ts} AND e.{row} = f.{first_row}"
+    before = f"e.{ts} < f.{first_ts} OR (e.{ts} = f.{first_ts} AND e.{row} < f.{first_row})"
     phase = (
-        f"CASE WHEN {ident(PHASE_EXPLICIT)} THEN {_name('explicit')} "
-        f"WHEN {_name('override')} IS NOT NULL THEN {_name('override')} "
-        f"WHEN {first} IS NULL OR {pos} < {first} THEN {awareness} "
-        f"WHEN {pos} = {first} THEN {onboarding} "
-        f"WHEN {_support(ident(TOUCHPOINT))} THEN {post} "
-        f"WHEN {ts} <= {when} + INTERVAL {int(onboarding_days)} DAY THEN {onboarding} "
+        f"CASE WHEN e.{ident(PHASE_EXPLICIT)} THEN e.{_name('explicit')} "
+        f"WHEN e.{_name('override')} IS NOT NULL THEN e.{_name('override')} "
+        f"WHEN f.{first_ts} IS NULL OR {before} THEN {awareness} "
+        f"WHEN {at_first} THEN {onboarding} "
+        f"WHEN {_support(f'e.{ident(CHANNEL)}', f'e.{ident(TOUCHPOINT)}')} THEN {post} "
+        f"WHEN e.{ts} <= f.{first_ts} + INTERVAL {int(onboarding_days)} DAY THEN {onboarding} "
         f"ELSE {engagement} END"
     )
-    head = [ident(name) for name in PREPARED_COLUMNS if name not in (PHASE, PHASE_EXPLICIT)]
-    outputs = [*head, f"{phase} AS {ident(PHASE)}", ident(PHASE_EXPLICIT)]
-    outputs += [ident(name) for name in extras]
+    head = [name for name in PREPARED_COLUMNS if name not in (PHASE, PHASE_EXPLICIT)]
+    outputs = [f"e.{ident(name)}" for name in head]
+    outputs += [f"{phase} AS {ident(PHASE)}", f"e.{ident(PHASE_EXPLICIT)}"]
+    outputs += [f"e.{ident(name)}" for name in extras]
     return (
-        f"WITH {_name('src')} AS (SELECT {select} FROM {source}), "
-        f"{_name('ordered')} AS (SELECT *, row_number() OVER "
-        f"(PARTITION BY {c} ORDER BY {ts}, {row}) AS {pos} FROM {_name('src')}), "
-        f"{_name('firsts')} AS (SELECT *, "
-        f"min(CASE WHEN {conv} THEN {pos} END) OVER (PARTITION BY {c}) AS {first}, "
-        f"min(CASE WHEN {conv} THEN {ts} END) OVER (PARTITION BY {c}) AS {when} "
-        f"FROM {_name('ordered')}) "
-        f"SELECT {', '.join(outputs)} FROM {_name('firsts')}"
+        f"WITH {src} AS (SELECT {select} FROM {source}), "
+        f"{_name('first_ts')} AS (SELECT {c}, min({ts}) AS {first_ts} FROM {src} "
+        f"WHERE {conv} GROUP BY {c}), "
+        f"{_name('firsts')} AS (SELECT s.{c}, f.{first_ts}, min(s.{row}) AS {first_row} "
+        f"FROM {src} AS s JOIN {_name('first_ts')} AS f "
+        f"ON s.{c} = f.{c} AND s.{ts} = f.{first_ts} WHERE s.{conv} "
+        f"GROUP BY s.{c}, f.{first_ts}) "
+        f"SELECT {', '.join(outputs)} FROM {src} AS e LEFT JOIN {_name('firsts')} AS f "
+        f"ON e.{c} = f.{c}"
     )
 
 
