@@ -205,18 +205,42 @@ class Workspace:
                 msg = f"a dataset named '{name}' already exists in {self.path}; choose another name"
                 raise WorkspaceError(msg)
             values = [key, now, *encoded.counts, *_write_frames(con, encoded), *encoded.json]
-            if old is None:
-                con.execute(
-                    "INSERT INTO journey_datasets (id, name, created, key, updated, n_events, "
-                    "n_transcripts, n_customers, events_table, events_columns, "
-                    "transcripts_table, transcripts_columns, settings, mapping, meta) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [uuid.uuid4().hex, name, now, *values],
-                )
-            else:
-                _replace_entry(con, old, values, key)
-            row = con.execute(_SELECT_INFO + " WHERE name = ?", [name]).fetchall()
-        return _info_from_row(row[0])
+            return _put_entry(con, name, old, values)
+
+    def save_stream(
+        self,
+        name: str,
+        events: tables.FrameStream,
+        transcripts: pd.DataFrame | None,
+        settings: DatasetSettings,
+        mapping: Mapping[str, Mapping[str, str]],
+        key: str,
+        meta: Mapping[str, object] | None = None,
+        overwrite: bool = False,
+    ) -> DatasetInfo:
+        """Store a dataset like `save`, its events streamed from Arrow record batches.
+
+        The batches (e.g. `journey.io.stream.StreamResult.batches()`, read from DuckDB) go
+        into the workspace table without a pandas copy; `events.columns_json` is the manifest
+        `load` decodes them with. Counts are computed by SQL on the stored table.
+        """
+        name = _clean_name(name)
+        if not isinstance(key, str):
+            raise TypeError(f"key must be text, not {type(key).__name__}")
+        empty = pd.DataFrame({CUSTOMER_ID: pd.Series([], dtype="str")})
+        encoded = _encode_dataset(name, empty, transcripts, settings, mapping, meta or {})
+        now = _now()
+        with self._transaction(write=True) as con:
+            old = _find(con, name)
+            if old is not None and not overwrite:
+                msg = f"a dataset named '{name}' already exists in {self.path}; choose another name"
+                raise WorkspaceError(msg)
+            events_table = tables.new_table_name("events")
+            n_events, n_customers = tables.write_stream(con, events_table, events, CUSTOMER_ID)
+            _, _, transcripts_table, transcripts_columns = _write_frames(con, encoded, events=False)
+            counts = [n_events, encoded.counts[1], n_customers]
+            frames = [events_table, events.columns_json, transcripts_table, transcripts_columns]
+            return _put_entry(con, name, old, [key, now, *counts, *frames, *encoded.json])
 
     def load(self, name: str, *, frames: bool = True) -> StoredDataset:
         """Load a stored dataset: frames with their saved dtypes, settings, mapping, meta.
@@ -548,12 +572,31 @@ def _encode_dataset(
     )
 
 
+def _put_entry(
+    con: duckdb.DuckDBPyConnection, name: str, old: _Entry | None, values: list[object]
+) -> DatasetInfo:
+    """Insert the catalogue entry of a new dataset, or point an existing one at new tables."""
+    if old is None:
+        con.execute(
+            "INSERT INTO journey_datasets (id, name, created, key, updated, n_events, "
+            "n_transcripts, n_customers, events_table, events_columns, "
+            "transcripts_table, transcripts_columns, settings, mapping, meta) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [uuid.uuid4().hex, name, values[1], *values],
+        )
+    else:
+        _replace_entry(con, old, values, str(values[0]))
+    row = con.execute(_SELECT_INFO + " WHERE name = ?", [name]).fetchall()
+    return _info_from_row(row[0])
+
+
 def _write_frames(
-    con: duckdb.DuckDBPyConnection, encoded: _Encoded
+    con: duckdb.DuckDBPyConnection, encoded: _Encoded, *, events: bool = True
 ) -> tuple[str, str, str | None, str | None]:
     """Write the frames to new tables; return (events table, manifest, transcripts ...)."""
     events_table = tables.new_table_name("events")
-    tables.write_frame(con, events_table, encoded.events)
+    if events:
+        tables.write_frame(con, events_table, encoded.events)
     transcripts_table = None
     if encoded.transcripts is not None:
         transcripts_table = tables.new_table_name("transcripts")

@@ -236,9 +236,10 @@ class StreamResult:
         transcripts: pd.DataFrame | None = None,
     ) -> DatasetInfo:
         """Store the accepted rows in the workspace as dataset `name`, streamed from DuckDB."""
+        manifest = self.manifest()  # before the batches: they hold the connection's result
         return workspace.save_stream(
             name,
-            tables.FrameStream(self.batches(), self.manifest()),
+            tables.FrameStream(self.batches(), manifest),
             transcripts,
             settings,
             {"events": {v: k for k, v in self.mapping.items()}},

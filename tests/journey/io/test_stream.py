@@ -302,3 +302,34 @@ def test_random_csv_text_gives_the_pandas_paths_rows_and_rejects(tmp_path, case)
         if result.fallback is not None:
             assert result.fallback.startswith("DuckDB cannot split the file")
         result.close()
+
+
+def test_save_streams_the_accepted_rows_into_the_workspace(tmp_path):
+    from journey.io.store import Workspace
+
+    ws = Workspace(tmp_path / "ws.duckdb")
+    text = HEADER + "\nc1,2025-03-21T14:05:00Z,Email,,view,yes,12.5,,North\nc2,,Web,,,,,,\n"
+    path = write(tmp_path, text)
+    transcripts = pd.DataFrame({"customer_id": pd.Series(["c1"], dtype="str")})
+    for overwrite in (False, True):
+        with validate_file(path) as result:
+            info = result.save(
+                ws,
+                "big",
+                DatasetSettings(),
+                key="k1",
+                meta={"rows_read": result.rows_read},
+                overwrite=overwrite,
+                transcripts=transcripts,
+            )
+            expected = result.accepted_frame()
+    assert (info.n_events, info.n_transcripts, info.n_customers) == (1, 1, 1)
+    stored = ws.load("big")
+    assert_frame_equal(stored.events, expected)
+    assert_frame_equal(stored.transcripts, transcripts)
+    assert stored.mapping["events"]["customer_id"] == "customer_id"
+    assert stored.meta == {"rows_read": 2}
+    # the same dataset saved from the pandas path's frame loads identically
+    pandas_result, _ = load_file(path)
+    ws.save("small", pandas_result.accepted, None, DatasetSettings(), {}, key="k1")
+    assert_frame_equal(ws.load("small").events, stored.events)
