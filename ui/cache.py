@@ -20,26 +20,31 @@ from journey.attribution import models as attribution
 from journey.attribution import uncertainty
 from journey.attribution.markov import MarkovResult
 from journey.attribution.models import AttributionSettings
+from journey.errors import WorkspaceError
 from journey.io import limits, load, read, store
+from journey.io.markup import md_text
 from journey.present import content, deck, images
 from journey.present import html as present_html
 from journey.query import (
     filters,
-    flows,
     grouping,
     profile,
     scope,
 )
 from journey.query.engine import filters as engine_filters
+from journey.query.engine import flows as engine_flows
 from journey.query.engine import funnels as engine_funnels
 from journey.query.engine import metrics as engine_metrics
 from journey.query.engine import overview as engine_overview
+from journey.query.engine import stats as engine_stats
 from journey.query.engine.runner import DuckDBRunner
+from journey.query.flows import FoldResult
 from journey.schema import DatasetSettings, ValidationResult
-from journey.sentiment import crossfit, insights, score
+from journey.sentiment import insights, score, stored
 from journey.sentiment.model import TranscriptSentiment, train_model
 from journey.viz import network
 from ui import handle
+from ui.i18n import t
 
 if TYPE_CHECKING:
     from ui import state
@@ -239,63 +244,49 @@ def validate_upload(
 # -- journey maps: Journey map, Network map, Compare, Funnels, Customer, Rules ----------
 
 
-@st.cache_data(scope="session", max_entries=32, show_spinner=False)
+def focus(scope: state.Scope, phase: str | None, team: str | None, team_mode: str) -> str:
+    """The view of the scope's events a map works on: one team's, then one phase's."""
+    return _focus(scope.events, phase, team, team_mode)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _focus(view: str, phase: str | None, team: str | None, team_mode: str) -> str:
+    return handle.focus_view(engine(), view, phase, team, team_mode)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def map_step_flows(
-    key: str,
-    _events: pd.DataFrame,
-    level: str,
-    steps: int,
-    keep_repeats: bool,
-    top_k: int,
-    phase: str | None,
-    team: str | None,
-    team_mode: str,
-) -> tuple[pd.DataFrame, flows.FoldResult, dict[str, str]]:
-    """Cached `scope.focused_step_flows` for scope `key`."""
-    del key
-    return scope.focused_step_flows(
-        _events, level, steps, keep_repeats, top_k, phase, team, team_mode
-    )
+    view: str, level: str, steps: int, keep_repeats: bool, top_k: int
+) -> tuple[pd.DataFrame, FoldResult, dict[str, str]]:
+    """The engine's step flows with their fold, and node -> dominant phase, of a view."""
+    cursor = runner()
+    table, fold = engine_flows.step_flows_with_fold(cursor, view, level, steps, keep_repeats, top_k)
+    nodes = engine_stats.node_stats(cursor, view, level, keep_repeats)
+    return table, fold, scope.dominant_phases(nodes)
 
 
-@st.cache_data(scope="session", max_entries=32, show_spinner=False)
-def map_phase_flows(
-    key: str, _events: pd.DataFrame, level: str, team: str | None, team_mode: str
-) -> pd.DataFrame:
-    """Cached `flows.phase_flows` (after the team view) for scope `key`."""
-    del key
-    return flows.phase_flows(scope.focus_events(_events, None, team, team_mode), level)
+@st.cache_data(max_entries=64, show_spinner=False)
+def map_phase_flows(view: str, level: str) -> pd.DataFrame:
+    """The engine's `flows.phase_flows` of a view."""
+    return engine_flows.phase_flows(runner(), view, level)
 
 
-@st.cache_data(scope="session", max_entries=32, show_spinner=False)
-def map_top_paths(
-    key: str,
-    _events: pd.DataFrame,
-    level: str,
-    keep_repeats: bool,
-    phase: str | None,
-    team: str | None,
-    team_mode: str,
-) -> pd.DataFrame:
-    """Cached `flows.top_paths` (20 paths) for scope `key`, after phase focus and team view."""
-    del key
-    events = scope.focus_events(_events, phase, team, team_mode)
-    return flows.top_paths(events, level, keep_repeats, n=20)
+@st.cache_data(max_entries=64, show_spinner=False)
+def map_top_paths(view: str, level: str, keep_repeats: bool) -> pd.DataFrame:
+    """The engine's `flows.top_paths` (20 paths) of a view."""
+    return engine_flows.top_paths(runner(), view, level, keep_repeats, n=20)
 
 
-@st.cache_data(scope="session", max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False)
 def map_network(
-    key: str,
-    _events: pd.DataFrame,
-    level: str,
-    keep_repeats: bool,
-    end_nodes: bool,
-    team: str | None,
-    team_mode: str,
+    view: str, level: str, keep_repeats: bool, end_nodes: bool
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Cached `scope.focused_network` (transitions, node stats) for scope `key`."""
-    del key
-    return scope.focused_network(_events, level, keep_repeats, end_nodes, team, team_mode)
+    """The engine's transitions and node stats of a view (the network map's inputs)."""
+    cursor = runner()
+    return (
+        engine_flows.transitions(cursor, view, level, keep_repeats, end_nodes),
+        engine_stats.node_stats(cursor, view, level, keep_repeats),
+    )
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
@@ -530,7 +521,6 @@ def sentiment_model(fingerprint: str, _transcripts: pd.DataFrame) -> bytes:
     return model.to_bytes()
 
 
-@st.cache_data(scope="session", max_entries=4, show_spinner=False)
 def sentiment_scored(
     fingerprint: str,
     _transcripts: pd.DataFrame,
@@ -538,24 +528,69 @@ def sentiment_scored(
     _model: bytes | None,
     label: str,
 ) -> score.ScoredTranscripts:
-    """Every transcript of the dataset scored once per scorer (`fingerprint` names the data).
+    """Every transcript of the dataset scored once per scorer and model, for every session.
 
-    A filter change only subsets this result (`score.subset`), it never re-scores. The
-    progress bar lives inside so that Streamlit can replay it on a cache hit.
+    Read from the workspace when the dataset is saved there with its scores (scored when it
+    was saved, or by the first page that needed them); else scored once, with a progress
+    bar, and saved there. A session dataset not saved is scored once per process. A filter
+    change only subsets this result (`score.subset`), it never re-scores.
     """
-    del fingerprint
-    bar = st.progress(0.0, text=label)
-    model = TranscriptSentiment.from_bytes(_model) if _model else None
-    if model is not None and scorer == "trained":  # the dataset's own labels trained it
-        model = crossfit.scoring_model(_transcripts, model)
-    scored = score.score_transcripts(
-        _transcripts.drop(columns=[schema.LABEL], errors="ignore"),
-        model=model,
-        shipped=scorer != "lexicon",
-        progress=lambda f, m: bar.progress(min(1.0, max(0.0, f)), text=f"{label}: {m}"),
-    )
-    bar.empty()
-    return scored
+    return _scored_once(fingerprint, scorer, stored.model_key(_model), _transcripts, _model, label)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _scored_once(
+    fingerprint: str,
+    scorer: str,
+    model_key: str,
+    _transcripts: pd.DataFrame,
+    _model: bytes | None,
+    label: str,
+) -> score.ScoredTranscripts:
+    """`sentiment_scored`, shared read-only by every session (keyed by data, scorer, model)."""
+    name = _workspace_name(fingerprint)
+    frame = workspace().scores(name, scorer, model_key) if name is not None else None
+    if frame is None:
+        bar = st.progress(0.0, text=label)
+        model = TranscriptSentiment.from_bytes(_model) if _model else None
+        frame = stored.score_for_store(
+            _transcripts,
+            model,
+            lambda f, m: bar.progress(min(1.0, max(0.0, f)), text=f"{label}: {m}"),
+            scorer=scorer,
+        )
+        bar.empty()
+        if name is not None:
+            _save_scores(name, scorer, frame, model_key)
+    return stored.scored_from_store(_transcripts, frame)
+
+
+def _workspace_name(fingerprint: str) -> str | None:
+    """The workspace dataset holding exactly this data (its key), if any."""
+    try:
+        infos = workspace().list_datasets()
+    except WorkspaceError:
+        return None  # the frame already warns that the workspace is unavailable
+    return next((info.name for info in infos if info.key == fingerprint), None)
+
+
+def _save_scores(name: str, scorer: str, frame: pd.DataFrame, model_key: str) -> None:
+    """Keep scores in the workspace; if it cannot, say so (the page still shows them)."""
+    try:
+        workspace().save_scores(name, scorer, frame, model_key)
+    except WorkspaceError as err:
+        st.warning(t("frame.workspace_unavailable", reason=md_text(err)))
+
+
+def store_sentiment_scores(
+    name: str, fingerprint: str, _transcripts: pd.DataFrame, label: str
+) -> None:
+    """Score a dataset just saved in the workspace (default scorer) and store the scores."""
+    if workspace().scores(name, stored.DEFAULT) is not None:
+        return
+    scored = sentiment_scored(fingerprint, _transcripts, stored.DEFAULT, None, label)
+    if workspace().scores(name, stored.DEFAULT) is None:  # scored earlier in this process
+        _save_scores(name, stored.DEFAULT, stored.to_stored(scored), "")
 
 
 @st.cache_data(scope="session", max_entries=8, show_spinner=False)

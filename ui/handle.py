@@ -17,6 +17,7 @@ import hashlib
 import os
 import uuid
 from collections.abc import Sequence
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Final
 
@@ -30,13 +31,18 @@ from journey.query.engine import prepare
 from journey.query.engine.runner import MEMORY_ENV, DuckDBRunner
 from journey.query.engine.sql import ident, lit
 from journey.query.filters import Filters
+from journey.query.nodes import data_labels
+from journey.query.teams import TEAM_MODES
 from journey.schema import (
+    CHANNEL,
     CUSTOMER_ID,
+    OTHER_TEAMS,
     PHASE,
     PHASE_EXPLICIT,
     ROW,
     TEAM,
     TIMESTAMP,
+    TOUCHPOINT,
     DatasetSettings,
 )
 
@@ -277,3 +283,53 @@ def customer_events(
     )
     frame[TIMESTAMP] = pd.to_datetime(frame[TIMESTAMP]).dt.tz_localize("UTC")
     return frame
+
+
+def focus_view(
+    runner: DuckDBRunner, view: str, phase: str | None, team: str | None, team_mode: str
+) -> str:
+    """The view a map works on: one team's (team view), then one phase's: `scope.focus_events`."""
+    if not team and not phase:
+        return view
+    select, source = f"SELECT * FROM {ident(view)}", view
+    if team:
+        select, source = _team_view(runner, view, team, team_mode), "team"
+    if phase:
+        kept = f"SELECT * FROM ({select}) AS {ident(source)} WHERE {ident(PHASE)} = {lit(phase)}"
+        found = runner.cursor().scalar(f"SELECT count(*) FROM ({kept}) AS f")
+        if not found:
+            where = f" of team {team!r}" if team else ""
+            raise SettingsError(f"no events{where} in the {phase} phase: choose another phase")
+        select = kept
+    name = f"focus_{digest(repr((view, phase, team, team_mode)))}"
+    return ensure_view(runner, name, select)
+
+
+def _team_view(runner: DuckDBRunner, view: str, team: str, mode: str) -> str:
+    """SQL of `teams.scope_to_team`: one team's events ("hide"), or others renamed ("fold")."""
+    if mode not in TEAM_MODES:
+        raise SettingsError(f"team view mode {mode!r}: use one of {', '.join(TEAM_MODES)}")
+    mine = f"coalesce({ident(TEAM)} = {lit(team)}, FALSE)"
+    if not runner.cursor().scalar(f"SELECT count(*) FROM {ident(view)} WHERE {mine}"):
+        teams = values_in(runner, view, TEAM)
+        close = get_close_matches(str(team), teams, n=3, cutoff=0.5)
+        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise SettingsError(f"no events of team {team!r}.{hint}")
+    if mode == "hide":
+        return f"SELECT * FROM {ident(view)} WHERE {mine}"
+    renamed = []
+    for column in (TOUCHPOINT, CHANNEL):
+        label = data_labels(values_in(runner, view, column), column, (OTHER_TEAMS,))
+        value = ident(column)
+        if label.get(OTHER_TEAMS, OTHER_TEAMS) != OTHER_TEAMS:  # a data value named so
+            relabel = lit(label[OTHER_TEAMS])
+            value = f"CASE WHEN {value} = {lit(OTHER_TEAMS)} THEN {relabel} ELSE {value} END"
+        renamed.append(
+            f"CASE WHEN {mine} THEN {value} ELSE {lit(OTHER_TEAMS)} END AS {ident(column)}"
+        )
+    return f"SELECT * REPLACE ({', '.join(renamed)}) FROM {ident(view)}"
+
+
+def values_in(runner: DuckDBRunner, view: str, column: str) -> list[str]:
+    """Sorted distinct non-missing values of a column of a view, as text."""
+    return engine_filters.values_of(runner.cursor(), view, column)

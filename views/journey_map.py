@@ -9,7 +9,6 @@ from ui.i18n import t
 st.title(t("maps.journey.title"))
 st.caption(t("maps.journey.intro"))
 scope = frame.require_scope()
-events = frame.scope_events(scope)
 
 row1 = st.columns(4)
 level = row1[0].selectbox(
@@ -32,17 +31,8 @@ team, team_mode = widgets.team_picker(scope, [row2[2], row2[3]], "journey_map")
 colour_by_sentiment = widgets.sentiment_toggle(scope, "journey_map")
 
 with guard(), st.spinner(t("maps.working")):
-    flows, fold, dominant = cache.map_step_flows(
-        scope.key,
-        events,
-        level,
-        steps,
-        not collapse,
-        int(top_k),
-        phase or None,
-        team or None,
-        team_mode,
-    )
+    focused = cache.focus(scope, phase or None, team or None, team_mode)
+    flows, fold, dominant = cache.map_step_flows(focused, level, steps, not collapse, int(top_k))
 n_customers = int(flows.loc[flows["step"] == 1, "count"].sum())
 st.subheader(t("maps.journey.sankey", steps=steps))
 if fold.n_folded:
@@ -86,7 +76,8 @@ st.subheader(t("maps.journey.phases"))
 st.caption(t("maps.journey.phases_intro"))
 phase_level = CHANNEL if level == PHASE else level
 with guard():
-    by_phase = cache.map_phase_flows(scope.key, events, phase_level, team or None, team_mode)
+    teams_only = cache.focus(scope, None, team or None, team_mode)
+    by_phase = cache.map_phase_flows(teams_only, phase_level)
 if by_phase.empty:
     st.info(t("maps.journey.no_phase_flows"))
 else:
@@ -100,9 +91,7 @@ widgets.download_csv(by_phase, "phase_flows.csv", key="journey_map_download_phas
 
 st.subheader(t("maps.journey.top_paths"))
 with guard():
-    top = cache.map_top_paths(
-        scope.key, events, level, not collapse, phase or None, team or None, team_mode
-    )
+    top = cache.map_top_paths(focused, level, not collapse)
 st.dataframe(
     top,
     hide_index=True,

@@ -41,15 +41,8 @@ team, team_mode = widgets.team_picker(scope, [row2[2], row2[3]], "network")
 colour_by_sentiment = widgets.sentiment_toggle(scope, "network")
 
 with guard(), st.spinner(t("maps.working")):
-    transitions, stats = cache.map_network(
-        scope.key,
-        frame.scope_events(scope),
-        level,
-        not collapse,
-        end_nodes,
-        team or None,
-        team_mode,
-    )
+    focused = cache.focus(scope, None, team or None, team_mode)
+    transitions, stats = cache.map_network(focused, level, not collapse, end_nodes)
     inputs = f"{scope.key}:{level}:{collapse}:{end_nodes}:{team}:{team_mode}"
 node_scores, node_colors, node_notes = None, None, None
 if colour_by_sentiment and scope.has_transcripts:

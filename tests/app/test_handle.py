@@ -104,3 +104,35 @@ def test_customer_search_and_point_query_match_the_pandas_functions(opened):
         profile.customer_timeline(mine, "b"), profile.customer_timeline(everything, "b")
     )
     assert scope.find_customers(everything, "A", 10) == handle.find_customers(runner, base, "A", 10)
+
+
+@pytest.mark.parametrize(
+    ("phase", "team", "mode"),
+    [
+        (None, "store", "fold"),
+        (None, "store", "hide"),
+        ("awareness", None, "fold"),
+        ("awareness", "crm", "fold"),
+    ],
+)
+def test_focus_views_match_scope_focus_events(tmp_path, monkeypatch, phase, team, mode):
+    monkeypatch.setenv("JOURNEY_WORKSPACE", str(tmp_path / "workspace.duckdb"))
+    settings = DatasetSettings(team_map={"Till": "store", "Welcome": "crm", "Home": "store"})
+    runner = handle.open_engine()
+    raw = handle.frame_to_parquet(runner, _accepted(), handle.raw_events_path("team"))
+    out = handle.prepare_file(runner, raw, settings, handle.prepared_path("team:s"))
+    base = handle.parquet_view(runner, out)
+    keep = handle.frame_columns(tuple(_accepted().columns), settings)
+    everything = handle.events_frame(runner, base, keep)
+    focused = handle.events_frame(runner, handle.focus_view(runner, base, phase, team, mode), keep)
+    expected = scope.focus_events(everything, phase, team, mode).reset_index(drop=True)
+    columns = ["row", "channel", "touchpoint", "phase"]
+    assert_frame_equal(focused[columns], expected[columns], check_dtype=False)
+
+
+def test_focus_on_a_missing_team_or_empty_phase_says_so(opened):
+    runner, base, _ = opened
+    with pytest.raises(SettingsError, match="no events of team 'nobody'"):
+        handle.focus_view(runner, base, None, "nobody", "fold")
+    with pytest.raises(SettingsError, match="no events in the post-purchase phase"):
+        handle.focus_view(runner, base, "post-purchase", None, "fold")
