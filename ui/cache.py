@@ -28,7 +28,6 @@ from journey.present import html as present_html
 from journey.query import (
     filters,
     grouping,
-    profile,
     scope,
 )
 from journey.query.engine import filters as engine_filters
@@ -37,6 +36,7 @@ from journey.query.engine import funnels as engine_funnels
 from journey.query.engine import metrics as engine_metrics
 from journey.query.engine import overview as engine_overview
 from journey.query.engine import stats as engine_stats
+from journey.query.engine import timeline as engine_timeline
 from journey.query.engine.runner import DuckDBRunner
 from journey.query.flows import FoldResult
 from journey.schema import DatasetSettings, ValidationResult
@@ -359,12 +359,12 @@ def dropoff_points(view: str, level: str, keep_repeats: bool) -> tuple[pd.DataFr
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def find_customers(view: str, query: str, limit: int) -> list[str]:
-    """Customer ids of a view containing `query` (as `scope.find_customers`), from SQL."""
-    return handle.find_customers(engine(), view, query, limit)
+    """The engine's `timeline.find_customers` of a view."""
+    return engine_timeline.find_customers(runner(), view, query, limit)
 
 
 def customer_view(scope: state.Scope, customer_id: str) -> tuple[pd.DataFrame, dict[str, object]]:
-    """`profile.customer_timeline` and `profile.customer_profile` of one customer of a scope."""
+    """The engine's customer timeline (the data's own columns) and profile, one point query."""
     return _customer_view(scope.events, scope.dataset.prepared_columns, customer_id)
 
 
@@ -372,9 +372,10 @@ def customer_view(scope: state.Scope, customer_id: str) -> tuple[pd.DataFrame, d
 def _customer_view(
     view: str, keep: tuple[str, ...], customer_id: str
 ) -> tuple[pd.DataFrame, dict[str, object]]:
-    # a point query gives the customer's events; the pandas functions only read those
-    mine = handle.customer_events(engine(), view, customer_id, keep)
-    return profile.customer_timeline(mine, customer_id), profile.customer_profile(mine, customer_id)
+    cursor = runner()
+    timeline = engine_timeline.customer_timeline(cursor, view, customer_id)
+    shown = [c for c in timeline.columns if c == "position" or c in keep]
+    return timeline[shown], engine_timeline.customer_profile(cursor, view, customer_id)
 
 
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)

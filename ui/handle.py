@@ -257,34 +257,6 @@ def read_columns(runner: DuckDBRunner, path: str, columns: Sequence[str]) -> pd.
     return runner.cursor().frame(f"SELECT {chosen} FROM read_parquet({lit(path)})")
 
 
-def find_customers(runner: DuckDBRunner, view: str, query: str, limit: int) -> list[str]:
-    """Up to `limit` customer ids containing `query` (any case), sorted: `scope.find_customers`."""
-    c = ident(CUSTOMER_ID)
-    needle = query.strip()
-    where = f"WHERE contains(upper({c}), upper({lit(needle)}))" if needle else ""
-    found = runner.cursor().frame(
-        f"SELECT DISTINCT CAST({c} AS VARCHAR) AS id FROM {ident(view)} {where} "
-        f"ORDER BY id LIMIT {int(limit)}"
-    )
-    ids = [str(v) for v in found["id"]]
-    upper = needle.upper()
-    return sorted(i for i in ids if upper in i.upper())
-
-
-def customer_events(
-    runner: DuckDBRunner, view: str, customer_id: str, keep: Sequence[str]
-) -> pd.DataFrame:
-    """One customer's prepared events (a point query) as the pandas functions take them."""
-    have = columns_of_view(runner, view)
-    chosen = ", ".join(ident(c) for c in have if c in keep)
-    frame = runner.cursor().frame(
-        f"SELECT {chosen} FROM {ident(view)} WHERE {ident(CUSTOMER_ID)} = {lit(customer_id)} "
-        f"ORDER BY {ident(TIMESTAMP)}, {ident(ROW)}"
-    )
-    frame[TIMESTAMP] = pd.to_datetime(frame[TIMESTAMP]).dt.tz_localize("UTC")
-    return frame
-
-
 def focus_view(
     runner: DuckDBRunner, view: str, phase: str | None, team: str | None, team_mode: str
 ) -> str:

@@ -9,7 +9,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from journey.errors import SettingsError
-from journey.query import profile, scope
+from journey.query import scope
 from journey.query.filters import Filters
 from journey.schema import DatasetSettings
 from ui import handle
@@ -88,22 +88,6 @@ def test_a_team_table_adds_the_team_column():
     settings = DatasetSettings(team_map={"Till": "store"})
     assert "team" in handle.frame_columns(("customer_id", "touchpoint"), settings)
     assert "team" not in handle.frame_columns(("customer_id", "touchpoint"), DatasetSettings())
-
-
-def test_customer_search_and_point_query_match_the_pandas_functions(opened):
-    runner, base, _ = opened
-    keep = handle.frame_columns(tuple(_accepted().columns), DatasetSettings())
-    assert handle.find_customers(runner, base, "", 10) == ["a", "b"]
-    assert handle.find_customers(runner, base, " B ", 10) == ["b"]
-    assert handle.find_customers(runner, base, "", 1) == ["a"]
-    assert handle.find_customers(runner, base, "zzz", 10) == []
-    mine = handle.customer_events(runner, base, "b", keep)
-    assert list(mine["row"]) == [3, 4]  # path order
-    everything = handle.events_frame(runner, base, keep)
-    assert_frame_equal(
-        profile.customer_timeline(mine, "b"), profile.customer_timeline(everything, "b")
-    )
-    assert scope.find_customers(everything, "A", 10) == handle.find_customers(runner, base, "A", 10)
 
 
 @pytest.mark.parametrize(
