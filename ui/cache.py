@@ -30,6 +30,7 @@ from journey.query import (
     grouping,
     scope,
 )
+from journey.query.engine import compare as engine_compare
 from journey.query.engine import filters as engine_filters
 from journey.query.engine import flows as engine_flows
 from journey.query.engine import funnels as engine_funnels
@@ -317,18 +318,12 @@ def network_page(
     )
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False)
 def compare_cohorts(
-    key: str,
-    _events: pd.DataFrame,
-    cohorts: scope.Cohorts,
-    level: str,
-    keep_repeats: bool,
-    steps: int,
+    view: str, cohorts: scope.Cohorts, level: str, keep_repeats: bool, steps: int
 ) -> scope.CohortComparison:
-    """Cached `scope.compare_cohorts` for scope `key`."""
-    del key
-    return scope.compare_cohorts(_events, cohorts, level, keep_repeats, steps)
+    """The engine's `compare.compare_cohorts` of a view."""
+    return engine_compare.compare_cohorts(runner(), view, cohorts, level, keep_repeats, steps)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

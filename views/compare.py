@@ -70,8 +70,7 @@ elif mode == "period":
     label_b = f"{period_b[0]} → {period_b[1]}"
 
 with guard(), st.spinner(t("maps.working")):
-    events = frame.scope_events(scope)
-    result = cache.compare_cohorts(scope.key, events, cohorts, level, not collapse, 5)
+    result = cache.compare_cohorts(scope.events, cohorts, level, not collapse, 5)
 
 sides = st.columns(2)
 cohort_sides = ((sides[0], "a", label_a, result.a), (sides[1], "b", label_b, result.b))
