@@ -189,7 +189,7 @@ def show_markov(scope: state.Scope, settings: AttributionSettings) -> None:
     """Removal effects, the transition heatmap (when small enough) and its download."""
     st.subheader(t("attribution.markov"))
     with guard():
-        markov = cache.attribution_markov(scope.key, cache.scope_events(scope), settings)
+        markov = cache.attribution_markov(scope.events, settings)
     st.caption(t("attribution.markov_caption", p=markov.conversion_probability))
     left, right = st.columns(2)
     left.plotly_chart(

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from journey import schema
+from journey.attribution import engine as engine_attribution
 from journey.attribution import models as attribution
 from journey.attribution import uncertainty
 from journey.attribution.markov import MarkovResult
@@ -421,13 +422,10 @@ def dataset_frames(
 # -- attribution and channel metrics ----------------------------------------------------
 
 
-@st.cache_data(scope="session", max_entries=32, show_spinner=False)
-def attribution_result(
-    key: str, _events: pd.DataFrame, settings: AttributionSettings
-) -> tuple[pd.DataFrame, str]:
-    """Cached `attribution.attribute` for scope `key`, and how Shapley was computed."""
-    del key
-    result = attribution.attribute(_events, settings)
+@st.cache_data(max_entries=64, show_spinner=False)
+def attribution_result(view: str, settings: AttributionSettings) -> tuple[pd.DataFrame, str]:
+    """The engine's `attribute` of a view, and how Shapley was computed."""
+    result = engine_attribution.engine_attribute(runner(), view, settings)
     return result, str(result.attrs.get("shapley_method", ""))
 
 
@@ -440,10 +438,8 @@ def attribution_bootstrap(
     return uncertainty.bootstrap_shares(_events, settings, n_resamples=n_resamples)
 
 
-def attribution_markov(
-    key: str, events: pd.DataFrame, settings: AttributionSettings
-) -> MarkovResult:
-    """Cached Markov fit (removal effects, transitions) for scope `key`."""
+def attribution_markov(view: str, settings: AttributionSettings) -> MarkovResult:
+    """The engine's Markov fit (removal effects, transitions) of a view."""
     # keyed only on what the chain depends on: other models' settings must not refit it
     chain = dataclasses.replace(
         attribution.DEFAULT_SETTINGS,
@@ -454,32 +450,24 @@ def attribution_markov(
         exclude_event_types=settings.exclude_event_types,
         markov_order=settings.markov_order,
     )
-    return _attribution_markov(key, events, chain)
+    return _attribution_markov(view, chain)
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def _attribution_markov(
-    key: str, _events: pd.DataFrame, settings: AttributionSettings
-) -> MarkovResult:
-    del key
-    return attribution.fit_markov(_events, settings)
+@st.cache_data(max_entries=16, show_spinner=False)
+def _attribution_markov(view: str, settings: AttributionSettings) -> MarkovResult:
+    return engine_attribution.engine_fit_markov(runner(), view, settings)
 
 
-def attribution_lookback(
-    key: str, events: pd.DataFrame, settings: AttributionSettings
-) -> pd.DataFrame:
-    """Cached `uncertainty.lookback_sensitivity` (7, 14, 30, 60, 90 days) for scope `key`."""
+def attribution_lookback(view: str, settings: AttributionSettings) -> pd.DataFrame:
+    """`uncertainty.lookback_sensitivity` (7, 14, 30, 60, 90 days) on the engine, of a view."""
     # the lookback windows replace the settings' own: a window change must not recompute it
     unwindowed = dataclasses.replace(settings, window_days=attribution.DEFAULT_SETTINGS.window_days)
-    return _attribution_lookback(key, events, unwindowed)
+    return _attribution_lookback(view, unwindowed)
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
-def _attribution_lookback(
-    key: str, _events: pd.DataFrame, settings: AttributionSettings
-) -> pd.DataFrame:
-    del key
-    return uncertainty.lookback_sensitivity(_events, settings)
+@st.cache_data(max_entries=16, show_spinner=False)
+def _attribution_lookback(view: str, settings: AttributionSettings) -> pd.DataFrame:
+    return handle.lookback_sensitivity(engine(), view, settings)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -17,6 +17,7 @@ import hashlib
 import os
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Final
@@ -24,6 +25,9 @@ from typing import Final
 import duckdb
 import pandas as pd
 
+from journey.attribution.engine import engine_attribute
+from journey.attribution.models import AttributionSettings
+from journey.attribution.uncertainty import LOOKBACK_WINDOWS
 from journey.errors import SettingsError, WorkspaceError
 from journey.io import store
 from journey.query.engine import filters as engine_filters
@@ -305,3 +309,19 @@ def _team_view(runner: DuckDBRunner, view: str, team: str, mode: str) -> str:
 def values_in(runner: DuckDBRunner, view: str, column: str) -> list[str]:
     """Sorted distinct non-missing values of a column of a view, as text."""
     return engine_filters.values_of(runner.cursor(), view, column)
+
+
+def lookback_sensitivity(
+    runner: DuckDBRunner, view: str, settings: AttributionSettings
+) -> pd.DataFrame:
+    """`uncertainty.lookback_sensitivity` on the engine: the shares at each lookback window."""
+    frames = []
+    for window in LOOKBACK_WINDOWS:
+        windowed = replace(settings, window_days=window)
+        result = engine_attribute(runner.cursor(), view, windowed)
+        frames.append(
+            result.assign(window_days=window)[
+                ["window_days", "channel", "model", "conversions", "share"]
+            ]
+        )
+    return pd.concat(frames, ignore_index=True)

@@ -11,17 +11,18 @@ N_RESAMPLES = 200
 st.title(t("attribution.title"))
 st.caption(t("attribution.intro"))
 scope = frame.require_scope()
-events = frame.scope_events(scope)
 form = attribution_widgets.settings_form(scope)
 settings = form.settings
 labels = attribution_widgets.model_labels()
 
 with guard(), st.spinner(t("attribution.working")):
-    result, shapley_method = cache.attribution_result(scope.key, events, settings)
+    result, shapley_method = cache.attribution_result(scope.events, settings)
 intervals = None
 if form.bootstrap:
     with guard(), st.spinner(t("attribution.bootstrapping")):
-        intervals = cache.attribution_bootstrap(scope.key, events, settings, N_RESAMPLES)
+        intervals = cache.attribution_bootstrap(
+            scope.key, frame.scope_events(scope), settings, N_RESAMPLES
+        )
 
 st.subheader(t("attribution.comparison"))
 first_model = result[result["model"] == settings.models[0]]
@@ -61,7 +62,7 @@ if "markov" in settings.models:
 st.subheader(t("attribution.lookback"))
 if st.toggle(t("attribution.lookback_show"), value=True, key="attribution_lookback"):
     with guard(), st.spinner(t("attribution.working")):
-        sensitivity = cache.attribution_lookback(scope.key, events, settings)
+        sensitivity = cache.attribution_lookback(scope.events, settings)
     st.caption(t("attribution.lookback_caption"))
     lookback = attribution_charts.build_lookback_sensitivity(sensitivity, model_labels=labels)
     st.plotly_chart(

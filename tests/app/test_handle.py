@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
+from journey.attribution.models import DEFAULT_SETTINGS
+from journey.attribution.uncertainty import lookback_sensitivity
 from journey.errors import SettingsError
 from journey.query import scope
 from journey.query.filters import Filters
@@ -120,3 +123,13 @@ def test_focus_on_a_missing_team_or_empty_phase_says_so(opened):
         handle.focus_view(runner, base, None, "nobody", "fold")
     with pytest.raises(SettingsError, match="no events in the post-purchase phase"):
         handle.focus_view(runner, base, "post-purchase", None, "fold")
+
+
+def test_lookback_sensitivity_matches_the_pandas_function(opened):
+    runner, base, _ = opened
+    keep = handle.frame_columns(tuple(_accepted().columns), DatasetSettings())
+    settings = replace(DEFAULT_SETTINGS, models=("first", "last", "linear", "markov"))
+    expected = lookback_sensitivity(handle.events_frame(runner, base, keep), settings)
+    found = handle.lookback_sensitivity(runner, base, settings)
+    assert_frame_equal(found, expected, check_dtype=False)
+    assert sorted(set(found["window_days"])) == [7, 14, 30, 60, 90]
