@@ -10,7 +10,7 @@ import pandas as pd
 
 from journey import schema
 from journey.errors import InputError, JourneyError, SettingsError
-from journey.io import load
+from journey.io import load, stream
 from journey.io.export import to_csv_bytes
 from journey.schema import ConversionRule, DatasetSettings, ValidationResult
 
@@ -91,7 +91,7 @@ def load_input(
     settings: DatasetSettings | None = None,
     need_rows: bool = True,
 ) -> tuple[ValidationResult, dict[str, str]]:
-    """Read and validate one input file, print the validation summary on stderr.
+    """Read and validate one input file in pandas, print the validation summary on stderr.
 
     Returns the validation result and the mapping used (canonical -> source column). With
     `need_rows` (every analysis), a file whose every row was rejected is bad input.
@@ -105,18 +105,62 @@ def load_input(
         progress=StderrProgress(f"reading {Path(path).name}"),
         sheet=args.sheet,
     )
+    check_input(result, result.rejects, path, args, settings, need_rows)
+    return result, mapping
+
+
+def stream_input(
+    path: str,
+    kind: str,
+    args: argparse.Namespace,
+    settings: DatasetSettings | None = None,
+    need_rows: bool = True,
+) -> stream.StreamResult:
+    """`load_input` through DuckDB's reader: the accepted rows stay a relation, not a frame.
+
+    The caller closes the result (its DuckDB connection). Files DuckDB cannot read exactly
+    go through the pandas path inside `journey.io.stream`, with the same results.
+    """
+    settings = settings or DatasetSettings(timezone=args.tz)
+    result = stream.validate_file(
+        Path(path),
+        kind,
+        parse_map(args.map),
+        settings,
+        StderrProgress(f"reading {Path(path).name}"),
+        sheet=args.sheet,
+    )
+    try:
+        first = result.rejects_frame(limit=1) if result.rows_rejected else None
+        check_input(result, first, path, args, settings, need_rows)
+    except BaseException:
+        result.close()
+        raise
+    return result
+
+
+def check_input(
+    result: ValidationResult | stream.StreamResult,
+    rejects: pd.DataFrame | None,
+    path: str,
+    args: argparse.Namespace,
+    settings: DatasetSettings,
+    need_rows: bool,
+) -> None:
+    """Print the summary (and what marks conversions); --strict or no row left is bad input."""
     print(result.summary(), file=sys.stderr)
     note = conversion_note(result, settings)
     if note:
         print(note, file=sys.stderr)
-    if args.strict and result.rows_rejected:
-        raise strict_error(path, result)
-    if need_rows and result.rows_accepted == 0:
-        raise nothing_accepted(result)
-    return result, mapping
+    if args.strict and result.rows_rejected and rejects is not None:
+        raise strict_error(path, result.rows_rejected, rejects)
+    if need_rows and result.rows_accepted == 0 and rejects is not None:
+        raise nothing_accepted(result, rejects)
 
 
-def conversion_note(result: ValidationResult, settings: DatasetSettings) -> str:
+def conversion_note(
+    result: ValidationResult | stream.StreamResult, settings: DatasetSettings
+) -> str:
     """Say what marks conversions when it is not a conversion column or event type."""
     types = ", ".join(settings.conversion_events)
     if result.conversion_rule is ConversionRule.REVENUE:
@@ -132,27 +176,29 @@ def conversion_note(result: ValidationResult, settings: DatasetSettings) -> str:
     return ""
 
 
-def _first_reject(result: ValidationResult) -> str:
-    first = result.rejects.iloc[0]
+def _first_reject(rejects: pd.DataFrame) -> str:
+    first = rejects.iloc[0]
     column = f", column '{first['column']}'" if first["column"] else ""
     return f"row {first['row']}{column}: {first['reason']}"
 
 
-def strict_error(path: str, result: ValidationResult) -> JourneyError:
+def strict_error(path: str, n_rejected: int, rejects: pd.DataFrame) -> JourneyError:
     """The --strict error: how many rows were rejected, and the first reject."""
     return JourneyError(
-        f"{path}: {result.rows_rejected} rejected rows (--strict); first: {_first_reject(result)}"
+        f"{path}: {n_rejected} rejected rows (--strict); first: {_first_reject(rejects)}"
     )
 
 
-def nothing_accepted(result: ValidationResult) -> InputError:
+def nothing_accepted(
+    result: ValidationResult | stream.StreamResult, rejects: pd.DataFrame
+) -> InputError:
     """The error for a file whose every row was rejected: nothing is left to analyse."""
     return InputError(
         result.file or "input",
         None,
         None,
         f"every row was rejected ({result.rows_rejected} of {result.rows_read}), nothing to "
-        f"analyse; first: {_first_reject(result)}",
+        f"analyse; first: {_first_reject(rejects)}",
     )
 
 

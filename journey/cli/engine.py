@@ -22,7 +22,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from journey.cli.common import load_events
+from journey.cli.common import stream_input
 from journey.cli.sql_input import open_spark, register_input
 from journey.query.engine.common import temp_name
 from journey.query.engine.prepare import prepare
@@ -66,18 +66,18 @@ def prepared_events(
     helpers: list[str] = []
     if args.engine == SPARK:
         runner: Runner = open_spark(args.spark_master)  # pyspark only when asked for
-        helpers = register_input(runner, raw, args)
+        helpers = [raw, *register_input(runner, raw, args)]
     elif read_by_engine(args.events):
         runner = DuckDBRunner()
-        helpers = register_input(runner, raw, args)
-    else:
-        runner = DuckDBRunner()
-        runner.register_frame(raw, load_events(args, settings=settings))
+        helpers = [raw, *register_input(runner, raw, args)]
+    else:  # validated by DuckDB's reader: the accepted rows stay in its connection
+        validated = stream_input(args.events, "events", args, settings)
+        runner, raw = DuckDBRunner(validated.con), validated.accepted
     try:
         prepare(runner, raw, settings, prepared)
         yield runner, prepared
     finally:
-        for name in (prepared, raw, *helpers):
+        for name in (prepared, *helpers):
             runner.drop(name)
         if isinstance(runner, DuckDBRunner):
             runner.con.close()

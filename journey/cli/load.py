@@ -13,9 +13,15 @@ import hashlib
 import sys
 from pathlib import Path
 
-from journey.cli.common import add_input_options, add_onboarding_option, load_input, phase_settings
+from journey.cli.common import (
+    add_input_options,
+    add_onboarding_option,
+    load_input,
+    phase_settings,
+    stream_input,
+)
 from journey.errors import SettingsError
-from journey.io import load
+from journey.io import load, tables
 from journey.io.serialise import settings_to_json
 from journey.io.store import Workspace, default_workspace_path
 from journey.schema import DatasetSettings, ValidationResult
@@ -81,28 +87,30 @@ def run(args: argparse.Namespace) -> int:
     path = default_workspace_path()
     _check_name(path, args)
     settings = phase_settings(args)
-    events, events_map = load_input(args.events, "events", args, settings)
-    mapping = {"events": events_map}
-    meta: dict[str, object] = {"events": events.summary()}
-    transcripts = None
-    if args.transcripts:
-        transcripts, transcripts_map = _load_transcripts(args, settings)
-        mapping["transcripts"] = transcripts_map
-        meta["transcripts"] = transcripts.summary()
-    files = [args.events, *([args.transcripts] if args.transcripts else [])]
-    key = load.fingerprint(_file_digest(files), mapping, settings_to_json(settings))
-    workspace = Workspace(path)
-    info = workspace.save(
-        args.name,
-        events.accepted,
-        transcripts.accepted if transcripts is not None else None,
-        settings,
-        mapping,
-        key=key,
-        meta=meta,
-        overwrite=args.overwrite,
-    )
-    print(events.summary())
+    # the events stream from DuckDB's reader into the workspace: no pandas copy of them
+    with stream_input(args.events, "events", args, settings) as events:
+        mapping = {"events": dict(events.mapping)}
+        meta: dict[str, object] = {"events": events.summary()}
+        transcripts = None
+        if args.transcripts:
+            transcripts, transcripts_map = _load_transcripts(args, settings)
+            mapping["transcripts"] = transcripts_map
+            meta["transcripts"] = transcripts.summary()
+        files = [args.events, *([args.transcripts] if args.transcripts else [])]
+        key = load.fingerprint(_file_digest(files), mapping, settings_to_json(settings))
+        workspace = Workspace(path)
+        manifest = events.manifest()  # before the batches: one open result per connection
+        info = workspace.save_stream(
+            args.name,
+            tables.FrameStream(events.batches(), manifest),
+            transcripts.accepted if transcripts is not None else None,
+            settings,
+            mapping,
+            key=key,
+            meta=meta,
+            overwrite=args.overwrite,
+        )
+        print(events.summary())
     if transcripts is not None:
         print(transcripts.summary())
     print(
