@@ -150,6 +150,16 @@ def test_prepare_equals_pandas_property(raw, settings):
     assert_same(_prepared(RUNNER, raw, settings), _oracle(raw, settings))
 
 
+@given(raw_events(), dataset_settings(), dataset_settings())
+def test_preparing_prepared_events_again_equals_pandas_property(raw, first, second):
+    # the phase_explicit column keeps explicit phases explicit; rule phases are recomputed
+    once = _prepared(RUNNER, raw, first)
+    RUNNER.register_frame("once", once)
+    prepare(RUNNER, "once", second, "twice")
+    twice = RUNNER.frame("SELECT * FROM twice ORDER BY row")
+    assert_same(twice, _oracle(prepare_events(raw, first), second))
+
+
 @pytest.mark.spark
 def test_prepare_on_spark_equals_pandas(spark):
     raw = raw_frame(
