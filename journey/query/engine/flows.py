@@ -183,6 +183,9 @@ def _fold(volumes: pd.DataFrame, top_k: int) -> FoldResult:
     return FoldResult(mapping, len(folded), volume, kept)
 
 
+_KEEP_ALL: Final = FoldResult({}, 0, 0, [])  # no folding (top-K 0): no volumes needed
+
+
 def _folded(column: str, fold: FoldResult) -> str:
     """SQL: a node column with folded nodes named Other (NULL stays NULL)."""
     if not fold.n_folded:
@@ -292,7 +295,7 @@ def transitions(
     """`flows.count_transitions`: source, target, count, customers; by count desc, names."""
     _check_steps(2, top_k)
     with path_table(runner, events, level, keep_repeats) as path:
-        fold = _fold(_volumes(runner, path), top_k)
+        fold = _fold(_volumes(runner, path), top_k) if top_k else _KEEP_ALL
         return _transitions(runner, path, fold, end_nodes)
 
 
@@ -320,7 +323,11 @@ def step_flows(
     top_k: int = 0,
 ) -> pd.DataFrame:
     """`flows.step_flows`: step, source, target, count; each step sums to the customers."""
-    return step_flows_with_fold(runner, events, level, steps, keep_repeats, top_k)[0]
+    if top_k:
+        return step_flows_with_fold(runner, events, level, steps, keep_repeats, top_k)[0]
+    _check_steps(steps, top_k)
+    with path_table(runner, events, level, keep_repeats) as path:
+        return _steps(runner, path, _KEEP_ALL, steps)
 
 
 def top_paths(
