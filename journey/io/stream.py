@@ -91,7 +91,7 @@ _WHITESPACE: Final = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-_WS_SQL: Final = "(" + " || ".join(f"chr({ord(c)})" for c in _WHITESPACE) + ")"
+_WS_SQL: Final = "'" + _WHITESPACE + "'"  # a literal: DuckDB folds no chr() chain per row
 # pandas' r"[\s_]+" on text (Python's Unicode \s) as an RE2 class for DuckDB.
 _SPACE_RUN_RE2: Final = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE) + "_]+"
 _CONTROL: Final = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
@@ -130,6 +130,13 @@ def _trim(text: str) -> str:
     """`text` without surrounding white space; the costly trim runs only where it is needed."""
     ends = f"strpos({_WS_SQL}, left({text}, 1)) > 0 OR strpos({_WS_SQL}, right({text}, 1)) > 0"
     return f"(CASE WHEN {ends} THEN trim({text}, {_WS_SQL}) ELSE {text} END)"
+
+
+def _blank(text: str) -> str:
+    """Whether `text` is empty or white space only (cheap: most values start otherwise)."""
+    # CASE, not OR/AND: DuckDB evaluates the costly trim only for the rows that reach it.
+    spaced = f"strpos({_WS_SQL}, left({text}, 1)) > 0"
+    return f"(CASE WHEN {spaced} THEN trim({text}, {_WS_SQL}) = '' ELSE {text} = '' END)"
 
 
 # -- the result ---------------------------------------------------------------------------
@@ -344,6 +351,7 @@ def _connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(config={"autoload_known_extensions": False})
     # Instants leave DuckDB labelled UTC whatever the machine's zone; big files spill to disk.
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"SET temp_directory = {_lit(tempfile.gettempdir() + '/journey-duckdb')}")
     return con
 
@@ -585,8 +593,8 @@ def _checks_sql(
 
     parts = [
         f"{raw(TIMESTAMP)} AS ts",  # trimmed by pyarrow, as stripped_text does
-        f"({text(CUSTOMER_ID)} = '') AS no_customer",
-        f"({text(CHANNEL)} = '') AS no_channel",
+        f"{_blank(raw(CUSTOMER_ID))} AS no_customer",
+        f"{_blank(raw(CHANNEL))} AS no_channel",
     ]
     if REVENUE in mapping:
         parts.append(f"{raw(REVENUE)} AS rev")
@@ -607,9 +615,10 @@ def _checks_sql(
         )
     if PHASE in mapping:
         phase = text(PHASE)
+        known = _lit_list(_PHASES)
         parts.append(
-            f"(CASE WHEN {phase} <> '' AND {_fold_phase(phase)} NOT IN {_lit_list(_PHASES)} "
-            f"THEN {phase} END) AS phase_bad"
+            f"(CASE WHEN {phase} = '' OR {phase} IN {known} THEN NULL "
+            f"WHEN {_fold_phase(phase)} NOT IN {known} THEN {phase} END) AS phase_bad"
         )
     # Identical rows share customer and time: their hash finds the candidates cheaply.
     parts.append(f"hash({raw(CUSTOMER_ID)}, {raw(TIMESTAMP)}) AS h")
@@ -731,11 +740,10 @@ def _duplicates(con: duckdb.DuckDBPyConnection, source: _Csv, hashes: np.ndarray
     """
     if len(hashes) < 2:
         return 0
-    ordered = np.sort(hashes)
-    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
-    if not len(repeated):
+    repeated = pd.Series(hashes).duplicated(keep=False).to_numpy()  # hashing, no sort
+    if not repeated.any():
         return 0
-    candidate = np.concatenate([[False], np.isin(hashes, np.unique(repeated))])
+    candidate = np.concatenate([[False], repeated])
     name = f"candidates_{uuid.uuid4().hex}"
     con.register(name, pa.table({"candidate": candidate}))
     try:
@@ -779,8 +787,12 @@ def _accepted_select(
         if name not in mapping:
             exprs[name] = "NULL::VARCHAR"
         elif name == PHASE:
-            folded = _fold_phase(text(mapping[PHASE]))
-            exprs[name] = f"(CASE WHEN {folded} IN {_lit_list(_PHASES)} THEN {folded} END)"
+            phase, known = text(mapping[PHASE]), _lit_list(_PHASES)
+            folded = _fold_phase(phase)  # only for values not already a phase's name
+            exprs[name] = (
+                f"(CASE WHEN {phase} IN {known} THEN {phase} "
+                f"WHEN {folded} IN {known} THEN {folded} END)"
+            )
         else:
             exprs[name] = optional(mapping[name])
     for name, source in _extras(mapping, names):
