@@ -13,7 +13,10 @@ import hashlib
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from journey.cli.common import (
+    StderrProgress,
     add_input_options,
     add_onboarding_option,
     load_input,
@@ -43,6 +46,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="SOURCE=CANONICAL",
         help="map a transcripts column to a canonical one (repeatable); --map is for events",
+    )
+    parser.add_argument(
+        "--no-sentiment",
+        action="store_true",
+        help="store transcripts unscored (the app then scores them when first shown)",
     )
     add_onboarding_option(parser)
     add_input_options(parser)
@@ -76,10 +84,17 @@ def _load_transcripts(
 ) -> tuple[ValidationResult, dict[str, str]]:
     """Validate the transcripts file with its own --transcripts-map options."""
     transcript_args = argparse.Namespace(**{**vars(args), "map": args.transcripts_map})
-    result, mapping = load_input(args.transcripts, "transcripts", transcript_args, settings)
-    # Sentiment scores are computed once per dataset, here, when the transcripts arrive:
-    # the scoring step (issue 10, item 3) stores them with the dataset below.
-    return result, mapping
+    return load_input(args.transcripts, "transcripts", transcript_args, settings)
+
+
+def _store_scores(workspace: Workspace, name: str, transcripts: pd.DataFrame) -> None:
+    """Score the transcripts once, now, and store the scores beside them (default scorer)."""
+    from journey.sentiment import stored  # the sentiment stack only for transcripts
+
+    frame = stored.score_for_store(transcripts, progress=StderrProgress("scoring sentiment"))
+    workspace.save_scores(name, stored.DEFAULT, frame)
+    message = f"sentiment: scored {len(transcripts)} transcript rows and stored the scores"
+    print(message, file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -113,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
         print(events.summary())
     if transcripts is not None:
         print(transcripts.summary())
+        if not args.no_sentiment:
+            _store_scores(workspace, info.name, transcripts.accepted)
     print(
         f"stored '{info.name}' in {workspace.path}: {info.n_events} events, "
         f"{info.n_customers} customers, {info.n_transcripts} transcript rows",

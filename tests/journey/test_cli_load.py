@@ -60,6 +60,22 @@ def test_load_stores_accepted_rows_mapping_settings_and_summaries(
         "transcripts": "calls.csv: 2 rows read, 2 accepted, 0 rejected, 0 exact duplicates",
     }
     assert stored.info.n_customers == 2
+    assert "sentiment: scored 2 transcript rows and stored the scores" in printed.err
+    scores = Workspace(workspace_path).scores("Q1 data", "default")
+    assert scores is not None
+    rows = scores[scores["turn"] == -1].sort_values("position")
+    labels = rows["sentiment_label"].tolist()
+    assert labels == ["positive", "negative"]  # thanks vs still waiting for a refund
+
+
+def test_load_without_sentiment_stores_no_scores(
+    workspace_path: Path, files: tuple[Path, Path], capsys
+):
+    events, transcripts = files
+    argv = ["load", str(events), "--transcripts", str(transcripts), "--name", "fast"]
+    assert main([*argv, "--transcripts-map", "client=customer_id", "--no-sentiment"]) == 0
+    assert "sentiment: scored" not in capsys.readouterr().err
+    assert Workspace(workspace_path).scores("fast", "default") is None
 
 
 def test_a_taken_name_needs_overwrite(workspace_path: Path, files: tuple[Path, Path], capsys):

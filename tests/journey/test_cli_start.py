@@ -54,10 +54,23 @@ def test_validate_imports_no_model_chart_deck_spark_or_app_stack():
     assert sorted(imported & set(HEAVY)) == []
 
 
-def test_flows_imports_no_model_chart_deck_spark_or_app_stack(tmp_path: Path):
-    done = importtime("flows", str(SAMPLE), "--out", str(tmp_path / "flows"))
+# the engine commands on DuckDB (the default) load neither Spark nor SQLGlot
+ENGINE_COMMANDS = {
+    "flows": ["--out", "OUT"],
+    "funnel": ["--stages", "Email,Web", "--by", "channel", "--out", "OUT/funnel.csv"],
+    "attribution": ["--models", "first,last,markov", "--out", "OUT/attribution.csv"],
+    "metrics": ["--out", "OUT/metrics.csv"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(ENGINE_COMMANDS))
+def test_engine_commands_on_duckdb_import_no_heavy_stack(name: str, tmp_path: Path):
+    extra = [arg.replace("OUT", str(tmp_path)) for arg in ENGINE_COMMANDS[name]]
+    done = importtime(name, str(SAMPLE), *extra)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert sorted(imported_packages(done.stderr) & set(HEAVY)) == []
+    imported = imported_packages(done.stderr)
+    assert "duckdb" in imported
+    assert sorted(imported & {*HEAVY, "sqlglot", "scipy"}) == []
 
 
 def test_help_lists_every_command_without_importing_them():
