@@ -22,7 +22,7 @@ from journey.attribution import uncertainty
 from journey.attribution.markov import MarkovResult
 from journey.attribution.models import AttributionSettings
 from journey.errors import WorkspaceError
-from journey.io import limits, load, read, store
+from journey.io import limits, load, read, store, stream
 from journey.io.markup import md_text
 from journey.present import content, deck, images
 from journey.present import html as present_html
@@ -76,6 +76,21 @@ def sample_files(digest: str) -> tuple[ValidationResult, dict[str, str], Validat
 def read_upload(digest: str, _data: bytes, name: str, sheet: str | None = None) -> schema.RawTable:
     """Cached `read.read_table` of uploaded bytes (one Excel sheet) named by their digest."""
     return read.read_table(_data, name, sheet=sheet)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def spooled_upload(digest: str, _data: bytes, name: str) -> str:
+    """A big upload's bytes written once to the cache folder (named by digest), for DuckDB."""
+    return str(handle.spool(_data, digest, name))
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def stream_validated(
+    path: str, digest: str, mapping: dict[str, str], _settings: DatasetSettings, settings_key: str
+) -> stream.StreamResult:
+    """`stream.validate_file` of a spooled upload with a mapping and settings (one open result)."""
+    del digest, settings_key  # name the file's bytes and the settings
+    return stream.validate_file(path, "events", overrides=mapping, settings=_settings)
 
 
 @st.cache_data(scope="session", max_entries=8, show_spinner=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from zoneinfo import available_timezones
@@ -14,14 +15,14 @@ import streamlit as st
 from streamlit import config as st_config
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from journey.errors import WorkspaceError
-from journey.io import limits, load
+from journey.errors import SettingsError, WorkspaceError
+from journey.io import export, limits, load, stream
 from journey.io.identity import StitchReport
 from journey.io.markup import md_text
 from journey.io.serialise import settings_to_json
 from journey.io.store import Workspace
 from journey.schema import DEFAULT_CONVERSION_EVENTS, DatasetSettings, RawTable, ValidationResult
-from ui import cache, frame, state
+from ui import cache, frame, state, widgets
 from ui.i18n import t
 
 FILE_TYPES = [
@@ -231,3 +232,100 @@ def _act(action: Callable[[], None], done: str) -> None:
         return
     state.notice(done)
     st.rerun()
+
+
+# -- big files: validated by DuckDB from a file on disk (journey.io.stream) ---------------------
+
+STREAM_ENV = "JOURNEY_STREAM_MB"  # uploads over this size take the streaming path
+DEFAULT_STREAM_MB = 100.0
+HEAD_BYTES = 256 * 1024  # enough rows of a big file to show its columns and propose a mapping
+SHOWN_REJECTS = 1000
+
+
+def stream_threshold_mb() -> float:
+    """The size (MB) from which an events upload is validated through DuckDB, not pandas."""
+    raw = os.environ.get(STREAM_ENV, "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_STREAM_MB
+    except ValueError:
+        raise SettingsError(f"{STREAM_ENV}={raw!r}: expected a number of megabytes") from None
+    if not value > 0:
+        raise SettingsError(f"{STREAM_ENV}={raw!r}: expected a positive number of megabytes")
+    return value
+
+
+def streams(uploaded: UploadedFile) -> bool:
+    """Whether an events upload is big enough for the streaming path (never a workbook)."""
+    if sheets(uploaded):
+        return False
+    return uploaded.size > stream_threshold_mb() * 1024 * 1024
+
+
+def big_upload(uploaded: UploadedFile, settings: DatasetSettings) -> None:
+    """The Data page's steps for a big events file: map, validate in DuckDB, use or save."""
+    data = uploaded.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    head_bytes = _head(data)  # the first rows: columns, a preview and the proposed mapping
+    head = cache.read_upload(hashlib.sha256(head_bytes).hexdigest(), head_bytes, uploaded.name)
+    st.info(t("data.big_file", mb=f"{uploaded.size / 1024 / 1024:,.0f}"))
+    with st.expander(t("data.preview"), expanded=False):
+        st.dataframe(head.frame.head(20), hide_index=True, width="stretch")
+    st.subheader(t("data.mapping_events"))
+    events_map = widgets.mapping_editor(
+        list(head.frame.columns), proposed(head, "events"), "events", "data_big_map"
+    )
+    path = cache.spooled_upload(digest, data, uploaded.name)
+    with st.spinner(t("data.big_validating")):
+        result = cache.stream_validated(
+            path, digest, events_map, settings, settings_to_json(settings)
+        )
+    st.caption(t("data.big_engine") if result.fallback is None else md_text(result.fallback))
+    st.subheader(t("data.report_events"))
+    _stream_report(result)
+    if result.rows_accepted == 0:
+        st.error(t("data.nothing_accepted", file=md_text(result.file)))
+        return
+    st.subheader(t("data.use"))
+    name = st.text_input(t("data.name"), uploaded.name.rsplit(".", 1)[0], key="data_big_name")
+    name = name.strip() or "Uploaded data"
+    use_col, save_col, overwrite_col = st.columns(3)
+    overwrite = overwrite_col.checkbox(t("data.overwrite"), key="data_big_overwrite")
+    if use_col.button(t("data.use_button"), key="data_big_use", type="primary"):
+        state.set_dataset(frame.from_stream(name, result, settings, digest))
+        state.notice(t("data.now_using", name=md_text(name)))
+        st.rerun()
+    if save_col.button(t("data.save_button"), key="data_big_save"):
+        try:
+            state.set_dataset(frame.store_stream(name, result, settings, digest, overwrite))
+        except WorkspaceError as err:
+            st.error(md_text(err))
+            return
+        state.notice(t("data.saved", name=md_text(name)))
+        st.rerun()
+
+
+def _head(data: bytes) -> bytes:
+    """The first complete lines of a big file's bytes."""
+    head = data[:HEAD_BYTES]
+    if len(data) > HEAD_BYTES and b"\n" in head:
+        head = head[: head.rindex(b"\n") + 1]
+    return head
+
+
+def _stream_report(result: stream.StreamResult) -> None:
+    """Rows read / accepted / rejected / duplicates, and the first rejects with a download."""
+    cols = st.columns(4)
+    cols[0].metric(t("widgets.rows_read"), f"{result.rows_read:,}")
+    cols[1].metric(t("widgets.rows_accepted"), f"{result.rows_accepted:,}")
+    cols[2].metric(t("widgets.rows_rejected"), f"{result.rows_rejected:,}")
+    cols[3].metric(t("widgets.duplicates"), f"{result.duplicates:,}")
+    if not result.rows_rejected:
+        st.success(t("widgets.all_accepted"))
+        return
+    rejects = result.rejects_frame(limit=SHOWN_REJECTS)
+    if result.rows_rejected > SHOWN_REJECTS:
+        st.caption(t("data.big_rejects_shown", n=f"{SHOWN_REJECTS:,}"))
+    st.dataframe(rejects, hide_index=True, width="stretch", key="data_big_rejects")
+    widgets.download_csv(
+        result.rejects_frame(), export.rejects_file_name(result.file), key="data_big_rejects_dl"
+    )

@@ -10,9 +10,11 @@ import streamlit as st
 from journey.errors import WorkspaceError
 from journey.io import load
 from journey.io.markup import md_text
+from journey.io.serialise import settings_to_json
 from journey.io.store import StoredDataset
+from journey.io.stream import StreamResult
 from journey.schema import DatasetSettings
-from ui import cache, state, widgets
+from ui import cache, handle, state, widgets
 from ui.errors import guard
 from ui.i18n import t
 
@@ -67,6 +69,48 @@ def from_frames(
     )
 
 
+def _stream_fingerprint(result: StreamResult, settings: DatasetSettings, digest: str) -> str:
+    """Name a big upload by its bytes' digest, the mapping and the settings."""
+    return load.fingerprint(digest.encode(), {"events": result.mapping}, settings_to_json(settings))
+
+
+def from_stream(
+    name: str, result: StreamResult, settings: DatasetSettings, digest: str
+) -> state.Dataset:
+    """The handle of a big upload validated by DuckDB: its accepted rows streamed to Parquet."""
+    fingerprint = _stream_fingerprint(result, settings, digest)
+    path = handle.raw_events_path(fingerprint)
+    if not path.exists():
+        result.write_parquet(path)
+    return state.Dataset(
+        name=name,
+        fingerprint=fingerprint,
+        events_path=str(path),
+        transcripts_path=None,
+        columns=tuple(result.columns),
+        settings=settings,
+        mapping={"events": dict(result.mapping), "transcripts": {}},
+        source="session",
+        meta={"events": result.summary()},
+    )
+
+
+def store_stream(
+    name: str, result: StreamResult, settings: DatasetSettings, digest: str, overwrite: bool
+) -> state.Dataset:
+    """Save a big upload in the workspace, streamed from DuckDB; the saved copy's handle."""
+    fingerprint = _stream_fingerprint(result, settings, digest)
+    result.save(
+        cache.workspace(),
+        name,
+        settings,
+        fingerprint,
+        meta={"events": result.summary()},
+        overwrite=overwrite,
+    )
+    return open_stored(name)
+
+
 def sample_dataset() -> state.Dataset:
     """The bundled sample data, read through the same ingestion path as an upload."""
     digest = cache.file_digest(cache.SAMPLE_EVENTS) + cache.file_digest(cache.SAMPLE_TRANSCRIPTS)
@@ -97,6 +141,10 @@ def store_dataset(dataset: state.Dataset, overwrite: bool = False) -> state.Data
         meta=dataset.meta,
         overwrite=overwrite,
     )
+    if transcripts is not None:  # sentiment is scored once, when transcripts arrive
+        cache.store_sentiment_scores(
+            dataset.name, dataset.fingerprint, transcripts, t("sentiment.scoring")
+        )
     return open_stored(dataset.name)
 
 

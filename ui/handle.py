@@ -325,3 +325,21 @@ def lookback_sensitivity(
             ]
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def spool(data: bytes, digest_hex: str, name: str) -> Path:
+    """Write an upload's bytes to the cache folder once (atomically); its path."""
+    suffix = "".join(Path(name).suffixes[-2:]).lower()[:16]
+    path = cache_dir() / "uploads" / f"{digest_hex[:32]}{suffix}"
+    if path.exists():
+        return path
+    partial = _partial(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        msg = f"cannot keep the upload in the app's data cache {path}: {err}"
+        raise WorkspaceError(msg) from err
+    return path

@@ -50,6 +50,10 @@ with upload_tab:
     if events_file is None:
         st.info(t("data.upload_hint"))
         st.stop()
+    with guard():
+        if dataflow.streams(events_file):  # a big file: DuckDB validates it from disk
+            dataflow.big_upload(events_file, settings)
+            st.stop()
 
     with guard():
         events_sheet = dataflow.pick_sheet(events_file, "data_events_sheet")

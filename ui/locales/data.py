@@ -57,6 +57,26 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Berkas transkrip (opsional)",
         "pl": "Plik transkrypcji (opcjonalnie)",
     },
+    "data.big_file": {
+        "en": "A big file ({mb} MB): DuckDB validates it from disk; the preview shows its first rows.",
+        "id": "Berkas besar ({mb} MB): DuckDB memvalidasinya dari disk; pratinjau menampilkan baris pertama.",
+        "pl": "Duży plik ({mb} MB): DuckDB sprawdza go z dysku; podgląd pokazuje pierwsze wiersze.",
+    },
+    "data.big_validating": {
+        "en": "Validating every row…",
+        "id": "Memvalidasi setiap baris…",
+        "pl": "Sprawdzanie wszystkich wierszy…",
+    },
+    "data.big_engine": {
+        "en": "Validated by DuckDB's reader, with the same rules and reasons as smaller files.",
+        "id": "Divalidasi oleh pembaca DuckDB, dengan aturan dan alasan yang sama seperti berkas kecil.",
+        "pl": "Sprawdzone czytnikiem DuckDB, z tymi samymi regułami i powodami co mniejsze pliki.",
+    },
+    "data.big_rejects_shown": {
+        "en": "The first {n} rejects are shown; the download holds them all.",
+        "id": "{n} penolakan pertama ditampilkan; unduhan memuat semuanya.",
+        "pl": "Pokazano pierwsze {n} odrzuceń; plik do pobrania zawiera wszystkie.",
+    },
     "data.size_limit": {
         "en": "Files up to {mb} MB are read (the JOURNEY_MAX_UPLOAD_MB environment variable changes the limit).",
         "id": "Berkas hingga {mb} MB dibaca (variabel lingkungan JOURNEY_MAX_UPLOAD_MB mengubah batasnya).",
