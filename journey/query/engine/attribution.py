@@ -50,8 +50,11 @@ class PathSpec:
 def touches_sql(events: str, spec: PathSpec) -> str:
     """SQL: one row per kept touch of each path (c, path_no), in the relation `touches` holds.
 
-    Columns c, path_no, pos (1-based in path order), length, value, direct, age_days (days
-    before the conversion; 0 on non-converting paths), conv (1.0 / 0.0), revenue (the path's).
+    Columns c, path_no, r (row; NULL for a `(none)` touch), value, direct, age_days (days
+    before the conversion; 0 on non-converting paths), conv (1.0 / 0.0), revenue (the path's),
+    pos (1-based in path order), length, non_direct_r (row of the path's last non-direct
+    touch), youngest (the path's smallest age), run_start (the value differs from the touch
+    before). One window specification (per path, in path order) computes the per-path columns.
     """
     excluded = []
     if spec.exclude_channels:
@@ -60,24 +63,39 @@ def touches_sql(events: str, spec: PathSpec) -> str:
         excluded.append(f"coalesce(event_type IN {lit_list(spec.exclude_event_types)}, FALSE)")
     keep = "in_window" + "".join(f" AND NOT {e}" for e in excluded)
     age = f"CAST({micros('conv_time')} - {micros('ts')} AS DOUBLE) / {US_PER_DAY}.0"
+    path = "PARTITION BY c, path_no ORDER BY ts, r"
+    whole = f"({path} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
+    zero, one = _double(0), _double(1)
+    # a converting event is always in its window: only exclusions leave a conversion untouched
+    none = (
+        f""", q_none AS (
+    SELECT c, path_no, CAST(NULL AS BIGINT) AS r, {lit(NO_TOUCH)} AS value, FALSE AS direct,
+           {zero} AS age_days, {one} AS conv, path_revenue AS revenue,
+           CAST(1 AS BIGINT) AS pos, CAST(1 AS BIGINT) AS length,
+           CAST(NULL AS BIGINT) AS non_direct_r, {zero} AS youngest, TRUE AS run_start
+    FROM q_pe p WHERE conv AND NOT ({keep}) AND NOT EXISTS (
+        SELECT 1 FROM q_kept k WHERE k.c = p.c AND k.path_no = p.path_no)
+)"""
+        if excluded
+        else ""
+    )
     return f"""
 WITH q_pe AS ({path_events(events, spec.level, spec.window_days)}),
 q_kept AS (
-    SELECT c, path_no, value, coalesce(lower(channel) = {lit(DIRECT)}, FALSE) AS direct,
-           CASE WHEN converted THEN {age} ELSE {_double(0)} END AS age_days,
-           CASE WHEN converted THEN {_double(1)} ELSE {_double(0)} END AS conv,
-           path_revenue AS revenue,
-           row_number() OVER (PARTITION BY c, path_no ORDER BY ts, r) AS pos
-    FROM q_pe WHERE {keep}
-), q_none AS (
-    SELECT c, path_no, {lit(NO_TOUCH)} AS value, FALSE AS direct, {_double(0)} AS age_days,
-           {_double(1)} AS conv, max(path_revenue) AS revenue, CAST(1 AS BIGINT) AS pos
-    FROM q_pe GROUP BY c, path_no
-    HAVING bool_or(converted) AND NOT bool_or({keep})
-), q_all AS (
-    SELECT * FROM q_kept UNION ALL SELECT * FROM q_none
-)
-SELECT *, count(*) OVER (PARTITION BY c, path_no) AS length FROM q_all"""
+    SELECT c, path_no, r, value, direct, age_days, conv, revenue,
+           row_number() OVER ({path}) AS pos,
+           count(*) OVER {whole} AS length,
+           last_value(CASE WHEN NOT direct THEN r END IGNORE NULLS) OVER {whole} AS non_direct_r,
+           min(age_days) OVER {whole} AS youngest,
+           lag(value) OVER ({path}) IS DISTINCT FROM value AS run_start
+    FROM (
+        SELECT c, path_no, ts, r, value, coalesce(lower(channel) = {lit(DIRECT)}, FALSE) AS direct,
+               CASE WHEN converted THEN {age} ELSE {zero} END AS age_days,
+               CASE WHEN converted THEN {one} ELSE {zero} END AS conv, path_revenue AS revenue
+        FROM q_pe WHERE {keep}
+    ) AS k
+){none}
+SELECT * FROM q_kept{" UNION ALL SELECT * FROM q_none" if excluded else ""}"""
 
 
 def _check_weights(weights: Sequence[float]) -> tuple[float, float, float]:
@@ -105,7 +123,8 @@ def _weights(half_life_days: float, position_weights: Sequence[float]) -> dict[s
         "first": f"CASE WHEN pos = 1 THEN {one} ELSE {zero} END",
         "last": f"CASE WHEN pos = length THEN {one} ELSE {zero} END",
         "last_non_direct": (
-            f"CASE WHEN pos = coalesce(non_direct, length) THEN {one} ELSE {zero} END"
+            "CASE WHEN (non_direct_r IS NULL AND pos = length) OR r = non_direct_r "
+            f"THEN {one} ELSE {zero} END"
         ),
         "linear": f"{one} / length",
         "time_decay": "decay / sum(decay) OVER (PARTITION BY c, path_no)",
@@ -152,8 +171,7 @@ def heuristic_credits(
         half_life_days if "time_decay" in models else 1.0,
         position_weights if "position" in models else (0.4, 0.2, 0.4),
     )
-    youngest = "min(age_days) OVER (PARTITION BY c, path_no)"
-    decay = f"pow({_double(2)}, -(age_days - {youngest}) / {_double(half_life_days)})"
+    decay = f"pow({_double(2)}, -(age_days - youngest) / {_double(half_life_days)})"
     sums = "".join(
         f", sum(w_{m} * conv) AS {m}_conversions, sum(w_{m} * revenue) AS {m}_revenue"
         for m in models
@@ -162,9 +180,7 @@ def heuristic_credits(
     sql = f"""
 WITH q_t AS (SELECT * FROM {ident(kept)}),
 q_d AS (
-    SELECT *, max(CASE WHEN NOT direct THEN pos END) OVER (PARTITION BY c, path_no) AS non_direct,
-           {decay if "time_decay" in models else _double(1)} AS decay
-    FROM q_t
+    SELECT *, {decay if "time_decay" in models else _double(1)} AS decay FROM q_t
 ), q_w AS (SELECT *{weights} FROM q_d),
 q_totals AS (
     SELECT sum(conv) AS total_conversions, sum(revenue) AS total_revenue
@@ -192,15 +208,11 @@ WITH q_t AS (SELECT * FROM {ident(kept)}),
 q_labels AS (
     SELECT value, row_number() OVER (ORDER BY value) - 1 AS code
     FROM (SELECT DISTINCT value FROM q_t) AS d
-), q_runs AS (
-    SELECT t.c, t.path_no, t.pos, l.code, t.conv, t.revenue,
-           lag(l.code) OVER (PARTITION BY t.c, t.path_no ORDER BY t.pos) AS previous
-    FROM q_t t JOIN q_labels l ON l.value = t.value
 ), q_paths AS (
-    SELECT string_agg(CAST(code AS VARCHAR), ' ' ORDER BY pos) AS path_key,
-           max(conv) AS conv, max(revenue) AS revenue
-    FROM q_runs WHERE previous IS NULL OR previous <> code
-    GROUP BY c, path_no
+    SELECT string_agg(CAST(l.code AS VARCHAR), ' ' ORDER BY t.pos) AS path_key,
+           max(t.conv) AS conv, max(t.revenue) AS revenue
+    FROM q_t t JOIN q_labels l ON l.value = t.value WHERE t.run_start
+    GROUP BY t.c, t.path_no
 )
 SELECT path_key, sum(conv) AS conversions, sum(1 - conv) AS nulls, sum(revenue) AS revenue
 FROM q_paths GROUP BY path_key ORDER BY path_key"""

@@ -31,8 +31,9 @@ NOT_SET = "(not set)"  # a missing value at the chosen level
 
 # Columns of `path_events`: c, ts, r (row), value (level value, NOT_SET when missing),
 # channel, event_type, conv, revenue (0 when missing), path_no (0-based per customer),
-# converted (the path ends at a conversion), conv_time (the path's last event time),
-# path_revenue (the converting event's revenue, 0 when not converting), in_window.
+# converted (the path ends at a conversion), conv_time (the path's conversion time; NULL when
+# it does not convert), path_revenue (the converting event's revenue, 0 when not converting),
+# in_window.
 PATH_EVENT_COLUMNS = (
     "c",
     "ts",
@@ -66,29 +67,33 @@ def check_level(level: str) -> None:
 
 
 def path_events(events: str, level: str = CHANNEL, window_days: float = DEFAULT_WINDOW_DAYS) -> str:
-    """SQL: every event of `events` tagged with its path (see `PATH_EVENT_COLUMNS`)."""
+    """SQL: every event of `events` tagged with its path (see `PATH_EVENT_COLUMNS`).
+
+    One window specification (per customer, in path order) computes everything: the path
+    number counts the conversions before an event, and the path's conversion is the first
+    conversion at or after it (time and revenue read over the following rows).
+    """
     check_level(level)
     check_window(window_days)
     c, ts, r, conv = ident(CUSTOMER_ID), ident(TIMESTAMP), ident(ROW), ident(CONVERSION)
     if window_days > 0:
         span = round(window_days * US_PER_DAY)
-        window = f"NOT converted OR {micros('ts')} >= {micros('conv_time')} - {span}"
+        window = f"conv_time IS NULL OR {micros('ts')} >= {micros('conv_time')} - {span}"
     else:
         window = "TRUE"
+    spec = f"PARTITION BY {c} ORDER BY {ts}, {r}"
+    following = f"({spec} ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)"
+    revenue = f"coalesce({ident(REVENUE)}, 0.0)"
     return f"""
-SELECT *, {window} AS in_window FROM (
-    SELECT *, bool_or(conv) OVER (PARTITION BY c, path_no) AS converted,
-           max(ts) OVER (PARTITION BY c, path_no) AS conv_time,
-           sum(CASE WHEN conv THEN revenue ELSE 0.0 END)
-               OVER (PARTITION BY c, path_no) AS path_revenue
-    FROM (
-        SELECT {c} AS c, {ts} AS ts, {r} AS r,
-               coalesce(CAST({ident(level)} AS VARCHAR), {lit(NOT_SET)}) AS value,
-               {ident(CHANNEL)} AS channel, {ident(EVENT_TYPE)} AS event_type,
-               {conv} AS conv, coalesce({ident(REVENUE)}, 0.0) AS revenue,
-               coalesce(sum(CASE WHEN {conv} THEN 1 ELSE 0 END) OVER (
-                   PARTITION BY {c} ORDER BY {ts}, {r}
-                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS path_no
-        FROM {ident(events)}
-    ) AS numbered
+SELECT *, conv_time IS NOT NULL AS converted, {window} AS in_window FROM (
+    SELECT {c} AS c, {ts} AS ts, {r} AS r,
+           coalesce(CAST({ident(level)} AS VARCHAR), {lit(NOT_SET)}) AS value,
+           {ident(CHANNEL)} AS channel, {ident(EVENT_TYPE)} AS event_type,
+           {conv} AS conv, {revenue} AS revenue,
+           coalesce(sum(CASE WHEN {conv} THEN 1 ELSE 0 END) OVER (
+               {spec} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS path_no,
+           min(CASE WHEN {conv} THEN {ts} END) OVER {following} AS conv_time,
+           coalesce(first_value(CASE WHEN {conv} THEN {revenue} END IGNORE NULLS)
+               OVER {following}, 0.0) AS path_revenue
+    FROM {ident(events)}
 ) AS tagged"""
