@@ -73,3 +73,19 @@ def test_drivers_are_shown_per_journey_phase(session: AppTest):
         if "group" in d.value.columns and set(d.value["group"]) & {"onboarding", "post-purchase"}
     )
     assert set(by_phase["direction"]) <= {"negative", "positive"}
+
+
+def test_sentiment_is_scored_once_and_kept_in_the_workspace():
+    """Saving the sample scores its transcripts; the page then reads the stored scores."""
+    from journey.sentiment import stored
+    from ui import cache
+
+    app = new_app()
+    assert problems(app) == []
+    frame = cache.workspace().scores("Sample data", stored.DEFAULT)
+    assert frame is not None
+    rows = frame[frame[stored.TURN] == stored.ROW_RECORD]
+    app.switch_page("views/sentiment.py").run()
+    assert problems(app) == []
+    assert int(app.metric[0].value.replace(",", "")) == len(rows)
+    assert int(app.metric[1].value.replace(",", "")) == int(rows["sentiment_score"].notna().sum())
