@@ -386,6 +386,10 @@ class DatasetSettings:
     phase_overrides: dict[str, str] = field(default_factory=dict)  # touchpoint -> phase
     team_map: dict[str, str] = field(default_factory=dict)  # touchpoint -> team
     grouping_rules: tuple[GroupingRule, ...] = ()
+    # what counts as a cart (next best action); None: proposed from names holding cart,
+    # keranjang or koszyk
+    cart_touchpoints: tuple[str, ...] | None = None
+    cart_event_types: tuple[str, ...] | None = None
 
 
 class ConversionRule(StrEnum):

@@ -25,13 +25,25 @@ SETTINGS = DatasetSettings(
 def test_settings_json_is_plain_and_round_trips():
     text = serialise.settings_to_json(SETTINGS)
     assert text == (
-        '{"conversion_events": ["purchase", "zakup"], "day_first": true, '
+        '{"cart_event_types": null, "cart_touchpoints": null, '
+        '"conversion_events": ["purchase", "zakup"], "day_first": true, '
         '"grouping_rules": [{"group": "Welcome emails", "pattern": "Welcome", "regex": false}, '
         '{"group": "Store", "pattern": "^Till", "regex": true}], "onboarding_days": 14, '
         '"phase_overrides": {"Support": "post-purchase"}, "team_map": {"Pricing": "marketing"}, '
         '"timezone": "Europe/Warsaw"}'
     )
     assert serialise.settings_from_json(text) == SETTINGS
+
+
+def test_cart_settings_round_trip():
+    settings = DatasetSettings(
+        cart_touchpoints=("Add to cart", "Tambah ke keranjang"), cart_event_types=()
+    )
+    text = serialise.settings_to_json(settings)
+    assert (
+        '"cart_event_types": [], "cart_touchpoints": ["Add to cart", "Tambah ke keranjang"]' in text
+    )
+    assert serialise.settings_from_json(text) == settings
 
 
 def test_settings_json_missing_keys_take_defaults_and_unknown_keys_are_ignored():
