@@ -15,8 +15,9 @@ DuckDB's scan order).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Final
 
 from journey.cli.common import parse_map
@@ -31,6 +32,8 @@ from journey.schema import CHANNEL, CONVERSION, CUSTOMER_ID, REVENUE, ROW, TIMES
 REQUIRED: Final = (CUSTOMER_ID, TIMESTAMP, CHANNEL)
 _REJECT: Final = "__ja_reject"
 _UTC_NAMES: Final = ("UTC", "Etc/UTC", "GMT", "Z")
+_URI: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_TEXT_SUFFIXES: Final = (".csv", ".tsv", ".txt")
 
 
 def open_spark(master: str) -> SparkRunner:
@@ -41,20 +44,28 @@ def open_spark(master: str) -> SparkRunner:
 
 
 def _read(runner: Runner, name: str, source: str) -> None:
-    """Expose the input as `name`: CSV as text columns, Parquet as typed, else a table."""
+    """Expose the input as `name`: CSV as text columns, Parquet as typed, else a table.
+
+    On Spark a URI (s3a://, hdfs://, abfss:// ...) is read by Spark itself: Parquet, or CSV
+    when its name ends in .csv/.tsv/.txt.
+    """
     path = Path(source)
-    if not path.exists() and (path.suffix or "/" in source or "\\" in source):
+    uri = isinstance(runner, SparkRunner) and _URI.match(source) is not None
+    if not uri and not path.exists() and (path.suffix or "/" in source or "\\" in source):
         raise InputError(source, None, None, "no such file or folder")
     if not isinstance(runner, SparkRunner):
         runner.register_file(name, source)
         return
     from pyspark.errors import AnalysisException  # pyspark is there: the session started
 
+    suffix = PurePosixPath(source.rstrip("/")).suffix.lower()
     try:
-        if path.is_file() and path.suffix.lower() in (".csv", ".tsv", ".txt"):
-            separator = "\t" if path.suffix.lower() == ".tsv" else ","
+        if (path.is_file() or uri) and suffix in _TEXT_SUFFIXES:
+            separator = "\t" if suffix == ".tsv" else ","
             reader = runner.spark.read.option("header", True).option("sep", separator)
-            reader.csv(str(path)).createOrReplaceTempView(name)
+            reader.csv(source).createOrReplaceTempView(name)
+        elif uri:
+            runner.spark.read.parquet(source).createOrReplaceTempView(name)
         else:
             runner.register_file(name, source)
     except AnalysisException as err:  # unreadable files, or not Parquet after all

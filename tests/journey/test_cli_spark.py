@@ -34,9 +34,10 @@ COMMANDS: dict[str, list[str]] = {
     "attribution": ["--models", "first,last,linear,position,markov"],
     "metrics": ["--by", "week"],
 }
-# Spark reads each command's input another way: a CSV file, a Parquet file, a table of the
-# session's catalog, a CSV whose timestamp column is called `when` (read with --map).
-SPARK_INPUTS = {"flows": "csv", "funnel": "parquet", "attribution": "table", "metrics": "mapped"}
+# Spark reads each command's input another way: a file:// URI (as s3a:// or hdfs:// would be
+# read), a Parquet file, a table of the session's catalog, a CSV file whose timestamp column
+# is called `when` (read with --map).
+SPARK_INPUTS = {"flows": "uri", "funnel": "parquet", "attribution": "table", "metrics": "mapped"}
 
 pytestmark = pytest.mark.spark
 
@@ -61,8 +62,8 @@ def events_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def spark_input(kind: str, events_csv: Path, folder: Path, master: str) -> tuple[str, list[str]]:
     """The same events as Spark input of `kind`, and the options that read it."""
-    if kind == "csv":
-        return str(events_csv), []
+    if kind == "uri":
+        return events_csv.as_uri(), []
     frame = pd.read_csv(events_csv, dtype=str, keep_default_na=False).replace("", None)
     if kind == "mapped":
         path = folder / "renamed.csv"
