@@ -12,7 +12,7 @@ import streamlit as st
 from journey.io.serialise import settings_to_json
 from journey.query.filters import Filters
 from journey.schema import DatasetSettings
-from ui import cache, handle
+from ui import handle
 
 
 class Key(StrEnum):
@@ -126,6 +126,8 @@ def save_settings(settings: DatasetSettings) -> bool:
     updated = replace(current, settings=settings)
     set_dataset(updated)
     if current.source == "workspace":
+        from ui import cache  # here: cache imports ui.i18n, which imports this module
+
         cache.workspace().save_settings(current.name, settings)
         return True
     return False
