@@ -79,12 +79,14 @@ SETTINGS = [
         level=TOUCHPOINT,
         exclude_event_types=("click",),
         position_weights=(0.3, 0.3, 0.4),
-        markov_order=2,
     ),
+    AttributionSettings(models=("markov", "last"), markov_order=2),
 ]
 
 
-@pytest.mark.parametrize("settings", SETTINGS, ids=["default", "unlimited", "campaign", "touch"])
+@pytest.mark.parametrize(
+    "settings", SETTINGS, ids=["default", "unlimited", "campaign", "touch", "order2"]
+)
 def test_sample_equals_pandas(duck, settings):
     events = sample(customers=1500)
     name = register(duck, events)
