@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
@@ -58,8 +59,21 @@ MAX_FRAME_ROWS: Final = 2_000_000
 
 
 def cache_dir() -> Path:
-    """The folder holding the datasets' Parquet files: `cache/` beside the workspace file."""
-    return store.default_workspace_path().expanduser().parent / CACHE_FOLDER
+    """The folder holding the datasets' Parquet files: `cache/` beside the workspace file.
+
+    When that folder cannot be made or written (the app then works without a workspace too),
+    a folder in the system's temporary directory serves instead.
+    """
+    folder = store.default_workspace_path().expanduser().parent / CACHE_FOLDER
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir()) / "journey-atlas-cache"
+        folder.mkdir(parents=True, exist_ok=True)
+    if not os.access(folder, os.W_OK):
+        folder = Path(tempfile.gettempdir()) / "journey-atlas-cache"
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def digest(text: str) -> str:

@@ -61,3 +61,13 @@ def test_a_missing_name_says_so_and_opens_the_sample(workspace, monkeypatch):
     assert "JOURNEY_DATASET names 'No such shop'" in notices
     assert "sample data" in notices
     assert shown(app.caption[0].value).startswith("Sample data:")
+
+
+def test_an_unusable_workspace_still_opens_the_sample(tmp_path, monkeypatch):
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    monkeypatch.setenv("JOURNEY_WORKSPACE", str(folder))  # a folder, not a workspace file
+    app = new_app()
+    assert not app.exception
+    assert any("cannot be used" in w.value for w in app.sidebar.warning)
+    assert shown(app.caption[0].value).startswith("Sample data:")
