@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from journey.errors import InputError
 from journey.io import tables
@@ -57,8 +58,12 @@ from journey.io.parse import (
     TIMESTAMP_DTYPE,
     TRUE_WORDS,
     check_timezone,
+    parse_bools,
     parse_number_text,
+    parse_numbers,
     parse_timestamp_text,
+    parse_timestamps,
+    stripped_text,
 )
 from journey.io.read import SINGLE_COLUMN, _detect_format, _sniff_delimiter
 from journey.io.store import DatasetInfo, Workspace
@@ -322,7 +327,7 @@ def validate_file(
     try:
         try:
             _fast_path_possible(kind, id_columns, sheet)
-            return _validate_csv(con, path, overrides, settings, progress)
+            return _validate_fast(con, path, overrides, settings, progress)
         except _Fallback as reason:
             return _validate_pandas(
                 con, path, kind, overrides, settings, progress, id_columns, sheet, str(reason)
@@ -409,31 +414,49 @@ def _validate_pandas(
 
 
 @dataclass(frozen=True)
-class _Csv:
-    """A UTF-8 delimited text file DuckDB can split exactly as `journey.io.read` does."""
+class _Source:
+    """A file DuckDB reads exactly as the pandas path does, and how to read it."""
 
     path: Path
     display: str
-    delimiter: str
-    n_fields: int
-
-    @property
-    def names(self) -> list[str]:
-        """DuckDB's names of the file's fields: c0, c1, ..."""
-        return [f"c{i}" for i in range(self.n_fields)]
+    scan_sql: str  # the table function call
+    names: tuple[str, ...]  # DuckDB's column names, in file order
+    skip: int = 0  # rows before the data (1: a CSV's header row)
+    native: Mapping[str, pa.DataType] = field(default_factory=dict)  # non-text columns
+    rounded: frozenset[str] = frozenset()  # integers pandas reads as floats, rounded
 
     def scan(self) -> str:
-        """The read_csv call: every field as text, the header read as the first row."""
-        columns = "{" + ", ".join(f"{_lit(n)}: 'VARCHAR'" for n in self.names) + "}"
-        return (
-            f"read_csv({_lit(str(self.path))}, header = false, auto_detect = false, "
-            f"delim = {_lit(self.delimiter)}, quote = '\"', escape = '\"', "
-            f"columns = {columns}, max_line_size = 1073741824, strict_mode = true)"
-        )
+        """The table function reading the file."""
+        return self.scan_sql
+
+    def raw(self, name: str) -> str:
+        """A column as the pandas path's text of it ('' where missing), before trimming."""
+        if name in self.native:
+            return f"coalesce(CAST({_ident(name)} AS VARCHAR), '')"
+        return f"coalesce({_ident(name)}, '')"
+
+    def value(self, name: str) -> str:
+        """A column's value as compared for duplicates (missing text is '')."""
+        return _ident(name) if name in self.native else self.raw(name)
 
 
-def _open_csv(path: Path) -> _Csv:
-    """Check that the fast path reads `path` exactly; raise _Fallback saying why not."""
+def _csv_scan(path: Path, delimiter: str, names: Sequence[str]) -> str:
+    """The read_csv call: every field as text, the header read as the first row."""
+    columns = "{" + ", ".join(f"{_lit(n)}: 'VARCHAR'" for n in names) + "}"
+    return (
+        f"read_csv({_lit(str(path))}, header = false, auto_detect = false, "
+        f"delim = {_lit(delimiter)}, quote = '\"', escape = '\"', "
+        f"columns = {columns}, max_line_size = 1073741824, strict_mode = true)"
+    )
+
+
+def _open(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[_Source, list[str]]:
+    """Check that the fast path reads `path` exactly; its source and the header's names.
+
+    Raises:
+        _Fallback: Why the pandas path must read it.
+        InputError: The errors the pandas path gives before reading (size, format).
+    """
     display = path.name
     try:
         size = path.stat().st_size
@@ -441,8 +464,6 @@ def _open_csv(path: Path) -> _Csv:
             head = handle.read(SAMPLE_BYTES)
     except OSError as err:
         raise _Fallback(f"cannot open the file ({err.strerror or err})") from None
-    if path.is_dir():
-        raise _Fallback("a folder")
     check_size(display, size, max_upload_bytes())
     if any(char in str(path) for char in "*?[{"):
         raise _Fallback("DuckDB would read the file name as a pattern")
@@ -451,8 +472,17 @@ def _open_csv(path: Path) -> _Csv:
     if not head.strip():
         raise _Fallback("the file is empty")
     kind = _detect_format(head, display, path.suffix.lower())  # the pandas path's errors
+    if kind == "parquet":
+        return _open_parquet(path, display)
     if kind != "csv":
         raise _Fallback(f"{kind} files are read by the pandas path")
+    return _open_csv(con, path, display, head)
+
+
+def _open_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, display: str, head: bytes
+) -> tuple[_Source, list[str]]:
+    """A UTF-8 delimited text file DuckDB splits exactly as `journey.io.read` does."""
     if head.startswith(_UNICODE_BOMS):
         raise _Fallback("UTF-16/UTF-32 text is decoded by the pandas path")
     head = head.removeprefix(codecs.BOM_UTF8)
@@ -474,13 +504,123 @@ def _open_csv(path: Path) -> _Csv:
         raise _Fallback("the header has fewer than two fields")
     if _space_beside_quote(path, delimiter):
         raise _Fallback("a space beside a quote (DuckDB and pyarrow split such fields apart)")
-    return _Csv(path, display, delimiter, len(first))
+    names = tuple(f"c{i}" for i in range(len(first)))
+    source = _Source(path, display, _csv_scan(path, delimiter, names), names, skip=1)
+    header = _run(con, f"SELECT * FROM {source.scan()} LIMIT 1")
+    if not header.num_rows:
+        raise _Fallback("the file is empty")
+    return source, clean_names(["" if v is None else v for v in header.to_pylist()[0].values()])
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
+    """Run a query over the file; a DuckDB error (ragged rows, bad UTF-8 ...) falls back."""
+    try:
+        return con.sql(sql).to_arrow_table()
+    except duckdb.Error as err:
+        msg = f"DuckDB cannot split the file as pyarrow does: {_first_line(err)}"
+        raise _Fallback(msg) from None
 
 
 def _header_width(head: bytes, delimiter: str) -> int:
     from journey.io.read import _header_width as width  # the pandas path's own count
 
     return width(head, delimiter)
+
+
+def _open_parquet(path: Path, display: str) -> tuple[_Source, list[str]]:
+    """A Parquet file of text, integer, boolean, number and time columns, read by DuckDB."""
+    try:
+        parquet = pq.ParquetFile(path)
+        meta, schema = parquet.metadata, parquet.schema_arrow
+    except (pa.ArrowException, OSError, ValueError, EOFError, IndexError):
+        raise _Fallback("the Parquet file cannot be opened (the pandas path says why)") from None
+    check_columns(display, len(schema))
+    check_rows(display, meta.num_rows)
+    unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    check_size(display, unpacked, max_upload_bytes(), "its data unpacks to")
+    if any(isinstance(c, str) for c in (schema.pandas_metadata or {}).get("index_columns", [])):
+        raise _Fallback("a saved pandas index becomes columns on the pandas path")
+    names = list(schema.names)
+    if clean_names(names) != names or len({n.casefold() for n in names}) != len(names):
+        raise _Fallback("blank or repeated column names are renamed by the pandas path")
+    native: dict[str, pa.DataType] = {}
+    for field_ in schema:
+        kind = field_.type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            continue
+        if pa.types.is_dictionary(kind) and pa.types.is_string(kind.value_type):
+            native[field_.name] = kind  # text, but pandas keeps it a category
+        elif (
+            pa.types.is_integer(kind)
+            or pa.types.is_boolean(kind)
+            or pa.types.is_floating(kind)
+            or pa.types.is_timestamp(kind)
+        ):
+            native[field_.name] = kind
+        else:
+            raise _Fallback(f"column {field_.name!r} holds {kind} values")
+    if meta.num_rows == 0:
+        raise InputError(display, None, None, NO_DATA_ROWS)
+    rounded = frozenset(
+        name
+        for index, name in enumerate(names)
+        if pa.types.is_integer(schema.field(index).type) and not _int_text_exact(meta, index)
+    )
+    scan = f"read_parquet({_lit(str(path))})"
+    return _Source(path, display, scan, tuple(names), 0, native, rounded), names
+
+
+def _int_text_exact(meta: pq.FileMetaData, index: int) -> bool:
+    """Whether pandas shows an integer column's values as DuckDB does.
+
+    True when the footer's statistics show no nulls, or all values within +-2**53: pandas
+    holds integers with nulls as floats.
+    """
+    for group in range(meta.num_row_groups):
+        stats = meta.row_group(group).column(index).statistics
+        if stats is None or not stats.has_null_count:
+            return False
+        if stats.null_count and (
+            not stats.has_min_max or max(abs(stats.min), abs(stats.max)) >= 2**53
+        ):
+            return False
+    return True
+
+
+def _check_text_columns(
+    source: _Source, mapping: Mapping[str, str], column: Mapping[str, str]
+) -> None:
+    """Fall back when a non-text column would become text (pandas' number formatting)."""
+    parsed = {mapping[c] for c in (TIMESTAMP, REVENUE, CONVERSION) if c in mapping}
+    for name, duck in column.items():
+        kind = source.native.get(duck)
+        if kind is None:
+            continue
+        if name in parsed:
+            if pa.types.is_dictionary(kind):
+                raise _Fallback(f"column {name!r} holds categories (pandas reads them apart)")
+            continue
+        if duck in source.rounded:
+            raise _Fallback(f"column {name!r} holds integers pandas rounds (nulls, > 2**53)")
+        if not (
+            pa.types.is_integer(kind) or pa.types.is_boolean(kind) or pa.types.is_dictionary(kind)
+        ):
+            raise _Fallback(f"column {name!r} holds {kind} values, formatted by pandas")
+
+
+def _native_values(
+    source: _Source, mapping: Mapping[str, str], column: Mapping[str, str]
+) -> dict[str, pd.Series]:
+    """The non-text timestamp, revenue and conversion columns as the pandas path reads them."""
+    wanted = {
+        canonical: column[mapping[canonical]]
+        for canonical in (TIMESTAMP, REVENUE, CONVERSION)
+        if canonical in mapping and column[mapping[canonical]] in source.native
+    }
+    if not wanted:
+        return {}
+    table = pq.read_table(source.path, columns=list(wanted.values()))
+    return {c: table.column(duck).to_pandas() for c, duck in wanted.items()}
 
 
 def _space_beside_quote(path: Path, delimiter: str) -> bool:
@@ -497,7 +637,7 @@ def _space_beside_quote(path: Path, delimiter: str) -> bool:
         return data.find(b'"') >= 0 and pattern.search(data) is not None
 
 
-def _validate_csv(
+def _validate_fast(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     overrides: Mapping[str, str] | None,
@@ -505,38 +645,28 @@ def _validate_csv(
     progress: ProgressFn | None,
 ) -> StreamResult:
     _progress(progress, 0.0, "reading")
-    source = _open_csv(path)
-    try:
-        header = con.sql(f"SELECT * FROM {source.scan()} LIMIT 1").fetchall()
-    except duckdb.Error as err:
-        raise _Fallback(
-            f"DuckDB cannot split the file as pyarrow does: {_first_line(err)}"
-        ) from None
-    if not header:
-        raise _Fallback("the file is empty")
-    names = clean_names(["" if v is None else v for v in header[0]])
-    raw = RawTable(pd.DataFrame(columns=names), source.display, "csv", "utf-8", source.delimiter)
+    source, names = _open(con, path)
+    raw = RawTable(pd.DataFrame(columns=names), source.display, "csv", "utf-8", None)
     mapping = propose(raw, "events", overrides)
     check_mapping(mapping, names, "events", source.display)
-    column = dict(zip(names, source.names, strict=True))  # source name -> c<i>
+    column = dict(zip(names, source.names, strict=True))  # source name -> DuckDB's name
+    _check_text_columns(source, mapping, column)
     _progress(progress, 0.1, "checking rows")
-    try:
-        scanned = con.sql(_checks_sql(source, mapping, column, settings)).to_arrow_table()
-    except duckdb.Error as err:
-        raise _Fallback(
-            f"DuckDB cannot split the file as pyarrow does: {_first_line(err)}"
-        ) from None
-    n_rows = scanned.num_rows - 1  # the first row is the header
+    scanned = _run(con, _checks_sql(source, mapping, column, settings))
+    n_rows = scanned.num_rows - source.skip
     if n_rows == 0:
         raise InputError(source.display, None, None, NO_DATA_ROWS)
     check_rows(source.display, n_rows)
-    checked = _apply_rules(scanned.slice(1), mapping, settings, n_rows, progress)
+    natives = _native_values(source, mapping, column)
+    checked = _apply_rules(scanned.slice(source.skip), mapping, settings, natives, progress)
     _progress(progress, 0.8, "counting duplicates")
-    duplicates = _duplicates(con, source, scanned.column("h").to_numpy()[1:])
+    duplicates = _duplicates(con, source, scanned.column("h").to_numpy()[source.skip :])
+    del scanned, natives
     suffix = uuid.uuid4().hex
     parsed_name, accepted, rejects = f"parsed_{suffix}", f"accepted_{suffix}", f"rejects_{suffix}"
-    con.register(parsed_name, checked.parsed)
-    columns, select = _accepted_select(mapping, column, names)
+    parsed = _with_skipped_rows(checked.parsed, source.skip)
+    con.register(parsed_name, parsed)
+    columns, select = _accepted_select(source, mapping, column, names)
     con.execute(
         f"CREATE TEMP VIEW {_ident(accepted)} AS SELECT {select} FROM {source.scan()} "
         f"POSITIONAL JOIN {_ident(parsed_name)} p WHERE p.keep"
@@ -561,7 +691,7 @@ def _validate_csv(
         source.display,
         "events",
         None,
-        [checked.parsed],
+        [parsed],
     )
 
 
@@ -581,24 +711,37 @@ def _fold_phase(text: str) -> str:
 
 
 def _checks_sql(
-    source: _Csv, mapping: Mapping[str, str], column: Mapping[str, str], settings: DatasetSettings
+    source: _Source,
+    mapping: Mapping[str, str],
+    column: Mapping[str, str],
+    settings: DatasetSettings,
 ) -> str:
-    """One scan: the text of the parsed columns, the SQL rules' flags, a hash of each row."""
+    """One scan: the text of the parsed columns, the SQL rules' flags, a hash of each row.
+
+    Native (non-text) timestamp, revenue and conversion columns are left out: their values
+    are read by pyarrow and parsed as the pandas path parses them (`_native_values`).
+    """
 
     def text(canonical: str) -> str:
-        return _trim(f"coalesce({column[mapping[canonical]]}, '')")
+        return _trim(raw(canonical))
 
     def raw(canonical: str) -> str:
-        return f"coalesce({column[mapping[canonical]]}, '')"
+        return source.raw(column[mapping[canonical]])
+
+    def native(canonical: str) -> bool:
+        return canonical in mapping and column[mapping[canonical]] in source.native
 
     parts = [
-        f"{raw(TIMESTAMP)} AS ts",  # trimmed by pyarrow, as stripped_text does
         f"{_blank(raw(CUSTOMER_ID))} AS no_customer",
         f"{_blank(raw(CHANNEL))} AS no_channel",
     ]
-    if REVENUE in mapping:
+    if not native(TIMESTAMP):
+        parts.append(f"{raw(TIMESTAMP)} AS ts")  # trimmed by pyarrow, as stripped_text does
+    if REVENUE in mapping and not native(REVENUE):
         parts.append(f"{raw(REVENUE)} AS rev")
-    if CONVERSION in mapping:
+    if native(CONVERSION):
+        pass
+    elif CONVERSION in mapping:
         lowered = f"lower({text(CONVERSION)})"
         parts.append(
             f"(CASE WHEN {lowered} IN {_lit_list(sorted(TRUE_WORDS))} THEN 1 "
@@ -621,7 +764,8 @@ def _checks_sql(
             f"WHEN {_fold_phase(phase)} NOT IN {known} THEN {phase} END) AS phase_bad"
         )
     # Identical rows share customer and time: their hash finds the candidates cheaply.
-    parts.append(f"hash({raw(CUSTOMER_ID)}, {raw(TIMESTAMP)}) AS h")
+    customer, stamp = column[mapping[CUSTOMER_ID]], column[mapping[TIMESTAMP]]
+    parts.append(f"hash({source.value(customer)}, {source.value(stamp)}) AS h")
     return f"SELECT {', '.join(parts)} FROM {source.scan()}"
 
 
@@ -647,10 +791,11 @@ def _apply_rules(
     scanned: pa.Table,
     mapping: Mapping[str, str],
     settings: DatasetSettings,
-    n_rows: int,
+    natives: Mapping[str, pd.Series],
     progress: ProgressFn | None,
 ) -> _Checked:
     """validate_events' rules, in its order, on the scanned columns (data rows only)."""
+    n_rows = scanned.num_rows
     rejects = _Rejects(n_rows, empty_rejects())
 
     def flag(name: str) -> np.ndarray:
@@ -658,54 +803,80 @@ def _apply_rules(
 
     rejects.add(flag("no_customer"), mapping[CUSTOMER_ID], "missing customer id")
     _progress(progress, 0.3, "timestamps")
-    text = _text_series(scanned.column("ts"), strip=True)
-    check_timezone(settings.timezone)
-    stamps = parse_timestamp_text(text, settings.timezone, settings.day_first)
-    blank = (text == "").to_numpy(dtype=bool)
+    if TIMESTAMP in natives:
+        values = natives[TIMESTAMP]
+        stamps = parse_timestamps(values, settings.timezone, settings.day_first)
+        blank = values.isna().to_numpy(dtype=bool)
+        shown = stripped_text(values)
+    else:
+        shown = _text_series(scanned.column("ts"), strip=True)
+        check_timezone(settings.timezone)
+        stamps = parse_timestamp_text(shown, settings.timezone, settings.day_first)
+        blank = (shown == "").to_numpy(dtype=bool)
     failed = stamps.isna().to_numpy(dtype=bool) & ~blank
     rejects.add(blank, mapping[TIMESTAMP], "missing timestamp")
     if failed.any():
         suffix = ""
         if not (~failed & ~blank).any():
             suffix = f" (no value in this column is a date; tried {DATE_FORMATS_TRIED})"
-        rejects.add(failed, mapping[TIMESTAMP], "not a date: ", text, suffix=suffix)
-    del text
+        rejects.add(failed, mapping[TIMESTAMP], "not a date: ", shown, suffix=suffix)
+    del shown
     rejects.add(flag("no_channel"), mapping[CHANNEL], "empty channel")
     _progress(progress, 0.6, "conversions and revenue")
-    conversion, rule = _conversions(scanned, mapping, rejects)
+    conversion, rule = _conversions(scanned, mapping, natives, rejects)
     revenue = np.zeros(n_rows, dtype="float64")
     if REVENUE in mapping:
-        revenue = _revenue(
-            _text_series(scanned.column("rev"), strip=True), mapping[REVENUE], rejects
-        )
+        revenue = _revenue(scanned, mapping[REVENUE], natives.get(REVENUE), rejects)
         if rule is ConversionRule.NONE:
             conversion, rule = revenue > 0, ConversionRule.REVENUE
     if PHASE in mapping:
-        shown = _text_series(scanned.column("phase_bad"))
+        phase = _text_series(scanned.column("phase_bad"))
         names = ", ".join(_PHASES)
-        bad = shown.notna().to_numpy(dtype=bool)
-        rejects.add(bad, mapping[PHASE], "unknown phase: ", shown, suffix=f" (use {names})")
-    keep = ~rejects.bad
+        bad = phase.notna().to_numpy(dtype=bool)
+        rejects.add(bad, mapping[PHASE], "unknown phase: ", phase, suffix=f" (use {names})")
     parsed = pa.table(
         {
-            ROW: pa.array(np.arange(n_rows + 1, dtype="int64")),
-            "keep": pa.array(np.concatenate([[False], keep])),
-            TIMESTAMP: pa.concat_arrays(
-                [pa.nulls(1, pa.timestamp("us", "UTC")), pa.array(stamps.array)]
-            ),
-            CONVERSION: pa.array(np.concatenate([[False], conversion])),
-            REVENUE: pa.array(np.concatenate([[0.0], revenue])),
+            ROW: pa.array(np.arange(1, n_rows + 1, dtype="int64")),
+            "keep": pa.array(~rejects.bad),
+            TIMESTAMP: pa.array(stamps.array),
+            CONVERSION: pa.array(conversion),
+            REVENUE: pa.array(revenue),
         }
     )
-    frame = rejects.frame()
-    return _Checked(parsed, frame, int(rejects.bad.sum()), rule)
+    return _Checked(parsed, rejects.frame(), int(rejects.bad.sum()), rule)
+
+
+def _with_skipped_rows(parsed: pa.Table, skip: int) -> pa.Table:
+    """Prepend `skip` rows that are never kept (the CSV header), for the positional join."""
+    if not skip:
+        return parsed
+    head = pa.table(
+        {
+            ROW: pa.array(np.zeros(skip, dtype="int64")),
+            "keep": pa.array(np.zeros(skip, dtype=bool)),
+            TIMESTAMP: pa.nulls(skip, parsed.schema.field(TIMESTAMP).type),
+            CONVERSION: pa.array(np.zeros(skip, dtype=bool)),
+            REVENUE: pa.array(np.zeros(skip, dtype="float64")),
+        }
+    )
+    return pa.concat_tables([head, parsed])
 
 
 def _conversions(
-    scanned: pa.Table, mapping: Mapping[str, str], rejects: _Rejects
+    scanned: pa.Table,
+    mapping: Mapping[str, str],
+    natives: Mapping[str, pd.Series],
+    rejects: _Rejects,
 ) -> tuple[np.ndarray, ConversionRule]:
     """The conversion flags and the rule that set them (validate._conversion's rules)."""
     n_rows = scanned.num_rows
+    if CONVERSION in natives:
+        values = natives[CONVERSION]
+        parsed = parse_bools(values)
+        unknown = parsed.isna().to_numpy(dtype=bool)
+        if unknown.any():
+            rejects.add(unknown, mapping[CONVERSION], "not true/false: ", stripped_text(values))
+        return parsed.fillna(False).astype(bool).to_numpy(), ConversionRule.COLUMN
     if CONVERSION in mapping:
         flags = scanned.column("conv").to_pandas()
         unknown = flags.isna().to_numpy(dtype=bool)
@@ -719,10 +890,18 @@ def _conversions(
     return flags, ConversionRule.EVENT_TYPE if flags.any() else ConversionRule.NONE
 
 
-def _revenue(text: pd.Series, source: str, rejects: _Rejects) -> np.ndarray:
-    """validate._revenue on the stripped text: parse, reject non-numbers and negatives."""
-    numbers = parse_number_text(text)
-    blank = (text == "").to_numpy(dtype=bool)
+def _revenue(
+    scanned: pa.Table, source: str, native: pd.Series | None, rejects: _Rejects
+) -> np.ndarray:
+    """validate._revenue: parse, reject non-numbers and negatives, blank is 0."""
+    if native is not None:
+        numbers = parse_numbers(native)
+        blank = native.isna().to_numpy(dtype=bool)
+        text = stripped_text(native)
+    else:
+        text = _text_series(scanned.column("rev"), strip=True)
+        numbers = parse_number_text(text)
+        blank = (text == "").to_numpy(dtype=bool)
     floats = numbers.to_numpy(dtype="float64", na_value=np.nan)
     not_number = ~blank & ~np.isfinite(floats)
     negative = np.isfinite(floats) & (floats < 0)
@@ -732,7 +911,7 @@ def _revenue(text: pd.Series, source: str, rejects: _Rejects) -> np.ndarray:
     return numbers.where(~blank, 0.0).fillna(0.0).astype("float64").to_numpy()
 
 
-def _duplicates(con: duckdb.DuckDBPyConnection, source: _Csv, hashes: np.ndarray) -> int:
+def _duplicates(con: duckdb.DuckDBPyConnection, source: _Source, hashes: np.ndarray) -> int:
     """Count rows identical to an earlier row, exactly.
 
     Hashes of (customer, time) find the candidates; the text of every field of those rows
@@ -743,11 +922,11 @@ def _duplicates(con: duckdb.DuckDBPyConnection, source: _Csv, hashes: np.ndarray
     repeated = pd.Series(hashes).duplicated(keep=False).to_numpy()  # hashing, no sort
     if not repeated.any():
         return 0
-    candidate = np.concatenate([[False], repeated])
+    candidate = np.concatenate([np.zeros(source.skip, dtype=bool), repeated])
     name = f"candidates_{uuid.uuid4().hex}"
     con.register(name, pa.table({"candidate": candidate}))
     try:
-        fields = ", ".join(f"coalesce({c}, '')" for c in source.names)
+        fields = ", ".join(source.value(c) for c in source.names)
         rows = con.sql(
             f"SELECT count(*) - count(DISTINCT ({fields})) FROM {source.scan()} "
             f"POSITIONAL JOIN {_ident(name)} WHERE candidate"
@@ -758,12 +937,15 @@ def _duplicates(con: duckdb.DuckDBPyConnection, source: _Csv, hashes: np.ndarray
 
 
 def _accepted_select(
-    mapping: Mapping[str, str], column: Mapping[str, str], names: Sequence[str]
+    source_file: _Source,
+    mapping: Mapping[str, str],
+    column: Mapping[str, str],
+    names: Sequence[str],
 ) -> tuple[tuple[str, ...], str]:
     """The accepted view's columns, in validate_events' order, and their SQL."""
 
     def text(source: str) -> str:
-        return _trim(f"coalesce({column[source]}, '')")
+        return _trim(source_file.raw(column[source]))
 
     def optional(source: str) -> str:
         return f"nullif({text(source)}, '')"

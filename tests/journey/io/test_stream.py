@@ -69,7 +69,7 @@ def same_as_pandas(
     return result
 
 
-def test_sample_events_take_the_fast_path_and_match(tmp_path):
+def test_sample_events_take_the_fast_path_and_match():
     result = same_as_pandas(SAMPLE)
     assert result.engine == "duckdb"
     assert result.rows_read == SAMPLE.read_text(encoding="utf-8").count("\n") - 1
@@ -333,3 +333,88 @@ def test_save_streams_the_accepted_rows_into_the_workspace(tmp_path):
     pandas_result, _ = load_file(path)
     ws.save("small", pandas_result.accepted, None, DatasetSettings(), {}, key="k1")
     assert_frame_equal(ws.load("small").events, stored.events)
+
+
+# -- Parquet ---------------------------------------------------------------------------------
+
+
+def parquet_events() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "customer_id": [101, 102, 103, 101],
+            "timestamp": pd.to_datetime(
+                ["2025-01-01 10:00", "2025-01-02 11:00", None, "2025-01-01 10:00"]
+            ),
+            "channel": pd.Series(["Email", " Web ", "", "Email"], dtype="str"),
+            "conversion": [True, False, True, True],
+            "revenue": [10.0, float("nan"), -2.0, 10.0],
+            "session_id": pd.array([1, None, 3, 1], dtype="Int64"),
+            "vip": [True, False, True, True],
+            "note": pd.Series(["a", None, "c", "a"], dtype="str"),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {"timestamp": lambda f: f["timestamp"].dt.tz_localize("Europe/Warsaw")},
+        {"timestamp": lambda f: f["timestamp"].astype(str)},
+        {"conversion": lambda f: pd.Series([1.0, 0.0, 2.0, 1.0])},
+        {"revenue": lambda f: pd.Series(["10,5", "", "x", "10,5"], dtype="str")},
+        {"channel": lambda f: f["channel"].astype("category")},
+    ],
+    ids=["native", "aware", "text-time", "numeric-flags", "text-revenue", "category"],
+)
+def test_parquet_takes_the_fast_path_and_matches(tmp_path, change):
+    frame = parquet_events()
+    for name, make in change.items():
+        frame[name] = make(frame)
+    path = tmp_path / "events.parquet"
+    frame.to_parquet(path, index=False)
+    result = same_as_pandas(path, dataset=DatasetSettings(timezone="Europe/Warsaw"))
+    assert result.duplicates == 1
+    result.close()
+
+
+def test_sample_as_parquet_takes_the_fast_path(tmp_path):
+    path = tmp_path / "sample.parquet"
+    pd.read_csv(SAMPLE, dtype="str", keep_default_na=False).to_parquet(path, index=False)
+    same_as_pandas(path).close()
+
+
+def test_parquet_columns_pandas_would_format_fall_back(tmp_path):
+    frame = parquet_events().assign(score=[0.1, 0.2, 1e20, None])
+    frame.to_parquet(tmp_path / "floats.parquet", index=False)
+    big = pd.array([2**60 + 1, None, 3, 4], dtype="Int64")
+    parquet_events().assign(big=big).to_parquet(tmp_path / "big.parquet", index=False)
+    parquet_events().set_index("note").to_parquet(tmp_path / "indexed.parquet")
+    cases = (
+        ("floats", "'score' holds double"),
+        ("big", "'big' holds integers pandas rounds"),
+        ("indexed", "pandas index"),
+    )
+    for name, reason in cases:
+        result = same_as_pandas(tmp_path / f"{name}.parquet", fast=False)
+        assert reason in result.fallback
+        result.close()
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=csv_files())
+def test_random_text_as_parquet_gives_the_pandas_paths_rows_and_rejects(tmp_path, case):
+    text, dataset = case
+    body = io.StringIO(text.removeprefix("\ufeff"), newline="")
+    header = body.readline()
+    delimiter = max([",", ";", "\t"], key=header.count)
+    body.seek(0)
+    rows = list(csv.reader(body, delimiter=delimiter))
+    if len({len(row) for row in rows}) != 1:  # a bare carriage return split a row
+        return
+    frame = pd.DataFrame(rows[1:], columns=rows[0], dtype="str")
+    path = tmp_path / "events.parquet"
+    frame.to_parquet(path, index=False)
+    same_as_pandas(path, dataset=dataset).close()
