@@ -193,7 +193,10 @@ def register_input(runner: Runner, name: str, args: argparse.Namespace) -> list[
     _read(runner, source_view, source)
     mapping = _mapped(_columns(runner, source_view), args, source)
     sql, columns = _typed_sql(source_view, mapping, runner.dialect)
-    runner.table(typed, sql)  # materialised: row numbers are fixed once
+    if ROW in mapping and not isinstance(runner, SparkRunner):
+        runner.view(typed, sql)  # DuckDB streams the file for each query: no copy of it
+    else:
+        runner.table(typed, sql)  # materialised: generated row numbers are fixed once
     try:
         _check_rows(runner, typed, source, args)
         keep = ", ".join(ident(c) for c in columns)

@@ -103,6 +103,10 @@ def test_duckdb_reads_parquet_itself_with_the_same_figures(events_csv: Path, tmp
     assert main(["metrics", str(events_csv), "--out", str(from_csv)]) == 0
     assert main(["metrics", str(parquet), "--out", str(from_parquet)]) == 0
     assert from_parquet.read_bytes() == from_csv.read_bytes()
+    numbered = tmp_path / "numbered.parquet"  # a `row` column: read without a copy
+    frame.assign(row=range(1, len(frame) + 1)).to_parquet(numbered)
+    assert main(["metrics", str(numbered), "--out", str(from_parquet)]) == 0
+    assert from_parquet.read_bytes() == from_csv.read_bytes()
 
 
 def test_parquet_rows_are_checked_in_sql(tmp_path: Path, capsys):
