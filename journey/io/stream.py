@@ -178,15 +178,22 @@ class StreamResult:
         meta: Mapping[str, object] | None = None,
         overwrite: bool = False,
         transcripts: pd.DataFrame | None = None,
+        transcripts_mapping: Mapping[str, str] | None = None,
     ) -> DatasetInfo:
-        """Store the accepted rows in the workspace as dataset `name`, streamed from DuckDB."""
+        """Store the accepted rows in the workspace as dataset `name`, streamed from DuckDB.
+
+        The mapping is stored as the app stores it: {"events": {canonical: source}, ...}.
+        """
+        mapping = {"events": dict(self.mapping)}
+        if transcripts_mapping is not None:
+            mapping["transcripts"] = dict(transcripts_mapping)
         manifest = self.manifest()  # before the batches: they hold the connection's result
         return workspace.save_stream(
             name,
             tables.FrameStream(self.batches(), manifest),
             transcripts,
             settings,
-            {"events": {v: k for k, v in self.mapping.items()}},
+            mapping,
             key,
             meta=meta,
             overwrite=overwrite,
