@@ -191,19 +191,18 @@ def register_input(runner: Runner, name: str, args: argparse.Namespace) -> list[
         raise SettingsError("--sheet: the engine reads Parquet, CSV or a table, not Excel")
     source_view, typed = temp_name("cli_source"), temp_name("cli_typed")
     _read(runner, source_view, source)
-    mapping = _mapped(_columns(runner, source_view), args, source)
-    sql, columns = _typed_sql(source_view, mapping, runner.dialect)
-    if ROW in mapping and not isinstance(runner, SparkRunner):
-        runner.view(typed, sql)  # DuckDB streams the file for each query: no copy of it
-    else:
-        runner.table(typed, sql)  # materialised: generated row numbers are fixed once
     try:
+        mapping = _mapped(_columns(runner, source_view), args, source)
+        sql, columns = _typed_sql(source_view, mapping, runner.dialect)
+        if ROW in mapping and not isinstance(runner, SparkRunner):
+            runner.view(typed, sql)  # DuckDB streams the file for each query: no copy of it
+        else:
+            runner.table(typed, sql)  # materialised: generated row numbers are fixed once
         _check_rows(runner, typed, source, args)
         keep = ", ".join(ident(c) for c in columns)
         runner.view(name, f"SELECT {keep} FROM {ident(typed)} WHERE {_REJECT} IS NULL")
-        return [typed]
     except BaseException:
         runner.drop(typed)
-        raise
-    finally:
         runner.drop(source_view)
+        raise
+    return [typed, source_view]
