@@ -190,15 +190,18 @@ def contact_list(
     sql = f"""
 SELECT {ident(CUSTOMER_ID)} AS customer_id, count(*) AS contacts,
        min({ts}) AS first_contact, max({ts}) AS last_contact,
-       max_by({ident(CHANNEL)}, struct_pack(t := {ts}, r := {row})) AS last_channel,
-       max_by({ident(TOUCHPOINT)}, struct_pack(t := {ts}, r := {row})) AS last_touchpoint,
+       max_by(struct_pack(ch := {ident(CHANNEL)}, tp := {ident(TOUCHPOINT)}),
+              struct_pack(t := {ts}, r := {row})) AS last_touch,
        sum(CASE WHEN {conv} THEN 1 ELSE 0 END) AS conversions,
        CAST(sum(CASE WHEN {conv} THEN coalesce({ident(REVENUE)}, 0.0) ELSE 0.0 END) AS DOUBLE)
            AS revenue{per_value}
 FROM ({scoped}) AS s
-GROUP BY {ident(CUSTOMER_ID)}
-ORDER BY last_contact DESC, customer_id"""
-    out = runner.frame(sql)
+GROUP BY {ident(CUSTOMER_ID)}"""
+    # the whole last touch (a struct): max_by skips rows whose value is NULL
+    out = runner.frame(
+        f"SELECT *, last_touch.ch AS last_channel, last_touch.tp AS last_touchpoint "
+        f"FROM ({sql}) AS q ORDER BY last_contact DESC, customer_id"
+    )
     for column in ("first_contact", "last_contact"):
         out[column] = pd.to_datetime(out[column]).dt.tz_localize("UTC")
     dtypes = {

@@ -76,20 +76,23 @@ def same(result: pd.DataFrame, expected: pd.DataFrame, **kwargs: object) -> None
 
 
 CHANNELS = ["Web", "Email", "Store", "Chat", "Direct"]
-TOUCHES = {"Web": ["Home", "Cart"], "Email": ["News"], "Store": ["Till"], "Chat": ["Help chat"],
-           "Direct": ["Direct"]}  # fmt: skip
+TOUCHES = {"Web": ["Home", "Cart", None], "Email": ["News"], "Store": ["Till"],
+           "Chat": ["Help chat"], "Direct": ["Direct"]}  # fmt: skip
 TYPES = ["view", "click", "purchase", "signup", None]
 
 
 @st.composite
 def random_events(draw: st.DrawFn, max_events: int = 30) -> pd.DataFrame:
-    """Random prepared events: ties in time, repeats, several conversions, missing values."""
+    """Random prepared events: ties in time, repeats, several conversions, missing values.
+
+    Some Web touches have no touchpoint; campaign, event type and session are often missing.
+    """
     n = draw(st.integers(1, max_events))
     ints = lambda lo, hi: st.lists(st.integers(lo, hi), min_size=n, max_size=n)  # noqa: E731
     customers = draw(st.lists(st.sampled_from("abcdef"), min_size=n, max_size=n))
     hours = draw(ints(0, 24 * 40))
     channels = draw(st.lists(st.sampled_from(CHANNELS), min_size=n, max_size=n))
-    picks = draw(ints(0, 1))
+    picks = draw(ints(0, 2))
     conversions = draw(st.lists(st.booleans(), min_size=n, max_size=n))
     revenue = draw(ints(0, 3))
     types = draw(st.lists(st.sampled_from(TYPES), min_size=n, max_size=n))
