@@ -24,7 +24,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from journey.query.engine.common import relation_columns, typed
+from journey.query.engine.common import micros, relation_columns, typed
 from journey.query.engine.runner import Runner
 from journey.query.engine.sql import ident, lit, lit_list
 from journey.schema import (
@@ -33,9 +33,11 @@ from journey.schema import (
     CUSTOMER_ID,
     LANGUAGE,
     PHASE,
+    ROW,
     SENTIMENT_LABEL,
     SENTIMENT_LABELS,
     SENTIMENT_SCORE,
+    SUPPORT_KEYWORDS,
     TEAM,
     TIMESTAMP,
     TOUCHPOINT,
@@ -49,6 +51,11 @@ AGENT_ROLE: Final = "agent"
 CONVERSATION: Final = "conversation"
 EVENT_CHANNEL: Final = "event_channel"
 UNMATCHED_LEVEL: Final = "(unmatched)"
+MATCH: Final = "match"  # as journey.sentiment.insights: how a row was linked to an event
+SAME_DAY_SUPPORT: Final = "same-day support event"
+PRECEDING: Final = "preceding event"
+UNMATCHED: Final = "unmatched"
+EVENT_TIMESTAMP: Final = "event_timestamp"
 NEGATIVE: Final = SENTIMENT_LABELS[0]
 _LINK_LEVELS: Final = (EVENT_CHANNEL, TOUCHPOINT, PHASE, TEAM)
 _ROW_TEXT: Final = (CUSTOMER_ID, CHANNEL, ROLE, SENTIMENT_LABEL, LANGUAGE)
@@ -111,6 +118,89 @@ def conform_turns(turns: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
             TIMESTAMP: row_ts.iloc[positions].reset_index(drop=True),
         }
     )
+
+
+def _nearest(where: str) -> str:
+    """Window order picking merge_asof's "nearest" event among those `where` holds.
+
+    Smallest distance in time; at equal distance the event at or before the row (its last
+    one by input row), then the one after (its first).
+    """
+    back = "q_ets <= q_ts"
+    return (
+        f"CASE WHEN {where} THEN 0 ELSE 1 END, abs(q_tus - q_eus), "
+        f"CASE WHEN {back} THEN 0 ELSE 1 END, CASE WHEN {back} THEN -q_row ELSE q_row END"
+    )
+
+
+def link_sql(rows: str, events: str) -> str:
+    """SQL: the customer rows of `rows`, each linked to its journey event.
+
+    As `insights.link_to_events`: the customer's support event (channel or touchpoint naming a
+    support keyword) nearest in time if on the same UTC day, else the nearest same-day event
+    in the row's own channel, else the customer's latest event at or before the row (ties: the
+    last by input row), else none. Columns position, customer_id, timestamp, channel, role,
+    sentiment_label, language, sentiment_score, event_channel, touchpoint, phase, team,
+    event_timestamp, match.
+    """
+    low = [f"lower(coalesce({ident(c)}, ''))" for c in (CHANNEL, TOUCHPOINT)]
+    support_text = f"{low[0]} || ' ' || {low[1]}"
+    support = " OR ".join(f"instr({support_text}, {lit(k)}) > 0" for k in SUPPORT_KEYWORDS)
+    levels = (CHANNEL, TOUCHPOINT, PHASE, TEAM)
+    picked = ", ".join(f"{ident(c)} AS q_{c}" for c in levels)
+    own = "q_ech = q_tch"
+    same_day = "CAST({a}.q_ets AS DATE) = CAST(t.q_ts AS DATE)"
+    sup_ok, own_ok = same_day.format(a="s"), same_day.format(a="o")
+    outputs = {CHANNEL: EVENT_CHANNEL, TOUCHPOINT: TOUCHPOINT, PHASE: PHASE, TEAM: TEAM,
+               "ets": EVENT_TIMESTAMP}  # fmt: skip
+    chosen = ", ".join(
+        f"CASE WHEN {sup_ok} THEN s.q_{c} WHEN {own_ok} THEN o.q_{c} ELSE p.q_{c} END "
+        f"AS {ident(name)}"
+        for c, name in outputs.items()
+    )
+    return f"""
+WITH q_rows AS (
+  SELECT * FROM {ident(rows)} WHERE {_CUSTOMER_ROWS}
+), q_t AS (
+  SELECT {ident(POSITION)} AS q_pos, {_C} AS q_cust, {_TS} AS q_ts, {micros(_TS)} AS q_tus,
+         lower({ident(CHANNEL)}) AS q_tch
+  FROM q_rows WHERE {_C} IS NOT NULL AND {_TS} IS NOT NULL
+), q_e AS (
+  SELECT {_C} AS q_cust, {_TS} AS q_ets, {micros(_TS)} AS q_eus, {ident(ROW)} AS q_row,
+         lower({ident(CHANNEL)}) AS q_ech, ({support}) AS q_support, {picked}
+  FROM {ident(events)} WHERE {_C} IS NOT NULL AND {_TS} IS NOT NULL
+), q_pairs AS (
+  SELECT t.q_pos, t.q_ts, t.q_tus, t.q_tch, e.*,
+         row_number() OVER (PARTITION BY t.q_pos ORDER BY
+           CASE WHEN e.q_ets <= t.q_ts THEN 0 ELSE 1 END, e.q_ets DESC, e.q_row DESC) AS q_rp,
+         row_number() OVER (PARTITION BY t.q_pos ORDER BY {_nearest("q_support")}) AS q_rs,
+         row_number() OVER (PARTITION BY t.q_pos ORDER BY {_nearest(own)}) AS q_ro
+  FROM q_t t JOIN q_e e ON t.q_cust = e.q_cust
+), q_p AS (SELECT * FROM q_pairs WHERE q_rp = 1 AND q_ets <= q_ts),
+q_s AS (SELECT * FROM q_pairs WHERE q_rs = 1 AND q_support),
+q_o AS (SELECT * FROM q_pairs WHERE q_ro = 1 AND {own})
+SELECT r.{ident(POSITION)}, r.{_C}, r.{_TS}, r.{ident(CHANNEL)}, r.{_R}, r.{_L},
+       r.{ident(LANGUAGE)}, r.{_S}, {chosen},
+       CASE WHEN {sup_ok} OR {own_ok} THEN {lit(SAME_DAY_SUPPORT)}
+            WHEN p.q_pos IS NOT NULL THEN {lit(PRECEDING)} ELSE {lit(UNMATCHED)} END
+         AS {ident(MATCH)}
+FROM q_rows r
+LEFT JOIN q_t t ON r.{ident(POSITION)} = t.q_pos
+LEFT JOIN q_p p ON r.{ident(POSITION)} = p.q_pos
+LEFT JOIN q_s s ON r.{ident(POSITION)} = s.q_pos
+LEFT JOIN q_o o ON r.{ident(POSITION)} = o.q_pos"""
+
+
+def link_view(runner: Runner, name: str, rows: str, events: str) -> str:
+    """Create (or replace) view `name` of `link_sql(rows, events)`; return its name."""
+    runner.view(name, link_sql(rows, events))
+    return name
+
+
+def linked_frame(runner: Runner, rows: str, events: str) -> pd.DataFrame:
+    """`link_sql` as a frame, by position (event_timestamp naive UTC)."""
+    out = runner.frame(link_sql(rows, events) + f"\nORDER BY r.{ident(POSITION)}")
+    return out.reset_index(drop=True)
 
 
 def sentiment_by(runner: Runner, rows: str, level: str) -> pd.DataFrame:
