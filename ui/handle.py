@@ -13,27 +13,40 @@ No streamlit here: ui/cache.py holds the process-wide engine and caches these ca
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
-import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Final
 
-import duckdb
 import pandas as pd
 
 from journey.attribution.engine import engine_attribute
 from journey.attribution.models import AttributionSettings
 from journey.attribution.uncertainty import LOOKBACK_WINDOWS
 from journey.errors import SettingsError, WorkspaceError
-from journey.io import store
 from journey.query.engine import filters as engine_filters
-from journey.query.engine import prepare
-from journey.query.engine.runner import MEMORY_ENV, DuckDBRunner
+from journey.query.engine.files import (
+    APP_MEMORY_LIMIT,
+    CACHE_FOLDER,
+    cache_dir,
+    columns_of,
+    copy_to_parquet,
+    dataset_key,
+    digest,
+    ensure_view,
+    export_stored,
+    frame_to_parquet,
+    open_engine,
+    parquet_view,
+    partial_path,
+    prepare_file,
+    prepared_path,
+    raw_events_path,
+    raw_transcripts_path,
+    warm,
+)
+from journey.query.engine.runner import DuckDBRunner
 from journey.query.engine.sql import ident, lit
 from journey.query.filters import Filters
 from journey.query.nodes import data_labels
@@ -51,145 +64,30 @@ from journey.schema import (
     DatasetSettings,
 )
 
-CACHE_FOLDER: Final = "cache"
-APP_MEMORY_LIMIT: Final = "2GB"  # the app's DuckDB, unless JOURNEY_MEMORY_LIMIT says otherwise
 # Pages not yet on the engine read the scope's events into pandas; beyond this many rows
 # they ask the user to narrow the filters instead of filling the server's memory.
 MAX_FRAME_ROWS: Final = 2_000_000
 
-
-def cache_dir() -> Path:
-    """The folder holding the datasets' Parquet files: `cache/` beside the workspace file.
-
-    When that folder cannot be made or written (the app then works without a workspace too),
-    a folder in the system's temporary directory serves instead.
-    """
-    folder = store.default_workspace_path().expanduser().parent / CACHE_FOLDER
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        folder = Path(tempfile.gettempdir()) / "journey-atlas-cache"
-        folder.mkdir(parents=True, exist_ok=True)
-    if not os.access(folder, os.W_OK):
-        folder = Path(tempfile.gettempdir()) / "journey-atlas-cache"
-        folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def digest(text: str) -> str:
-    """A short stable digest naming a file or view (hex, 24 characters)."""
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
-
-
-def raw_events_path(fingerprint: str) -> Path:
-    """Where the accepted events of the data named `fingerprint` are kept as Parquet."""
-    return cache_dir() / f"events-{digest(fingerprint)}.parquet"
-
-
-def raw_transcripts_path(fingerprint: str) -> Path:
-    """Where the transcripts of the data named `fingerprint` are kept as Parquet."""
-    return cache_dir() / f"transcripts-{digest(fingerprint)}.parquet"
-
-
-def prepared_path(dataset_key: str) -> Path:
-    """Where the prepared events of dataset `key` (data + settings) are kept as Parquet."""
-    return cache_dir() / f"prepared-{digest(dataset_key)}.parquet"
-
-
-def open_engine() -> DuckDBRunner:
-    """A new in-memory DuckDB (the app keeps one per process) reading instants in UTC.
-
-    Its memory is capped (JOURNEY_MEMORY_LIMIT, else APP_MEMORY_LIMIT; DuckDB spills to disk
-    beyond it), so one big query cannot take the server's memory from every session.
-    """
-    runner = DuckDBRunner()
-    runner.con.execute("SET TimeZone = 'UTC'")
-    if not os.environ.get(MEMORY_ENV, "").strip():
-        runner.con.execute(f"SET memory_limit = {lit(APP_MEMORY_LIMIT)}")
-    return runner
-
-
-def _partial(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
-
-
-def copy_to_parquet(runner: DuckDBRunner, select: str, path: Path) -> Path:
-    """Write a query's rows to Parquet atomically (written beside `path`, then renamed)."""
-    partial = _partial(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        runner.con.execute(
-            f"COPY ({select}) TO {lit(str(partial))} (FORMAT parquet, COMPRESSION zstd)"
-        )
-        partial.replace(path)
-    except (duckdb.IOException, OSError) as err:
-        partial.unlink(missing_ok=True)
-        raise WorkspaceError(f"cannot write the app's data cache {path}: {err}") from err
-    return path
-
-
-def frame_to_parquet(runner: DuckDBRunner, frame: pd.DataFrame, path: Path) -> Path:
-    """Write a pandas frame (an upload's accepted rows) to Parquet atomically."""
-    name = f"incoming_{uuid.uuid4().hex}"
-    cursor = runner.cursor()
-    cursor.con.register(name, frame)
-    try:
-        return copy_to_parquet(cursor, f"SELECT * FROM {ident(name)}", path)
-    finally:
-        cursor.con.unregister(name)
-
-
-def export_stored(workspace: store.Workspace, name: str, fingerprint: str) -> tuple[Path, bool]:
-    """Export a stored dataset's events (and transcripts) to the cache, once per data.
-
-    Returns the events file and whether a transcripts file exists.
-    """
-    events = raw_events_path(fingerprint)
-    transcripts = raw_transcripts_path(fingerprint)
-    if not events.exists():
-        workspace.export_events(name, events)
-    has_transcripts = transcripts.exists()
-    if not has_transcripts:
-        has_transcripts = workspace.export_transcripts(name, transcripts) is not None
-    return events, has_transcripts
-
-
-def columns_of(runner: DuckDBRunner, path: Path) -> tuple[str, ...]:
-    """The column names of a Parquet file."""
-    found = runner.frame(f"DESCRIBE SELECT * FROM read_parquet({lit(str(path))})")
-    return tuple(str(c) for c in found["column_name"])
-
-
-def prepare_file(runner: DuckDBRunner, raw: Path, settings: DatasetSettings, out: Path) -> Path:
-    """Write the prepared events of the accepted events in `raw` to `out` (relation contract).
-
-    The engine prepares them in SQL (`engine.prepare`) and DuckDB streams them to the file:
-    no pandas copy of the events is made.
-    """
-    if out.exists():
-        return out
-    cursor = runner.cursor()
-    source = parquet_view(runner, raw)
-    name = f"prepare_{uuid.uuid4().hex}"
-    prepare.prepare(cursor, source, settings, name, materialise=False)
-    # in path order: a customer's events sit together, so a point query reads few row groups
-    order = ", ".join(ident(c) for c in (CUSTOMER_ID, TIMESTAMP, ROW))
-    try:
-        return copy_to_parquet(cursor, f"SELECT * FROM {ident(name)} ORDER BY {order}", out)
-    finally:
-        cursor.drop(name)
-
-
-def ensure_view(runner: DuckDBRunner, name: str, select: str) -> str:
-    """Create the shared view `name` over `select` unless it exists; return the name."""
-    runner.cursor().con.execute(f"CREATE VIEW IF NOT EXISTS {ident(name)} AS {select}")
-    return name
-
-
-def parquet_view(runner: DuckDBRunner, path: Path) -> str:
-    """The shared view over one Parquet file (named by its path)."""
-    name = f"file_{digest(str(path))}"
-    return ensure_view(runner, name, f"SELECT * FROM read_parquet({lit(str(path))})")
+__all__ = [  # the dataset files of journey.query.engine.files, used through this module
+    "APP_MEMORY_LIMIT",
+    "CACHE_FOLDER",
+    "cache_dir",
+    "columns_of",
+    "copy_to_parquet",
+    "dataset_key",
+    "digest",
+    "ensure_view",
+    "export_stored",
+    "frame_to_parquet",
+    "open_engine",
+    "parquet_view",
+    "partial_path",
+    "prepare_file",
+    "prepared_path",
+    "raw_events_path",
+    "raw_transcripts_path",
+    "warm",
+]
 
 
 def filtered_view(runner: DuckDBRunner, base: str, filters: Filters, scope_key: str) -> str:
@@ -347,7 +245,7 @@ def spool(data: bytes, digest_hex: str, name: str) -> Path:
     path = cache_dir() / "uploads" / f"{digest_hex[:32]}{suffix}"
     if path.exists():
         return path
-    partial = _partial(path)
+    partial = partial_path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial.write_bytes(data)

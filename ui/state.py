@@ -9,7 +9,6 @@ from enum import StrEnum
 
 import streamlit as st
 
-from journey.io.serialise import settings_to_json
 from journey.query.filters import Filters
 from journey.schema import DatasetSettings
 from ui import handle
@@ -56,7 +55,7 @@ class Dataset:
     @property
     def key(self) -> str:
         """Cache key naming the data and the settings that change prepared events."""
-        return f"{self.fingerprint}:{hash_text(settings_to_json(self.settings))}"
+        return handle.dataset_key(self.fingerprint, self.settings)
 
     @property
     def has_transcripts(self) -> bool:

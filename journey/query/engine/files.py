@@ -1,0 +1,184 @@
+"""A dataset's Parquet files beside the workspace, and the DuckDB that reads them.
+
+A dataset is opened as files, not frames: its accepted events (and transcripts) exported once
+per data, and its prepared events (grouping rules, team table, phases: `prepare`) written
+once per data and settings, all in `<workspace folder>/cache/`, written atomically (a
+partial file renamed into place) and reused by every process. The app (ui/handle.py) queries
+views over them; `python -m journey load` calls `warm` so the app's first open is fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Final
+
+import duckdb
+import pandas as pd
+
+from journey.errors import WorkspaceError
+from journey.io import store
+from journey.io.serialise import settings_to_json
+from journey.query.engine import prepare
+from journey.query.engine.runner import MEMORY_ENV, DuckDBRunner
+from journey.query.engine.sql import ident, lit
+from journey.schema import CUSTOMER_ID, ROW, TIMESTAMP, DatasetSettings
+
+CACHE_FOLDER: Final = "cache"
+APP_MEMORY_LIMIT: Final = "2GB"  # the app's DuckDB, unless JOURNEY_MEMORY_LIMIT says otherwise
+
+
+def cache_dir() -> Path:
+    """The folder holding the datasets' Parquet files: `cache/` beside the workspace file.
+
+    When that folder cannot be made or written (the app then works without a workspace too),
+    a folder in the system's temporary directory serves instead.
+    """
+    folder = store.default_workspace_path().expanduser().parent / CACHE_FOLDER
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir()) / "journey-atlas-cache"
+        folder.mkdir(parents=True, exist_ok=True)
+    if not os.access(folder, os.W_OK):
+        folder = Path(tempfile.gettempdir()) / "journey-atlas-cache"
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def digest(text: str) -> str:
+    """A short stable digest naming a file or view (hex, 24 characters)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def raw_events_path(fingerprint: str) -> Path:
+    """Where the accepted events of the data named `fingerprint` are kept as Parquet."""
+    return cache_dir() / f"events-{digest(fingerprint)}.parquet"
+
+
+def raw_transcripts_path(fingerprint: str) -> Path:
+    """Where the transcripts of the data named `fingerprint` are kept as Parquet."""
+    return cache_dir() / f"transcripts-{digest(fingerprint)}.parquet"
+
+
+def prepared_path(dataset_key: str) -> Path:
+    """Where the prepared events of dataset `key` (data + settings) are kept as Parquet."""
+    return cache_dir() / f"prepared-{digest(dataset_key)}.parquet"
+
+
+def open_engine() -> DuckDBRunner:
+    """A new in-memory DuckDB (the app keeps one per process) reading instants in UTC.
+
+    Its memory is capped (JOURNEY_MEMORY_LIMIT, else APP_MEMORY_LIMIT; DuckDB spills to disk
+    beyond it), so one big query cannot take the server's memory from every session.
+    """
+    runner = DuckDBRunner()
+    runner.con.execute("SET TimeZone = 'UTC'")
+    if not os.environ.get(MEMORY_ENV, "").strip():
+        runner.con.execute(f"SET memory_limit = {lit(APP_MEMORY_LIMIT)}")
+    return runner
+
+
+def partial_path(path: Path) -> Path:
+    """A fresh name beside `path` to write to before renaming onto it."""
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex}.partial")
+
+
+def copy_to_parquet(runner: DuckDBRunner, select: str, path: Path) -> Path:
+    """Write a query's rows to Parquet atomically (written beside `path`, then renamed)."""
+    partial = partial_path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        runner.con.execute(
+            f"COPY ({select}) TO {lit(str(partial))} (FORMAT parquet, COMPRESSION zstd)"
+        )
+        partial.replace(path)
+    except (duckdb.IOException, OSError) as err:
+        partial.unlink(missing_ok=True)
+        raise WorkspaceError(f"cannot write the app's data cache {path}: {err}") from err
+    return path
+
+
+def frame_to_parquet(runner: DuckDBRunner, frame: pd.DataFrame, path: Path) -> Path:
+    """Write a pandas frame (an upload's accepted rows) to Parquet atomically."""
+    name = f"incoming_{uuid.uuid4().hex}"
+    cursor = runner.cursor()
+    cursor.con.register(name, frame)
+    try:
+        return copy_to_parquet(cursor, f"SELECT * FROM {ident(name)}", path)
+    finally:
+        cursor.con.unregister(name)
+
+
+def export_stored(workspace: store.Workspace, name: str, fingerprint: str) -> tuple[Path, bool]:
+    """Export a stored dataset's events (and transcripts) to the cache, once per data.
+
+    Returns the events file and whether a transcripts file exists.
+    """
+    events = raw_events_path(fingerprint)
+    transcripts = raw_transcripts_path(fingerprint)
+    if not events.exists():
+        workspace.export_events(name, events)
+    has_transcripts = transcripts.exists()
+    if not has_transcripts:
+        has_transcripts = workspace.export_transcripts(name, transcripts) is not None
+    return events, has_transcripts
+
+
+def columns_of(runner: DuckDBRunner, path: Path) -> tuple[str, ...]:
+    """The column names of a Parquet file."""
+    found = runner.frame(f"DESCRIBE SELECT * FROM read_parquet({lit(str(path))})")
+    return tuple(str(c) for c in found["column_name"])
+
+
+def prepare_file(runner: DuckDBRunner, raw: Path, settings: DatasetSettings, out: Path) -> Path:
+    """Write the prepared events of the accepted events in `raw` to `out` (relation contract).
+
+    The engine prepares them in SQL (`engine.prepare`) and DuckDB streams them to the file:
+    no pandas copy of the events is made.
+    """
+    if out.exists():
+        return out
+    cursor = runner.cursor()
+    source = parquet_view(runner, raw)
+    name = f"prepare_{uuid.uuid4().hex}"
+    prepare.prepare(cursor, source, settings, name, materialise=False)
+    # in path order: a customer's events sit together, so a point query reads few row groups
+    order = ", ".join(ident(c) for c in (CUSTOMER_ID, TIMESTAMP, ROW))
+    try:
+        return copy_to_parquet(cursor, f"SELECT * FROM {ident(name)} ORDER BY {order}", out)
+    finally:
+        cursor.drop(name)
+
+
+def ensure_view(runner: DuckDBRunner, name: str, select: str) -> str:
+    """Create the shared view `name` over `select` unless it exists; return the name."""
+    runner.cursor().con.execute(f"CREATE VIEW IF NOT EXISTS {ident(name)} AS {select}")
+    return name
+
+
+def parquet_view(runner: DuckDBRunner, path: Path) -> str:
+    """The shared view over one Parquet file (named by its path)."""
+    name = f"file_{digest(str(path))}"
+    return ensure_view(runner, name, f"SELECT * FROM read_parquet({lit(str(path))})")
+
+
+def dataset_key(fingerprint: str, settings: DatasetSettings) -> str:
+    """The key naming a dataset's data and the settings that change its prepared events."""
+    digest16 = hashlib.sha256(settings_to_json(settings).encode()).hexdigest()[:16]
+    return f"{fingerprint}:{digest16}"
+
+
+def warm(workspace: store.Workspace, name: str, runner: DuckDBRunner | None = None) -> Path:
+    """Export a stored dataset's rows and prepare its events once, as the app opens them.
+
+    Returns the prepared events' file. Call it after saving a dataset (the CLI's `load`), so
+    the app's first open of it reads ready files instead of preparing 10 million events.
+    """
+    stored = workspace.load(name, frames=False)
+    events, _ = export_stored(workspace, name, stored.info.key)
+    out = prepared_path(dataset_key(stored.info.key, stored.settings))
+    return prepare_file(runner or open_engine(), events, stored.settings, out)

@@ -1,0 +1,61 @@
+"""journey.query.engine.files: a stored dataset's Parquet files, written once (`warm`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from pandas.testing import assert_frame_equal
+
+from journey.io.store import Workspace
+from journey.query.engine import files
+from journey.query.engine.relation import conform_frame
+from journey.query.scope import prepare_events
+from journey.schema import DatasetSettings
+
+
+def _events() -> pd.DataFrame:
+    stamps = ["2025-01-01 09:00", "2025-01-02 10:00", "2025-01-01 12:00", "2025-01-03 08:00"]
+    return pd.DataFrame(
+        {
+            "customer_id": ["b", "a", "a", "b"],
+            "timestamp": pd.to_datetime(stamps, utc=True),
+            "channel": ["Web", "Store", "Email", "Call Center"],
+            "touchpoint": ["Home", "Till", "Welcome", "Support call"],
+            "event_type": ["view", "purchase", "view", "support_contact"],
+            "conversion": [False, True, False, False],
+            "revenue": [None, 20.0, None, None],
+            "row": [1, 2, 3, 4],
+        }
+    )
+
+
+def test_warm_exports_and_prepares_once_beside_the_workspace(tmp_path, monkeypatch):
+    monkeypatch.setenv("JOURNEY_WORKSPACE", str(tmp_path / "workspace.duckdb"))
+    workspace = Workspace(tmp_path / "workspace.duckdb")
+    settings = DatasetSettings(onboarding_days=0)
+    workspace.save("Shop", _events(), None, settings, {}, key="shop-v1")
+    out = files.warm(workspace, "Shop")
+    assert out == files.prepared_path(files.dataset_key("shop-v1", settings))
+    assert out.parent == tmp_path / "cache"
+    assert files.raw_events_path("shop-v1").is_file()
+    runner = files.open_engine()
+    found = runner.frame(f"SELECT * FROM read_parquet('{out}')")
+    assert list(zip(found["customer_id"], found["row"], strict=True)) == [
+        ("a", 3),
+        ("a", 2),
+        ("b", 1),
+        ("b", 4),
+    ]  # in path order: customer, time, row
+    expected = conform_frame(prepare_events(_events(), settings))
+    expected = expected.sort_values(["customer_id", "timestamp", "row"], ignore_index=True)
+    columns = ["customer_id", "row", "channel", "conversion", "phase"]
+    assert_frame_equal(found[columns], expected[columns], check_dtype=False)
+    written = out.stat().st_mtime_ns
+    assert files.warm(workspace, "Shop") == out
+    assert out.stat().st_mtime_ns == written  # reused, not written again
+
+
+def test_dataset_key_changes_with_the_settings():
+    one = files.dataset_key("data", DatasetSettings())
+    assert one == files.dataset_key("data", DatasetSettings())
+    assert one != files.dataset_key("data", DatasetSettings(onboarding_days=3))
+    assert one.startswith("data:")
