@@ -12,14 +12,12 @@ import json
 import zipfile
 import zlib
 from collections.abc import Sequence
-from typing import Final
+from typing import TYPE_CHECKING
 
 import numpy as np
-import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from openpyxl.utils.exceptions import InvalidFileException
 
 from journey.errors import InputError
 from journey.io.archive import check_workbook
@@ -27,19 +25,30 @@ from journey.io.limits import check_columns, check_rows, check_size, max_rows
 from journey.io.parse import STR_DTYPE, as_text
 from journey.schema import ROW, RawTable
 
-# What openpyxl raises on a damaged workbook: broken ZIP, missing or malformed XML parts.
-_BROKEN_XLSX: Final = (
-    zipfile.BadZipFile,
-    InvalidFileException,
-    KeyError,
-    ValueError,
-    OSError,
-    EOFError,
-    zlib.error,
-    SyntaxError,  # xml.etree.ElementTree.ParseError
-    TypeError,
-    IndexError,
-)
+if TYPE_CHECKING:
+    import openpyxl
+
+
+def _broken_xlsx() -> tuple[type[BaseException], ...]:
+    """What openpyxl raises on a damaged workbook: broken ZIP, missing or malformed XML parts.
+
+    openpyxl is imported when a workbook is read, not with this module: reading CSV or
+    Parquet (the CLI, big uploads) does not pay for it.
+    """
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        ValueError,
+        OSError,
+        EOFError,
+        zlib.error,
+        SyntaxError,  # xml.etree.ElementTree.ParseError
+        TypeError,
+        IndexError,
+    )
 
 
 def clean_names(raw: Sequence[object]) -> list[str]:
@@ -127,10 +136,12 @@ def _json_default(value: object) -> object:
 
 
 def _open_workbook(data: bytes, display: str, limit: int) -> openpyxl.Workbook:
+    import openpyxl
+
     check_workbook(data, display, limit)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except _BROKEN_XLSX as err:
+    except _broken_xlsx() as err:
         raise InputError(display, None, None, f"not a readable .xlsx workbook: {err}") from None
 
 
@@ -164,7 +175,7 @@ def read_excel(data: bytes, display: str, limit: int, sheet: str | None = None) 
             )
             check_columns(where, width)
             frame = pd.read_excel(book, sheet_name=chosen, engine="openpyxl", nrows=rows + 1)
-        except _BROKEN_XLSX as err:
+        except _broken_xlsx() as err:
             raise InputError(where, None, None, f"not a readable .xlsx sheet: {err}") from None
     finally:
         book.close()
