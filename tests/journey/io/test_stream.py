@@ -418,3 +418,14 @@ def test_random_text_as_parquet_gives_the_pandas_paths_rows_and_rejects(tmp_path
     path = tmp_path / "events.parquet"
     frame.to_parquet(path, index=False)
     same_as_pandas(path, dataset=dataset).close()
+
+
+def test_transcripts_take_the_pandas_path_with_the_same_result(tmp_path):
+    path = ROOT / "data" / "sample" / "transcripts.csv"
+    expected, mapping = load_file(path, kind="transcripts")
+    with validate_file(path, kind="transcripts") as result:
+        assert "transcripts" in result.fallback
+        assert result.mapping == mapping
+        assert_frame_equal(result.accepted_frame(), expected.accepted)
+        out = pd.read_parquet(result.write_parquet(tmp_path / "t.parquet"))
+        assert out["text"].tolist() == expected.accepted["text"].tolist()
