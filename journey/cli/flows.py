@@ -38,12 +38,11 @@ def run(args: argparse.Namespace) -> int:
     if args.steps < 2:
         raise SettingsError(f"--steps {args.steps}: step flows need at least 2 steps")
     with prepared_events(args, phase_settings(args)) as (runner, events):
-        transitions = flows.transitions(
-            runner, events, args.by, args.keep_repeats, args.end_nodes, args.top_k
+        # one path table for both files (top paths come along, cheap, and are not written)
+        result = flows.flows(
+            runner, events, args.by, args.steps, args.keep_repeats, args.top_k, args.end_nodes, 1
         )
-        steps, fold = flows.step_flows_with_fold(
-            runner, events, args.by, args.steps, args.keep_repeats, args.top_k
-        )
+    transitions, steps, fold = result.transitions, result.steps, result.fold
     write_csv(transitions, folder / "transitions.csv")
     write_csv(steps, folder / "steps.csv")
     if fold.n_folded:
