@@ -130,6 +130,11 @@ def run(args: argparse.Namespace) -> int:
         print(transcripts.summary())
         if not args.no_sentiment:
             _store_scores(workspace, info.name, transcripts.accepted)
+    # the app opens a dataset from Parquet files beside the workspace: make them now, so
+    # its first open (JOURNEY_DATASET=NAME) reads ready files instead of preparing them
+    from journey.query.engine import files as app_files
+
+    app_files.warm(workspace, info.name)
     print(
         f"stored '{info.name}' in {workspace.path}: {info.n_events} events, "
         f"{info.n_customers} customers, {info.n_transcripts} transcript rows",

@@ -8,6 +8,7 @@ import pytest
 
 from journey.cli import main
 from journey.io.store import Workspace
+from journey.query.engine import files as app_files
 
 EVENTS = """customer_id,timestamp,channel,event_type,revenue
 a,2025-01-01,Email,view,
@@ -66,6 +67,10 @@ def test_load_stores_accepted_rows_mapping_settings_and_summaries(
     rows = scores[scores["turn"] == -1].sort_values("position")
     labels = rows["sentiment_label"].tolist()
     assert labels == ["positive", "negative"]  # thanks vs still waiting for a refund
+    # the app's files are ready: JOURNEY_DATASET opens them without preparing anything
+    key = app_files.dataset_key(stored.info.key, stored.settings)
+    assert app_files.prepared_path(key).parent == workspace_path.parent / "cache"
+    assert app_files.prepared_path(key).is_file()
 
 
 def test_load_without_sentiment_stores_no_scores(
