@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +38,7 @@ from journey.query.engine import flows as engine_flows
 from journey.query.engine import funnels as engine_funnels
 from journey.query.engine import metrics as engine_metrics
 from journey.query.engine import overview as engine_overview
+from journey.query.engine import sentiment as engine_sentiment
 from journey.query.engine import stats as engine_stats
 from journey.query.engine import timeline as engine_timeline
 from journey.query.engine.runner import DuckDBRunner
@@ -592,15 +594,33 @@ def store_sentiment_scores(
         _save_scores(name, stored.DEFAULT, stored.to_stored(scored), "")
 
 
-@st.cache_data(scope="session", max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner=False)
 def sentiment_views(
-    key: str, _scored: score.ScoredTranscripts, _events: pd.DataFrame, level: str
+    key: str, _scored: score.ScoredTranscripts, view: str, level: str
 ) -> dict[str, object]:
-    """Drivers, most negative, topics, levels, trend and outcome for scope `key`."""
+    """Drivers, most negative, topics, levels, trend and outcome for scope `key`.
+
+    The joins to the journey (level, phase, later purchases) run on the engine over the scope's
+    prepared-events `view`; only the text work (drivers, topics, highlights) is pandas.
+    """
     del key
     rows = _scored.rows
+    r = runner()
+    name = f"sentiment_rows_{uuid.uuid4().hex[:12]}"
+    linked_view = f"{name}_linked"
+    r.register_frame(name, engine_sentiment.conform_rows(rows))
+    try:
+        link = engine_sentiment.linked_frame(r, name, view)
+        engine_sentiment.link_view(r, linked_view, name, view)
+        by_level = engine_sentiment.sentiment_by(r, linked_view, level)
+        weekly = engine_sentiment.weekly_sentiment(r, name)
+        outcome = engine_sentiment.outcome_link(r, view, name)
+    finally:
+        r.drop(linked_view)
+        r.con.unregister(name)
+    positions = link[engine_sentiment.POSITION].to_numpy()
+    linked = rows.iloc[positions].assign(**{schema.PHASE: link[schema.PHASE].to_numpy()})
     drivers = insights.sentiment_drivers(rows)
-    linked = insights.link_to_events(rows, _events)
     topics, _assignment = insights.topic_groups(rows)
     return {
         "drivers": drivers,
@@ -608,9 +628,9 @@ def sentiment_views(
         "drivers_by_phase": insights.sentiment_drivers(linked, by=schema.PHASE, top_n=5),
         "negative": insights.most_negative(rows, n=8, drivers=drivers),
         "topics": topics,
-        "by_level": insights.sentiment_by(linked, level),
-        "weekly": insights.weekly_sentiment(rows),
-        "outcome": insights.outcome_link(_events, rows),
+        "by_level": by_level,
+        "weekly": weekly,
+        "outcome": outcome,
     }
 
 

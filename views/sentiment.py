@@ -78,8 +78,7 @@ level = st.radio(
     key="sentiment_level",
 )
 with guard():
-    events = frame.scope_events(scope)
-    views = cache.sentiment_views(f"{scope.key}:{scorer}:{level}", scored, events, level)
+    views = cache.sentiment_views(f"{scope.key}:{scorer}:{level}", scored, scope.events, level)
 if views["by_level"].empty:
     st.info(t("sentiment.none"))
 else:
