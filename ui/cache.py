@@ -43,6 +43,10 @@ from journey.query.engine import stats as engine_stats
 from journey.query.engine import timeline as engine_timeline
 from journey.query.engine.runner import DuckDBRunner
 from journey.query.flows import FoldResult
+from journey.recommend import features as recommend_features
+from journey.recommend import model as recommend_model
+from journey.recommend import pipeline as recommend_pipeline
+from journey.recommend import replay as recommend_replay
 from journey.schema import DatasetSettings, ValidationResult
 from journey.sentiment import insights, score, stored
 from journey.sentiment.model import TranscriptSentiment, train_model
@@ -714,3 +718,77 @@ def report_deck(key: str, _report: content.ReportContent) -> tuple[bytes, str]:
     except images.ImagesUnavailable as err:  # the deck falls back to tables: say why
         return deck.build_deck(_report, {}, str(err)), str(err)
     return deck.build_deck(_report, pngs), ""
+
+
+# -- next best action (appended by the next-best-action engineer) -------------------------------
+# The recommender settings are hashed by `nba_key` (a frozen dataclass's repr); the view names
+# say which data, settings and filters the features read.
+
+
+def nba_key(*parts: object) -> str:
+    """A cache key for settings (frozen dataclasses) and names, from their repr."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def nba_contacts(fingerprint: str, _conversations: pd.DataFrame) -> str:
+    """The scored conversations of a dataset as a shared engine view of contacts."""
+    path = handle.cache_dir() / f"contacts-{handle.digest(fingerprint)}.parquet"
+    if not path.exists():
+        handle.frame_to_parquet(engine(), recommend_features.contacts_frame(_conversations), path)
+    return handle.parquet_view(engine(), path)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def nba_model(
+    view: str,
+    contacts: str | None,
+    model_key: str,
+    _rec: recommend_pipeline.Recommender,
+    cutoff: object,
+) -> recommend_model.PropensityModel:
+    """The model trained on what was known by `cutoff`; `model_key` names its settings only."""
+    del model_key
+    return recommend_pipeline.fit_model(runner(), view, pd.Timestamp(cutoff), _rec, contacts)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def nba_decisions(
+    view: str,
+    contacts: str | None,
+    key: str,
+    model_key: str,
+    _rec: recommend_pipeline.Recommender,
+    cutoff: object,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Decisions per customer at `cutoff` (`key`: every setting), and value x propensity."""
+    del key
+    model = nba_model(view, contacts, model_key, _rec, cutoff)
+    nba = recommend_pipeline.recommend(runner(), view, pd.Timestamp(cutoff), _rec, contacts, model)
+    matrix = recommend_pipeline.value_propensity(nba.features, nba.probability)
+    return nba.decisions, matrix
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def nba_evaluation(
+    view: str, contacts: str | None, model_key: str, _rec: recommend_pipeline.Recommender
+) -> recommend_model.Evaluation:
+    """The model's time-split evaluation next to the recency baseline."""
+    del model_key
+    return recommend_pipeline.evaluate(runner(), view, _rec, contacts)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def nba_replay(
+    view: str,
+    contacts: str | None,
+    key: str,
+    model_key: str,
+    _rec: recommend_pipeline.Recommender,
+    dates: tuple[object, object],
+) -> recommend_replay.Replay:
+    """The rules replayed day by day between `dates` with the model known at the first."""
+    del key
+    start, end = (pd.Timestamp(d) for d in dates)
+    model = nba_model(view, contacts, model_key, _rec, start)
+    return recommend_replay.replay(runner(), view, model, start, end, _rec, contacts)

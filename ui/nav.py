@@ -32,6 +32,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("views/attribution.py", "Attribution", "🎯", "attribution", "Channels"),
     PageSpec("views/metrics.py", "Channel metrics", "📊", "metrics", "Channels"),
     PageSpec("views/sentiment.py", "Sentiment", "💬", "sentiment", "Voice of customer"),
+    PageSpec("views/next_best_action.py", "Next best action", "🎬", "next-best-action", "Act"),
     PageSpec("views/report.py", "Report", "📄", "report", "Share"),
 )
 

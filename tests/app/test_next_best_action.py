@@ -1,0 +1,61 @@
+"""The Next best action page, driven through app.py on the sample data."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from journey.recommend.rules import RULE_IDS
+from tests.app.conftest import new_app
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def session() -> AppTest:
+    """One app session on the Next best action page for the module."""
+    app = new_app()
+    assert not app.exception, app.exception
+    app.switch_page("views/next_best_action.py").run()
+    return app
+
+
+def problems(app: AppTest) -> list[str]:
+    return [e.value for e in app.error] + [str(e.value) for e in app.exception]
+
+
+def table_with(app: AppTest, column: str):
+    """The page's table that has `column` (st.dataframe keys are not visible to AppTest)."""
+    return next(d.value for d in app.dataframe if column in d.value.columns)
+
+
+def decisions(app: AppTest):
+    return table_with(app, "reason")
+
+
+def test_page_renders_one_decision_per_customer(session: AppTest):
+    assert problems(session) == []
+    table = decisions(session)
+    assert list(table.columns) == ["customer_id", "action", "channel", "rule", "reason", "score"]
+    assert table["customer_id"].is_unique
+    assert len(table) == 5000
+    assert set(table["rule"]) <= set(RULE_IDS)
+    assert table["reason"].str.len().gt(10).all()
+    assert float(session.metric[0].value) > 0.6  # ROC AUC on the sample
+
+
+def test_a_switched_off_rule_never_fires(session: AppTest):
+    session.multiselect(key="nba_rules").unselect("abandoned_cart").run()
+    assert problems(session) == []
+    assert "abandoned_cart" not in set(decisions(session)["rule"])
+    session.multiselect(key="nba_rules").select("abandoned_cart").run()
+
+
+def test_the_replay_respects_the_caps(session: AppTest):
+    session.number_input(key="nba_cap_any").set_value(2).run()
+    session.toggle(key="nba_replay").set_value(True).run()
+    assert problems(session) == []
+    caps = table_with(session, "customer_days")
+    assert caps.set_index("cap").loc["*", "limit"] == 2
+    triggers = table_with(session, "median_hours_to_fire")
+    assert triggers["fired"].sum() > 0
