@@ -264,7 +264,7 @@ def validate_file(
     try:
         try:
             _fast_path_possible(kind, id_columns, sheet)
-            return _validate_fast(con, path, overrides, settings, progress)
+            return _validate_fast(con, path, kind, overrides, settings, progress)
         except Fallback as reason:
             return _validate_pandas(
                 con, path, kind, overrides, settings, progress, id_columns, sheet, str(reason)
@@ -299,8 +299,8 @@ def _connect() -> duckdb.DuckDBPyConnection:
 
 
 def _fast_path_possible(kind: str, id_columns: Sequence[str], sheet: str | None) -> None:
-    if kind != "events":
-        raise Fallback(f"{kind} are validated by the pandas path")
+    if kind not in ("events", "transcripts"):
+        raise ValueError(f"unknown input kind {kind!r}: use 'events' or 'transcripts'")
     if id_columns:
         raise Fallback("identity stitching runs on the pandas path")
     if sheet is not None:
@@ -348,6 +348,7 @@ def _validate_pandas(
 def _validate_fast(
     con: duckdb.DuckDBPyConnection,
     path: Path,
+    kind: str,
     overrides: Mapping[str, str] | None,
     settings: DatasetSettings,
     progress: ProgressFn | None,
@@ -355,18 +356,19 @@ def _validate_fast(
     step(progress, 0.0, "reading")
     source, names = open_source(con, path)
     raw = RawTable(pd.DataFrame(columns=names), source.display, "csv", "utf-8", None)
-    mapping = propose(raw, "events", overrides)
-    check_mapping(mapping, names, "events", source.display)
+    mapping = propose(raw, kind, overrides)
+    check_mapping(mapping, names, kind, source.display)
     column = dict(zip(names, source.names, strict=True))  # source name -> DuckDB's name
     check_text_columns(source, mapping, column)
     step(progress, 0.1, "checking rows")
-    scanned = run(con, checks_sql(source, mapping, column, settings))
+    scanned = run(con, checks_sql(source, mapping, column, settings, kind))
     n_rows = scanned.num_rows - source.skip
     if n_rows == 0:
         raise InputError(source.display, None, None, NO_DATA_ROWS)
     check_rows(source.display, n_rows)
     natives = native_values(source, mapping, column)
-    checked = apply_rules(scanned.slice(source.skip), mapping, settings, natives, progress)
+    rows = scanned.slice(source.skip)
+    checked = apply_rules(rows, mapping, settings, natives, progress, kind)
     step(progress, 0.8, "counting duplicates")
     n_duplicates = duplicates(con, source, scanned.column("h").to_numpy()[source.skip :])
     del scanned, natives
@@ -374,7 +376,7 @@ def _validate_fast(
     parsed_name, accepted, rejects = f"parsed_{suffix}", f"accepted_{suffix}", f"rejects_{suffix}"
     parsed = with_skipped_rows(checked.parsed, source.skip)
     con.register(parsed_name, parsed)
-    columns, select = accepted_select(source, mapping, column, names)
+    columns, select = accepted_select(source, mapping, column, names, kind)
     con.execute(
         f"CREATE TEMP VIEW {ident(accepted)} AS SELECT {select} FROM {source.scan()} "
         f"POSITIONAL JOIN {ident(parsed_name)} p WHERE p.keep"
@@ -395,7 +397,7 @@ def _validate_fast(
         checked.rule,
         mapping,
         source.display,
-        "events",
+        kind,
         None,
         [parsed],
     )

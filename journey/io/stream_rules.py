@@ -9,7 +9,7 @@ reject text and order is the pandas path's.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -24,6 +24,7 @@ from journey.io.parse import (
     FALSE_WORDS,
     STR_DTYPE,
     STRING,
+    TIMESTAMP_DTYPE,
     TRUE_WORDS,
     check_timezone,
     parse_bools,
@@ -51,11 +52,15 @@ from journey.schema import (
     CUSTOMER_ID,
     EVENT_COLUMNS,
     EVENT_TYPE,
+    LABEL,
     PHASE,
     REVENUE,
     ROW,
+    SENTIMENT_LABELS,
+    TEXT,
     TIMESTAMP,
     TOUCHPOINT,
+    TRANSCRIPT_COLUMNS,
     ConversionRule,
     DatasetSettings,
     ProgressFn,
@@ -74,6 +79,7 @@ def checks_sql(
     mapping: Mapping[str, str],
     column: Mapping[str, str],
     settings: DatasetSettings,
+    kind: str = "events",
 ) -> str:
     """One scan: the text of the parsed columns, the SQL rules' flags, a hash of each row.
 
@@ -90,12 +96,16 @@ def checks_sql(
     def native(canonical: str) -> bool:
         return canonical in mapping and column[mapping[canonical]] in source.native
 
-    parts = [
-        f"{blank_sql(raw(CUSTOMER_ID))} AS no_customer",
-        f"{blank_sql(raw(CHANNEL))} AS no_channel",
-    ]
-    if not native(TIMESTAMP):
+    parts = [f"{blank_sql(raw(CUSTOMER_ID))} AS no_customer"]
+    if TIMESTAMP in mapping and not native(TIMESTAMP):
         parts.append(f"{raw(TIMESTAMP)} AS ts")  # trimmed by pyarrow, as stripped_text does
+    customer = source.value(column[mapping[CUSTOMER_ID]])
+    stamp = source.value(column[mapping[TIMESTAMP]]) if TIMESTAMP in mapping else "''"
+    # Identical rows share customer and time: their hash finds the candidates cheaply.
+    parts.append(f"hash({customer}, {stamp}) AS h")
+    if kind != "events":
+        return f"SELECT {', '.join(parts)} FROM {source.scan()}"  # noqa: S608
+    parts.append(f"{blank_sql(raw(CHANNEL))} AS no_channel")
     if REVENUE in mapping and not native(REVENUE):
         parts.append(f"{raw(REVENUE)} AS rev")
     if native(CONVERSION):
@@ -122,9 +132,6 @@ def checks_sql(
             f"(CASE WHEN {phase} = '' OR {phase} IN {known} THEN NULL "
             f"WHEN {_fold_phase(phase)} NOT IN {known} THEN {phase} END) AS phase_bad"
         )
-    # Identical rows share customer and time: their hash finds the candidates cheaply.
-    customer, stamp = column[mapping[CUSTOMER_ID]], column[mapping[TIMESTAMP]]
-    parts.append(f"hash({source.value(customer)}, {source.value(stamp)}) AS h")
     return f"SELECT {', '.join(parts)} FROM {source.scan()}"  # noqa: S608
 
 
@@ -135,7 +142,7 @@ class Checked:
     parsed: pa.Table  # header row first: row, keep, timestamp, conversion, revenue
     rejects: pd.DataFrame
     n_rejected: int
-    rule: ConversionRule
+    rule: ConversionRule | None  # None for transcripts
 
 
 def _text_series(values: pa.ChunkedArray, *, strip: bool = False) -> pd.Series:
@@ -152,8 +159,9 @@ def apply_rules(
     settings: DatasetSettings,
     natives: Mapping[str, pd.Series],
     progress: ProgressFn | None,
+    kind: str = "events",
 ) -> Checked:
-    """validate_events' rules, in its order, on the scanned columns (data rows only)."""
+    """validate_events' (or _transcripts') rules, in its order, on the scanned data rows."""
     n_rows = scanned.num_rows
     rejects = _Rejects(n_rows, empty_rejects())
 
@@ -162,6 +170,47 @@ def apply_rules(
 
     rejects.add(flag("no_customer"), mapping[CUSTOMER_ID], "missing customer id")
     step(progress, 0.3, "timestamps")
+    events = kind == "events"
+    if TIMESTAMP in mapping:
+        stamps = _timestamps(scanned, mapping[TIMESTAMP], settings, natives, rejects, events)
+    else:
+        stamps = pd.Series(pd.NaT, index=pd.RangeIndex(n_rows), dtype=TIMESTAMP_DTYPE)
+    conversion, rule = np.zeros(n_rows, dtype=bool), None
+    revenue = np.zeros(n_rows, dtype="float64")
+    if events:
+        rejects.add(flag("no_channel"), mapping[CHANNEL], "empty channel")
+        step(progress, 0.6, "conversions and revenue")
+        conversion, rule = _conversions(scanned, mapping, natives, rejects)
+        if REVENUE in mapping:
+            revenue = _revenue(scanned, mapping[REVENUE], natives.get(REVENUE), rejects)
+            if rule is ConversionRule.NONE:
+                conversion, rule = revenue > 0, ConversionRule.REVENUE
+        if PHASE in mapping:
+            phase = _text_series(scanned.column("phase_bad"))
+            names = ", ".join(PHASES)
+            bad = phase.notna().to_numpy(dtype=bool)
+            rejects.add(bad, mapping[PHASE], "unknown phase: ", phase, suffix=f" (use {names})")
+    parsed = pa.table(
+        {
+            ROW: pa.array(np.arange(1, n_rows + 1, dtype="int64")),
+            "keep": pa.array(~rejects.bad),
+            TIMESTAMP: pa.array(stamps.array),
+            CONVERSION: pa.array(conversion),
+            REVENUE: pa.array(revenue),
+        }
+    )
+    return Checked(parsed, rejects.frame(), int(rejects.bad.sum()), rule)
+
+
+def _timestamps(
+    scanned: pa.Table,
+    source: str,
+    settings: DatasetSettings,
+    natives: Mapping[str, pd.Series],
+    rejects: _Rejects,
+    required: bool,
+) -> pd.Series:
+    """validate._timestamps: parse; reject blanks (when required) and what is not a date."""
     if TIMESTAMP in natives:
         values = natives[TIMESTAMP]
         stamps = parse_timestamps(values, settings.timezone, settings.day_first)
@@ -173,36 +222,14 @@ def apply_rules(
         stamps = parse_timestamp_text(shown, settings.timezone, settings.day_first)
         blank = (shown == "").to_numpy(dtype=bool)
     failed = stamps.isna().to_numpy(dtype=bool) & ~blank
-    rejects.add(blank, mapping[TIMESTAMP], "missing timestamp")
+    if required:
+        rejects.add(blank, source, "missing timestamp")
     if failed.any():
         suffix = ""
         if not (~failed & ~blank).any():
             suffix = f" (no value in this column is a date; tried {DATE_FORMATS_TRIED})"
-        rejects.add(failed, mapping[TIMESTAMP], "not a date: ", shown, suffix=suffix)
-    del shown
-    rejects.add(flag("no_channel"), mapping[CHANNEL], "empty channel")
-    step(progress, 0.6, "conversions and revenue")
-    conversion, rule = _conversions(scanned, mapping, natives, rejects)
-    revenue = np.zeros(n_rows, dtype="float64")
-    if REVENUE in mapping:
-        revenue = _revenue(scanned, mapping[REVENUE], natives.get(REVENUE), rejects)
-        if rule is ConversionRule.NONE:
-            conversion, rule = revenue > 0, ConversionRule.REVENUE
-    if PHASE in mapping:
-        phase = _text_series(scanned.column("phase_bad"))
-        names = ", ".join(PHASES)
-        bad = phase.notna().to_numpy(dtype=bool)
-        rejects.add(bad, mapping[PHASE], "unknown phase: ", phase, suffix=f" (use {names})")
-    parsed = pa.table(
-        {
-            ROW: pa.array(np.arange(1, n_rows + 1, dtype="int64")),
-            "keep": pa.array(~rejects.bad),
-            TIMESTAMP: pa.array(stamps.array),
-            CONVERSION: pa.array(conversion),
-            REVENUE: pa.array(revenue),
-        }
-    )
-    return Checked(parsed, rejects.frame(), int(rejects.bad.sum()), rule)
+        rejects.add(failed, source, "not a date: ", shown, suffix=suffix)
+    return stamps
 
 
 def with_skipped_rows(parsed: pa.Table, skip: int) -> pa.Table:
@@ -301,8 +328,9 @@ def accepted_select(
     mapping: Mapping[str, str],
     column: Mapping[str, str],
     names: Sequence[str],
+    kind: str = "events",
 ) -> tuple[tuple[str, ...], str]:
-    """The accepted view's columns, in validate_events' order, and their SQL."""
+    """The accepted view's columns, in validate_events' (_transcripts') order, and their SQL."""
 
     def text(source: str) -> str:
         return trim_sql(source_file.raw(column[source]))
@@ -310,6 +338,8 @@ def accepted_select(
     def optional(source: str) -> str:
         return f"nullif({text(source)}, '')"
 
+    if kind != "events":
+        return _transcripts_select(mapping, names, text, optional)
     channel = text(mapping[CHANNEL])
     exprs: dict[str, str] = {
         CUSTOMER_ID: text(mapping[CUSTOMER_ID]),
@@ -337,16 +367,55 @@ def accepted_select(
             )
         else:
             exprs[name] = optional(mapping[name])
-    for name, source in _extras(mapping, names):
+    return _finish_select(exprs, mapping, names, EVENT_COLUMNS, optional)
+
+
+def _transcripts_select(
+    mapping: Mapping[str, str],
+    names: Sequence[str],
+    text: Callable[[str], str],
+    optional: Callable[[str], str],
+) -> tuple[tuple[str, ...], str]:
+    """validate_transcripts' columns: text kept ('' stays ''), labels in lower case."""
+    exprs: dict[str, str] = {}
+    for name in TRANSCRIPT_COLUMNS:
+        if name == TIMESTAMP:
+            exprs[name] = f"p.{ident(TIMESTAMP)}"
+        elif name not in mapping:
+            exprs[name] = "NULL::VARCHAR"
+        elif name in (CUSTOMER_ID, TEXT):
+            exprs[name] = text(mapping[name])
+        elif name == LABEL:
+            label = text(mapping[name])
+            lowered = f"lower({label})"
+            labels = lit_list(sorted(SENTIMENT_LABELS))
+            cased = f"CASE WHEN {lowered} IN {labels} THEN {lowered} ELSE {label} END"
+            exprs[name] = f"nullif({cased}, '')"
+        else:
+            exprs[name] = optional(mapping[name])
+    return _finish_select(exprs, mapping, names, TRANSCRIPT_COLUMNS, optional)
+
+
+def _finish_select(
+    exprs: dict[str, str],
+    mapping: Mapping[str, str],
+    names: Sequence[str],
+    canonical: Sequence[str],
+    optional: Callable[[str], str],
+) -> tuple[tuple[str, ...], str]:
+    """Add the other columns as attributes and `row`; the names and the select list."""
+    for name, source in _extras(mapping, names, canonical):
         exprs[name] = optional(source)
     exprs[ROW] = f"p.{ident(ROW)}"
     select = ", ".join(f"{sql} AS {ident(name)}" for name, sql in exprs.items())
     return tuple(exprs), select
 
 
-def _extras(mapping: Mapping[str, str], names: Sequence[str]) -> list[tuple[str, str]]:
+def _extras(
+    mapping: Mapping[str, str], names: Sequence[str], canonical: Sequence[str]
+) -> list[tuple[str, str]]:
     """validate._extras' naming: (attribute name, source column) of the other columns."""
-    used = set(EVENT_COLUMNS) | {ROW}
+    used = set(canonical) | {ROW}
     out: list[tuple[str, str]] = []
 
     def claim(name: str) -> str:
@@ -357,7 +426,7 @@ def _extras(mapping: Mapping[str, str], names: Sequence[str]) -> list[tuple[str,
         return candidate
 
     for target, source in mapping.items():
-        if target not in EVENT_COLUMNS:
+        if target not in canonical:
             out.append((claim(snake_case(target)), source))
     mapped = set(mapping.values())
     out.extend((claim(snake_case(source)), source) for source in names if source not in mapped)

@@ -420,12 +420,57 @@ def test_random_text_as_parquet_gives_the_pandas_paths_rows_and_rejects(tmp_path
     same_as_pandas(path, dataset=dataset).close()
 
 
-def test_transcripts_take_the_pandas_path_with_the_same_result(tmp_path):
+def test_sample_transcripts_take_the_fast_path_and_match(tmp_path):
     path = ROOT / "data" / "sample" / "transcripts.csv"
     expected, mapping = load_file(path, kind="transcripts")
     with validate_file(path, kind="transcripts") as result:
-        assert "transcripts" in result.fallback
+        assert result.engine == "duckdb"
         assert result.mapping == mapping
-        assert_frame_equal(result.accepted_frame(), expected.accepted)
+        assert result.conversion_rule is None
+        got = result.validation_result()
+        assert_frame_equal(got.accepted, expected.accepted)
+        assert_frame_equal(got.rejects, expected.rejects)
         out = pd.read_parquet(result.write_parquet(tmp_path / "t.parquet"))
         assert out["text"].tolist() == expected.accepted["text"].tolist()
+    with validate_file(path, kind="transcripts", id_columns=["customer_id"]) as result:
+        assert "stitching" in result.fallback
+
+
+TRANSCRIPT_CELLS = {
+    "customer_id": CELLS["customer_id"],
+    "timestamp": CELLS["timestamp"],
+    "text": ["", "Thanks!", " spaced ", "multi\nline", "a;b", "\u3000"],
+    "label": ["", "Positive", "NEGATIVE", " neutral ", "meh"],
+    "channel": CELLS["channel"],
+    "note": CELLS["note"],
+}
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_random_transcripts_give_the_pandas_paths_rows_and_rejects(tmp_path, data):
+    optional = st.lists(st.sampled_from(["timestamp", "label", "channel", "note"]), unique=True)
+    columns = ["customer_id", "text", *data.draw(optional)]
+    rows = data.draw(
+        st.lists(
+            st.fixed_dictionaries({c: st.sampled_from(TRANSCRIPT_CELLS[c]) for c in columns}),
+            min_size=1,
+            max_size=10,
+        )
+    )
+    rows += data.draw(st.lists(st.sampled_from(rows), max_size=2))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows([[row[c] for c in columns] for row in rows])
+    path = write(tmp_path, buffer.getvalue())
+    dataset = DatasetSettings(timezone=data.draw(st.sampled_from(["UTC", "Asia/Jakarta"])))
+    expected, _ = load_file(path, kind="transcripts", settings=dataset)
+    with validate_file(path, kind="transcripts", settings=dataset) as result:
+        assert result.engine == "duckdb", result.fallback
+        got = result.validation_result()
+        assert_frame_equal(got.accepted, expected.accepted)
+        assert_frame_equal(got.rejects, expected.rejects)
+        assert result.duplicates == expected.duplicates
