@@ -2,16 +2,17 @@
 
 `validate_file` reads a UTF-8 delimited text file (with or without a BOM) or a Parquet file
 with DuckDB (`journey.io.stream_source`), maps its header with the same proposal as the
-pandas path, and applies the events rules of `journey.io.validate` with the same reject
-texts (`journey.io.stream_rules`): blank checks, conversion words and phase names in SQL;
-timestamps and revenue parsed by `journey.io.parse` itself, so detected formats, day-first,
-time zones and decimal commas give exactly the pandas path's values. The accepted rows stay
+pandas path, and applies the events (or transcripts) rules of `journey.io.validate` with
+the same reject texts (`journey.io.stream_rules`): blank checks, conversion words and phase
+names in SQL; timestamps and revenue parsed by `journey.io.parse` itself, so detected
+formats, day-first, time zones and decimal commas give exactly the pandas path's values.
+The accepted rows stay
 a DuckDB view over the file (canonical columns + `row`), which `StreamResult.write_parquet`
 and `StreamResult.save` stream out; rejects are a small table.
 
 Anything the fast path cannot do exactly falls back to the pandas path (`load.load_file`)
 and says why in `StreamResult.fallback`: other encodings, compressed files, Excel, JSON,
-identity stitching, transcripts, rows DuckDB cannot split as pyarrow would (ragged rows, a
+identity stitching, rows DuckDB cannot split as pyarrow would (ragged rows, a
 space beside a quote, a bare carriage return, invalid UTF-8), Parquet columns pandas would
 format differently as text.
 """
