@@ -24,7 +24,13 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from journey.query.engine.common import micros, relation_columns, typed
+from journey.query.engine.common import (
+    generated_clashes,
+    micros,
+    relation_columns,
+    temp_name,
+    typed,
+)
 from journey.query.engine.runner import Runner
 from journey.query.engine.sql import ident, lit, lit_list
 from journey.schema import (
@@ -201,6 +207,25 @@ def linked_frame(runner: Runner, rows: str, events: str) -> pd.DataFrame:
     """`link_sql` as a frame, by position (event_timestamp naive UTC)."""
     out = runner.frame(link_sql(rows, events) + f"\nORDER BY r.{ident(POSITION)}")
     return out.reset_index(drop=True)
+
+
+def node_sentiment(runner: Runner, rows: str, events: str, level: str) -> pd.DataFrame:
+    """Mean customer sentiment per journey node, as `insights.node_sentiment`.
+
+    Rows linked to an event (`link_sql`) grouped by the event's `level`; columns node,
+    mean_score, n; by node. Nodes named like generated ones carry the level, as in the flows.
+    """
+    name = temp_name("node_sentiment")
+    matched = f"{ident(MATCH)} <> {lit(UNMATCHED)}"
+    runner.view(name, f"SELECT * FROM ({link_sql(rows, events)}) q_l WHERE {matched}")
+    try:
+        stats = sentiment_by(runner, name, level)
+    finally:
+        runner.drop(name)
+    labels = generated_clashes(runner, events, level)
+    out = stats.rename(columns={level: "node"})[["node", "mean_score", "n"]]
+    out = out.assign(node=out["node"].astype("str").replace(labels))
+    return out.sort_values("node", ignore_index=True)
 
 
 def sentiment_by(runner: Runner, rows: str, level: str) -> pd.DataFrame:

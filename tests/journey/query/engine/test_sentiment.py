@@ -205,6 +205,11 @@ def _all_equal(runner: Runner, scored, events, linked, prefix: str) -> None:
     linked_name = engine.link_view(runner, f"{prefix}_linked", rows, events_name)
     for level in LEVELS:
         assert_frame_equal(
+            engine.node_sentiment(runner, rows, events_name, level),
+            insights.node_sentiment(events, scored.rows, level),
+            check_dtype=False,
+        )
+        assert_frame_equal(
             engine.sentiment_by(runner, linked_name, level),
             insights.sentiment_by(linked, level),
             check_dtype=False,
