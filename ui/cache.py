@@ -655,13 +655,19 @@ def default_scored_scope(
     return score.subset(scored, _in_scope[schema.ROW])
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner=False)
 def node_sentiment(
-    key: str, _scored: score.ScoredTranscripts, _events: pd.DataFrame, level: str
+    key: str, _scored: score.ScoredTranscripts, view: str, level: str
 ) -> pd.DataFrame:
-    """Cached `insights.node_sentiment` (node, mean_score, n) for scope `key` and `level`."""
+    """Node sentiment (node, mean_score, n) of scope `key`, linked on the engine over `view`."""
     del key
-    return insights.node_sentiment(_events, _scored.rows, level)
+    r = runner()
+    name = f"node_rows_{uuid.uuid4().hex[:12]}"
+    r.register_frame(name, engine_sentiment.conform_rows(_scored.rows))
+    try:
+        return engine_sentiment.node_sentiment(r, name, view, level)
+    finally:
+        r.con.unregister(name)
 
 
 # -- trained sentiment models kept in the workspace -------------------------------------

@@ -262,7 +262,7 @@ def scope_node_sentiment(scope: state.Scope, level: str) -> pd.DataFrame:
         cache.scope_transcripts(scope),
         t("maps.sentiment.scoring"),
     )
-    return cache.node_sentiment(scope.key, scored, cache.scope_events(scope), level)
+    return cache.node_sentiment(scope.key, scored, scope.events, level)
 
 
 def node_sentiment_table(node_scores: pd.DataFrame, prefix: str) -> None:
