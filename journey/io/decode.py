@@ -13,7 +13,6 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Final
 
-import charset_normalizer
 import numpy as np
 import pandas as pd
 
@@ -188,6 +187,8 @@ def _guess_codepage(data: bytes, display: str, *, guess: bool = True) -> str:
     best = "cp1250" if scores["cp1250"] > scores["cp1252"] else "cp1252"
     if not (weights_undefined := (_WEIGHTS[best][values] < 0)).any() or not guess:
         return best
+    import charset_normalizer  # only for text no code page fits: it is slow to import
+
     guess = charset_normalizer.from_bytes(data[: 1024 * 1024]).best()
     if guess is not None:
         return str(guess.encoding)

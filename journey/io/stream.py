@@ -35,8 +35,7 @@ import pyarrow as pa
 from journey.errors import InputError
 from journey.io import tables
 from journey.io.limits import check_rows
-from journey.io.load import NO_DATA_ROWS, load_file, propose
-from journey.io.mapping import check_mapping
+from journey.io.mapping import apply_overrides, check_mapping, propose_mapping
 from journey.io.parse import (
     STRING,
     TIMESTAMP_DTYPE,
@@ -50,6 +49,7 @@ from journey.io.stream_rules import (
     with_skipped_rows,
 )
 from journey.io.stream_source import (
+    NO_DATA_ROWS,
     Fallback,
     check_text_columns,
     ident,
@@ -67,7 +67,6 @@ from journey.schema import (
     ConversionRule,
     DatasetSettings,
     ProgressFn,
-    RawTable,
     ValidationResult,
     empty_rejects,
 )
@@ -320,6 +319,8 @@ def _validate_pandas(
     reason: str,
 ) -> StreamResult:
     """Validate with `load.load_file` and expose its frames as relations of `con`."""
+    from journey.io.load import load_file  # identity stitching and all readers: only here
+
     result, mapping = load_file(path, kind, overrides, settings, progress, id_columns, sheet)
     suffix = uuid.uuid4().hex
     accepted, rejects = f"accepted_{suffix}", f"rejects_{suffix}"
@@ -356,8 +357,7 @@ def _validate_fast(
 ) -> StreamResult:
     step(progress, 0.0, "reading")
     source, names = open_source(con, path)
-    raw = RawTable(pd.DataFrame(columns=names), source.display, "csv", "utf-8", None)
-    mapping = propose(raw, kind, overrides)
+    mapping = apply_overrides(propose_mapping(names, kind), overrides)  # as load.propose
     check_mapping(mapping, names, kind, source.display)
     column = dict(zip(names, source.names, strict=True))  # source name -> DuckDB's name
     check_text_columns(source, mapping, column)

@@ -27,7 +27,6 @@ from journey.errors import InputError
 from journey.io.archive import compression_of
 from journey.io.decode import SAMPLE_BYTES
 from journey.io.limits import check_columns, check_rows, check_size, max_upload_bytes
-from journey.io.load import NO_DATA_ROWS
 from journey.io.native import clean_names
 from journey.io.read import SINGLE_COLUMN, _detect_format, _sniff_delimiter
 from journey.schema import (
@@ -55,6 +54,9 @@ _UNICODE_BOMS: Final = (
     codecs.BOM_UTF16_BE,
 )
 PHASES: Final = tuple(p.value for p in Phase)
+
+
+NO_DATA_ROWS: Final = "no data rows (the file has column names but no data)"  # as load's
 
 
 class Fallback(Exception):  # a signal, not an error: the pandas path runs instead

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from journey.errors import InputError, MappingError
+from journey.io import load, stream_source
 from journey.io.load import fingerprint, load_file
 from journey.io.stream import StreamResult, file_key, validate_file
 from journey.schema import ROW, TIMESTAMP, ConversionRule, DatasetSettings
@@ -209,6 +210,7 @@ def test_header_only_file_is_bad_input(tmp_path):
     path = write(tmp_path, "customer_id,timestamp,channel\n")
     with pytest.raises(InputError, match="no data rows"):
         validate_file(path)
+    assert stream_source.NO_DATA_ROWS == load.NO_DATA_ROWS  # one message, two modules
 
 
 def test_write_parquet_streams_the_accepted_rows(tmp_path):
