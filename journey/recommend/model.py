@@ -73,7 +73,10 @@ class PropensityModel(ClassifierMixin, BaseEstimator):
                 [("cat", encode, categorical), ("num", "passthrough", numeric)]
             )
             model = HistGradientBoostingClassifier(
-                max_iter=150, learning_rate=0.08, random_state=self.random_state
+                max_iter=100,
+                learning_rate=0.1,
+                max_leaf_nodes=31,
+                random_state=self.random_state,
             )
             return make_pipeline(columns, model)
         if self.kind == "logistic":
