@@ -85,7 +85,7 @@ def parse_actions(table: pd.DataFrame) -> tuple[Action, ...]:
 
 
 def with_touch(features: pd.DataFrame, action: Action) -> pd.DataFrame:
-    """The features as if the action's touch had happened at the cut-off."""
+    """The features as if the action's touch had been sent at the cut-off (counts only)."""
     out = features.copy()
     for w in WINDOWS:
         out[f"touches_{w}d"] = out[f"touches_{w}d"] + 1
@@ -99,9 +99,9 @@ def with_touch(features: pd.DataFrame, action: Action) -> pd.DataFrame:
     if since_cart in out.columns:
         out[since_cart] = out[since_cart] + out["open_cart"].astype("int64")
     out["frequency"] = out["frequency"] + 1
-    out["recency_days"] = 0.0
-    out["last_channel"] = action.channel
-    out["last_is_support"] = not action.promotion
+    # recency, last channel and last-is-support stay as they are: a message we send is not
+    # the customer acting, and resetting recency would credit every action with "recent
+    # activity" (a lift that says more about recency than about the action)
     return out
 
 

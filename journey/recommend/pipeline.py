@@ -6,6 +6,7 @@ on snapshots whose horizon ended by T, so no decision ever reads the future.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,17 +16,24 @@ from journey.errors import SettingsError
 from journey.query.engine.features import time_span
 from journey.query.engine.runner import Runner
 from journey.recommend.actions import DEFAULT_ACTIONS, Action, expected_lift
-from journey.recommend.features import FeatureSettings, build_features, day_grid
+from journey.recommend.features import (
+    FeatureSettings,
+    build_features,
+    day_grid,
+    propose_cart,
+    propose_onboarding,
+)
 from journey.recommend.model import Evaluation, PropensityModel, evaluate_time_split
 from journey.recommend.rules import RuleSettings, decide
+from journey.schema import DatasetSettings
 
 
 @dataclass(frozen=True)
 class TrainSettings:
     """How the model is trained: snapshot spacing, how far back, which customers, which kind."""
 
-    step_days: int = 3
-    periods: int = 30  # snapshots per training set
+    step_days: int = 6
+    periods: int = 15  # snapshots per training set (90 days)
     active_days: float = 30.0  # a training snapshot holds customers active in these days
     kind: str = "gradient_boosting"
     random_state: int = 0
@@ -146,9 +154,7 @@ def evaluate(
     return evaluate_time_split(model, train, test)
 
 
-def value_propensity(
-    decisions: pd.DataFrame, features: pd.DataFrame, probability: np.ndarray
-) -> pd.DataFrame:
+def value_propensity(features: pd.DataFrame, probability: np.ndarray) -> pd.DataFrame:
     """Value x propensity matrix: customers per (value band, propensity band), high/low by median.
 
     Columns value, propensity, customers, journey; value = monetary value so far (high when
@@ -176,3 +182,32 @@ def value_propensity(
         journeys[(v, p)] for v, p in zip(out["value"], out["propensity"], strict=True)
     ]
     return out.astype({"customers": "int64"})
+
+
+def decision_mix(decisions: pd.DataFrame) -> pd.DataFrame:
+    """Customers per rule and action: columns rule, action, channel, customers; rule order."""
+    mix = decisions.groupby(["rule_index", "rule", "action", "channel"], as_index=False).size()
+    mix = mix.rename(columns={"size": "customers"})
+    mix = mix.sort_values(["rule_index", "customers", "action"], ascending=[True, False, True])
+    return mix.drop(columns="rule_index").reset_index(drop=True)
+
+
+def recommender_for(
+    settings: DatasetSettings,
+    touchpoints: Sequence[str],
+    event_types: Sequence[str],
+    horizon_days: int = 30,
+) -> Recommender:
+    """Default recommender for a dataset: its cart setting (or the proposal) and onboarding."""
+    carts, cart_types = propose_cart(touchpoints, event_types)
+    features = FeatureSettings(
+        cart_touchpoints=carts if settings.cart_touchpoints is None else settings.cart_touchpoints,
+        cart_event_types=cart_types
+        if settings.cart_event_types is None
+        else settings.cart_event_types,
+        onboarding_touchpoints=propose_onboarding(touchpoints),
+        horizon_days=horizon_days,
+    )
+    return Recommender(
+        features=features, rules=RuleSettings(onboarding_days=settings.onboarding_days)
+    )

@@ -57,11 +57,9 @@ def test_a_touch_added_now():
     assert (out["touches_7d"], out["touches_30d"], out["touches_90d"]) == (2, 3, 3)
     assert (out["touches_7d:Email"], out["touches_30d:Email"]) == (1, 2)
     assert (out["phase_touches_7d:awareness"], out["phase_touches_7d:onboarding"]) == (2, 0)
-    assert (out["since_cart:Email"], out["frequency"], out["recency_days"]) == (1, 3, 0.0)
-    assert out["last_channel"] == "Email"
+    assert (out["since_cart:Email"], out["frequency"], out["recency_days"]) == (1, 3, 4.5)
+    assert out["last_channel"] == "Web"  # a message sent is not the customer acting
     assert features["touches_7d"].iloc[0] == 1  # the input is left alone
-    service = with_touch(features, Action("svc", "Service", "Call Center", promotion=False))
-    assert bool(service["last_is_support"].iloc[0])
 
 
 class EmailLover:
