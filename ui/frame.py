@@ -223,8 +223,8 @@ def require_scope() -> state.Scope:
 def scope_events(scope: state.Scope) -> pd.DataFrame:
     """The scope's events in pandas for a view not yet on the engine; too many stops the page.
 
-    Lists of such views: see the report of issue 10 (attribution, compare, funnels, customer,
-    journey map, network, report, sentiment until their engine functions are wired).
+    Only the Report (journey.present builds from frames) and the attribution bootstrap
+    (resampling customers) still read them; every other page queries the scope's view.
     """
     with guard():
         return cache.scope_events(scope)
