@@ -12,8 +12,8 @@ from journey import schema
 from journey.cli.common import StderrProgress, add_input_options, load_input, parse_map, write_csv
 from journey.errors import JourneyError
 from journey.io import load
+from journey.sentiment.hashed import HashedSentiment
 from journey.sentiment.lexicon_data import BRANDS
-from journey.sentiment.model import TranscriptSentiment, train_model
 from journey.sentiment.score import score_transcripts
 from journey.sentiment.turns import labelled_columns
 
@@ -89,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
     model = None
     if args.train:
         texts, labels = _read_labelled(args.train)
+        from journey.sentiment.model import train_model  # scikit-learn: only to train
+
         model = train_model(texts, labels, progress=StderrProgress("training"))
         metrics = model.metrics_
         print(
@@ -102,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(model.to_bytes())
     elif args.model:
-        model = TranscriptSentiment.from_bytes(Path(args.model).read_bytes())
+        model = HashedSentiment.from_bytes(Path(args.model).read_bytes())
     rows, canonical = _sentiment_input(args)
     brands = (*BRANDS, *args.brand) if args.brand else None
     scored = score_transcripts(

@@ -33,8 +33,8 @@ from journey.schema import (
     ProgressFn,
 )
 from journey.sentiment import lexicon, lexicon_data
+from journey.sentiment.hashed import HashedSentiment, shipped_models
 from journey.sentiment.language import detect_languages
-from journey.sentiment.model import TranscriptSentiment, shipped_models
 from journey.sentiment.turns import (
     AGENT_ROLE,
     CUSTOMER,
@@ -93,7 +93,7 @@ def _conversation_keys(transcripts: pd.DataFrame, turns_per_row: pd.Series) -> p
 def score_transcripts(
     transcripts: pd.DataFrame,
     *,
-    model: TranscriptSentiment | None = None,
+    model: HashedSentiment | None = None,
     shipped: bool = True,
     brands: Sequence[str] | None = None,
     progress: ProgressFn | None = None,
@@ -145,7 +145,7 @@ _SCORE_COLUMNS: Final = (SENTIMENT_SCORE, SENTIMENT_LABEL, SCORER, UNSCORED_REAS
 class _Scorers:
     """What scores a text: a trained model, the shipped models, the lexicon's brand list."""
 
-    model: TranscriptSentiment | None
+    model: HashedSentiment | None
     shipped: bool
     brands: tuple[str, ...]
 
@@ -230,7 +230,7 @@ def _explain_unscored(lang: np.ndarray, pending: np.ndarray, reason: np.ndarray)
 
 
 def _apply_model(
-    model: TranscriptSentiment,
+    model: HashedSentiment,
     name: str,
     text: pd.Series,
     use: np.ndarray,

@@ -28,7 +28,7 @@ from journey.schema import (
     TEXT,
     ProgressFn,
 )
-from journey.sentiment.model import TranscriptSentiment
+from journey.sentiment.hashed import HashedSentiment
 from journey.sentiment.score import (
     CONVERSATION,
     SCORER,
@@ -66,7 +66,7 @@ def model_key(model: bytes | None) -> str:
 
 def score_for_store(
     transcripts: pd.DataFrame,
-    model: TranscriptSentiment | None = None,
+    model: HashedSentiment | None = None,
     progress: ProgressFn | None = None,
     *,
     scorer: str = DEFAULT,

@@ -14,9 +14,9 @@ from journey.errors import ModelError
 from journey.schema import (
     TEXT,
 )
+from journey.sentiment.hashed import _word_hashes
 from journey.sentiment.model import (
     TranscriptSentiment,
-    _word_hashes,
     choose_c,
     compare_scorers,
     ngram_counts,

@@ -148,3 +148,22 @@ def test_saving_scores_again_replaces_them_and_delete_drops_their_table(tmp_path
     finally:
         con.close()
     assert (left, tables) == (0, 0)
+
+
+def test_scoring_never_imports_scikit_learn():
+    """Scoring (the CLI, saving a dataset) reads models without scikit-learn (1 s to import)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pandas as pd\n"
+        "from journey.sentiment import stored\n"
+        "from journey.sentiment.hashed import shipped_models\n"
+        "stored.score_for_store(pd.DataFrame({'text': ['pelayanan buruk, saya kecewa']}))\n"
+        "assert shipped_models(), 'no shipped model'\n"
+        "print('sklearn' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "False"
