@@ -163,11 +163,17 @@ def test_sql_is_built_from_parameters_and_one_quoting_function():
             if SQL_WITH_TEXT.search(line):
                 found += 1
                 where = f"{path.name}:{number}"
+                if line.strip().startswith('con.execute(f"COPY ({select}) TO {_text('):
+                    continue  # export: `select` is checked below, the file name is a literal
                 assert "quoted_table(" in line, f"{where} builds SQL from text: {line.strip()}"
                 assert line.count("{") == line.count("quoted_table(") + line.count("{_VIEW}"), (
                     f"{where} interpolates something other than a quoted table: {line.strip()}"
                 )
-    assert found == 3  # create, select and drop of our own uuid-named tables
+    # create, select and drop of our own uuid-named tables; streamed saves and exports
+    assert found == 8
+    export = (JOURNEY_IO / "tables.py").read_text(encoding="utf-8")
+    assert 'parts = ", ".join(f"{_ident(s)} AS {_ident(n)}" for s, n in pairs)' in export
+    assert 'select = f"SELECT {parts} FROM {quoted_table(table)}"' in export
 
 
 # -- crash safety: a process killed in the middle of a settings change, rename or delete ---
