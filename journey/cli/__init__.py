@@ -42,6 +42,7 @@ COMMANDS: dict[str, Command] = {
         Command("attribution", "credit conversions and revenue to channels", "attribution"),
         Command("metrics", "channel metrics per day, week or month", "metrics"),
         Command("sentiment", "score transcript sentiment per row", "sentiment"),
+        Command("recommend", "the next best action of every customer, with reasons", "recommend"),
         Command("report", "a self-contained HTML report or a PPTX deck", "report"),
     )
 }

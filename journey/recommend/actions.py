@@ -108,8 +108,13 @@ def with_touch(features: pd.DataFrame, action: Action) -> pd.DataFrame:
 def expected_lift(model: Scorer, features: pd.DataFrame, actions: Sequence[Action]) -> pd.DataFrame:
     """Per customer (rows as `features`) and action id: P(conv | touch now) - P(conv | none)."""
     base = model.predict_proba(features)[:, 1]
-    lift = {a.id: model.predict_proba(with_touch(features, a))[:, 1] - base for a in actions}
-    return pd.DataFrame(lift, index=features.index)
+    # the what-if features depend on the channel only: score each channel once
+    by_channel = {a.channel: a for a in actions}
+    scored = {
+        ch: model.predict_proba(with_touch(features, a))[:, 1] - base
+        for ch, a in by_channel.items()
+    }
+    return pd.DataFrame({a.id: scored[a.channel] for a in actions}, index=features.index)
 
 
 def recency_baseline(

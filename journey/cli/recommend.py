@@ -1,0 +1,101 @@
+"""`recommend EVENTS [--transcripts T] [--cutoff DATE] --out F`: one next best action a customer.
+
+Writes exactly customer_id,action,channel,rule,reason,score: one row per customer with a touch
+before the cut-off; `rule` is one of the rule ids, `score` the expected lift (model) for model
+and frequency-cap rows, else the model's P(conversion). scikit-learn loads only here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import pandas as pd
+
+from journey import schema
+from journey.cli.common import (
+    add_input_options,
+    add_onboarding_option,
+    load_events,
+    load_input,
+    phase_settings,
+    write_csv,
+)
+from journey.errors import SettingsError
+from journey.query.engine.relation import register_prepared_frame
+from journey.query.engine.runner import DuckDBRunner
+from journey.query.scope import prepare_events
+from journey.recommend import pipeline
+from journey.recommend.features import contacts_frame
+from journey.recommend.model import KINDS
+from journey.recommend.rules import DECISION_COLUMNS
+from journey.sentiment.score import score_transcripts
+
+EVENTS, CONTACTS = "events", "contacts"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add recommend's arguments."""
+    parser.add_argument("events", help="events file")
+    parser.add_argument(
+        "--transcripts", metavar="T", help="transcripts: last contact negative → service first"
+    )
+    parser.add_argument(
+        "--cutoff",
+        metavar="DATE",
+        help="decide as of this date (UTC midnight; default: the day after the last event)",
+    )
+    parser.add_argument(
+        "--horizon-days", type=int, default=30, help="conversion horizon to predict (default 30)"
+    )
+    parser.add_argument("--model", choices=KINDS, default=KINDS[0], help="propensity model")
+    parser.add_argument(
+        "--out", required=True, help="CSV: customer_id,action,channel,rule,reason,score"
+    )
+    add_onboarding_option(parser)
+    add_input_options(parser)
+
+
+def _cutoff(text: str | None) -> pd.Timestamp | None:
+    """The --cutoff date as a naive UTC timestamp (None: the default)."""
+    if text is None:
+        return None
+    try:
+        stamp = pd.Timestamp(text)
+    except ValueError as err:
+        raise SettingsError(f"--cutoff {text!r}: not a date (use YYYY-MM-DD)") from err
+    if pd.isna(stamp):
+        raise SettingsError(f"--cutoff {text!r}: not a date (use YYYY-MM-DD)")
+    return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo else stamp
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train at earlier cut-offs, decide at the cut-off, write one row per customer."""
+    cutoff = _cutoff(args.cutoff)
+    settings = phase_settings(args)
+    events = prepare_events(load_events(args, settings=settings), settings)
+    runner = DuckDBRunner()
+    register_prepared_frame(runner, EVENTS, events)
+    contacts = None
+    if args.transcripts:
+        result, _mapping = load_input(args.transcripts, "transcripts", args)
+        conversations = score_transcripts(result.accepted).conversations
+        if schema.CUSTOMER_ID in conversations and len(conversations):
+            runner.register_frame(CONTACTS, contacts_frame(conversations))
+            contacts = CONTACTS
+    base = pipeline.recommender_for(
+        settings,
+        events[schema.TOUCHPOINT].dropna().unique(),
+        events[schema.EVENT_TYPE].dropna().unique(),
+        horizon_days=args.horizon_days,
+    )
+    rec = pipeline.Recommender(
+        features=base.features,
+        rules=base.rules,
+        train=pipeline.TrainSettings(kind=args.model),
+        actions=base.actions,
+    )
+    nba = pipeline.recommend(runner, EVENTS, cutoff, rec, contacts)
+    write_csv(nba.decisions[list(DECISION_COLUMNS)], args.out)
+    print(f"{len(nba.decisions):,} customers decided as of {nba.cutoff.date()}", file=sys.stderr)
+    return 0
