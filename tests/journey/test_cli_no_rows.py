@@ -25,6 +25,7 @@ EXTRA_ARGS: dict[str, list[str]] = {
     "metrics": ["--out", "OUT/metrics.csv"],
     "sentiment": ["--out", "OUT/scored.csv"],
     "report": ["--out", "OUT/report.html"],
+    "recommend": ["--out", "OUT/nba.csv"],
 }
 TRANSCRIPT_COMMANDS = {"sentiment"}
 
