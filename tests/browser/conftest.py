@@ -218,3 +218,11 @@ def wait_for_app(page, timeout: float = 120_000) -> None:
         "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout
     )
     page.wait_for_selector("[data-testid='stMainBlockContainer']", timeout=timeout)
+
+
+def expand_menu(nav) -> None:
+    """Unfold the sidebar menu: with more than 10 pages Streamlit hides the rest behind a button."""
+    more = nav.get_by_role("button", name=re.compile(r"View \d+ more"))
+    if more.count():
+        more.first.click()
+        more.wait_for(state="detached", timeout=30_000)

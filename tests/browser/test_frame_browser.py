@@ -7,7 +7,13 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.browser.conftest import page_titles, wait_for_app, wait_for_page, wait_for_shown
+from tests.browser.conftest import (
+    expand_menu,
+    page_titles,
+    wait_for_app,
+    wait_for_page,
+    wait_for_shown,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -77,6 +83,7 @@ def test_polish_ui_translates_the_menu_and_every_page_renders(server, page, outs
     choose_option(page, "[data-testid='stSidebar'] [data-testid='stSelectbox']", "Polski")
     wait_for_shown(page, "[data-testid='stSidebar']", "Filtry")  # drawn by the choice's run
     nav = page.locator("[data-testid='stSidebarNav']")
+    expand_menu(nav)  # with more than 10 pages Streamlit folds the rest under 'View more'
     assert nav.get_by_text("Mapa ścieżek").count() == 1
     for url_path in ["attribution", "funnels", "metrics", "sentiment", "data", "rules"]:
         nav.locator(f"a[href$='/{url_path}']").first.click()
