@@ -127,8 +127,8 @@ CATEGORY_COLORS: Final = (
     "#CC79A7",
     "#56B4E9",
     "#D55E00",
-    "#F0E442",
-    "#000000",
+    "#999933",  # olive, not Okabe-Ito's yellow (1.3:1 on white)
+    "#8C8C8C",  # grey, not black (1.1:1 on the dark theme)
 )
 
 

@@ -67,6 +67,26 @@ def blend(start: str, end: str, weight: float) -> str:
     return "#" + "".join(f"{c:02X}" for c in channels)
 
 
+LIGHT_BACKGROUND: Final = "#ffffff"  # Streamlit's light theme
+DARK_BACKGROUND: Final = "#0e1117"  # Streamlit's dark theme
+MIN_MARK_CONTRAST: Final = 2.0  # chart marks (bars, lines, nodes) on either background
+
+
+def relative_luminance(color: str) -> float:
+    """WCAG 2 relative luminance of a '#RRGGBB' colour (0 black .. 1 white)."""
+    linear = []
+    for i in (1, 3, 5):
+        channel = int(color[i : i + 2], 16) / 255
+        linear.append(channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two '#RRGGBB' colours (1 .. 21)."""
+    high, low = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def cycle_color(i: int) -> str:
     """Return the i-th category colour, starting over after the last."""
     return CATEGORY_COLORS[i % len(CATEGORY_COLORS)]
