@@ -5,6 +5,10 @@ are an identity on every state. `check` then holds a decoded state against what 
 data knows (datasets, channels, teams, dates, languages, a page's setting choices): a value
 that is gone or malformed is dropped, with a notice saying which and why, never an exception.
 
+A page setting is a "choice", "int", "bool", "list" (of choices), "date" (YYYY-MM-DD),
+"dates" (a range: two dates, comma-separated) or free "text" (e.g. a customer id searched).
+The sidebar's attribute filter travels as `attribute` (the column) and `attribute_values`.
+
 Lists are comma-separated; a comma or backslash inside a name is escaped with a backslash
 ("a\,b" is one name "a,b"), so every name survives the trip. Names are never empty
 (a required column's value is never blank), which keeps "" free to mean no names.
@@ -26,7 +30,22 @@ TEAMS: Final = "teams"
 LANG: Final = "lang"
 PRESENT: Final = "present"
 SECTION: Final = "section"
-FRAME_PARAMS: Final = (DATASET, FROM, TO, CHANNELS, TEAMS, LANG, PRESENT, SECTION)
+ATTRIBUTE: Final = "attribute"
+ATTRIBUTE_VALUES: Final = "attribute_values"
+FRAME_PARAMS: Final = (
+    DATASET,
+    FROM,
+    TO,
+    CHANNELS,
+    TEAMS,
+    LANG,
+    PRESENT,
+    SECTION,
+    ATTRIBUTE,
+    ATTRIBUTE_VALUES,
+)
+KINDS: Final = ("choice", "int", "bool", "list", "date", "dates", "text")
+TEXT_MAX: Final = 200  # longest free-text setting kept from a link
 _ESCAPE: Final = "\\"
 _SEPARATOR: Final = ","
 _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -36,7 +55,9 @@ _ISO_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 class Setting:
     """A page setting in the URL: its parameter, and its choices or integer bounds.
 
-    `kind` is "choice" (one of `choices`), "int" (`low`..`high`) or "bool" ("1" / "0").
+    `kind` is "choice" (one of `choices`), "int" (`low`..`high`), "bool" ("1" / "0"),
+    "list" (names from `choices`, `join_list`ed), "date" (YYYY-MM-DD within `first`..`last`
+    when given), "dates" (start,end: two such dates in order) or "text" (1..TEXT_MAX chars).
     """
 
     param: str
@@ -44,6 +65,8 @@ class Setting:
     choices: tuple[str, ...] = ()
     low: int = 0
     high: int = 0
+    first: date | None = None
+    last: date | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +82,8 @@ class LinkState:
     present: bool = False
     section: int | None = None  # 1-based report section in presentation mode
     settings: Mapping[str, str] = field(default_factory=dict)  # page setting param -> value
+    attribute: str | None = None  # the sidebar's attribute filter column
+    attribute_values: tuple[str, ...] = ()  # ... and the values it keeps
 
 
 @dataclass(frozen=True)
@@ -72,6 +97,8 @@ class Known:
     last: date
     languages: tuple[str, ...]
     settings: tuple[Setting, ...] = ()
+    attributes: tuple[str, ...] = ()  # columns the attribute filter offers
+    attribute_values: tuple[str, ...] = ()  # values of the link's attribute column
 
 
 def join_list(values: Sequence[str]) -> str:
@@ -120,6 +147,10 @@ def encode(link: LinkState) -> dict[str, str]:
         params[PRESENT] = "1"
     if link.section is not None:
         params[SECTION] = str(link.section)
+    if link.attribute is not None:
+        params[ATTRIBUTE] = link.attribute
+    if link.attribute_values:
+        params[ATTRIBUTE_VALUES] = join_list(link.attribute_values)
     params.update({k: v for k, v in link.settings.items() if k not in FRAME_PARAMS})
     return params
 
@@ -165,6 +196,8 @@ def decode(params: Mapping[str, str]) -> tuple[LinkState, list[str]]:
         present=present == "1",
         section=_int(params, SECTION, problems),
         settings={k: v for k, v in params.items() if k not in FRAME_PARAMS},
+        attribute=params.get(ATTRIBUTE) or None,
+        attribute_values=split_list(params.get(ATTRIBUTE_VALUES, "")),
     )
     return link, problems
 
@@ -197,8 +230,82 @@ def _check_dates(link: LinkState, known: Known, problems: list[str]) -> LinkStat
     return replace(link, start=start, end=end)
 
 
+def parse_date(text: str) -> date | None:
+    """A YYYY-MM-DD text as a date, or None when it is not one."""
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None  # e.g. 2024-02-30: well formed, no such day
+
+
+def join_dates(start: date, end: date) -> str:
+    """A date range as "dates" setting text: start,end."""
+    return f"{start.isoformat()}{_SEPARATOR}{end.isoformat()}"
+
+
+def split_dates(text: str) -> tuple[date, date] | None:
+    """A "dates" setting text as (start, end), or None when it is not two dates in order."""
+    parts = text.split(_SEPARATOR)
+    if len(parts) != 2:
+        return None
+    start, end = parse_date(parts[0]), parse_date(parts[1])
+    if start is None or end is None or end < start:
+        return None
+    return start, end
+
+
+def _date_problem(setting: Setting, value: str) -> str | None:
+    """Why a "date" or "dates" value is not acceptable, or None."""
+    if setting.kind == "date":
+        day = parse_date(value)
+        if day is None:
+            return f"{setting.param}={value!r} is not a date (YYYY-MM-DD)"
+        days: tuple[date, ...] = (day,)
+    else:
+        pair = split_dates(value)
+        if pair is None:
+            return f"{setting.param}={value!r} is not a date range (YYYY-MM-DD,YYYY-MM-DD)"
+        days = pair
+    first, last = setting.first or date.min, setting.last or date.max
+    if not all(first <= day <= last for day in days):
+        return (
+            f"{setting.param}={value} is outside the data's dates"
+            f" ({first.isoformat()} to {last.isoformat()})"
+        )
+    return None
+
+
+def check_value(setting: Setting, value: str) -> tuple[str | None, str | None]:
+    """Hold a setting's value against its kind: (the value to keep or None, why not or None).
+
+    A list keeps its known names (dropping the rest, with a reason; with none known it is
+    dropped, so the widget keeps its default); every other kind is kept whole or dropped.
+    """
+    if setting.kind != "list":
+        reason = check_setting(setting, value)
+        return (None, reason) if reason else (value, None)
+    names = split_list(value)
+    missing = [n for n in names if n not in setting.choices]
+    if not missing:
+        return value, None
+    kept = [n for n in names if n in setting.choices]
+    reason = f"{setting.param}: {', '.join(missing)} not known"
+    return (join_list(kept) if kept else None), reason  # none known: the widget's default
+
+
 def check_setting(setting: Setting, value: str) -> str | None:
     """Return why a setting's value is not acceptable, or None when it is."""
+    if setting.kind not in KINDS:
+        return f"{setting.param} has an unknown kind {setting.kind!r}"
+    if setting.kind == "list":
+        missing = [n for n in split_list(value) if n not in setting.choices]
+        return f"{setting.param}: {', '.join(missing)} not known" if missing else None
+    if setting.kind in ("date", "dates"):
+        return _date_problem(setting, value)
+    if setting.kind == "text" and not 0 < len(value) <= TEXT_MAX:
+        return f"{setting.param} must be 1 to {TEXT_MAX} characters"
     if setting.kind == "choice" and value not in setting.choices:
         return f"{setting.param}={value!r} is not one of {', '.join(setting.choices)}"
     if setting.kind == "bool" and value not in ("0", "1"):
@@ -230,15 +337,25 @@ def check(link: LinkState, known: Known) -> tuple[LinkState, list[str]]:
     settings: dict[str, str] = {}
     for param, value in link.settings.items():
         setting = by_param.get(param)
-        reason = (
-            f"{param} is not a setting of this page"
-            if setting is None
-            else check_setting(setting, value)
-        )
+        if setting is None:
+            problems.append(f"{param} is not a setting of this page, ignored")
+            continue
+        kept, reason = check_value(setting, value)
         if reason:
             problems.append(f"{reason}, ignored")
-        else:
-            settings[param] = value
+        if kept is not None:
+            settings[param] = kept
+    attribute, attribute_values = link.attribute, link.attribute_values
+    if attribute is not None and attribute not in known.attributes:
+        problems.append(f"{ATTRIBUTE}={attribute!r} is not a column to filter on, ignored")
+        attribute, attribute_values = None, ()
+    elif attribute is None and attribute_values:
+        problems.append(f"{ATTRIBUTE_VALUES} without an {ATTRIBUTE}, ignored")
+        attribute_values = ()
+    else:
+        attribute_values = _known_names(
+            attribute_values, known.attribute_values, f"{attribute} values", problems
+        )
     checked = replace(
         link,
         dataset=dataset,
@@ -247,5 +364,7 @@ def check(link: LinkState, known: Known) -> tuple[LinkState, list[str]]:
         lang=lang,
         section=section,
         settings=settings,
+        attribute=attribute,
+        attribute_values=attribute_values,
     )
     return _check_dates(checked, known, problems), problems

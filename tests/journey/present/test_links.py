@@ -40,6 +40,8 @@ states = st.builds(
     present=st.booleans(),
     section=st.none() | st.integers(0, 999),
     settings=settings,
+    attribute=st.none() | names,
+    attribute_values=st.lists(names, max_size=3).map(tuple),
 )
 
 
@@ -161,3 +163,123 @@ def test_any_query_string_decodes_and_checks_without_an_exception(params):
     assert all(
         links.check_setting(LEVEL, v) is None for k, v in checked.settings.items() if k == "level"
     )
+
+
+MODELS = Setting("models", "list", ("first_touch", "last_touch", "markov"))
+STAGES = Setting("stages", "list", ("Home, landing", "Cart\\x", "Checkout"))
+CUTOFF = Setting("cutoff", "date", first=date(2024, 1, 1), last=date(2024, 12, 31))
+SPAN = Setting("range", "dates", first=date(2024, 1, 1), last=date(2024, 6, 30))
+OPEN_DAY = Setting("day", "date")
+CUSTOMER = Setting("customer", "text")
+PAGE_KNOWN = Known(
+    datasets=(),
+    channels=(),
+    teams=(),
+    first=date(2024, 1, 1),
+    last=date(2024, 6, 30),
+    languages=("en",),
+    settings=(MODELS, STAGES, CUTOFF, SPAN, OPEN_DAY, CUSTOMER),
+    attributes=("segment", "region, zone"),
+    attribute_values=("gold", "silver, plus"),
+)
+
+
+@given(
+    models=st.lists(st.sampled_from(MODELS.choices), unique=True).map(tuple),
+    stages=st.lists(st.sampled_from(STAGES.choices), unique=True).map(tuple),
+    cutoff=st.dates(date(2024, 1, 1), date(2024, 12, 31)),
+    span=st.tuples(
+        st.dates(date(2024, 1, 1), date(2024, 6, 30)), st.dates(date(2024, 1, 1), date(2024, 6, 30))
+    ).map(sorted),
+    customer=st.text(min_size=1, max_size=links.TEXT_MAX),
+    values=st.lists(st.sampled_from(PAGE_KNOWN.attribute_values), unique=True).map(tuple),
+)
+def test_page_settings_of_every_kind_survive_url_and_check(
+    models, stages, cutoff, span, customer, values
+):
+    link = LinkState(
+        settings={
+            "models": links.join_list(models),
+            "stages": links.join_list(stages),
+            "cutoff": cutoff.isoformat(),
+            "range": links.join_dates(span[0], span[1]),
+            "customer": customer,
+        },
+        attribute="region, zone",
+        attribute_values=values,
+    )
+    decoded, problems = links.decode(links.encode(link))
+    checked, notices = links.check(decoded, PAGE_KNOWN)
+    assert problems == notices == []
+    assert checked == link
+    assert links.split_list(checked.settings["models"]) == models
+    assert links.split_list(checked.settings["stages"]) == stages
+    assert links.split_dates(checked.settings["range"]) == (span[0], span[1])
+
+
+@given(st.dates(), st.dates())
+def test_date_ranges_split_back_or_are_refused(one, other):
+    start, end = min(one, other), max(one, other)
+    assert links.split_dates(links.join_dates(start, end)) == (start, end)
+    if start != end:
+        assert links.split_dates(links.join_dates(end, start)) is None
+
+
+def test_page_settings_encode_as_documented():
+    link = LinkState(
+        settings={"models": links.join_list(["markov", "first_touch"]), "cutoff": "2024-07-01"},
+        attribute="segment",
+        attribute_values=("gold", "silver, plus"),
+    )
+    assert links.encode(link) == {
+        "attribute": "segment",
+        "attribute_values": "gold,silver\\, plus",
+        "models": "markov,first_touch",
+        "cutoff": "2024-07-01",
+    }
+
+
+def test_bad_page_settings_of_the_new_kinds_fall_back_with_a_notice_each():
+    link, problems = links.decode(
+        {
+            "models": "markov,uplift,first_touch",
+            "stages": "Nowhere",
+            "cutoff": "2025-01-01",
+            "range": "2024-05-01,2024-04-01",
+            "day": "2024-13-01",
+            "customer": "x" * (links.TEXT_MAX + 1),
+            "attribute": "segment",
+            "attribute_values": "gold,bronze",
+        }
+    )
+    assert problems == []
+    checked, notices = links.check(link, PAGE_KNOWN)
+    assert checked.settings == {"models": "markov,first_touch"}
+    assert checked.attribute == "segment"
+    assert checked.attribute_values == ("gold",)
+    assert notices == [
+        "models: uplift not known, ignored",
+        "stages: Nowhere not known, ignored",
+        "cutoff=2025-01-01 is outside the data's dates (2024-01-01 to 2024-12-31), ignored",
+        "range='2024-05-01,2024-04-01' is not a date range (YYYY-MM-DD,YYYY-MM-DD), ignored",
+        "day='2024-13-01' is not a date (YYYY-MM-DD), ignored",
+        f"customer must be 1 to {links.TEXT_MAX} characters, ignored",
+        "segment values not in the data, ignored: bronze",
+    ]
+
+
+def test_an_unknown_attribute_drops_its_values_too():
+    link, _ = links.decode({"attribute": "shoe size", "attribute_values": "42"})
+    checked, notices = links.check(link, PAGE_KNOWN)
+    assert checked.attribute is None
+    assert checked.attribute_values == ()
+    assert notices == ["attribute='shoe size' is not a column to filter on, ignored"]
+    lone, _ = links.decode({"attribute_values": "gold"})
+    checked, notices = links.check(lone, PAGE_KNOWN)
+    assert checked.attribute_values == ()
+    assert notices == ["attribute_values without an attribute, ignored"]
+
+
+def test_a_date_without_bounds_takes_any_day():
+    assert links.check_setting(OPEN_DAY, "1999-12-31") is None
+    assert links.check_setting(OPEN_DAY, "1999-12-32") is not None
