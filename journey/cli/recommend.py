@@ -29,6 +29,7 @@ from journey.recommend import pipeline
 from journey.recommend.features import contacts_frame
 from journey.recommend.model import KINDS
 from journey.recommend.rules import DECISION_COLUMNS
+from journey.schema import DatasetSettings
 from journey.sentiment.score import score_transcripts
 
 EVENTS, CONTACTS = "events", "contacts"
@@ -69,17 +70,24 @@ def _cutoff(text: str | None) -> pd.Timestamp | None:
     return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo else stamp
 
 
-def run(args: argparse.Namespace) -> int:
-    """Train at earlier cut-offs, decide at the cut-off, write one row per customer."""
-    cutoff = _cutoff(args.cutoff)
-    settings = phase_settings(args)
-    events = prepare_events(load_events(args, settings=settings), settings)
+def next_best_actions(
+    events: pd.DataFrame,
+    settings: DatasetSettings,
+    transcripts: pd.DataFrame | None = None,
+    cutoff: pd.Timestamp | None = None,
+    horizon_days: int = 30,
+    kind: str = KINDS[0],
+) -> pipeline.NextBestActions:
+    """Decide for prepared events with the dataset's default recommender (and transcripts).
+
+    Trains at earlier cut-offs and decides at `cutoff` (default: the day after the last
+    event); accepted transcripts, when given, feed the last contact's sentiment.
+    """
     runner = DuckDBRunner()
     register_prepared_frame(runner, EVENTS, events)
     contacts = None
-    if args.transcripts:
-        result, _mapping = load_input(args.transcripts, "transcripts", args)
-        conversations = score_transcripts(result.accepted).conversations
+    if transcripts is not None:
+        conversations = score_transcripts(transcripts).conversations
         if schema.CUSTOMER_ID in conversations and len(conversations):
             runner.register_frame(CONTACTS, contacts_frame(conversations))
             contacts = CONTACTS
@@ -87,15 +95,26 @@ def run(args: argparse.Namespace) -> int:
         settings,
         events[schema.TOUCHPOINT].dropna().unique(),
         events[schema.EVENT_TYPE].dropna().unique(),
-        horizon_days=args.horizon_days,
+        horizon_days=horizon_days,
     )
     rec = pipeline.Recommender(
         features=base.features,
         rules=base.rules,
-        train=pipeline.TrainSettings(kind=args.model),
+        train=pipeline.TrainSettings(kind=kind),
         actions=base.actions,
     )
-    nba = pipeline.recommend(runner, EVENTS, cutoff, rec, contacts)
+    return pipeline.recommend(runner, EVENTS, cutoff, rec, contacts)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train at earlier cut-offs, decide at the cut-off, write one row per customer."""
+    cutoff = _cutoff(args.cutoff)
+    settings = phase_settings(args)
+    events = prepare_events(load_events(args, settings=settings), settings)
+    transcripts = None
+    if args.transcripts:
+        transcripts = load_input(args.transcripts, "transcripts", args)[0].accepted
+    nba = next_best_actions(events, settings, transcripts, cutoff, args.horizon_days, args.model)
     write_csv(nba.decisions[list(DECISION_COLUMNS)], args.out)
     print(f"{len(nba.decisions):,} customers decided as of {nba.cutoff.date()}", file=sys.stderr)
     return 0

@@ -6,6 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+import pandas as pd
+
+from journey.cli import recommend
 from journey.cli.common import (
     StderrProgress,
     add_input_options,
@@ -18,6 +21,8 @@ from journey.cli.common import (
 from journey.errors import SettingsError
 from journey.present import content, deck, html, images
 from journey.query import scope
+from journey.recommend import pipeline
+from journey.schema import DatasetSettings
 
 REPORT_FORMATS = (".html", ".pptx")
 
@@ -31,8 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--sections",
-        default=",".join(content.SECTIONS),
-        help=f"comma-separated sections, any of {','.join(content.SECTIONS)} (default: all)",
+        help=f"comma-separated sections, any of {','.join(content.SECTIONS)} (default: all; "
+        "next_best_action trains a model, and is left out with a warning when the data are "
+        "too short for it unless named here)",
     )
     parser.add_argument("--title", default=content.ReportOptions().title, help="report title")
     parser.add_argument(
@@ -57,6 +63,31 @@ def _deck_bytes(report: content.ReportContent, timeout: float) -> bytes:
     return deck.build_deck(report, pngs)
 
 
+def _next_best_action(
+    events: pd.DataFrame,
+    settings: DatasetSettings,
+    transcripts: pd.DataFrame | None,
+    asked: bool,
+) -> content.NextBestActionInput | None:
+    """Decisions with the default recommender (as `recommend`); None, warned, if not asked."""
+    progress = StderrProgress("next best action")
+    progress(0.0, "training the model")
+    try:
+        nba = recommend.next_best_actions(events, settings, transcripts)
+    except SettingsError as err:
+        if asked:
+            raise SettingsError(f"next_best_action section: {err}") from err
+        print(f"warning: next best action left out: {err}", file=sys.stderr)
+        return None
+    matrix = pipeline.value_propensity(nba.features, nba.probability)
+    progress(1.0, "done")
+    print(
+        f"next best action: {len(nba.decisions):,} customers decided as of {nba.cutoff.date()}",
+        file=sys.stderr,
+    )
+    return content.NextBestActionInput(nba.decisions, matrix, nba.cutoff.date())
+
+
 def run(args: argparse.Namespace) -> int:
     """Build the report from the files and write it as HTML or PPTX."""
     target = Path(args.out)
@@ -64,16 +95,23 @@ def run(args: argparse.Namespace) -> int:
         raise SettingsError(f"--out {args.out}: the file name must end in .html or .pptx")
     if target.is_dir():
         raise SettingsError(f"--out {args.out}: is a folder, not a file name")
+    asked = args.sections is not None
     options = content.ReportOptions(
         dataset=Path(args.events).name,
-        sections=tuple(comma_list(args.sections)),
+        sections=tuple(comma_list(args.sections)) if asked else content.SECTIONS,
         title=args.title,
     )
-    events = scope.prepare_events(load_events(args), phase_settings(args))
+    settings = phase_settings(args)
+    events = scope.prepare_events(load_events(args), settings)
     transcripts = None
     if args.transcripts:
         transcripts = load_input(args.transcripts, "transcripts", args)[0].accepted
-    report = content.build_report(events, transcripts, options, StderrProgress("report"))
+    nba = None
+    if "next_best_action" in options.sections:
+        nba = _next_best_action(events, settings, transcripts, asked)
+    report = content.build_report(
+        events, transcripts, options, StderrProgress("report"), next_best_action=nba
+    )
     if target.suffix.lower() == ".pptx":
         data = _deck_bytes(report, args.image_timeout)
     else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,9 +19,12 @@ from journey.attribution import uncertainty
 from journey.errors import SettingsError
 from journey.present import narrative
 from journey.query import flows, funnels, overview, phases, scope
+from journey.recommend import pipeline as recommend
+from journey.recommend.rules import RULE_IDS
 from journey.schema import CHANNEL, LABEL, TOUCHPOINT
 from journey.sentiment import insights, score
-from journey.viz import attribution_charts, charts, network, sankey
+from journey.viz import attribution_charts, charts, network, palette, sankey
+from journey.viz.figure import apply_layout, category_ticks, plotly_text
 
 SECTIONS: tuple[str, ...] = (
     "journeys",
@@ -30,6 +33,7 @@ SECTIONS: tuple[str, ...] = (
     "funnel",
     "attribution",
     "sentiment",
+    "next_best_action",
 )
 SECTION_TITLES = {
     "journeys": "Journeys step by step",
@@ -38,7 +42,9 @@ SECTION_TITLES = {
     "funnel": "Funnel and drop-off",
     "attribution": "Attribution: which channels earn the conversions",
     "sentiment": "What customers feel",
+    "next_best_action": "Next best action: who to contact next, and how",
 }
+NBA_TOP_ACTIONS = 3  # actions named in the "Next best action mix" key figure
 
 ProgressFn = Callable[[float, str], None]
 
@@ -122,13 +128,17 @@ class ReportContent:
         return {c.name: c.figure for s in self.sections for c in s.charts}
 
 
-def next_best_action_figures(events: pd.DataFrame) -> tuple[KeyFigure, ...]:
-    """Hook: the next-best-action mix's key figures, once `journey.recommend` exists.
+@dataclass(frozen=True)
+class NextBestActionInput:
+    """The next best actions a report shows: decisions, value x propensity, the cut-off.
 
-    Returns no figures until then, so the report shows nothing in their place.
+    `decisions` is `journey.recommend.pipeline.recommend(...).decisions` (columns action,
+    channel, rule and rule_index at least) and `matrix` its `value_propensity` frame.
     """
-    del events
-    return ()
+
+    decisions: pd.DataFrame
+    matrix: pd.DataFrame
+    cutoff: date
 
 
 def build_report(
@@ -136,8 +146,13 @@ def build_report(
     transcripts: pd.DataFrame | None = None,
     options: ReportOptions | None = None,
     progress: ProgressFn | None = None,
+    next_best_action: NextBestActionInput | None = None,
 ) -> ReportContent:
-    """Compute a report from prepared events (phase filled, `scope.prepare_events`)."""
+    """Compute a report from prepared events (phase filled, `scope.prepare_events`).
+
+    The sentiment section needs `transcripts` and the next-best-action section needs
+    `next_best_action` (computed by `journey.recommend`); either is left out without them.
+    """
     options = options or ReportOptions()
     if events.empty:
         raise SettingsError("no events to report on: the filters leave none")
@@ -149,11 +164,14 @@ def build_report(
         "funnel": lambda: _funnel(events),
         "attribution": lambda: _attribution(events, options),
         "sentiment": lambda: _sentiment(events, transcripts),
+        "next_best_action": lambda: _next_best_action(next_best_action),
     }
     sections = []
     for i, key in enumerate(options.sections):
         tell(i / (len(options.sections) + 1), SECTION_TITLES[key])
         if key == "sentiment" and (transcripts is None or transcripts.empty):
+            continue
+        if key == "next_best_action" and next_best_action is None:
             continue
         sections.append(builders[key]())
     figures, summary = _key_figures(events, sections)
@@ -163,7 +181,7 @@ def build_report(
         dataset=options.dataset,
         filters=options.filters,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        key_figures=(*figures, *next_best_action_figures(events)),
+        key_figures=figures,
         summary=summary,
         key_tables=tuple(table for s in sections for table in s.key_tables),
         sections=tuple(sections),
@@ -394,4 +412,104 @@ def _sentiment(events: pd.DataFrame, transcripts: pd.DataFrame | None) -> Sectio
         charts=charts_,
         tables=(Table("Sentiment drivers", shown_drivers),),
         key_figures=key_figures,
+    )
+
+
+def _mix_label(action: object, channel: object) -> str:
+    """A bar's name in the mix chart: the action id, with its channel when it has one."""
+    return f"{action} · {channel}" if channel else str(action)
+
+
+def nba_mix_chart(mix: pd.DataFrame, height: int | None = None) -> go.Figure:
+    """Customers per next best action, one horizontal bar per action and channel, by rule.
+
+    Args:
+        mix: `recommend.decision_mix` frame (rule, action, channel, customers).
+        height: Figure height in pixels (default: grows with the number of bars).
+    """
+    labels = [_mix_label(a, c) for a, c in zip(mix["action"], mix["channel"], strict=True)]
+    frame = mix.assign(label=labels)
+    order = frame.groupby("label", sort=False)["customers"].sum()
+    order = order.sort_values(ascending=False, kind="stable").index.tolist()
+    figure = go.Figure()
+    for rule in dict.fromkeys(frame["rule"]):
+        part = frame[frame["rule"] == rule]
+        color = palette.cycle_color(RULE_IDS.index(rule) if rule in RULE_IDS else len(RULE_IDS))
+        figure.add_trace(
+            go.Bar(
+                x=part["customers"].tolist(),
+                y=[plotly_text(v) for v in part["label"]],
+                name=plotly_text(rule),
+                orientation="h",
+                marker={"color": color},
+                hovertemplate="%{y}<br>%{x:,} customers (rule %{fullData.name})<extra></extra>",
+            )
+        )
+    figure = apply_layout(figure, None, height or max(320, 26 * len(order) + 120))
+    figure.update_layout(
+        barmode="stack", legend={"title": {"text": "rule"}, "traceorder": "normal"}
+    )
+    figure.update_yaxes(
+        autorange="reversed",
+        categoryorder="array",
+        categoryarray=[plotly_text(v) for v in order],
+        **category_ticks(order),
+    )
+    figure.update_xaxes(rangemode="tozero", separatethousands=True, title={"text": "customers"})
+    return figure
+
+
+def _next_best_action(nba: NextBestActionInput | None) -> Section:
+    if nba is None:
+        raise SettingsError("the next best action section needs the decisions")
+    mix = recommend.decision_mix(nba.decisions)
+    total = int(mix["customers"].sum())
+    if total == 0:
+        raise SettingsError("the next best action section needs at least one decision")
+    shown_mix = _shown(
+        mix.assign(share=mix["customers"] / total), {"customers": "int", "share": "pct"}
+    )
+    matrix = nba.matrix[["value", "propensity", "customers", "journey"]]
+    matrix_total = max(int(matrix["customers"].sum()), 1)
+    shown_matrix = _shown(
+        matrix.assign(share=matrix["customers"] / matrix_total)[
+            ["value", "propensity", "customers", "share", "journey"]
+        ],
+        {"customers": "int", "share": "pct"},
+    )
+    touched = int(mix.loc[mix["action"] != narrative.NO_ACTION, "customers"].sum())
+    key_figures = [
+        KeyFigure(
+            "Customers with a next touch",
+            f"{narrative.count(touched)} ({narrative.percent(touched / total)})",
+        )
+    ]
+    top = narrative.top_actions(mix, NBA_TOP_ACTIONS)
+    if top:
+        key_figures.append(KeyFigure("Next best action mix", top))
+    day = f"{pd.Timestamp(nba.cutoff):%Y-%m-%d}"
+    return Section(
+        key="next_best_action",
+        title=SECTION_TITLES["next_best_action"],
+        sentences=_sentences(
+            narrative.nba_mix_sentence(mix, nba.cutoff),
+            narrative.nba_rules_sentence(mix),
+            narrative.nba_wait_sentence(mix),
+            narrative.value_propensity_sentence(nba.matrix),
+        ),
+        charts=(
+            Chart(
+                "next_best_action_mix",
+                f"Next best action per customer at the cut-off {day}",
+                nba_mix_chart(mix),
+                "Customers per action and channel, coloured by the rule that chose it; the "
+                "model ranks actions by expected lift (model), an association learnt from "
+                "history, not a measured causal effect.",
+            ),
+        ),
+        tables=(
+            Table("Next best action mix", shown_mix),
+            Table("Value x propensity", shown_matrix),
+        ),
+        key_figures=tuple(key_figures),
     )

@@ -232,3 +232,98 @@ def driver_sentence(drivers: pd.DataFrame, n: int = 3) -> str | None:
     if not parts:
         return None
     return "Customers' words mark " + " and ".join(parts) + "."
+
+
+NO_ACTION = "none"  # the action id of a customer who gets no touch now (journey.recommend)
+
+
+def action_name(action: object, channel: object) -> str:
+    """An action as read in a sentence: 'email on Email', or just the id without a channel."""
+    channel_text = "" if channel is None or pd.isna(channel) else str(channel)
+    return f"{action} on {channel_text}" if channel_text else str(action)
+
+
+def _touched(mix: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a decision mix whose action is a touch (not `none`)."""
+    return mix[mix["action"] != NO_ACTION]
+
+
+def nba_mix_sentence(mix: pd.DataFrame, cutoff: object) -> str | None:
+    """How many customers get a touch at the cut-off and the most common action.
+
+    Args:
+        mix: `journey.recommend.pipeline.decision_mix` frame (rule, action, channel,
+            customers) in rule order; ties for the most common go to the earlier rule.
+        cutoff: The decisions' cut-off date.
+    """
+    total = int(mix["customers"].sum())
+    if total == 0:
+        return None
+    day = f"{pd.Timestamp(cutoff):%Y-%m-%d}"
+    touched = _touched(mix)
+    n_touched = int(touched["customers"].sum())
+    if n_touched == 0:
+        return f"At the cut-off {day}, none of the {count(total)} customers gets a touch."
+    top = touched.sort_values("customers", ascending=False, kind="stable").iloc[0]
+    return (
+        f"At the cut-off {day}, {count(n_touched)} of {count(total)} customers "
+        f"({percent(n_touched / total)}) get a touch; the most common is "
+        f"{action_name(top['action'], top['channel'])} ({top['rule']}, "
+        f"{count(top['customers'])} customers)."
+    )
+
+
+def nba_rules_sentence(mix: pd.DataFrame) -> str | None:
+    """How many customers the rules decide, per rule in order, and how many the model ranks."""
+    total = int(mix["customers"].sum())
+    if total == 0:
+        return None
+    by_rule = mix.groupby("rule", sort=False)["customers"].sum()
+    ruled = by_rule[(by_rule.index != "model") & (by_rule > 0)]
+    n_model = int(by_rule.get("model", 0))
+    if ruled.empty:
+        return f"The model ranks the actions of all {count(total)} customers; no rule fired."
+    n_ruled = int(ruled.sum())
+    parts = ", ".join(f"{rule} {count(n)}" for rule, n in ruled.items())
+    return (
+        f"Rules decide for {count(n_ruled)} customers ({percent(n_ruled / total)}): {parts}; "
+        f"the model ranks the actions of the other {count(n_model)}."
+    )
+
+
+def nba_wait_sentence(mix: pd.DataFrame) -> str | None:
+    """How many customers get no touch now (None when every customer gets one)."""
+    total = int(mix["customers"].sum())
+    n_none = total - int(_touched(mix)["customers"].sum())
+    if total == 0 or n_none == 0:
+        return None
+    return (
+        f"{count(n_none)} customers ({percent(n_none / total)}) get no touch now: opted out, "
+        "at a frequency cap, or no action is expected to lift them (expected lift (model): an "
+        "association learnt from history, not a measured effect)."
+    )
+
+
+def value_propensity_sentence(matrix: pd.DataFrame) -> str | None:
+    """The high-value, high-propensity customers and the journey they get (`value_propensity`)."""
+    total = int(matrix["customers"].sum())
+    if total == 0:
+        return None
+    vip = matrix[(matrix["value"] == "high value") & (matrix["propensity"] == "high propensity")]
+    n_vip = int(vip["customers"].sum())
+    journey = f": {vip['journey'].iloc[0]}" if len(vip) else ""
+    return (
+        f"{count(n_vip)} customers ({percent(n_vip / total)}) are high value and high "
+        f"propensity{journey}."
+    )
+
+
+def top_actions(mix: pd.DataFrame, n: int = 3) -> str | None:
+    """The `n` most common touches with their share of all customers, e.g. 'email 13%, sms 4%'."""
+    total = int(mix["customers"].sum())
+    touched = _touched(mix)
+    if total == 0 or touched.empty:
+        return None
+    by_action = touched.groupby("action", sort=False)["customers"].sum()
+    by_action = by_action.sort_values(ascending=False, kind="stable").head(n)
+    return ", ".join(f"{action} {percent(c / total)}" for action, c in by_action.items())
