@@ -104,3 +104,94 @@ def test_presentation_mode_steps_through_the_sections():
     app.toggle(key="report_present").set_value(False).run()
     assert "present" not in url(app)
     assert app.multiselect(key="report_sections").value
+
+
+def test_attribution_link_restores_its_settings_and_the_attribute_filter():
+    params = {
+        "dataset": "Sample data",
+        "models": "markov,first",
+        "level": "channel",
+        "window": "14",
+        "exclude": "TV",
+        "show": "conversions",
+        "attribute": "segment",
+        "attribute_values": "SMB,Enterprise",
+    }
+    app = opened("views/attribution.py", params)
+    assert app.multiselect(key="attribution_models").value == ["markov", "first"]
+    assert app.number_input(key="attribution_window").value == 14
+    assert app.multiselect(key="attribution_exclude_channels").value == ["TV"]
+    assert app.radio(key="attribution_value").value == "conversions"
+    assert app.selectbox(key="frame_attribute").value == "segment"
+    assert app.multiselect(key="frame_attribute_values").value == ["SMB", "Enterprise"]
+    assert not app.toast
+    written = url(app)
+    assert {k: written[k] for k in params} == params
+
+
+def test_metrics_link_restores_dates_lists_and_choices():
+    params = {
+        "range": "2025-02-01,2025-04-30",
+        "grain": "month",
+        "window": "7",
+        "qualify_by": "event_type",
+        "qualifying": "sign_up,checkout",
+        "metric": "contacts",
+    }
+    app = opened("views/metrics.py", params)
+    assert app.date_input(key="metrics_range").value == (date(2025, 2, 1), date(2025, 4, 30))
+    assert app.radio(key="metrics_granularity").value == "month"
+    assert app.number_input(key="metrics_window").value == 7
+    assert app.multiselect(key="metrics_qualifying_event_type").value == ["sign_up", "checkout"]
+    assert app.selectbox(key="metrics_value").value == "contacts"
+    assert not app.toast
+    written = url(app)
+    assert {k: written[k] for k in params} == params
+    app.radio(key="metrics_granularity").set_value("day").run()
+    assert url(app)["grain"] == "day"
+
+
+def test_funnel_customer_and_next_best_action_links_restore_their_settings():
+    app = opened("views/funnels.py", {"by": "event_type", "stages": "visit,add_to_cart,purchase"})
+    assert app.radio(key="funnels_by").value == "event_type"
+    assert app.multiselect(key="funnels_stages_event_type").value == [
+        "visit",
+        "add_to_cart",
+        "purchase",
+    ]
+    assert url(app)["stages"] == "visit,add_to_cart,purchase"
+    app = opened("views/customer.py", {"customer": "C00304"})
+    assert app.text_input(key="customer_search").value == "C00304"
+    assert url(app)["customer"] == "C00304"
+    app = opened(
+        "views/next_best_action.py", {"cutoff": "2025-07-01", "horizon": "14", "model": "logistic"}
+    )
+    assert app.date_input(key="nba_cutoff").value == date(2025, 7, 1)
+    assert app.number_input(key="nba_horizon").value == 14
+    assert app.radio(key="nba_kind").value == "logistic"
+    assert {k: url(app)[k] for k in ("cutoff", "horizon", "model")} == {
+        "cutoff": "2025-07-01",
+        "horizon": "14",
+        "model": "logistic",
+    }
+
+
+def test_bad_page_settings_fall_back_to_the_widgets_defaults_with_a_notice():
+    params = {
+        "range": "2025-04-30,2025-02-01",
+        "grain": "year",
+        "qualifying": "sign_up,teleport",
+        "attribute": "shoe_size",
+    }
+    app = opened("views/metrics.py", params)
+    assert not app.error
+    assert app.date_input(key="metrics_range").value == (date(2025, 1, 1), date(2025, 7, 31))
+    assert app.radio(key="metrics_granularity").value == "week"
+    assert app.multiselect(key="metrics_qualifying_event_type").value == ["sign_up"]
+    assert app.selectbox(key="frame_attribute").value == "—"
+    notices = html.unescape(" ".join(toast.value for toast in app.toast))
+    for part in ("range='2025-04-30,2025-02-01'", "grain='year'", "teleport", "'shoe_size'"):
+        assert part in notices
+    written = url(app)
+    assert written["grain"] == "week"
+    assert "attribute" not in written
