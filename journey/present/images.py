@@ -5,7 +5,8 @@ Kaleido 1.x finds a browser through choreographer; we always hand it an explicit
 it never looks for (or downloads) a browser of its own, and MathJax is switched off so that
 its page fetches nothing from a CDN (plotly.js comes from the installed plotly package).
 The whole batch runs under one time limit: a missing or stuck browser gives an
-`ImagesUnavailable` error with the reason, never a hang.
+`ImagesUnavailable` error with the reason, never a hang. PNGs for the report and deck
+(`render_pngs`), one SVG at a time for the app's chart downloads (`render_svg`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from journey.errors import JourneyError
 BROWSER_ENV = ("JOURNEY_CHROMIUM", "BROWSER_PATH")
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
 DEFAULT_TIMEOUT = 120.0  # seconds for the whole batch, browser start included
+SVG_TIMEOUT = 60.0  # seconds for one chart's SVG, browser start included
 WIDTH, HEIGHT, SCALE = 1200, 640, 2
+FORMATS = ("png", "svg")
 
 # what choreographer and kaleido raise when the browser cannot start, dies or fails a render
 BROWSER_FAILURES = (
@@ -75,12 +78,23 @@ def find_browser() -> Path:
     )
 
 
-async def _render(figures: Mapping[str, str], browser: str, out: Path) -> None:
-    opts = {"format": "png", "width": WIDTH, "height": HEIGHT, "scale": SCALE}
+async def _render(
+    figures: Mapping[str, str], browser: str, out: Path, image_format: str = "png"
+) -> None:
     async with kaleido.Kaleido(path=browser, mathjax=False, timeout=60) as renderer:
         for name, figure in figures.items():
-            png = await renderer.calc_fig(json.loads(figure), opts=opts)
-            (out / f"{name}.png").write_bytes(png)
+            spec = json.loads(figure)
+            opts = {"format": "png", "width": WIDTH, "height": HEIGHT, "scale": SCALE}
+            if image_format == "svg":  # at the chart's own size, as the app draws it
+                layout = spec.get("layout", {})
+                opts = {
+                    "format": "svg",
+                    "width": layout.get("width") or WIDTH,
+                    "height": layout.get("height") or HEIGHT,
+                }
+            image = await renderer.calc_fig(spec, opts=opts)
+            data = image.encode() if isinstance(image, str) else image
+            (out / f"{name}.{image_format}").write_bytes(data)
 
 
 def _children(pid: int) -> list[int]:
@@ -105,11 +119,13 @@ def _stop_browsers(_signum: int = 0, _frame: object = None) -> None:
 
 
 def _child_main() -> None:
-    """Render the figures of the JSON spec on stdin into PNG files (runs in its own process)."""
+    """Render the figures of the JSON spec on stdin into image files (in its own process)."""
     signal.signal(signal.SIGTERM, _stop_browsers)
     spec = json.loads(sys.stdin.read())
     try:
-        asyncio.run(_render(spec["figures"], spec["browser"], Path(spec["out"])))
+        asyncio.run(
+            _render(spec["figures"], spec["browser"], Path(spec["out"]), spec.get("format", "png"))
+        )
     except BROWSER_FAILURES as err:
         print(f"{type(err).__name__}: {err}", file=sys.stderr)
         _stop_browsers()
@@ -126,6 +142,28 @@ def render_pngs(
     Kaleido runs in a child process: on a timeout it is told to end its browser and, failing
     that, killed, so neither a stuck browser nor its process outlives the call.
     """
+    return render_images(figures, "png", timeout=timeout, progress=progress)
+
+
+def render_svg(figure: go.Figure, *, timeout: float = SVG_TIMEOUT) -> bytes:
+    """Render one figure as an SVG document (at its own size, else 1200 x 640), in bounded time.
+
+    The same child process and limits as `render_pngs`: ImagesUnavailable with the reason
+    when no browser is found, it fails, or it does not finish within `timeout` seconds.
+    """
+    return render_images({"chart": figure}, "svg", timeout=timeout)["chart"]
+
+
+def render_images(
+    figures: Mapping[str, go.Figure],
+    image_format: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: ProgressFn | None = None,
+) -> dict[str, bytes]:
+    """Render each named figure as `image_format` (png or svg) bytes, under one time limit."""
+    if image_format not in FORMATS:
+        raise ValueError(f"chart images: format {image_format!r} is not one of {FORMATS}")
     if not figures:
         return {}
     browser = find_browser()
@@ -135,6 +173,7 @@ def render_pngs(
         spec = {
             "browser": str(browser),
             "out": folder,
+            "format": image_format,
             "figures": {name: figure.to_json() for name, figure in figures.items()},
         }
         child = subprocess.Popen(
@@ -157,10 +196,10 @@ def render_pngs(
             raise ImagesUnavailable(
                 f"chart images: {browser} failed: {reason[-1] if reason else child.returncode}"
             )
-        pngs = {name: (Path(folder) / f"{name}.png").read_bytes() for name in figures}
+        images = {name: (Path(folder) / f"{name}.{image_format}").read_bytes() for name in figures}
     if progress is not None:
         progress(1.0, "chart images done")
-    return pngs
+    return images
 
 
 def _python_path() -> list[str]:
