@@ -192,19 +192,16 @@ def show_markov(scope: state.Scope, settings: AttributionSettings) -> None:
         markov = cache.attribution_markov(scope.events, settings)
     st.caption(t("attribution.markov_caption", p=markov.conversion_probability))
     left, right = st.columns(2)
-    left.plotly_chart(
+    widgets.chart(
         attribution_charts.build_removal_effects(markov.removal_effects),
+        "markov_removal_effects",
         key="attribution_removal",
-        config=widgets.chart_config("markov_removal_effects"),
+        container=left,
     )
     n_states = markov.transitions["source"].nunique()
     if n_states <= MAX_HEATMAP_STATES:
         heatmap = attribution_charts.build_transition_heatmap(markov.transitions)
-        right.plotly_chart(
-            heatmap,
-            key="attribution_transitions",
-            config=widgets.chart_config("markov_transitions"),
-        )
+        widgets.chart(heatmap, "markov_transitions", key="attribution_transitions", container=right)
     else:
         right.info(t("attribution.too_many_states", n=n_states))
     widgets.download_csv(

@@ -38,9 +38,7 @@ st.caption(
 figure = attribution_charts.build_attribution_bars(
     result, intervals, value=form.value, model_labels=labels
 )
-st.plotly_chart(
-    figure, key="attribution_chart", config=widgets.chart_config("attribution_by_channel")
-)
+widgets.chart(figure, "attribution_by_channel", key="attribution_chart")
 if intervals is not None:
     st.caption(t("attribution.ci_caption", n=N_RESAMPLES))
 attribution_widgets.show_assumptions(settings, shapley_method)
@@ -65,8 +63,4 @@ if st.toggle(t("attribution.lookback_show"), value=True, key="attribution_lookba
         sensitivity = cache.attribution_lookback(scope.events, settings)
     st.caption(t("attribution.lookback_caption"))
     lookback = attribution_charts.build_lookback_sensitivity(sensitivity, model_labels=labels)
-    st.plotly_chart(
-        lookback,
-        key="attribution_lookback_chart",
-        config=widgets.chart_config("attribution_lookback"),
-    )
+    widgets.chart(lookback, "attribution_lookback", key="attribution_lookback_chart")

@@ -82,11 +82,7 @@ for side, name, label, cohort in cohort_sides:
             st.info(t("maps.compare.empty_group"))
         elif show == "flows":
             figure = sankey.build_sankey(cohort.steps, level=level, node_phase=cohort.phases)
-            st.plotly_chart(
-                figure,
-                key=f"compare_sankey_{name}",
-                config=widgets.chart_config(f"compare_sankey_{name}"),
-            )
+            widgets.chart(figure, f"compare_sankey_{name}", key=f"compare_sankey_{name}")
         else:
             page = cache.network_page(
                 f"{scope.key}:{cohorts}:{level}:{collapse}:{name}",
@@ -106,10 +102,10 @@ compare = result.compare
 if compare.empty:
     st.info(t("maps.compare.no_transitions"))
 else:
-    st.plotly_chart(
+    widgets.chart(
         charts.build_compare_diff(compare.head(20), label_a=label_a, label_b=label_b, height=560),
+        "compare_transition_difference",
         key="compare_diff_chart",
-        config=widgets.chart_config("compare_transition_difference"),
     )
 st.dataframe(
     compare,

@@ -65,10 +65,10 @@ bottom[1].metric(t("maps.customer.conversions"), f"{profile['conversions']:,}")
 bottom[2].metric(t("maps.customer.revenue"), f"{profile['lifetime_revenue']:,.2f}")
 
 titles = {p.value: t(f"maps.phase.{p.value}") for p in Phase}
-st.plotly_chart(
+widgets.chart(
     charts.build_timeline(timeline, phase_titles=titles, height=360),
+    "customer_timeline",
     key="customer_timeline",
-    config=widgets.chart_config("customer_timeline"),
 )
 
 left, right = st.columns([2, 3])

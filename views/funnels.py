@@ -41,9 +41,7 @@ cols[0].metric(t("maps.funnels.entered"), f"{int(result['customers'].iloc[0]):,}
 cols[1].metric(t("maps.funnels.completed"), f"{int(last['customers']):,}")
 cols[2].metric(t("maps.funnels.overall"), f"{float(last['conversion_rate']):.1%}")
 
-st.plotly_chart(
-    charts.build_funnel(result), key="funnels_chart", config=widgets.chart_config("funnel")
-)
+widgets.chart(charts.build_funnel(result), "funnel", key="funnels_chart")
 st.dataframe(
     result,
     hide_index=True,
@@ -67,10 +65,10 @@ else:
         list(dict.fromkeys(dropped_next["stage"])),
         key="funnels_after_stage",
     )
-    st.plotly_chart(
+    widgets.chart(
         charts.build_dropoff_next(dropped_next[dropped_next["stage"] == after]),
+        "funnel_dropoff_next_step",
         key="funnels_next_chart",
-        config=widgets.chart_config("funnel_dropoff_next_step"),
     )
     widgets.download_csv(dropped_next, "funnel_dropoff_next.csv", key="funnels_download_next")
 
@@ -87,10 +85,8 @@ with guard():
 left, right = st.columns(2)
 with left:
     st.caption(t("maps.funnels.dropoffs_intro"))
-    st.plotly_chart(
-        charts.build_dropoff_bars(dropoffs),
-        key="funnels_dropoff_chart",
-        config=widgets.chart_config("biggest_dropoffs"),
+    widgets.chart(
+        charts.build_dropoff_bars(dropoffs), "biggest_dropoffs", key="funnels_dropoff_chart"
     )
     widgets.download_csv(dropoffs, "dropoffs.csv", key="funnels_download_dropoffs")
 with right:
@@ -100,9 +96,5 @@ with right:
         label_a=t("maps.compare.converters"),
         label_b=t("maps.compare.non_converters"),
     )
-    st.plotly_chart(
-        figure,
-        key="funnels_over_chart",
-        config=widgets.chart_config("converter_overrepresentation"),
-    )
+    widgets.chart(figure, "converter_overrepresentation", key="funnels_over_chart")
     widgets.download_csv(over, "overrepresentation.csv", key="funnels_download_over")

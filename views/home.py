@@ -21,19 +21,13 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("home.by_channel"))
     by_channel = cache.channel_overview(scope.events)
-    st.plotly_chart(
-        charts.build_channel_bars(by_channel),
-        key="home_channels",
-        config=widgets.chart_config("touchpoints_by_channel"),
+    widgets.chart(
+        charts.build_channel_bars(by_channel), "touchpoints_by_channel", key="home_channels"
     )
 with right:
     st.subheader(t("home.phases"))
     summary = cache.phase_summary(scope.events)
-    st.plotly_chart(
-        charts.build_phase_summary(summary),
-        key="home_phase_chart",
-        config=widgets.chart_config("customers_by_phase"),
-    )
+    widgets.chart(charts.build_phase_summary(summary), "customers_by_phase", key="home_phase_chart")
     st.dataframe(
         summary.drop(columns=["channel_list"]),
         hide_index=True,

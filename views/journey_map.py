@@ -63,9 +63,7 @@ else:
     )
     if node_scores is not None:
         figure = sankey.add_sentiment_hover(figure, node_scores)
-    st.plotly_chart(
-        figure, key="journey_map_sankey", config=widgets.chart_config("journey_step_sankey")
-    )
+    widgets.chart(figure, "journey_step_sankey", key="journey_map_sankey")
     st.caption(t("maps.journey.sums", customers=f"{n_customers:,}"))
 if node_scores is not None:
     st.caption(t("maps.sentiment.legend", min_n=palette.SENTIMENT_MIN_N))
@@ -82,10 +80,10 @@ if by_phase.empty:
     st.info(t("maps.journey.no_phase_flows"))
 else:
     titles = {p.value: t(f"maps.phase.{p.value}") for p in Phase}
-    st.plotly_chart(
+    widgets.chart(
         sankey.build_phase_sankey(by_phase, phase_titles=titles, height=560),
+        "journey_phase_sankey",
         key="journey_map_phase_sankey",
-        config=widgets.chart_config("journey_phase_sankey"),
     )
 widgets.download_csv(by_phase, "phase_flows.csv", key="journey_map_download_phases")
 

@@ -102,9 +102,7 @@ else:
     trend = attribution_charts.build_metrics_trend(
         table, metric, title=t(f"metrics.column.{metric}")
     )
-    st.plotly_chart(
-        trend, key="metrics_chart", config=widgets.chart_config("channel_metrics_trend")
-    )
+    widgets.chart(trend, "channel_metrics_trend", key="metrics_chart")
     st.caption(t("metrics.sessions_note" if SESSION_ID in columns else "metrics.touches_note"))
     st.dataframe(
         table,

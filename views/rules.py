@@ -121,10 +121,10 @@ summary = cache.phase_summary(scope.events)
 titles = {p: t(f"maps.phase.{p}") for p in PHASES}
 left, right = st.columns([1, 2])
 with left:
-    st.plotly_chart(
+    widgets.chart(
         charts.build_phase_summary(summary, phase_titles=titles),
+        "phase_summary",
         key="rules_summary_chart",
-        config=widgets.chart_config("phase_summary"),
     )
 with right:
     st.dataframe(

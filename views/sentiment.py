@@ -82,18 +82,18 @@ with guard():
 if views["by_level"].empty:
     st.info(t("sentiment.none"))
 else:
-    st.plotly_chart(
+    widgets.chart(
         charts.build_sentiment_bars(views["by_level"], level),
+        "sentiment_by_level",
         key="sentiment_bars",
-        config=widgets.chart_config("sentiment_by_level"),
     )
     st.dataframe(views["by_level"], hide_index=True, key="sentiment_by_level")
 st.subheader(t("sentiment.trend"))
 if len(views["weekly"]):
-    st.plotly_chart(
+    widgets.chart(
         charts.build_sentiment_trend(views["weekly"]),
+        "sentiment_weekly_trend",
         key="sentiment_trend",
-        config=widgets.chart_config("sentiment_weekly_trend"),
     )
 st.subheader(t("sentiment.outcome"))
 st.dataframe(views["outcome"], hide_index=True, key="sentiment_outcome")

@@ -10,9 +10,12 @@ import pytest
 from journey.io import load
 from journey.present import content
 from journey.query import scope
+from journey.recommend.rules import RULE_IDS
 from journey.schema import DatasetSettings
 
 EVIL = "<img src=x onerror=alert(1)>Evil & Co"  # a channel name that is markup if unescaped
+EVIL_ACTION = "<svg onload=alert(2)>Promo & co"  # an action id from the editable list
+CUTOFF = "2025-03-13"
 DATASET = "<script>alert('name')</script>.csv"
 
 AD = ("Paid Search", "Ad", "click", "")
@@ -76,6 +79,58 @@ def transcripts_csv() -> str:
     return frame.to_csv(index=False)
 
 
+# (action, channel, rule) per customer, as `journey.recommend` decides them
+_DECISIONS = {
+    "c01": ("email", "Email", "model"),
+    "c02": ("email", "Email", "model"),
+    "c03": ("email", "Email", "model"),
+    "c04": ("email", "Email", "model"),
+    "c05": ("email", "Email", "model"),
+    "c06": (EVIL_ACTION, "Push", "model"),
+    "c07": (EVIL_ACTION, "Push", "model"),
+    "c08": ("cart_reminder", "Email", "abandoned_cart"),
+    "c09": ("service_follow_up", "Call Center", "service_first"),
+    "c10": ("none", "", "model"),
+    "c11": ("none", "", "model"),
+    "c12": ("none", "", "do_not_contact"),
+}
+
+
+def nba_input() -> content.NextBestActionInput:
+    """Hand-made decisions for the twelve customers and a value x propensity matrix.
+
+    9 of 12 get a touch (75%); email on Email is the most common (model, 5 customers); rules
+    decide 3 (do_not_contact, service_first, abandoned_cart, 1 each); 3 get none; 2 of 12
+    are high value and high propensity.
+    """
+    rows = [
+        [customer, action, channel, rule, "why", 0.1, RULE_IDS.index(rule), -1]
+        for customer, (action, channel, rule) in _DECISIONS.items()
+    ]
+    decisions = pd.DataFrame(
+        rows,
+        columns=[
+            "customer_id",
+            "action",
+            "channel",
+            "rule",
+            "reason",
+            "score",
+            "rule_index",
+            "action_index",
+        ],
+    )
+    matrix = pd.DataFrame(
+        {
+            "value": ["high value", "high value", "low value", "low value"],
+            "propensity": ["high propensity", "low propensity"] * 2,
+            "customers": [2, 3, 1, 6],
+            "journey": ["VIP journey: personal offer", "retain", "convert", "nurture"],
+        }
+    )
+    return content.NextBestActionInput(decisions, matrix, pd.Timestamp(CUTOFF).date())
+
+
 @pytest.fixture(scope="session")
 def small_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The small events and transcripts written to CSV files."""
@@ -88,10 +143,12 @@ def small_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="session")
 def small_report(small_files: tuple[Path, Path]) -> content.ReportContent:
-    """The report of the small dataset, every section, dataset named like markup."""
+    """The report of the small dataset, every section, dataset and an action named like markup."""
     events_path, transcripts_path = small_files
     events, _ = load.load_file(events_path, kind="events")
     transcripts, _ = load.load_file(transcripts_path, kind="transcripts")
     prepared = scope.prepare_events(events.accepted, DatasetSettings())
     options = content.ReportOptions(dataset=DATASET, filters=(f"channel: {EVIL}",), n_resamples=20)
-    return content.build_report(prepared, transcripts.accepted, options)
+    return content.build_report(
+        prepared, transcripts.accepted, options, next_best_action=nba_input()
+    )

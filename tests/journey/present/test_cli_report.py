@@ -8,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
+import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 ROOT = Path(__file__).resolve().parents[3]
+SAMPLE = ROOT / "data" / "sample" / "events.csv"
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -34,6 +37,9 @@ def test_report_writes_a_self_contained_html_file(small_files, tmp_path):
     document = out.read_text(encoding="utf-8")
     assert document.startswith("<!DOCTYPE html>")
     assert 'id="section-sentiment"' in document
+    # twelve days of data are too short to train the next best action model: left out, warned
+    assert 'id="section-next_best_action"' not in document
+    assert "warning: next best action left out: too little history" in done.stderr
     assert f"wrote {out}" in done.stderr
     assert "\r" not in done.stderr  # no progress bar when stderr is not a terminal
 
@@ -90,3 +96,44 @@ def test_bad_inputs_exit_2_with_an_error_line(small_files, tmp_path):
     assert garbage.returncode == 2
     assert "error: " in garbage.stderr
     assert not (tmp_path / "r.html").exists()
+
+
+def test_next_best_action_asked_for_on_too_short_data_exits_2(small_files, tmp_path):
+    events, _ = small_files
+    done = run(str(events), "--sections", "next_best_action", "--out", str(tmp_path / "r.html"))
+    assert done.returncode == 2
+    assert (
+        done.stderr.strip()
+        .splitlines()[-1]
+        .startswith("error: next_best_action section: too little history before 2025-03-13")
+    )
+    assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.slow  # trains the propensity model twice on the sample (about 25 s)
+def test_report_states_the_decisions_recommend_writes(tmp_path):
+    out, csv = tmp_path / "report.html", tmp_path / "nba.csv"
+    done = run(str(SAMPLE), "--sections", "funnel,next_best_action", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "next best action: 5,000 customers decided as of 2025-08-01" in done.stderr
+    document = out.read_text(encoding="utf-8")
+    assert 'id="section-next_best_action"' in document
+    assert 'id="chart-next_best_action_mix"' in document
+    recommended = subprocess.run(
+        [sys.executable, "-m", "journey", "recommend", str(SAMPLE), "--out", str(csv)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert recommended.returncode == 0, recommended.stderr
+    decisions = pd.read_csv(csv, keep_default_na=False)
+    touched = int((decisions["action"] != "none").sum())
+    top = decisions[decisions["action"] != "none"].value_counts(["action", "channel", "rule"])
+    (action, channel, rule), n_top = top.index[0], int(top.iloc[0])
+    assert (
+        f"At the cut-off 2025-08-01, {touched:,} of {len(decisions):,} customers "
+        f"({touched / len(decisions):.0%}) get a touch; the most common is {action} on "
+        f"{channel} ({rule}, {n_top:,} customers)."
+    ) in document

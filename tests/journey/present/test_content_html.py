@@ -12,7 +12,7 @@ from journey.errors import SettingsError
 from journey.present import content
 from journey.present.html import render_html, script_json
 
-from .conftest import DATASET, EVIL
+from .conftest import DATASET, EVIL, EVIL_ACTION, nba_input
 
 
 class _Links(HTMLParser):
@@ -62,6 +62,7 @@ def test_every_section_is_built_with_its_figures(small_report):
         "dropoffs",
         "attribution",
         "sentiment",
+        "next_best_action_mix",
     }
     network = next(s for s in small_report.sections if s.key == "network")
     assert "vis.Network" in network.network_html
@@ -95,9 +96,86 @@ def test_unknown_sections_and_too_few_steps_are_settings_errors():
         content.ReportOptions(steps=1)
 
 
-def test_next_best_action_hook_adds_nothing_yet(small_report):
-    assert content.next_best_action_figures(None) == ()  # type: ignore[arg-type]
-    assert not any("next best" in k.label.lower() for k in small_report.key_figures)
+def test_next_best_action_section_states_the_decisions(small_report):
+    section = next(s for s in small_report.sections if s.key == "next_best_action")
+    assert section.title == content.SECTION_TITLES["next_best_action"]
+    # 12 customers: 3 get none (c10, c11 by the model; c12 do_not_contact), 9 a touch
+    assert section.sentences == (
+        "At the cut-off 2025-03-13, 9 of 12 customers (75%) get a touch; the most common is "
+        "email on Email (model, 5 customers).",
+        "Rules decide for 3 customers (25%): do_not_contact 1, service_first 1, "
+        "abandoned_cart 1; the model ranks the actions of the other 9.",
+        "3 customers (25%) get no touch now: opted out, at a frequency cap, or no action is "
+        "expected to lift them (expected lift (model): an association learnt from history, "
+        "not a measured effect).",
+        "2 customers (17%) are high value and high propensity: VIP journey: personal offer.",
+    )
+    figures = {k.label: k.value for k in small_report.key_figures}
+    assert figures["Customers with a next touch"] == "9 (75%)"
+    # email 5/12, the hostile action 2/12, then the earlier rule's action of the 1-customer tie
+    assert figures["Next best action mix"] == f"email 42%, {EVIL_ACTION} 17%, service_follow_up 8%"
+    assert section.sentences[0] in small_report.summary
+    mix, matrix = (t.frame for t in section.tables)
+    assert mix.to_dict("records")[:4] == [
+        {
+            "rule": "do_not_contact",
+            "action": "none",
+            "channel": "",
+            "customers": "1",
+            "share": "8%",
+        },
+        {
+            "rule": "service_first",
+            "action": "service_follow_up",
+            "channel": "Call Center",
+            "customers": "1",
+            "share": "8%",
+        },
+        {
+            "rule": "abandoned_cart",
+            "action": "cart_reminder",
+            "channel": "Email",
+            "customers": "1",
+            "share": "8%",
+        },
+        {"rule": "model", "action": "email", "channel": "Email", "customers": "5", "share": "42%"},
+    ]
+    assert matrix["customers"].tolist() == ["2", "3", "1", "6"]
+    assert matrix["share"].tolist() == ["17%", "25%", "8%", "50%"]
+
+
+def test_next_best_action_chart_stacks_rules_in_size_order(small_report):
+    figure = small_report.charts()["next_best_action_mix"]
+    assert [trace.name for trace in figure.data] == [
+        "do_not_contact",
+        "service_first",
+        "abandoned_cart",
+        "model",
+    ]
+    evil = "&lt;svg onload=alert(2)&gt;Promo &amp; co · Push"  # escaped for plotly's markup
+    assert list(figure.layout.yaxis.categoryarray) == [
+        "email · Email",
+        "none",  # 2 by the model + 1 do_not_contact, stacked on one bar
+        evil,
+        "service_follow_up · Call Center",
+        "cart_reminder · Email",
+    ]
+    assert sum(sum(trace.x) for trace in figure.data) == 12
+
+
+def test_next_best_action_section_is_left_out_without_decisions(small_files):
+    from journey.io import load
+    from journey.query import scope
+    from journey.schema import DatasetSettings
+
+    events, _ = load.load_file(small_files[0], kind="events")
+    prepared = scope.prepare_events(events.accepted, DatasetSettings())
+    options = content.ReportOptions(sections=("funnel", "next_best_action"), n_resamples=5)
+    report = content.build_report(prepared, None, options)
+    assert [s.key for s in report.sections] == ["funnel"]
+    assert "Next best action mix" not in {k.label for k in report.key_figures}
+    with_it = content.build_report(prepared, None, options, next_best_action=nba_input())
+    assert [s.key for s in with_it.sections] == ["funnel", "next_best_action"]
 
 
 def test_html_fetches_nothing_from_outside(report_html):
@@ -129,6 +207,13 @@ def test_html_escapes_user_strings(report_html):
     assert html_lib.escape(f"channel: {EVIL}") in report_html
     inner = parse(outer.srcdocs[0])
     assert "img" not in inner.tags
+
+
+def test_html_escapes_a_hostile_action_name(report_html):
+    assert "svg" not in parse(report_html).tags  # the action name never becomes an element
+    assert EVIL_ACTION not in report_html
+    assert f"<td>{html_lib.escape(EVIL_ACTION)}</td>" in report_html  # the mix table
+    assert html_lib.escape(f"{EVIL_ACTION} 17%") in report_html  # the key figure
 
 
 def test_script_json_cannot_close_a_script():

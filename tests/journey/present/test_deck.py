@@ -11,6 +11,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from journey.present import content, deck, images
 
+from .conftest import EVIL_ACTION
+
 TITLES = [
     "Key figures",
     "Top journeys",
@@ -27,6 +29,9 @@ TITLES = [
     "Best and worst channel per model",
     "Customer sentiment by touchpoint",
     "Sentiment drivers",
+    "Next best action per customer at the cut-off 2025-03-13",
+    "Next best action mix",
+    "Value x propensity",
 ]
 
 
@@ -56,9 +61,9 @@ def test_deck_with_pictures_has_one_chart_per_slide(small_report, pictures):
     presentation = Presentation(io.BytesIO(deck.build_deck(small_report, pictures)))
     assert len(presentation.slides) == 1 + len(TITLES)
     assert slide_titles(presentation) == TITLES
-    assert shapes_of(presentation, MSO_SHAPE_TYPE.PICTURE) == 6
-    # key tables (2) + a table per section (6)
-    assert shapes_of(presentation, MSO_SHAPE_TYPE.TABLE) == 8
+    assert shapes_of(presentation, MSO_SHAPE_TYPE.PICTURE) == 7
+    # key tables (2) + a table per section (6) + the next best action's two
+    assert shapes_of(presentation, MSO_SHAPE_TYPE.TABLE) == 10
 
 
 def test_title_and_key_figures_are_native_text(small_report):
@@ -75,8 +80,8 @@ def test_deck_without_pictures_falls_back_to_tables_or_a_note(small_report):
     data = deck.build_deck(small_report, {}, "chart images: no Chromium found")
     presentation = Presentation(io.BytesIO(data))
     assert shapes_of(presentation, MSO_SHAPE_TYPE.PICTURE) == 0
-    # each of the six charts' slides holds its section's first table instead
-    assert shapes_of(presentation, MSO_SHAPE_TYPE.TABLE) == 8 + 6
+    # each of the seven charts' slides holds its section's first table instead
+    assert shapes_of(presentation, MSO_SHAPE_TYPE.TABLE) == 10 + 7
     top_journeys = presentation.slides[4]
     grid = next(s for s in top_journeys.shapes if s.has_table).table
     assert [grid.cell(0, j).text for j in range(4)] == [
@@ -85,6 +90,21 @@ def test_deck_without_pictures_falls_back_to_tables_or_a_note(small_report):
         "share",
         "conversion_rate",
     ]
+
+
+def test_next_best_action_mix_is_a_native_table_with_the_names_as_text(small_report):
+    presentation = Presentation(io.BytesIO(deck.build_deck(small_report, {})))
+    slide = presentation.slides[1 + slide_titles(presentation).index("Next best action mix")]
+    grid = next(s for s in slide.shapes if s.has_table).table
+    assert [grid.cell(0, j).text for j in range(5)] == [
+        "rule",
+        "action",
+        "channel",
+        "customers",
+        "share",
+    ]
+    actions = [grid.cell(i, 1).text for i in range(1, len(grid.rows))]
+    assert EVIL_ACTION in actions  # plain text in a cell: never markup in a deck
 
 
 def test_a_chart_without_picture_or_table_says_why(small_report):

@@ -195,3 +195,71 @@ def test_best_is_never_below_worst(shares):
     row = narrative.best_and_worst(result).iloc[0]
     assert row["best_share"] == max(shares)
     assert row["worst_share"] == min(shares)
+
+
+def mix_frame(rows: list[tuple[str, str, str, int]]) -> pd.DataFrame:
+    """A `decision_mix` frame: rule, action, channel, customers, in rule order."""
+    return pd.DataFrame(rows, columns=["rule", "action", "channel", "customers"])
+
+
+MIX = mix_frame(
+    [
+        ("service_first", "service_follow_up", "Call Center", 40),
+        ("win_back", "win_back_offer", "Email", 60),
+        ("model", "none", "", 500),
+        ("model", "email", "Email", 300),
+        ("model", "push", "Push", 100),
+    ]
+)  # 1,000 customers: 500 touched (50%), rules 100 (10%), the model 900
+
+
+def test_next_best_action_sentences_quote_the_mix():
+    sentence = narrative.nba_mix_sentence(MIX, pd.Timestamp("2025-08-01"))
+    assert sentence == (
+        "At the cut-off 2025-08-01, 500 of 1,000 customers (50%) get a touch; the most common "
+        "is email on Email (model, 300 customers)."
+    )
+    after_date = sentence.split("2025-08-01, ", 1)[1]
+    assert numbers(after_date) == ["500", "1,000", "50%", "300"]
+    assert narrative.nba_rules_sentence(MIX) == (
+        "Rules decide for 100 customers (10%): service_first 40, win_back 60; the model ranks "
+        "the actions of the other 900."
+    )
+    assert numbers(narrative.nba_wait_sentence(MIX) or "")[:2] == ["500", "50%"]
+    assert narrative.top_actions(MIX, 3) == "email 30%, push 10%, win_back_offer 6%"
+
+
+def test_next_best_action_sentences_for_edge_cases():
+    nobody = mix_frame([("frequency_cap", "none", "", 7), ("model", "none", "", 3)])
+    assert narrative.nba_mix_sentence(nobody, "2025-01-02") == (
+        "At the cut-off 2025-01-02, none of the 10 customers gets a touch."
+    )
+    assert narrative.top_actions(nobody) is None
+    assert narrative.nba_wait_sentence(nobody).startswith("10 customers (100%) get no touch")
+    model_only = mix_frame([("model", "sms", "SMS", 4)])
+    assert narrative.nba_rules_sentence(model_only) == (
+        "The model ranks the actions of all 4 customers; no rule fired."
+    )
+    assert narrative.nba_wait_sentence(model_only) is None
+    empty = mix_frame([])
+    assert narrative.nba_mix_sentence(empty, "2025-01-02") is None
+    assert narrative.nba_rules_sentence(empty) is None
+    # ties for the most common go to the earlier rule, as the mix lists it
+    tie = mix_frame([("abandoned_cart", "cart_reminder", "App", 2), ("model", "email", "Email", 2)])
+    assert "cart_reminder on App (abandoned_cart, 2 customers)" in narrative.nba_mix_sentence(
+        tie, "2025-01-02"
+    )
+
+
+def test_value_propensity_sentence_names_the_vip_cell():
+    matrix = pd.DataFrame(
+        {
+            "value": ["high value", "high value", "low value", "low value"],
+            "propensity": ["high propensity", "low propensity"] * 2,
+            "customers": [150, 250, 100, 500],
+            "journey": ["VIP journey", "retain", "convert", "nurture"],
+        }
+    )
+    sentence = narrative.value_propensity_sentence(matrix)
+    assert sentence == "150 customers (15%) are high value and high propensity: VIP journey."
+    assert narrative.value_propensity_sentence(matrix.assign(customers=0)) is None
