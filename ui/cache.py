@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -702,10 +702,11 @@ def report_content(
     _events: pd.DataFrame,
     _transcripts: pd.DataFrame | None,
     options: content.ReportOptions,
+    _next_best_action: content.NextBestActionInput | None = None,
 ) -> content.ReportContent:
-    """Cached `content.build_report` for scope `key` (events and transcripts it names)."""
+    """Cached `content.build_report` for scope `key` (events, transcripts, decisions it names)."""
     del key
-    return content.build_report(_events, _transcripts, options)
+    return content.build_report(_events, _transcripts, options, next_best_action=_next_best_action)
 
 
 @st.cache_data(scope="session", max_entries=4, show_spinner=False)
@@ -798,3 +799,43 @@ def nba_replay(
     start, end = (pd.Timestamp(d) for d in dates)
     model = nba_model(view, contacts, model_key, _rec, start)
     return recommend_replay.replay(runner(), view, model, start, end, _rec, contacts)
+
+
+# -- next best action in the report ----------------------------------------------------------
+# More events than this in the scope: the Report page leaves the section unselected (slow).
+NBA_REPORT_MAX_EVENTS = handle.MAX_FRAME_ROWS
+
+
+def nba_page_defaults(scope: state.Scope) -> tuple[recommend_pipeline.Recommender, date] | None:
+    """The Next best action page's settings and cut-off as it opens (None: no events)."""
+    dates = relation_dates(scope.events)
+    if dates is None:
+        return None
+    rec = recommend_pipeline.recommender_for(
+        scope.dataset.settings,
+        column_values(scope.events, schema.TOUCHPOINT),
+        column_values(scope.events, schema.EVENT_TYPE),
+    )
+    return rec, dates[1] + timedelta(days=1)
+
+
+def nba_report_input(scope: state.Scope) -> content.NextBestActionInput | None:
+    """The Next best action page's decisions at its defaults, from the same caches."""
+    defaults = nba_page_defaults(scope)
+    if defaults is None:
+        return None
+    rec, cutoff = defaults
+    contacts = None
+    if scope.has_transcripts:  # the page uses the last contact's sentiment by default
+        scored = sentiment_scored(
+            scope.dataset.fingerprint,
+            dataset_transcripts(scope.dataset.transcripts_path),
+            "default",
+            None,
+            t("nba.working"),
+        )
+        contacts = nba_contacts(scope.dataset.fingerprint, scored.conversations)
+    key = nba_key(rec, scope.key)
+    model_key = nba_key(rec.features, rec.train, scope.key)
+    decisions, matrix = nba_decisions(scope.events, contacts, key, model_key, rec, cutoff)
+    return content.NextBestActionInput(decisions, matrix, cutoff)

@@ -16,13 +16,16 @@ scope = frame.require_scope()
 transcripts = cache.scope_transcripts(scope)
 has_transcripts = transcripts is not None and not transcripts.empty
 choices = [s for s in content.SECTIONS if has_transcripts or s != "sentiment"]
-sections, title = choices, t("report.default_title")  # presentation mode shows the whole report
+# the next best action trains a model: on many events it takes minutes, so it is opt-in there
+nba_by_default = scope.n_events <= cache.NBA_REPORT_MAX_EVENTS
+defaults = [s for s in choices if nba_by_default or s != "next_best_action"]
+sections, title = defaults, t("report.default_title")  # presentation mode: the default report
 if not presenting:
     cols = st.columns([3, 2])
     sections = cols[0].multiselect(
         t("report.sections"),
         choices,
-        default=choices,
+        default=defaults,
         format_func=lambda s: t(f"report.section.{s}"),
         key="report_sections",
     )
@@ -31,6 +34,8 @@ if not presenting:
     )
 if not has_transcripts and not presenting:
     st.caption(t("report.no_transcripts"))
+if not nba_by_default and not presenting:
+    st.caption(t("report.nba_slow", events=f"{scope.n_events:,}"))
 if not sections:
     st.info(t("report.pick_sections"))
     st.stop()
@@ -44,8 +49,14 @@ with guard():
         title=title.strip() or t("report.default_title"),
     )
 key = f"{scope.key}:{state.hash_text(repr(options))}"
+next_best_action = None  # the Next best action page's decisions at its defaults, same caches
+if "next_best_action" in chosen:
+    with guard(stop=False), st.spinner(t("report.nba_working")):
+        next_best_action = cache.nba_report_input(scope)
 with guard(), st.spinner(t("report.working")):
-    report = cache.report_content(key, frame.scope_events(scope), transcripts, options)
+    report = cache.report_content(
+        key, frame.scope_events(scope), transcripts, options, next_best_action
+    )
     document = cache.report_html(key, report)
 
 if presenting:

@@ -25,6 +25,30 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "report.section.attribution": {"en": "Attribution", "id": "Atribusi", "pl": "Atrybucja"},
     "report.section.sentiment": {"en": "Sentiment", "id": "Sentimen", "pl": "Sentyment"},
+    "report.section.next_best_action": {
+        "en": "Next best action",
+        "id": "Tindakan terbaik berikutnya",
+        "pl": "Następne najlepsze działanie",
+    },
+    "report.nba_slow": {
+        "en": "This view has {events} events: the next best action section is not selected, "
+        "because training its model on this many takes longer (minutes). Add it under "
+        "Sections if you want it.",
+        "id": "Tampilan ini memiliki {events} peristiwa: bagian tindakan terbaik berikutnya tidak "
+        "dipilih, karena melatih modelnya pada data sebanyak ini butuh lebih lama (beberapa "
+        "menit). Tambahkan di Bagian jika Anda menginginkannya.",
+        "pl": "Ten widok ma {events} zdarzeń: sekcja następnego najlepszego działania nie jest "
+        "wybrana, bo trenowanie jej modelu na tylu danych trwa dłużej (minuty). Dodaj ją w "
+        "Sekcjach, jeśli jej potrzebujesz.",
+    },
+    "report.nba_working": {
+        "en": "Training the next best action model and deciding for every customer (the Next "
+        "best action page's default settings)…",
+        "id": "Melatih model tindakan terbaik berikutnya dan memutuskan untuk setiap pelanggan "
+        "(pengaturan bawaan halaman Tindakan terbaik berikutnya)…",
+        "pl": "Trenowanie modelu następnego najlepszego działania i decyzja dla każdego klienta "
+        "(domyślne ustawienia strony Następne najlepsze działanie)…",
+    },
     "report.no_transcripts": {
         "en": "No transcripts in this dataset: the sentiment section is left out.",
         "id": "Tidak ada transkrip di dataset ini: bagian sentimen tidak disertakan.",
