@@ -456,11 +456,7 @@ def present_report(report: ReportContent) -> None:
     for sentence in section.sentences:
         st.markdown(md_text(sentence))
     for chart in section.charts:
-        st.plotly_chart(
-            projector_figure(chart.figure),
-            key=f"present_chart_{chart.name}",
-            config=widgets.chart_config(chart.name),
-        )
+        widgets.chart(projector_figure(chart.figure), chart.name, key=f"present_chart_{chart.name}")
         st.caption(chart.caption)
     if section.network_html:
         widgets.show_network(section.network_html, height=PROJECTOR_HEIGHT)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from journey.io import export
 from journey.io.markup import md_text
+from journey.present import images
 from journey.query import filters as flt
 from journey.schema import (
     CHANNEL,
@@ -38,14 +41,70 @@ def download_csv(frame: pd.DataFrame, file_name: str, key: str, label: str | Non
 def chart_config(name: str) -> dict[str, object]:
     """st.plotly_chart's config: the toolbar's camera saves a 2x PNG named after the chart.
 
-    plotly.js offers one format per toImage button; a second (SVG) button needs a JavaScript
-    click handler, which st.plotly_chart's JSON config cannot carry, so SVG is offered in the
-    HTML report's toolbar (journey.present.html), where the page owns the script.
+    plotly.js offers one format per toImage button and st.plotly_chart's JSON config cannot
+    carry a click handler for a second, so `chart` adds an SVG download under the chart.
     """
     return {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
     }
+
+
+_LOG = logging.getLogger(__name__)
+
+
+def chart(
+    figure: go.Figure,
+    name: str,
+    *,
+    key: str,
+    container: object = None,
+    config: dict[str, object] | None = None,
+) -> None:
+    """A plotly chart (toolbar camera: `name`.png) with an "SVG" download under it.
+
+    `container` is where to draw (a column, a tab; default the page). The SVG is rendered
+    only when the button is clicked (deferred data), with kaleido on the server's Chromium
+    in bounded time; without a browser the button is off and its help says why.
+    """
+    target = st if container is None else container
+    target.plotly_chart(figure, key=key, config=config or chart_config(name))  # type: ignore[attr-defined]
+    svg_download(figure, name, key=f"{key}_svg", container=target)
+
+
+def svg_download(figure: go.Figure, name: str, *, key: str, container: object = None) -> None:
+    """A small button downloading `figure` as `name`.svg, rendered when clicked."""
+    target = st if container is None else container
+    try:
+        images.find_browser()
+        blocked = None
+    except images.ImagesUnavailable as err:
+        blocked = str(err)
+    target.download_button(  # type: ignore[attr-defined]
+        t("share.svg"),
+        data=lambda: _svg_bytes(figure, name),
+        file_name=f"{name}.svg",
+        mime="image/svg+xml",
+        key=key,
+        icon=":material/download:",
+        type="tertiary",
+        on_click="ignore",
+        disabled=blocked is not None,
+        help=t("share.svg_unavailable", reason=blocked) if blocked else t("share.svg_help"),
+    )
+
+
+def _svg_bytes(figure: go.Figure, name: str) -> bytes:
+    """The deferred data of an SVG download: the image, or a notice image saying why not.
+
+    Streamlit runs this on click, where a raised error would only reach the browser as a
+    bare "failed to generate file"; a notice image tells the user what went wrong.
+    """
+    try:
+        return images.render_svg(figure)
+    except images.ImagesUnavailable as err:
+        _LOG.warning("SVG of chart %s: %s", name, err)
+        return images.unavailable_svg(str(err))
 
 
 def download_html(html: str, file_name: str, key: str, label: str | None = None) -> None:

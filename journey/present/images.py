@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -152,6 +154,23 @@ def render_svg(figure: go.Figure, *, timeout: float = SVG_TIMEOUT) -> bytes:
     when no browser is found, it fails, or it does not finish within `timeout` seconds.
     """
     return render_images({"chart": figure}, "svg", timeout=timeout)["chart"]
+
+
+def unavailable_svg(reason: str) -> bytes:
+    """A small SVG document saying, in words, why the chart's image could not be rendered."""
+    lines = [
+        "Chart image unavailable:",
+        *textwrap.wrap(reason, 70, break_long_words=False, break_on_hyphens=False),
+    ]
+    texts = "".join(
+        f'<text x="24" y="{40 + 26 * i}">{html.escape(line)}</text>' for i, line in enumerate(lines)
+    )
+    height = 40 + 26 * len(lines)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="640" height="{height}" '
+        f'font-family="sans-serif" font-size="16"><rect width="100%" height="100%" '
+        f'fill="#ffffff"/>{texts}</svg>'
+    ).encode()
 
 
 def render_images(

@@ -22,4 +22,18 @@ TEXT: dict[str, dict[str, str]] = {
     "share.previous": {"en": "Previous", "id": "Sebelumnya", "pl": "Poprzedni"},
     "share.next": {"en": "Next", "id": "Berikutnya", "pl": "Następny"},
     "share.overview": {"en": "Overview", "id": "Ringkasan", "pl": "Przegląd"},
+    "share.svg": {"en": "SVG", "id": "SVG", "pl": "SVG"},
+    "share.svg_help": {
+        "en": "Download this chart as an SVG image (drawn on the server when you click; "
+        "the camera in the chart's toolbar saves a PNG).",
+        "id": "Unduh grafik ini sebagai gambar SVG (dibuat di server saat Anda klik; "
+        "ikon kamera di toolbar grafik menyimpan PNG).",
+        "pl": "Pobierz ten wykres jako obraz SVG (rysowany na serwerze po kliknięciu; "
+        "aparat na pasku narzędzi wykresu zapisuje PNG).",
+    },
+    "share.svg_unavailable": {
+        "en": "SVG download is off on this server: {reason}",
+        "id": "Unduhan SVG tidak tersedia di server ini: {reason}",
+        "pl": "Pobieranie SVG jest na tym serwerze wyłączone: {reason}",
+    },
 }
