@@ -70,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     """Attribute conversions with every model asked for (paths counted by the engine)."""
     settings = settings_from(args)
     attribution.check_models(settings.models)  # before any data is read
-    with prepared_events(args, DatasetSettings(timezone=args.tz)) as (runner, events):
+    read = (schema.REVENUE, schema.EVENT_TYPE, schema.CAMPAIGN)  # path_events' columns
+    with prepared_events(args, DatasetSettings(timezone=args.tz), read) as (runner, events):
         result = engine_attribute(runner, events, settings)
     write_csv(rounded(result), args.out)
     method = result.attrs.get("shapley_method")

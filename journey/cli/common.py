@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from journey import schema
@@ -115,11 +116,13 @@ def stream_input(
     args: argparse.Namespace,
     settings: DatasetSettings | None = None,
     need_rows: bool = True,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> stream.StreamResult:
     """`load_input` through DuckDB's reader: the accepted rows stay a relation, not a frame.
 
-    The caller closes the result (its DuckDB connection). Files DuckDB cannot read exactly
-    go through the pandas path inside `journey.io.stream`, with the same results.
+    The caller closes the result (its DuckDB connection; `con` when given). Files DuckDB
+    cannot read exactly go through the pandas path inside `journey.io.stream`, with the
+    same results.
     """
     settings = settings or DatasetSettings(timezone=args.tz)
     result = stream.validate_file(
@@ -129,6 +132,7 @@ def stream_input(
         settings,
         StderrProgress(f"reading {Path(path).name}"),
         sheet=args.sheet,
+        con=con,
     )
     try:
         first = result.rejects_frame(limit=1) if result.rows_rejected else None

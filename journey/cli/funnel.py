@@ -39,7 +39,8 @@ def parse_stages(text: str) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     """Compute the funnel on the engine and write one row per stage."""
     stages = parse_stages(args.stages)
-    with prepared_events(args, DatasetSettings(timezone=args.tz)) as (runner, events):
+    settings = DatasetSettings(timezone=args.tz)
+    with prepared_events(args, settings, (schema.EVENT_TYPE,)) as (runner, events):
         result = funnels.funnel(runner, events, stages, args.by)
     write_csv(result[COLUMNS], args.out)
     return 0

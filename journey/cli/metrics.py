@@ -62,7 +62,8 @@ def as_dates(table: pd.DataFrame) -> pd.DataFrame:
 
 def run(args: argparse.Namespace) -> int:
     """Compute the channel metrics per period on the engine and write them."""
-    with prepared_events(args, DatasetSettings(timezone=args.tz)) as (runner, events):
+    read = (schema.REVENUE, schema.EVENT_TYPE, schema.CAMPAIGN, schema.SESSION_ID)
+    with prepared_events(args, DatasetSettings(timezone=args.tz), read) as (runner, events):
         if args.qualifying is not None:
             qualifying = comma_list(args.qualifying)
         else:  # the likely qualifying values (add to cart, sign-up ...) the data has

@@ -346,9 +346,12 @@ def flows(
     keep_repeats: bool = False,
     top_k: int = 0,
     end_nodes: bool = False,
-    n: int = 20,
+    n: int | None = 20,
 ) -> Flows:
-    """Transitions and step flows (folded by top_k), the fold, and top paths (never folded)."""
+    """Transitions and step flows (folded by top_k), the fold, and top paths (never folded).
+
+    `n` None skips the top paths (one string per customer to build): they come back empty.
+    """
     _check_steps(steps, top_k)
     with path_table(runner, events, level, keep_repeats) as path:
         fold = _fold(_volumes(runner, path), top_k)
@@ -356,7 +359,11 @@ def flows(
             transitions=_transitions(runner, path, fold, end_nodes),
             steps=_steps(runner, path, fold, steps),
             fold=fold,
-            top_paths=_top_paths(runner, path, n),
+            top_paths=(
+                typed(pd.DataFrame(columns=list(TOP_PATH_COLUMNS)), TOP_PATH_COLUMNS)
+                if n is None
+                else _top_paths(runner, path, n)
+            ),
         )
 
 
