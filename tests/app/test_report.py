@@ -10,7 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from journey.present import content
+from journey.recommend import pipeline as recommend_pipeline
 from tests.app.conftest import new_app
+from ui import cache
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +46,41 @@ def test_page_previews_every_section_and_offers_the_html(session: AppTest):
     assert session.main.metric[0].value == "5,000"  # the sample's customers
     assert download_labels(session) == ["Download the report (HTML)"]
     charts = session.get("plotly_chart")
-    assert len(charts) == 6
+    assert len(charts) == 7  # six charts and the next best action mix
+    figures = [m.value for m in session.main.markdown if m.value.startswith("**Next best")]
+    assert len(figures) == 1
+    assert figures[0].startswith("**Next best action mix**: ")
+
+
+def test_next_best_action_is_opt_in_on_many_events(monkeypatch):
+    monkeypatch.setattr(cache, "NBA_REPORT_MAX_EVENTS", 1_000)  # the sample has 82,684 events
+    app = new_app()
+    app.switch_page("views/report.py").run()
+    assert problems(app) == []
+    chosen = app.multiselect(key="report_sections").value
+    assert "next_best_action" not in chosen
+    assert "Next best action" in app.multiselect(key="report_sections").options  # offered
+    assert any("82,684 events" in c.value for c in app.caption)
+    titles = [s.value for s in app.main.subheader]
+    assert content.SECTION_TITLES["next_best_action"] not in titles
+    assert content.SECTION_TITLES["funnel"] in titles
+
+
+@pytest.mark.slow  # the Next best action page trains and evaluates its model
+def test_report_reuses_the_next_best_action_pages_decisions(monkeypatch):
+    app = new_app()
+    app.switch_page("views/next_best_action.py").run()
+    assert problems(app) == []
+
+    def never(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the report computed the decisions again")
+
+    # from here on a cache miss would fail: the report must find the page's decisions
+    monkeypatch.setattr(recommend_pipeline, "recommend", never)
+    monkeypatch.setattr(recommend_pipeline, "fit_model", never)
+    app.switch_page("views/report.py").run()
+    assert problems(app) == []
+    assert content.SECTION_TITLES["next_best_action"] in [s.value for s in app.main.subheader]
 
 
 def test_fewer_sections_and_the_deck(session: AppTest):
