@@ -42,7 +42,7 @@ def test_report_downloads_and_draws_every_chart_offline(server, page, outside_re
 
     opened.route("**/*", only_local)
     opened.goto(report.as_uri())
-    n_charts = 6  # every section of the sample: step and phase Sankeys, funnel, drop-off ...
+    n_charts = 7  # every section of the sample: Sankeys, funnel, drop-off ..., action mix
     opened.wait_for_function(
         f"() => document.querySelectorAll('.js-plotly-plot').length === {n_charts}",
         timeout=120_000,
