@@ -466,8 +466,10 @@ def _next_best_action(nba: NextBestActionInput | None) -> Section:
     total = int(mix["customers"].sum())
     if total == 0:
         raise SettingsError("the next best action section needs at least one decision")
+    largest_first = mix.sort_values("customers", ascending=False, kind="stable")
     shown_mix = _shown(
-        mix.assign(share=mix["customers"] / total), {"customers": "int", "share": "pct"}
+        largest_first.assign(share=largest_first["customers"] / total),
+        {"customers": "int", "share": "pct"},
     )
     matrix = nba.matrix[["value", "propensity", "customers", "journey"]]
     matrix_total = max(int(matrix["customers"].sum()), 1)

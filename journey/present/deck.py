@@ -107,7 +107,8 @@ def _chart_slide(
         width = min(WIDTH - 2 * MARGIN, int(height * 1200 / 640))
         slide.shapes.add_picture(io.BytesIO(picture), (WIDTH - width) // 2, top, width=width)
     elif section.tables:
-        _table(slide, section.tables[0], top, Inches(0.3) * (len(section.tables[0].frame) + 1))
+        rows = min(len(section.tables[0].frame), MAX_TABLE_ROWS) + 1  # _table cuts the rest
+        _table(slide, section.tables[0], top, Inches(0.3) * rows)
     else:
         _text_box(slide, f"Chart image unavailable: {image_error}", top, Inches(1), size=16)
     text = "\n".join([chart.caption, *section.sentences[:2]]).strip()

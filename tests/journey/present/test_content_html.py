@@ -116,30 +116,30 @@ def test_next_best_action_section_states_the_decisions(small_report):
     assert figures["Next best action mix"] == f"email 42%, {EVIL_ACTION} 17%, service_follow_up 8%"
     assert section.sentences[0] in small_report.summary
     mix, matrix = (t.frame for t in section.tables)
-    assert mix.to_dict("records")[:4] == [
-        {
-            "rule": "do_not_contact",
-            "action": "none",
-            "channel": "",
-            "customers": "1",
-            "share": "8%",
-        },
-        {
-            "rule": "service_first",
-            "action": "service_follow_up",
-            "channel": "Call Center",
-            "customers": "1",
-            "share": "8%",
-        },
-        {
-            "rule": "abandoned_cart",
-            "action": "cart_reminder",
-            "channel": "Email",
-            "customers": "1",
-            "share": "8%",
-        },
-        {"rule": "model", "action": "email", "channel": "Email", "customers": "5", "share": "42%"},
+    # largest first, ties in the mix's rule order: what a deck's first rows should show
+    assert mix["customers"].tolist() == ["5", "2", "2", "1", "1", "1"]
+    assert mix["action"].tolist() == [
+        "email",
+        EVIL_ACTION,
+        "none",
+        "none",
+        "service_follow_up",
+        "cart_reminder",
     ]
+    assert mix.iloc[0].to_dict() == {
+        "rule": "model",
+        "action": "email",
+        "channel": "Email",
+        "customers": "5",
+        "share": "42%",
+    }
+    assert mix.iloc[3].to_dict() == {
+        "rule": "do_not_contact",
+        "action": "none",
+        "channel": "",
+        "customers": "1",
+        "share": "8%",
+    }
     assert matrix["customers"].tolist() == ["2", "3", "1", "6"]
     assert matrix["share"].tolist() == ["17%", "25%", "8%", "50%"]
 
