@@ -437,7 +437,11 @@ class Workspace:
         while True:
             try:
                 with _OPEN_CLOSE:
-                    return duckdb.connect(str(self.path), config=dict(DUCKDB_CONFIG))
+                    con = duckdb.connect(str(self.path), config=dict(DUCKDB_CONFIG))
+                # a session setting (not allowed in the config): our own progress shows (the
+                # CLI's bar on stderr, the app's st.progress), never DuckDB's on stderr
+                con.execute("SET enable_progress_bar = false")
+                return con
             except duckdb.IOException as err:
                 if "lock" not in str(err).lower():
                     raise _unreadable(self.path, err) from err

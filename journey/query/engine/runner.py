@@ -90,6 +90,8 @@ class DuckDBRunner:
                 con = duckdb.connect(":memory:", config=duckdb_config())
             except duckdb.Error as err:  # e.g. JOURNEY_MEMORY_LIMIT=lots
                 raise SettingsError(f"cannot start DuckDB with these settings: {err}") from err
+            # our progress shows (the CLI's bar on stderr), never DuckDB's own bar beside it
+            con.execute("SET enable_progress_bar = false")
         self.con = con
 
     def cursor(self) -> DuckDBRunner:
@@ -165,8 +167,11 @@ class SparkRunner:
         frame.createOrReplaceTempView(name)
 
     def drop(self, name: str) -> None:
-        """Drop a temporary view if it exists."""
-        self.spark.catalog.dropTempView(name)
+        """Drop a temporary view if it exists, and free what `table` cached for it."""
+        catalog = self.spark.catalog
+        if catalog.tableExists(name) and catalog.isCached(name):
+            catalog.uncacheTable(name)
+        catalog.dropTempView(name)
 
     def register_frame(self, name: str, frame: pd.DataFrame) -> None:
         """Expose a pandas frame as a Spark temporary view."""
@@ -201,6 +206,8 @@ def spark_session(master: str = DEFAULT_SPARK_MASTER, app_name: str = "journey-a
         .appName(app_name)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        # Spark's console bar would draw over ours on stderr (the CLI shows its own progress)
+        .config("spark.ui.showConsoleProgress", "false")
         # Arrow moves frames both ways: typed all-NULL columns, NULL (not 'NaN') missing text
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.shuffle.partitions", "8")

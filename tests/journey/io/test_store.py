@@ -828,3 +828,12 @@ def test_delete_then_list_shows_the_others(shared_ws, names, data):
     assert listed == sorted(
         (n.strip() for n in names if n != victim), key=lambda s: (s.casefold(), s)
     )
+
+
+def test_workspace_connections_draw_no_duckdb_progress_bar(ws):
+    # a long streamed save would otherwise print DuckDB's bar on stderr beside the CLI's own
+    con = ws._connect()
+    try:
+        assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)
+    finally:
+        con.close()

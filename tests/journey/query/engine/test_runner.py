@@ -73,3 +73,27 @@ def test_memory_limit_comes_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("JOURNEY_MEMORY_LIMIT", "lots")
     with pytest.raises(SettingsError, match="cannot start DuckDB"):
         DuckDBRunner()
+
+
+@pytest.mark.spark
+def test_spark_drop_uncaches_what_table_cached(spark) -> None:
+    spark.register_frame("t", pd.DataFrame({"a": [1, 2]}))
+    spark.table("cached_t", "SELECT a * 2 AS b FROM t")
+    catalog = spark.spark.catalog
+    assert catalog.isCached("cached_t")
+    cache = spark.spark._jsparkSession.sharedState().cacheManager()  # what the JVM still holds
+    assert not cache.isEmpty()
+    spark.drop("cached_t")
+    assert not catalog.tableExists("cached_t")
+    assert cache.isEmpty()
+    spark.drop("cached_t")  # dropping again is fine
+    spark.drop("t")
+
+
+@pytest.mark.spark
+def test_spark_session_hides_the_console_progress_bar(spark) -> None:
+    assert spark.spark.conf.get("spark.ui.showConsoleProgress") == "false"
+
+
+def test_duckdb_runner_draws_no_progress_bar_of_its_own(duck) -> None:
+    assert duck.scalar("SELECT current_setting('enable_progress_bar')") is False
