@@ -97,3 +97,42 @@ def test_presentation_mode_steps_through_the_report(fresh_server, page, outside_
     assert main.get_by_text(f"1 / {total}").count() == 1
     assert query(page)["section"] == "1"
     assert outside_requests == []
+
+
+METRICS_LINK = (
+    "/metrics?grain=month&metric=contacts&range=2025-02-01,2025-04-30"
+    "&attribute=segment&attribute_values=SMB,Enterprise"
+)
+
+
+def test_a_metrics_link_restores_its_settings_and_a_chart_downloads_as_svg(
+    fresh_server, page, outside_requests
+):
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(fresh_server + METRICS_LINK)
+    wait_for_app(page, timeout=300_000)
+    main = page.locator("[data-testid='stMain']")
+    main.locator(".js-plotly-plot").first.wait_for(timeout=120_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert main.get_by_role("radio", name="Month").is_checked()  # grain=month
+    dates = main.locator("[data-testid='stDateInput'] input[type='date']")
+    assert [dates.nth(i).input_value() for i in range(2)] == ["2025-02-01", "2025-04-30"]
+    metric = main.locator("[data-testid='stSelectbox']").filter(has_text="Trend of")
+    assert metric.locator("[role='combobox']").input_value() == "Contacts"
+    sidebar = page.locator("[data-testid='stSidebar']")
+    attribute = sidebar.locator("[data-testid='stSelectbox']").filter(has_text="Filter by")
+    assert attribute.locator("[role='combobox']").input_value() == "segment"
+    values = sidebar.locator("[data-testid='stMultiSelect']").filter(has_text="Values of")
+    chosen = values.locator("[data-tag] [title]").evaluate_all("ts => ts.map(t => t.title)")
+    assert chosen == ["SMB", "Enterprise"]
+    written = query(page)
+    assert written["grain"] == "month"
+    assert written["attribute_values"] == "SMB,Enterprise"
+    shoot(page, "metrics_shared_link")
+    with page.expect_download(timeout=180_000) as info:  # rendered by kaleido on the click
+        main.get_by_role("button", name="SVG").first.click()
+    assert info.value.suggested_filename == "channel_metrics_trend.svg"
+    svg = info.value.path().read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<svg")
+    assert svg.rstrip().endswith("</svg>")
+    assert outside_requests == []
