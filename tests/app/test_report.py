@@ -127,3 +127,16 @@ def test_report_chart_config_names_the_png(session: AppTest):
         {"format": "png", "filename": "funnel", "scale": 2},
         {"format": "png", "filename": "dropoffs", "scale": 2},
     ]
+
+
+def test_presentation_mode_ends_on_the_next_best_action():
+    app = new_app()
+    app.switch_page("views/report.py")
+    app.query_params["present"] = "1"
+    app.query_params["section"] = "99"  # past the end: the last section
+    app.run()
+    assert problems(app) == []
+    # the overview, then six sections and the next best action as the last
+    assert app.main.markdown[0].value == "**8 / 8**"
+    assert app.main.header[0].value == content.SECTION_TITLES["next_best_action"]
+    assert len(app.get("plotly_chart")) == 1  # the action mix
