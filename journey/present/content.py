@@ -1,8 +1,10 @@
 """A report's content, computed once: key figures, charts, tables and sentences per section.
 
 `build_report` runs the query, attribution and sentiment functions over the (prepared,
-filtered) events and transcripts; `journey.present.html` and `journey.present.deck` only
-render what it returns, so the HTML report and the deck always say the same thing.
+filtered) events and transcripts; the next best actions come in already decided
+(`NextBestActionInput`, from `journey.recommend`), so nothing here trains a model or needs an
+engine. `journey.present.html` and `journey.present.deck` only render what it returns, so the
+HTML report and the deck always say the same thing.
 """
 
 from __future__ import annotations
