@@ -19,7 +19,6 @@ from journey.cli.common import (
     StderrProgress,
     add_input_options,
     add_onboarding_option,
-    load_input,
     phase_settings,
     stream_input,
 )
@@ -82,9 +81,14 @@ def _check_name(path: Path, args: argparse.Namespace) -> None:
 def _load_transcripts(
     args: argparse.Namespace, settings: DatasetSettings
 ) -> tuple[ValidationResult, dict[str, str]]:
-    """Validate the transcripts file with its own --transcripts-map options."""
+    """Validate the transcripts file with its own --transcripts-map options.
+
+    Through DuckDB's reader, as the events: the accepted rows come to pandas once, from Arrow
+    (sentiment scoring reads their texts), never through pandas' own reader and validator.
+    """
     transcript_args = argparse.Namespace(**{**vars(args), "map": args.transcripts_map})
-    return load_input(args.transcripts, "transcripts", transcript_args, settings)
+    with stream_input(args.transcripts, "transcripts", transcript_args, settings) as validated:
+        return validated.validation_result(), dict(validated.mapping)
 
 
 def _store_scores(workspace: Workspace, name: str, transcripts: pd.DataFrame) -> None:

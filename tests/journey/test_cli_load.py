@@ -113,3 +113,26 @@ def test_strict_refuses_rejected_rows(workspace_path: Path, files: tuple[Path, P
     assert main(["load", str(events), "--name", "strict", "--strict"]) == 2
     assert "1 rejected rows (--strict); first: row 4, column 'timestamp'" in capsys.readouterr().err
     assert not workspace_path.exists()
+
+
+def test_csv_events_and_transcripts_never_go_through_the_pandas_reader(
+    workspace_path: Path, files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys
+):
+    from journey.io import load
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the pandas path read a file DuckDB reads exactly")
+
+    monkeypatch.setattr(load, "load_file", refuse)
+    events, transcripts = files
+    transcripts.write_text(TRANSCRIPTS + ",2025-01-05,Chat,no client\n", encoding="utf-8")
+    argv = ["load", str(events), "--transcripts", str(transcripts), "--name", "streamed"]
+    assert main([*argv, "--transcripts-map", "client=customer_id", "--no-sentiment"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "calls.csv: 3 rows read, 2 accepted, 1 rejected, 0 exact duplicates"
+    )
+    stored = Workspace(workspace_path).load("streamed")
+    assert list(stored.transcripts["text"]) == [
+        "Thanks for the quick help",
+        "Still waiting for my refund",
+    ]
