@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from journey.errors import SettingsError
-from journey.query.engine.common import days_between
+from journey.query.engine.common import US_PER_DAY, days_between
 from journey.query.engine.runner import Runner
 from journey.query.engine.sql import ident, lit, lit_list
 from journey.schema import (
@@ -113,28 +113,37 @@ SELECT DISTINCT e.{ident(CUSTOMER_ID)} AS customer_id, c.cutoff
 FROM {ident(events)} e JOIN (VALUES {values}) AS c(cutoff) ON {ts} < c.cutoff{active}"""
 
 
+def _count(condition: str) -> str:
+    """SQL: how many rows meet `condition`, as a 32-bit integer (a small aggregate state)."""
+    return f"CAST(count(CASE WHEN {condition} THEN 1 END) AS INTEGER)"
+
+
+def _days(microseconds: str) -> str:
+    """SQL: an integer number of microseconds as (fractional) days, as DOUBLE."""
+    return f"CAST({microseconds} AS DOUBLE) / {US_PER_DAY}.0"
+
+
 def _counts(query: FeatureQuery) -> list[str]:
     """SQL select items: touches per window, per channel and window, per phase and window."""
     items = []
     for w in WINDOWS:
-        recent = f"k.known AND k.age < {w}"
-        items.append(f"sum(CASE WHEN {recent} THEN 1 ELSE 0 END) AS {ident(f'touches_{w}d')}")
+        # age < w days <=> timestamp > cutoff - w days (naive UTC), a cheap column compare
+        recent = f"k.known AND k.{ident(TIMESTAMP)} > k.since_{w}d"
+        items.append(f"{_count(recent)} AS {ident(f'touches_{w}d')}")
         for ch in query.channels:
             cond = f"{recent} AND k.{ident(CHANNEL)} = {lit(ch)}"
-            name = ident(f"touches_{w}d:{ch}")
-            items.append(f"sum(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {name}")
+            items.append(f"{_count(cond)} AS {ident(f'touches_{w}d:{ch}')}")
         for ph in Phase:
             cond = f"{recent} AND k.{ident(PHASE)} = {lit(str(ph))}"
-            name = ident(f"phase_touches_{w}d:{ph}")
-            items.append(f"sum(CASE WHEN {cond} THEN 1 ELSE 0 END) AS {name}")
+            items.append(f"{_count(cond)} AS {ident(f'phase_touches_{w}d:{ph}')}")
     for ch in query.channels:
         on = f"k.known AND k.{ident(CHANNEL)} = {lit(ch)}"
-        after_cart = f"{on} AND k.age < k.cart_age_now"
-        name = ident(f"since_cart:{ch}")
-        items.append(f"sum(CASE WHEN {after_cart} THEN 1 ELSE 0 END) AS {name}")
+        # a touch after the last cart touch known at the cut-off (strictly later in time)
+        after_cart = f"{on} AND k.{ident(TIMESTAMP)} > k.last_cart_ts"
+        items.append(f"{_count(after_cart)} AS {ident(f'since_cart:{ch}')}")
         items.append(
-            f"CAST(sum(CASE WHEN {on} AND k.responded THEN 1 ELSE 0 END) AS DOUBLE)"
-            f" / nullif(sum(CASE WHEN {on} THEN 1 ELSE 0 END), 0)"
+            f"CAST(count(CASE WHEN {on} AND k.responded THEN 1 END) AS DOUBLE)"
+            f" / nullif(count(CASE WHEN {on} THEN 1 END), 0)"
             f" AS {ident(f'response_rate:{ch}')}"
         )
     return items
@@ -172,45 +181,57 @@ def feature_sql(
     )
     support = f"k.{ident(EVENT_TYPE)} IN {lit_list(SUPPORT_EVENT_TYPES)}"
     sentiment = _sentiment_sql(contacts)
+    path = f"PARTITION BY e.{c} ORDER BY e.{ts}, e.{row}"
+    # ages aggregate as integer microseconds and become days after: min/max commute with the
+    # (monotonic) conversion, so the values are those of aggregating days per event
+    cart_age = _days("min(CASE WHEN k.known AND k.is_cart THEN k.age_us END)")
+    since_conv = _days(f"min(CASE WHEN k.known AND k.{ident(CONVERSION)} THEN k.age_us END)")
+    # one pass of windows over the events (only the columns the features read), one join to
+    # the snapshots and one aggregation: no second window and no CTE read twice, so nothing
+    # per event is held in memory beyond the aggregation's state
     return f"""
-WITH snap AS ({snapshots}),
-ev AS (
-  SELECT e.*, ({cart}) AS is_cart, ({onboarding}) AS is_onboarding, ({opt}) AS opted_out,
-         row_number() OVER (PARTITION BY e.{c} ORDER BY e.{ts}, e.{row}) AS pos,
-         lead(e.{ts}) OVER (PARTITION BY e.{c} ORDER BY e.{ts}, e.{row}) AS next_ts,
-         lead(e.{ident(CHANNEL)}) OVER (PARTITION BY e.{c} ORDER BY e.{ts}, e.{row}) AS next_ch,
-         lead(e.{ident(CONVERSION)}) OVER (PARTITION BY e.{c} ORDER BY e.{ts}, e.{row})
-           AS next_conv
+WITH snap AS (
+  SELECT s.*, {", ".join(f"s.cutoff - INTERVAL {w} DAY AS since_{w}d" for w in WINDOWS)}
+  FROM ({snapshots}) s
+),
+feature_path AS (
+  SELECT e.{c}, e.{ts}, e.{ident(CHANNEL)}, e.{ident(TOUCHPOINT)}, e.{ident(EVENT_TYPE)},
+         e.{ident(CONVERSION)}, e.{ident(REVENUE)}, e.{ident(PHASE)},
+         ({cart}) AS is_cart, ({onboarding}) AS is_onboarding, ({opt}) AS opted_out,
+         row_number() OVER ({path}) AS pos,
+         lead(e.{ts}) OVER ({path}) AS next_ts,
+         lead(e.{ident(CHANNEL)}) OVER ({path}) AS next_ch,
+         lead(e.{ident(CONVERSION)}) OVER ({path}) AS next_conv,
+         min(CASE WHEN e.{ident(CONVERSION)} THEN e.{ts} END) OVER (PARTITION BY e.{c})
+           AS first_conv_ts
   FROM {ident(events)} e
 ),
-k0 AS (
-  SELECT s.cutoff, e.*, e.{ts} < s.cutoff AS known, {days_between(f"e.{ts}", "s.cutoff")} AS age,
-         (e.next_ts < s.cutoff
-          AND {days_between("e." + ts, "e.next_ts")} <= {RESPONSE_DAYS}
-          AND (e.next_ch <> e.{ident(CHANNEL)} OR e.next_conv)) AS responded
-  FROM snap s JOIN ev e ON e.{c} = s.customer_id AND e.{ts} < {until}
+feature_cart AS (
+  SELECT s.customer_id, s.cutoff, max(e.{ts}) AS last_cart_ts
+  FROM snap s JOIN {ident(events)} e ON e.{c} = s.customer_id AND e.{ts} < s.cutoff
+  WHERE {cart}
+  GROUP BY s.customer_id, s.cutoff
 ),
 k AS (
-  SELECT k0.*, min(CASE WHEN k0.known AND k0.is_cart THEN k0.age END)
-           OVER (PARTITION BY k0.{c}, k0.cutoff) AS cart_age_now
-  FROM k0 k0
-),
-first_conv AS (
-  SELECT k.{c} AS customer_id, k.cutoff, min(k.{ts}) AS first_conv_ts
-  FROM k WHERE k.known AND k.{ident(CONVERSION)} GROUP BY k.{c}, k.cutoff
+  SELECT s.cutoff, {", ".join(f"s.since_{w}d" for w in WINDOWS)}, e.*, e.{ts} < s.cutoff AS known,
+         (e.next_ts < s.cutoff
+          AND date_diff('microsecond', e.{ts}, e.next_ts) <= {RESPONSE_DAYS * US_PER_DAY}
+          AND (e.next_ch <> e.{ident(CHANNEL)} OR e.next_conv)) AS responded,
+         date_diff('microsecond', e.{ts}, s.cutoff) AS age_us, ct.last_cart_ts
+  FROM snap s JOIN feature_path e ON e.{c} = s.customer_id AND e.{ts} < {until}
+  LEFT JOIN feature_cart ct ON ct.customer_id = s.customer_id AND ct.cutoff = s.cutoff
 ),
 agg AS (
   SELECT k.{c} AS customer_id, k.cutoff,
          {", ".join(_counts(query))},
-         sum(CASE WHEN k.known THEN 1 ELSE 0 END) AS frequency,
-         sum(CASE WHEN k.known AND k.{ident(CONVERSION)} THEN 1 ELSE 0 END) AS conversions,
+         {_count("k.known")} AS frequency,
+         {_count(f"k.known AND k.{ident(CONVERSION)}")} AS conversions,
          CAST(coalesce(sum(CASE WHEN k.known THEN k.{ident(REVENUE)} END), 0) AS DOUBLE)
            AS monetary,
-         min(CASE WHEN k.known THEN k.age END) AS recency_days,
-         max(CASE WHEN k.known THEN k.age END) AS tenure_days,
-         min(CASE WHEN k.known AND k.{ident(CONVERSION)} THEN k.age END)
-           AS days_since_conversion,
-         max(CASE WHEN k.known AND k.{ident(CONVERSION)} THEN k.age END)
+         {_days("min(CASE WHEN k.known THEN k.age_us END)")} AS recency_days,
+         {_days("max(CASE WHEN k.known THEN k.age_us END)")} AS tenure_days,
+         {since_conv} AS days_since_conversion,
+         {_days(f"max(CASE WHEN k.known AND k.{ident(CONVERSION)} THEN k.age_us END)")}
            AS days_since_first_conversion,
          arg_max(CASE WHEN k.known THEN k.{ident(CHANNEL)} END,
                  CASE WHEN k.known THEN k.pos END) AS last_channel,
@@ -220,25 +241,20 @@ agg AS (
                  CASE WHEN k.known THEN k.pos END) AS current_phase,
          arg_max(CASE WHEN k.known THEN {support} END,
                  CASE WHEN k.known THEN k.pos END) AS last_is_support,
-         sum(CASE WHEN k.known AND k.age < 90 AND {support} THEN 1 ELSE 0 END)
+         {_count(f"k.known AND k.{ts} > k.since_90d AND {support}")}
            AS support_contacts_90d,
-         min(CASE WHEN k.known AND k.is_cart THEN k.age END) AS cart_age,
-         max(CASE WHEN k.known AND k.opted_out THEN 1 ELSE 0 END) AS opted_out{target}
+         {cart_age} AS cart_age,
+         max(CASE WHEN k.known AND k.opted_out THEN 1 ELSE 0 END) AS opted_out{target},
+         {cart_age} IS NOT NULL AND ({since_conv} IS NULL OR {cart_age} < {since_conv})
+           AS open_cart,
+         {cart_age} * 24.0 AS hours_since_cart,
+         -- the first conversion overall is the first known one whenever one is known
+         {_count(f"k.known AND k.is_onboarding AND k.{ts} >= k.first_conv_ts")}
+           AS onboarding_touches
   FROM k GROUP BY k.{c}, k.cutoff
-),
-onb AS (
-  SELECT k.{c} AS customer_id, k.cutoff, count(*) AS onboarding_touches
-  FROM k JOIN first_conv f ON f.customer_id = k.{c} AND f.cutoff = k.cutoff
-  WHERE k.known AND k.is_onboarding AND k.{ts} >= f.first_conv_ts
-  GROUP BY k.{c}, k.cutoff
 ){sentiment[0]}
-SELECT a.*,
-       a.cart_age IS NOT NULL
-         AND (a.days_since_conversion IS NULL OR a.cart_age < a.days_since_conversion)
-         AS open_cart,
-       a.cart_age * 24.0 AS hours_since_cart,
-       coalesce(o.onboarding_touches, 0) AS onboarding_touches{sentiment[1]}
-FROM agg a LEFT JOIN onb o ON o.customer_id = a.customer_id AND o.cutoff = a.cutoff{sentiment[2]}
+SELECT a.*{sentiment[1]}
+FROM agg a{sentiment[2]}
 ORDER BY a.cutoff, a.customer_id"""
 
 
