@@ -195,3 +195,26 @@ def test_bad_page_settings_fall_back_to_the_widgets_defaults_with_a_notice():
     written = url(app)
     assert written["grain"] == "week"
     assert "attribute" not in written
+
+
+def test_widget_values_of_every_kind_survive_the_url_text():
+    from ui.share import PAGE_SETTINGS
+
+    by_kind = {item.setting.kind: item for settings in PAGE_SETTINGS.values() for item in settings}
+    values = {
+        "bool": False,
+        "int": 14,
+        "choice": "touchpoint",
+        "list": ["Web, mobile", "a\\b"],
+        "date": date(2025, 7, 1),
+        "dates": (date(2025, 2, 1), date(2025, 4, 30)),
+        "text": "C00304",
+    }
+    assert set(by_kind) == set(values)  # every kind a page uses is covered here
+    for kind, value in values.items():
+        item = by_kind[kind]
+        text = item.to_text(value)
+        assert text is not None
+        assert item.from_text(text) == value
+    assert by_kind["list"].to_text([]) is None  # an empty pick: the widget's default
+    assert by_kind["dates"].to_text((date(2025, 2, 1),)) is None  # a half-picked range
