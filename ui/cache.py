@@ -20,7 +20,7 @@ from journey import schema
 from journey.attribution import engine as engine_attribution
 from journey.attribution import models as attribution
 from journey.attribution import uncertainty
-from journey.attribution.markov import MarkovResult
+from journey.attribution.markov import MarkovResult, markov_model
 from journey.attribution.models import AttributionSettings
 from journey.errors import WorkspaceError
 from journey.io import limits, load, read, store, stream
@@ -49,6 +49,7 @@ from journey.recommend import pipeline as recommend_pipeline
 from journey.recommend import replay as recommend_replay
 from journey.schema import DatasetSettings, ValidationResult
 from journey.sentiment import insights, score, stored
+from journey.sentiment import sample as sentiment_sample
 from journey.sentiment.model import TranscriptSentiment, train_model
 from journey.viz import network
 from ui import handle
@@ -443,11 +444,31 @@ def dataset_frames(
 # -- attribution and channel metrics ----------------------------------------------------
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def attribution_result(view: str, settings: AttributionSettings) -> tuple[pd.DataFrame, str]:
     """The engine's `attribute` of a view, and how Shapley was computed."""
-    result = engine_attribution.engine_attribute(runner(), view, settings)
+    return _attribution_result(view, settings, _inputs_settings(settings))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _attribution_result(
+    view: str, settings: AttributionSettings, inputs_settings: AttributionSettings
+) -> tuple[pd.DataFrame, str]:
+    inputs = _attribution_inputs(view, inputs_settings)
+    result = engine_attribution.attribute_inputs(inputs, settings)
     return result, str(result.attrs.get("shapley_method", ""))
+
+
+def _inputs_settings(settings: AttributionSettings) -> AttributionSettings:
+    """The settings the touches pass depends on (not the Markov order: it reads the paths)."""
+    return dataclasses.replace(settings, markov_order=attribution.DEFAULT_SETTINGS.markov_order)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _attribution_inputs(
+    view: str, settings: AttributionSettings
+) -> engine_attribution.EngineInputs:
+    """One pass over a view's touches: heuristic credits and path counts (Markov, Shapley)."""
+    return engine_attribution.engine_inputs(runner(), view, settings)
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
@@ -460,7 +481,15 @@ def attribution_bootstrap(
 
 
 def attribution_markov(view: str, settings: AttributionSettings) -> MarkovResult:
-    """The engine's Markov fit (removal effects, transitions) of a view."""
+    """The engine's Markov fit (removal effects, transitions) of a view.
+
+    With Markov among the settings' models, the chain reads the path counts the result was
+    computed from (no second pass over the events).
+    """
+    if "markov" in settings.models:
+        inputs = _attribution_inputs(view, _inputs_settings(settings))
+        if inputs.counted is not None:
+            return markov_model(inputs.counted, settings.markov_order)
     # keyed only on what the chain depends on: other models' settings must not refit it
     chain = dataclasses.replace(
         attribution.DEFAULT_SETTINGS,
@@ -605,7 +634,8 @@ def sentiment_views(
     """Drivers, most negative, topics, levels, trend and outcome for scope `key`.
 
     The joins to the journey (level, phase, later purchases) run on the engine over the scope's
-    prepared-events `view`; only the text work (drivers, topics, highlights) is pandas.
+    prepared-events `view`; only the text work (drivers, topics, highlights) is pandas, on at
+    most `sentiment_sample.TEXT_SAMPLE_ROWS` customer texts ("texts": read, of how many).
     """
     del key
     rows = _scored.rows
@@ -624,13 +654,21 @@ def sentiment_views(
         r.con.unregister(name)
     positions = link[engine_sentiment.POSITION].to_numpy()
     linked = rows.iloc[positions].assign(**{schema.PHASE: link[schema.PHASE].to_numpy()})
-    drivers = insights.sentiment_drivers(rows)
-    topics, _assignment = insights.topic_groups(rows)
+    # word counts and topics read a bounded sample of a big scope's texts (exact when small)
+    texts = sentiment_sample.text_sample(rows)
+    drivers = insights.sentiment_drivers(texts)
+    topics, _assignment = insights.topic_groups(texts)
     return {
         "drivers": drivers,
-        "drivers_by_channel": insights.sentiment_drivers(rows, by=schema.CHANNEL, top_n=5),
-        "drivers_by_phase": insights.sentiment_drivers(linked, by=schema.PHASE, top_n=5),
-        "negative": insights.most_negative(rows, n=8, drivers=drivers),
+        "drivers_by_channel": insights.sentiment_drivers(texts, by=schema.CHANNEL, top_n=5),
+        "drivers_by_phase": insights.sentiment_drivers(
+            sentiment_sample.text_sample(linked), by=schema.PHASE, top_n=5
+        ),
+        "negative": insights.most_negative(rows, n=8, drivers=drivers, terms_from=texts),
+        "texts": (
+            len(sentiment_sample.customer_text_rows(texts)),
+            len(sentiment_sample.customer_text_rows(rows)),
+        ),
         "topics": topics,
         "by_level": by_level,
         "weekly": weekly,

@@ -58,7 +58,7 @@ if "markov" in settings.models:
     attribution_widgets.show_markov(scope, settings)
 
 st.subheader(t("attribution.lookback"))
-if st.toggle(t("attribution.lookback_show"), value=True, key="attribution_lookback"):
+if st.toggle(t("attribution.lookback_show"), value=False, key="attribution_lookback"):
     with guard(), st.spinner(t("attribution.working")):
         sensitivity = cache.attribution_lookback(scope.events, settings)
     st.caption(t("attribution.lookback_caption"))

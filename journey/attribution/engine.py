@@ -10,6 +10,7 @@ so Python work grows with the number of distinct paths, never with events.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -71,16 +72,16 @@ def engine_path_counts(runner: Runner, events: str, settings: AttributionSetting
         return sql.path_counts(runner, kept)
 
 
-def engine_attribute(
-    runner: Runner,
-    events: str,
-    settings: AttributionSettings = DEFAULT_SETTINGS,
-    channels: Sequence[str] = (),
-) -> pd.DataFrame:
-    """`models.attribute` on the engine: channel, model, conversions, revenue, share.
+@dataclass(frozen=True)
+class EngineInputs:
+    """What one pass over the touches gives the models: heuristic credits and counted paths."""
 
-    Same rows, order and `attrs["shapley_method"]`; `events` names a prepared-events relation.
-    """
+    credits: pd.DataFrame  # `sql.heuristic_credits` of the settings' heuristic models
+    counted: PathSet | None  # the distinct paths with counts, when Markov or Shapley is chosen
+
+
+def engine_inputs(runner: Runner, events: str, settings: AttributionSettings) -> EngineInputs:
+    """Materialise the touches once; return the heuristic credits and, if needed, the paths."""
     chosen = check_models(settings.models)
     heuristics = [m for m in chosen if m in sql.HEURISTIC_MODELS]
     with sql.touches(runner, events, path_spec(settings)) as kept:
@@ -92,6 +93,31 @@ def engine_attribute(
             if len(heuristics) < len(chosen)
             else None
         )
+    return EngineInputs(credits, counted)
+
+
+def engine_attribute(
+    runner: Runner,
+    events: str,
+    settings: AttributionSettings = DEFAULT_SETTINGS,
+    channels: Sequence[str] = (),
+) -> pd.DataFrame:
+    """`models.attribute` on the engine: channel, model, conversions, revenue, share.
+
+    Same rows, order and `attrs["shapley_method"]`; `events` names a prepared-events relation.
+    """
+    return attribute_inputs(engine_inputs(runner, events, settings), settings, channels)
+
+
+def attribute_inputs(
+    inputs: EngineInputs, settings: AttributionSettings, channels: Sequence[str] = ()
+) -> pd.DataFrame:
+    """The models' result from `engine_inputs` (computed with the same `settings`)."""
+    chosen = check_models(settings.models)
+    heuristics = [m for m in chosen if m in sql.HEURISTIC_MODELS]
+    credits, counted = inputs.credits, inputs.counted
+    if counted is None and len(heuristics) < len(chosen):
+        raise ValueError("these inputs hold no path counts: compute them with the same settings")
     labels = credits["value"].to_numpy(dtype=object).astype(str)
     total = float(credits["total_conversions"].iloc[0]) if len(credits) else 0.0
     extra = sorted(set(channels) - set(labels))

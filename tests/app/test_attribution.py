@@ -52,8 +52,8 @@ def test_page_renders_every_model_chart_and_table(session: AppTest):
     assert list(dict.fromkeys(result["model"])) == list(MODELS)
     totals = result.groupby("model")["share"].sum()
     assert totals.to_numpy() == pytest.approx([1.0] * len(MODELS))
-    # comparison bars, Markov removal effects, transition heatmap, lookback lines
-    assert chart_types(session) == ["bar", "bar", "heatmap", "scatter"]
+    # comparison bars, Markov removal effects, transition heatmap (lookback is opt-in)
+    assert chart_types(session) == ["bar", "bar", "heatmap"]
     bars = json.loads(session.get("plotly_chart")[0].proto.spec)
     assert len(bars["data"]) == len(MODELS)
     markdown = [m.value for m in session.markdown]
@@ -69,13 +69,24 @@ def test_choosing_models_and_window_changes_the_result(session: AppTest):
     assert problems(session) == []
     two = table(session)
     assert list(dict.fromkeys(two["model"])) == ["first", "last"]
-    assert chart_types(session) == ["bar", "scatter"]  # no Markov section
+    assert chart_types(session) == ["bar"]  # no Markov section
     session.number_input(key="attribution_window").set_value(7).run()
     shorter = table(session)
     first_30 = before[before["model"] == "first"].set_index("channel")["conversions"]
     first_7 = shorter[shorter["model"] == "first"].set_index("channel")["conversions"]
     assert not first_30.reindex(first_7.index).equals(first_7)
     assert first_7.sum() == pytest.approx(first_30.sum())  # conversions are never lost
+
+
+def test_lookback_comparison_is_opt_in(session: AppTest):
+    reset(session)
+    assert not session.toggle(key="attribution_lookback").value
+    session.toggle(key="attribution_lookback").set_value(True).run()
+    assert problems(session) == []
+    assert chart_types(session) == ["bar", "bar", "heatmap", "scatter"]
+    lines = json.loads(session.get("plotly_chart")[3].proto.spec)["data"]
+    assert {x for line in lines for x in line["x"]} == {7, 14, 30, 60, 90}
+    session.toggle(key="attribution_lookback").set_value(False).run()
 
 
 def test_exclusions_and_level_change_the_channels(session: AppTest):
