@@ -103,6 +103,9 @@ left.subheader(t("sentiment.drivers"))
 left.dataframe(views["drivers"], hide_index=True, key="sentiment_drivers")
 right.subheader(t("sentiment.topics"))
 right.dataframe(views["topics"], hide_index=True, key="sentiment_topics")
+read, total = views["texts"]
+if read < total:
+    st.caption(t("sentiment.text_sample", n=f"{read:,}", total=f"{total:,}"))
 with st.expander(t("sentiment.drivers_channel")):
     st.dataframe(views["drivers_by_channel"], hide_index=True, key="sentiment_drivers_channel")
 with st.expander(t("sentiment.drivers_phase")):

@@ -167,11 +167,13 @@ def most_negative(
     n: int = 10,
     drivers: pd.DataFrame | None = None,
     brands: Sequence[str] = lexicon_data.BRANDS,
+    terms_from: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return the `n` most negative customer rows with the phrases behind them highlighted.
 
     Highlighted: the words and phrases the lexicon rates negative, and the negative driver
-    terms (from `sentiment_drivers`, and those found within the row's own language) that
+    terms (from `sentiment_drivers`, and those found within the row's own language: in
+    `terms_from`, e.g. a sample of `scored`, when given) that
     occur in the text. Columns: position (0-based row),
     the row's customer_id/channel/timestamp when present, sentiment_score, text, terms
     (comma-separated) and html (inert text with <mark>); by score, then position.
@@ -187,7 +189,11 @@ def most_negative(
     )
     scorer = lexicon.CustomerServiceScorer(brands=tuple(brands))
     customer_text = _customer_text(rows) if len(rows) else pd.Series(dtype="string")
-    own_terms = _negative_terms_by_language(scored) if len(rows) else {}
+    own_terms = (
+        _negative_terms_by_language(scored if terms_from is None else terms_from)
+        if len(rows)
+        else {}
+    )
     languages = rows[LANGUAGE] if LANGUAGE in rows else pd.Series("", index=rows.index)
     terms_col, html_col = [], []
     for text, own, language in zip(

@@ -99,6 +99,14 @@ TEXT: dict[str, dict[str, str]] = {
         "pl": "Najbardziej negatywne",
     },
     "sentiment.topics": {"en": "Topics", "id": "Topik", "pl": "Tematy"},
+    "sentiment.text_sample": {
+        "en": "Drivers, topics and highlighted terms read a random sample of {n} of the scope's "
+        "{total} customer texts (the same sample on every visit).",
+        "id": "Pendorong, topik dan istilah yang disorot membaca sampel acak {n} dari {total} "
+        "teks pelanggan dalam cakupan (sampel yang sama setiap kunjungan).",
+        "pl": "Czynniki, tematy i wyróżnione wyrażenia opierają się na losowej próbie {n} z "
+        "{total} tekstów klientów w zakresie (ta sama próba przy każdej wizycie).",
+    },
     "sentiment.outcome": {
         "en": "Do customers whose last contact was negative buy again less often?",
         "id": "Apakah pelanggan dengan kontak terakhir negatif lebih jarang membeli lagi?",
