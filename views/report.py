@@ -110,11 +110,7 @@ else:  # the preview, with the downloads
         for sentence in section.sentences:
             st.markdown(md_text(sentence))
         for chart in section.charts:
-            st.plotly_chart(
-                chart.figure,
-                key=f"report_chart_{chart.name}",
-                config=widgets.chart_config(chart.name),
-            )
+            widgets.chart(chart.figure, chart.name, key=f"report_chart_{chart.name}")
             st.caption(chart.caption)
         if section.network_html:
             with st.expander(t("report.network")):

@@ -29,7 +29,15 @@ def problems(app: AppTest) -> list[str]:
 
 
 def download_labels(app: AppTest) -> list[str]:
-    return [button.proto.label for button in app.get("download_button")]
+    """The page's download buttons, without each chart's own SVG download."""
+    labels = [button.proto.label for button in app.get("download_button")]
+    return [label for label in labels if label != "SVG"]
+
+
+def svg_keys(app: AppTest) -> list[str]:
+    """The widget keys of the charts' SVG downloads."""
+    buttons = app.get("download_button")
+    return [b.proto.id.rsplit("-", 1)[-1] for b in buttons if b.proto.label == "SVG"]
 
 
 def test_page_previews_every_section_and_offers_the_html(session: AppTest):
@@ -47,6 +55,8 @@ def test_page_previews_every_section_and_offers_the_html(session: AppTest):
     assert download_labels(session) == ["Download the report (HTML)"]
     charts = session.get("plotly_chart")
     assert len(charts) == 7  # six charts and the next best action mix
+    assert len(svg_keys(session)) == 7
+    assert "report_chart_next_best_action_mix_svg" in svg_keys(session)
     figures = [m.value for m in session.main.markdown if m.value.startswith("**Next best")]
     assert len(figures) == 1
     assert figures[0].startswith("**Next best action mix**: ")
