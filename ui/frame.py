@@ -215,7 +215,7 @@ def require_scope() -> state.Scope:
     current = state.scope()
     if current is None:
         st.info(t("state.no_dataset"))
-        st.page_link("views/data.py", label=t("nav.data"), icon="📥")
+        st.page_link("views/data.py", label=t("nav.data"), icon=":material/upload_file:")
         st.stop()
     return current
 

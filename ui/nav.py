@@ -11,7 +11,7 @@ from ui.i18n import t
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One screen: its file under views/, menu title, emoji icon, URL path and menu section."""
+    """One screen: its file under views/, menu title, Material icon, URL path and menu section."""
 
     path: str
     title: str
@@ -21,19 +21,39 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("views/home.py", "Overview", "🧭", "overview", "Start"),
-    PageSpec("views/data.py", "Data", "📥", "data", "Start"),
-    PageSpec("views/rules.py", "Phases & rules", "🧩", "rules", "Start"),
-    PageSpec("views/journey_map.py", "Journey map", "🌊", "journey-map", "Journeys"),
-    PageSpec("views/network.py", "Network map", "🕸️", "network", "Journeys"),
-    PageSpec("views/compare.py", "Compare segments", "⚖️", "compare", "Journeys"),
-    PageSpec("views/funnels.py", "Funnels & drop-off", "🔻", "funnels", "Journeys"),
-    PageSpec("views/customer.py", "Customer timeline", "👤", "customer", "Journeys"),
-    PageSpec("views/attribution.py", "Attribution", "🎯", "attribution", "Channels"),
-    PageSpec("views/metrics.py", "Channel metrics", "📊", "metrics", "Channels"),
-    PageSpec("views/sentiment.py", "Sentiment", "💬", "sentiment", "Voice of customer"),
-    PageSpec("views/next_best_action.py", "Next best action", "🎬", "next-best-action", "Act"),
-    PageSpec("views/report.py", "Report", "📄", "report", "Share"),
+    PageSpec("views/home.py", "Overview", ":material/explore:", "overview", "Start"),
+    PageSpec("views/data.py", "Data", ":material/upload_file:", "data", "Start"),
+    PageSpec("views/rules.py", "Phases & rules", ":material/rule:", "rules", "Start"),
+    PageSpec(
+        "views/journey_map.py",
+        "Journey map",
+        ":material/conversion_path:",
+        "journey-map",
+        "Journeys",
+    ),
+    PageSpec("views/network.py", "Network map", ":material/hub:", "network", "Journeys"),
+    PageSpec(
+        "views/compare.py", "Compare segments", ":material/compare_arrows:", "compare", "Journeys"
+    ),
+    PageSpec(
+        "views/funnels.py", "Funnels & drop-off", ":material/filter_alt:", "funnels", "Journeys"
+    ),
+    PageSpec("views/customer.py", "Customer timeline", ":material/person:", "customer", "Journeys"),
+    PageSpec(
+        "views/attribution.py", "Attribution", ":material/ads_click:", "attribution", "Channels"
+    ),
+    PageSpec("views/metrics.py", "Channel metrics", ":material/bar_chart:", "metrics", "Channels"),
+    PageSpec(
+        "views/sentiment.py", "Sentiment", ":material/forum:", "sentiment", "Voice of customer"
+    ),
+    PageSpec(
+        "views/next_best_action.py",
+        "Next best action",
+        ":material/bolt:",
+        "next-best-action",
+        "Act",
+    ),
+    PageSpec("views/report.py", "Report", ":material/description:", "report", "Share"),
 )
 
 

@@ -418,7 +418,7 @@ def stepper(count: int) -> int:
     cols[0].button(
         t("share.previous"),
         key="present_previous",
-        icon="⬅️",
+        icon=":material/arrow_back:",
         disabled=current <= 1,
         on_click=_step,
         args=(current - 1,),
@@ -427,7 +427,7 @@ def stepper(count: int) -> int:
     cols[2].button(
         t("share.next"),
         key="present_next",
-        icon="➡️",
+        icon=":material/arrow_forward:",
         disabled=current >= count,
         on_click=_step,
         args=(current + 1,),

@@ -34,7 +34,7 @@ def download_csv(frame: pd.DataFrame, file_name: str, key: str, label: str | Non
         file_name=file_name,
         mime="text/csv",
         key=key,
-        icon="⬇️",
+        icon=":material/download:",
     )
 
 
@@ -115,7 +115,7 @@ def download_html(html: str, file_name: str, key: str, label: str | None = None)
         file_name=file_name,
         mime="text/html",
         key=key,
-        icon="⬇️",
+        icon=":material/download:",
     )
 
 

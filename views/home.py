@@ -43,7 +43,11 @@ with right:
 
 st.subheader(t("home.next"))
 links = st.columns(4)
-links[0].page_link("views/journey_map.py", label=t("home.link_map"), icon="🌊")
-links[1].page_link("views/funnels.py", label=t("home.link_funnels"), icon="🔻")
-links[2].page_link("views/attribution.py", label=t("home.link_attribution"), icon="🎯")
-links[3].page_link("views/sentiment.py", label=t("home.link_sentiment"), icon="💬")
+links[0].page_link(
+    "views/journey_map.py", label=t("home.link_map"), icon=":material/conversion_path:"
+)
+links[1].page_link("views/funnels.py", label=t("home.link_funnels"), icon=":material/filter_alt:")
+links[2].page_link(
+    "views/attribution.py", label=t("home.link_attribution"), icon=":material/ads_click:"
+)
+links[3].page_link("views/sentiment.py", label=t("home.link_sentiment"), icon=":material/forum:")

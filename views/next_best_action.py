@@ -137,4 +137,4 @@ widgets.download_csv(table, "next_best_actions.csv", key="nba_download")
 pick = st.selectbox(t("nba.open_timeline"), table["customer_id"], key="nba_customer")
 if pick:
     state.set_widget_value("customer_search", pick)
-    st.page_link("views/customer.py", label=t("nba.timeline_link"), icon="👤")
+    st.page_link("views/customer.py", label=t("nba.timeline_link"), icon=":material/person:")

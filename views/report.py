@@ -68,7 +68,7 @@ else:  # the preview, with the downloads
         data=document,
         file_name="journey_report.html",
         mime="text/html",
-        icon="⬇️",
+        icon=":material/download:",
         key="report_download_html",
     )
     if downloads[1].button(
@@ -85,7 +85,7 @@ else:  # the preview, with the downloads
             data=deck_bytes,
             file_name="journey_deck.pptx",
             mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-            icon="⬇️",
+            icon=":material/download:",
             key="report_download_deck",
         )
 
