@@ -1,5 +1,8 @@
+from functools import partial
+
 import streamlit as st
 
+from journey.io import export
 from journey.query import metrics
 from journey.query.segments import DEFAULT_WINDOW_DAYS
 from journey.schema import ATTRIBUTION_LEVELS, EVENT_TYPE, SESSION_ID, TOUCHPOINT
@@ -7,6 +10,8 @@ from journey.viz import attribution_charts
 from ui import cache, frame, widgets
 from ui.errors import guard
 from ui.i18n import t
+
+CONTACTS_SHOWN = 1_000  # rows of the contact list sent to the browser
 
 METRICS = (
     "sessions",
@@ -130,5 +135,16 @@ min_contacts = filters[2].number_input(
 )
 shown = metrics.filter_contacts(contacts, query, last_channels, int(min_contacts))
 st.caption(t("metrics.shown", shown=len(shown), total=len(contacts)))
-st.dataframe(shown, hide_index=True, width="stretch", key="metrics_contacts_table")
-widgets.download_csv(shown, "contact_list.csv", key="metrics_contacts_download")
+if len(shown) > CONTACTS_SHOWN:  # the browser gets a page of rows; the download has them all
+    st.caption(t("metrics.first_shown", n=CONTACTS_SHOWN))
+st.dataframe(
+    shown.head(CONTACTS_SHOWN), hide_index=True, width="stretch", key="metrics_contacts_table"
+)
+st.download_button(  # the CSV is built when clicked, not on every render
+    t("widgets.download_csv"),
+    data=partial(export.to_csv_bytes, shown),
+    file_name="contact_list.csv",
+    mime="text/csv",
+    key="metrics_contacts_download",
+    icon="⬇️",
+)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import new_app
+from ui.cache import SAMPLE_EVENTS
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +53,12 @@ def test_page_renders_metrics_trend_and_contact_list(session: AppTest):
     assert spec["data"][0]["type"] == "scatter"
     people = contacts(session)
     assert people["contacts"].sum() > 0
-    assert session.caption[-1].value == f"{len(people):,} of {len(people):,} customers."
+    customers = pd.read_csv(SAMPLE_EVENTS, usecols=["customer_id"])["customer_id"].nunique()
+    assert customers > 1_000
+    assert len(people) == 1_000  # the browser gets a page of rows; the caption counts them all
+    captions = [c.value for c in session.caption]
+    assert f"{customers:,} of {customers:,} customers." in captions
+    assert "The table shows the first 1,000; the CSV download holds them all." in captions
 
 
 def test_granularity_and_qualifying_change_the_table(session: AppTest):
@@ -68,23 +75,34 @@ def test_granularity_and_qualifying_change_the_table(session: AppTest):
     qualifying.set_value([]).run()
     assert metrics(session)["qualified"].sum() == 0 < with_qualified
     session.radio(key="metrics_granularity").set_value("all").run()
-    assert metrics(session)["period"].nunique() == 1
+    periods = metrics(session)["period"]
+    assert (periods == periods.iloc[0]).all()
+
+
+def shown_counts(app: AppTest) -> tuple[int, int]:
+    """(shown, total) customers from the contact list's caption "x of y customers."."""
+    caption = next(c.value for c in app.caption if c.value.endswith(" customers."))
+    shown, total = caption.removesuffix(" customers.").split(" of ")
+    return int(shown.replace(",", "")), int(total.replace(",", ""))
 
 
 def test_contact_list_filters(session: AppTest):
-    everyone = contacts(session)
+    everyone, total = shown_counts(session)
+    assert everyone == total
     session.number_input(key="metrics_contact_min").set_value(10).run()
     assert problems(session) == []
     busy = contacts(session)
-    assert 0 < len(busy) < len(everyone)
+    n_busy, _ = shown_counts(session)
+    assert 0 < n_busy < everyone
+    assert len(busy) == min(n_busy, 1_000)
     assert (busy["contacts"] >= 10).all()
     session.multiselect(key="metrics_contact_channels").set_value(["Web"]).run()
     assert set(contacts(session)["last_channel"]) == {"Web"}
     first_id = contacts(session)["customer_id"].iloc[0]
     session.text_input(key="metrics_contact_search").set_value(first_id).run()
     assert first_id in set(contacts(session)["customer_id"])
-    assert session.caption[-1].value.endswith(f"of {len(everyone):,} customers.")
+    assert shown_counts(session)[1] == total
     session.number_input(key="metrics_contact_min").set_value(0)
     session.multiselect(key="metrics_contact_channels").set_value([])
     session.text_input(key="metrics_contact_search").set_value("").run()
-    assert len(contacts(session)) == len(everyone)
+    assert shown_counts(session) == (total, total)

@@ -413,4 +413,9 @@ TEXT: dict[str, dict[str, str]] = {
         "pl": "{shown:,} z {total:,} klientów.",
     },
     "metrics.all": {"en": "All", "id": "Semua", "pl": "Wszystkie"},
+    "metrics.first_shown": {
+        "en": "The table shows the first {n:,}; the CSV download holds them all.",
+        "id": "Tabel menampilkan {n:,} pertama; unduhan CSV memuat semuanya.",
+        "pl": "Tabela pokazuje pierwszych {n:,}; plik CSV zawiera wszystkich.",
+    },
 }
