@@ -8,9 +8,9 @@ measured causal effect, and is labelled so wherever it is shown.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import Final, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -39,8 +39,10 @@ DEFAULT_ACTIONS: Final = (
     Action("in_app_message", "In-app message", "App"),
 )
 ACTION_COLUMNS: Final = ("id", "label", "channel", "promotion")
+CHUNK_ROWS: Final = 100_000  # customers scored at a time (bounds the what-if matrices' memory)
 
 
+@runtime_checkable
 class Scorer(Protocol):
     """Anything with `predict_proba(features) -> (n, 2)` (a fitted PropensityModel)."""
 
@@ -84,37 +86,84 @@ def parse_actions(table: pd.DataFrame) -> tuple[Action, ...]:
     return tuple(out)
 
 
-def with_touch(features: pd.DataFrame, action: Action) -> pd.DataFrame:
-    """The features as if the action's touch had been sent at the cut-off (counts only)."""
-    out = features.copy()
+def touch_additions(features: pd.DataFrame, channel: str) -> dict[str, object]:
+    """What a touch on `channel` sent at the cut-off adds to each count column (1 or per row)."""
+    added: dict[str, object] = {}
     for w in WINDOWS:
-        out[f"touches_{w}d"] = out[f"touches_{w}d"] + 1
-        per_channel = f"touches_{w}d:{action.channel}"
-        if per_channel in out.columns:
-            out[per_channel] = out[per_channel] + 1
-        for phase_column in [c for c in out.columns if c.startswith(f"phase_touches_{w}d:")]:
+        added[f"touches_{w}d"] = 1
+        per_channel = f"touches_{w}d:{channel}"
+        if per_channel in features.columns:
+            added[per_channel] = 1
+        for phase_column in [c for c in features.columns if c.startswith(f"phase_touches_{w}d:")]:
             phase = phase_column.split(":", 1)[1]
-            out[phase_column] = out[phase_column] + (out["current_phase"] == phase)
-    since_cart = f"since_cart:{action.channel}"
-    if since_cart in out.columns:
-        out[since_cart] = out[since_cart] + out["open_cart"].astype("int64")
-    out["frequency"] = out["frequency"] + 1
+            at_phase = (features["current_phase"] == phase).fillna(False)
+            added[phase_column] = at_phase.to_numpy(dtype=bool)
+    since_cart = f"since_cart:{channel}"
+    if since_cart in features.columns:
+        added[since_cart] = features["open_cart"].astype("int64").to_numpy()
+    added["frequency"] = 1
     # recency, last channel and last-is-support stay as they are: a message we send is not
     # the customer acting, and resetting recency would credit every action with "recent
     # activity" (a lift that says more about recency than about the action)
+    return added
+
+
+def with_touch(features: pd.DataFrame, action: Action) -> pd.DataFrame:
+    """The features as if the action's touch had been sent at the cut-off (counts only)."""
+    out = features.copy()
+    for column, value in touch_additions(features, action.channel).items():
+        out[column] = out[column] + value
     return out
+
+
+@runtime_checkable
+class WhatIfScorer(Scorer, Protocol):
+    """A scorer that scores many what-ifs of the same rows in one pass (PropensityModel)."""
+
+    def predict_proba_added(
+        self, features: pd.DataFrame, additions: Sequence[Mapping[str, object]]
+    ) -> list[np.ndarray]:
+        """P(conversion) as the rows are, then with each mapping's values added."""
+        ...
+
+
+def score_actions(
+    model: Scorer, features: pd.DataFrame, actions: Sequence[Action]
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """P(conversion) per row and the expected lift (model) per row and action id.
+
+    Rows are scored CHUNK_ROWS at a time, so memory stays bounded however many customers
+    there are; the what-if features depend on the channel only, so each channel is scored once.
+    """
+    channels = list(dict.fromkeys(a.channel for a in actions))
+    n = len(features)
+    base = np.empty(n, dtype="float64")
+    lifts = np.empty((n, len(channels)), dtype="float64")
+    for start in range(0, n, CHUNK_ROWS):
+        part = features.iloc[start : start + CHUNK_ROWS]
+        additions = [touch_additions(part, ch) for ch in channels]
+        if isinstance(model, WhatIfScorer):
+            scored = model.predict_proba_added(part, additions)
+        else:
+            scored = [model.predict_proba(part)[:, 1]]
+            for added in additions:
+                changed = part.copy()
+                for column, value in added.items():
+                    changed[column] = changed[column] + value
+                scored.append(model.predict_proba(changed)[:, 1])
+        stop = start + len(part)
+        base[start:stop] = scored[0]
+        for j, probability in enumerate(scored[1:]):
+            lifts[start:stop, j] = probability - scored[0]
+    lift = pd.DataFrame(
+        {a.id: lifts[:, channels.index(a.channel)] for a in actions}, index=features.index
+    )
+    return base, lift
 
 
 def expected_lift(model: Scorer, features: pd.DataFrame, actions: Sequence[Action]) -> pd.DataFrame:
     """Per customer (rows as `features`) and action id: P(conv | touch now) - P(conv | none)."""
-    base = model.predict_proba(features)[:, 1]
-    # the what-if features depend on the channel only: score each channel once
-    by_channel = {a.channel: a for a in actions}
-    scored = {
-        ch: model.predict_proba(with_touch(features, a))[:, 1] - base
-        for ch, a in by_channel.items()
-    }
-    return pd.DataFrame({a.id: scored[a.channel] for a in actions}, index=features.index)
+    return score_actions(model, features, actions)[1]
 
 
 def recency_baseline(

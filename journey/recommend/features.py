@@ -15,6 +15,7 @@ import pandas as pd
 
 from journey.errors import SettingsError
 from journey.query.engine import features as sqlf
+from journey.query.engine.common import temp_name
 from journey.query.engine.runner import Runner
 from journey.schema import CONVERSATION_ID, CUSTOMER_ID, TIMESTAMP
 
@@ -23,6 +24,7 @@ CART_WORDS: Final = ("cart", "keranjang", "koszyk")  # English, Indonesian, Poli
 NOT_CART_WORDS: Final = ("remind", "pengingat", "przypom", "email", "push", "sms", "recovery")
 ONBOARDING_WORDS: Final = ("welcome", "onboarding", "setup", "install", "selamat", "powitaln")
 SCORE: Final = sqlf.SCORE
+CUSTOMERS_PER_QUERY: Final = 250_000  # customers per feature statement (bounds its memory)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,11 @@ def feature_query(
     )
 
 
+def customer_ranges(runner: Runner, events: str, per_range: int) -> list[str]:
+    """Lowest customer id of each run of `per_range` customers (ids in the engine's order)."""
+    return [str(v) for v in runner.frame(sqlf.range_starts_sql(events, per_range))["id"]]
+
+
 def build_features(
     runner: Runner,
     events: str,
@@ -82,15 +89,46 @@ def build_features(
     horizon: bool = False,
     active_days: float | None = None,
 ) -> pd.DataFrame:
-    """Features per (customer, cut-off), with the `converted` target when `horizon`."""
+    """Features per (customer, cut-off), with the `converted` target when `horizon`.
+
+    Past CUSTOMERS_PER_QUERY customers, the statement runs once per range of customer ids
+    (the engine's memory then follows the range, not the data); rows come back in the same
+    order, by cut-off then customer id.
+    """
     query = feature_query(runner, events, settings, horizon)
-    snapshots = sqlf.snapshots_at(events, cutoffs, active_days)
-    frame = runner.frame(sqlf.feature_sql(events, snapshots, query, contacts))
+    starts = customer_ranges(runner, events, CUSTOMERS_PER_QUERY)
+    if len(starts) <= 1:
+        frame = _features(runner, events, cutoffs, query, contacts, active_days)
+    else:
+        parts = []
+        for lo, hi in zip(starts, [*starts[1:], None], strict=True):
+            part = temp_name("nba_customers")
+            runner.view(part, sqlf.customers_between_sql(events, lo, hi))
+            try:
+                parts.append(_features(runner, part, cutoffs, query, contacts, active_days))
+            finally:
+                runner.drop(part)
+        # ranges are in id order: a stable sort by cut-off restores (cut-off, customer id)
+        frame = pd.concat(parts, ignore_index=True)
+        frame = frame.sort_values("cutoff", kind="stable", ignore_index=True)
     frame["cutoff"] = pd.to_datetime(frame["cutoff"]).astype("datetime64[us]")
     frame[CUSTOMER_ID] = frame[CUSTOMER_ID].astype("str")
     for column in ("open_cart", "last_is_support"):
         frame[column] = frame[column].fillna(False).astype(bool)
     return frame
+
+
+def _features(
+    runner: Runner,
+    events: str,
+    cutoffs: Sequence[pd.Timestamp],
+    query: sqlf.FeatureQuery,
+    contacts: str | None,
+    active_days: float | None,
+) -> pd.DataFrame:
+    """One run of the engine's feature statement over `events`."""
+    snapshots = sqlf.snapshots_at(events, cutoffs, active_days)
+    return runner.frame(sqlf.feature_sql(events, snapshots, query, contacts))
 
 
 def contacts_frame(conversations: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pandas as pd
 from journey.errors import SettingsError
 from journey.query.engine.features import time_span
 from journey.query.engine.runner import Runner
-from journey.recommend.actions import DEFAULT_ACTIONS, Action, expected_lift
+from journey.recommend.actions import DEFAULT_ACTIONS, Action, score_actions
 from journey.recommend.features import (
     FeatureSettings,
     build_features,
@@ -122,8 +122,7 @@ def recommend(
     feats = build_features(runner, events, [cutoff], rec.features, contacts)
     if feats.empty:
         raise SettingsError(f"no customer has a touch before {cutoff.date()}")
-    probability = model.predict_proba(feats)[:, 1]
-    lift = expected_lift(model, feats, rec.actions)
+    probability, lift = score_actions(model, feats, rec.actions)
     decisions = decide(feats, probability, lift, rec.actions, rec.rules)
     return NextBestActions(cutoff, decisions, feats, probability, lift, model)
 

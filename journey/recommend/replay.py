@@ -17,7 +17,7 @@ import pandas as pd
 
 from journey.errors import SettingsError
 from journey.query.engine.runner import Runner
-from journey.recommend.actions import Action, Scorer, expected_lift
+from journey.recommend.actions import Action, Scorer, score_actions
 from journey.recommend.features import build_features, day_grid
 from journey.recommend.pipeline import Recommender
 from journey.recommend.rules import ANY, RuleSettings, decide, sent_counts
@@ -177,6 +177,5 @@ def replay(
     features = build_features(runner, events, days, rec.features, contacts, active_days=1.0)
     if features.empty:
         return replay_features(features, np.zeros(0), pd.DataFrame(), rec.actions, rec.rules)
-    probability = model.predict_proba(features)[:, 1]
-    lift = expected_lift(model, features, rec.actions)
+    probability, lift = score_actions(model, features, rec.actions)
     return replay_features(features, probability, lift, rec.actions, rec.rules)

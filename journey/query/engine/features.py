@@ -96,6 +96,23 @@ def opt_out_columns(runner: Runner, events: str) -> tuple[str, ...]:
     return tuple(c for c in OPT_OUT_COLUMNS if c in columns)
 
 
+def range_starts_sql(events: str, per_range: int) -> str:
+    """SQL: the lowest customer id of each run of `per_range` customers, in id order (`id`)."""
+    c = ident(CUSTOMER_ID)
+    return f"""
+SELECT id FROM (
+  SELECT id, row_number() OVER (ORDER BY id) AS i
+  FROM (SELECT DISTINCT {c} AS id FROM {ident(events)} WHERE {c} IS NOT NULL) ids
+) numbered WHERE i % {int(per_range)} = 1 ORDER BY id"""
+
+
+def customers_between_sql(events: str, low: str, high: str | None) -> str:
+    """SQL: the events of customers with low <= id < high (no upper end when high is None)."""
+    c = ident(CUSTOMER_ID)
+    where = f"{c} >= {lit(low)}" + (f" AND {c} < {lit(high)}" if high is not None else "")
+    return f"SELECT * FROM {ident(events)} WHERE {where}"
+
+
 def snapshots_at(
     events: str, cutoffs: Sequence[pd.Timestamp], active_days: float | None = None
 ) -> str:
