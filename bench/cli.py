@@ -6,7 +6,8 @@ Run from the repository root:
     python -m bench.cli --events 1e5
 
 On the sample tiled to N events (`bench.tile`), each pair runs as separate processes, 3 times,
-interleaved; the fastest wall time counts (a shared 2-core machine is noisy):
+interleaved; the fastest wall time counts (a shared 2-core machine is noisy), and the least CPU
+time (user + system, all threads) is shown beside it: steadier when others load the machine:
 
 - `python -m journey flows EVENTS --by touchpoint --steps 5 --end-nodes --out DIR` vs a plain
   DuckDB script doing the same aggregation on the same CSV (`bench.flows.PLAIN_SQL`);
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.app_scale import run_measured  # noqa: E402
+from bench.out_of_core import run_timed  # noqa: E402
 from bench.tile import tile  # noqa: E402
 
 REPEAT = 3
@@ -58,10 +59,19 @@ scores = [scorer.polarity_scores(t)["compound"] for t in texts]
 """
 
 
-def fastest(cmd: list[str]) -> tuple[float, float]:
-    """Fastest wall time of REPEAT runs, and the largest peak memory (GB)."""
-    runs = [run_measured(cmd, dict(os.environ))[:2] for _ in range(REPEAT)]
-    return min(w for w, _ in runs), max(p for _, p in runs)
+def fastest(cmds: list[list[str]]) -> list[tuple[float, float, float]]:
+    """Per command: the fastest wall time, the largest peak memory (GB), the least CPU time.
+
+    The commands run in turn, REPEAT times over, so a burst of someone else's load hits
+    them alike.
+    """
+    runs: list[list[tuple[float, float, float]]] = [[] for _ in cmds]
+    for _ in range(REPEAT):
+        for i, cmd in enumerate(cmds):
+            runs[i].append(run_timed(cmd, dict(os.environ)))
+    return [
+        (min(w for w, _, _ in r), max(p for _, p, _ in r), min(c for _, _, c in r)) for r in runs
+    ]
 
 
 def main() -> None:
@@ -92,15 +102,18 @@ def main() -> None:
         }  # fmt: skip
         print(f"{int(args.events):,} events, ~{n_texts:,} transcript rows; "
               f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-        print(f"{'command':<10} {'journey s':>10} {'yardstick s':>12} {'ratio':>6} {'target':>7}")
+        print(
+            f"{'command':<10} {'journey s':>10} {'yardstick s':>12} {'ratio':>6} {'target':>7}"
+            f"  verdict  {'CPU s':>11} {'CPU ratio':>9}  peak"
+        )
         for name, (ours, yardstick, target) in pairs.items():
-            mine, mine_peak = fastest(ours)
-            theirs, _ = fastest(yardstick)
+            (mine, mine_peak, mine_cpu), (theirs, _, theirs_cpu) = fastest([ours, yardstick])
             ratio = mine / theirs
             verdict = "ok" if ratio <= target else "MISSED"
             print(
-                f"{name:<10} {mine:10.2f} {theirs:12.2f} {ratio:6.2f} {target:7.2f}  {verdict}"
-                f"  (peak {mine_peak:.2f} GB)"
+                f"{name:<10} {mine:10.2f} {theirs:12.2f} {ratio:6.2f} {target:7.2f}  {verdict:<7}"
+                f"  {mine_cpu:5.2f}/{theirs_cpu:<5.2f} {mine_cpu / theirs_cpu:9.2f}"
+                f"  {mine_peak:.2f} GB  (load {os.getloadavg()[0]:.1f})"
             )
 
 

@@ -24,8 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.app_scale import run_measured  # noqa: E402
-from bench.out_of_core import generate  # noqa: E402
+from bench.out_of_core import generate, run_timed  # noqa: E402
 
 ENGINES = ("duckdb", "spark")
 
@@ -60,7 +59,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="1e6,1e7")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f}")
-    print(f"{'command':<12} {'events':>12} {'duckdb s':>9} {'spark s':>9}  equal")
+    print(
+        f"{'command':<12} {'events':>12} {'duckdb s':>9} {'(CPU)':>7} {'spark s':>9}  equal  load"
+    )
     for size in args.sizes.split(","):
         n = int(float(size))
         with tempfile.TemporaryDirectory(prefix="spark-vs-duckdb-") as tmp:
@@ -69,15 +70,17 @@ def main() -> None:
             generate(n, path)
             outputs = {e: commands(path, folder / e) for e in ENGINES}
             for name in outputs["duckdb"]:
-                seconds = {}
+                seconds, cpu = {}, {}
                 for engine in ENGINES:
                     argv, _ = outputs[engine][name]
                     cmd = [sys.executable, "-m", "journey", *argv, "--engine", engine]
-                    seconds[engine], _, _ = run_measured(cmd, dict(os.environ))
+                    seconds[engine], _, cpu[engine] = run_timed(cmd, dict(os.environ))
                 equal = same(outputs["duckdb"][name][1], outputs["spark"][name][1])
+                # Spark's CPU is in its JVM, not counted here: only DuckDB's is shown
                 print(
-                    f"{name:<12} {n:>12,} {seconds['duckdb']:9.1f} {seconds['spark']:9.1f}  "
-                    f"{'yes' if equal else 'NO'}"
+                    f"{name:<12} {n:>12,} {seconds['duckdb']:9.1f} {cpu['duckdb']:7.1f} "
+                    f"{seconds['spark']:9.1f}  {'yes' if equal else 'NO':<5}  "
+                    f"{os.getloadavg()[0]:.1f}"
                 )
 
 
