@@ -644,8 +644,8 @@ def sentiment_views(
     linked_view = f"{name}_linked"
     r.register_frame(name, engine_sentiment.conform_rows(rows))
     try:
-        link = engine_sentiment.linked_frame(r, name, view)
-        engine_sentiment.link_view(r, linked_view, name, view)
+        engine_sentiment.link_table(r, linked_view, name, view)
+        link = engine_sentiment.table_frame(r, linked_view)
         by_level = engine_sentiment.sentiment_by(r, linked_view, level)
         weekly = engine_sentiment.weekly_sentiment(r, name)
         outcome = engine_sentiment.outcome_link(r, view, name)

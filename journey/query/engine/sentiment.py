@@ -126,16 +126,15 @@ def conform_turns(turns: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _nearest(where: str) -> str:
-    """Window order picking merge_asof's "nearest" event among those `where` holds.
+def _nearest_key() -> str:
+    """Order key picking merge_asof's "nearest" event (smallest wins; unique per event).
 
     Smallest distance in time; at equal distance the event at or before the row (its last
     one by input row), then the one after (its first).
     """
-    back = "q_ets <= q_ts"
     return (
-        f"CASE WHEN {where} THEN 0 ELSE 1 END, abs(q_tus - q_eus), "
-        f"CASE WHEN {back} THEN 0 ELSE 1 END, CASE WHEN {back} THEN -q_row ELSE q_row END"
+        "struct_pack(d := q_dist, a := CASE WHEN q_back THEN 0 ELSE 1 END, "
+        "r := CASE WHEN q_back THEN -q_row ELSE q_row END)"
     )
 
 
@@ -148,22 +147,26 @@ def link_sql(rows: str, events: str) -> str:
     last by input row), else none. Columns position, customer_id, timestamp, channel, role,
     sentiment_label, language, sentiment_score, event_channel, touchpoint, phase, team,
     event_timestamp, match.
+
+    Each row's three candidate events are picked in one hash aggregate over the (row, event)
+    pairs of its customer (arg-min/max with a filter each), not by sorting the pairs.
     """
     low = [f"lower(coalesce({ident(c)}, ''))" for c in (CHANNEL, TOUCHPOINT)]
     support_text = f"{low[0]} || ' ' || {low[1]}"
     support = " OR ".join(f"instr({support_text}, {lit(k)}) > 0" for k in SUPPORT_KEYWORDS)
     levels = (CHANNEL, TOUCHPOINT, PHASE, TEAM)
     picked = ", ".join(f"{ident(c)} AS q_{c}" for c in levels)
-    own = "q_ech = q_tch"
-    same_day = "CAST({a}.q_ets AS DATE) = CAST(t.q_ts AS DATE)"
-    sup_ok, own_ok = same_day.format(a="s"), same_day.format(a="o")
+    event = ", ".join(f"q_{c} := e.q_{c}" for c in levels)
+    same_day = "CAST(k.{a}.q_ets AS DATE) = CAST(t.q_ts AS DATE)"
+    sup_ok, own_ok = same_day.format(a="q_s"), same_day.format(a="q_o")
     outputs = {CHANNEL: EVENT_CHANNEL, TOUCHPOINT: TOUCHPOINT, PHASE: PHASE, TEAM: TEAM,
                "ets": EVENT_TIMESTAMP}  # fmt: skip
     chosen = ", ".join(
-        f"CASE WHEN {sup_ok} THEN s.q_{c} WHEN {own_ok} THEN o.q_{c} ELSE p.q_{c} END "
-        f"AS {ident(name)}"
+        f"CASE WHEN {sup_ok} THEN k.q_s.q_{c} WHEN {own_ok} THEN k.q_o.q_{c} "
+        f"ELSE k.q_p.q_{c} END AS {ident(name)}"
         for c, name in outputs.items()
     )
+    nearest = _nearest_key()
     return f"""
 WITH q_rows AS (
   SELECT * FROM {ident(rows)} WHERE {_CUSTOMER_ROWS}
@@ -176,31 +179,46 @@ WITH q_rows AS (
          lower({ident(CHANNEL)}) AS q_ech, ({support}) AS q_support, {picked}
   FROM {ident(events)} WHERE {_C} IS NOT NULL AND {_TS} IS NOT NULL
 ), q_pairs AS (
-  SELECT t.q_pos, t.q_ts, t.q_tus, t.q_tch, e.*,
-         row_number() OVER (PARTITION BY t.q_pos ORDER BY
-           CASE WHEN e.q_ets <= t.q_ts THEN 0 ELSE 1 END, e.q_ets DESC, e.q_row DESC) AS q_rp,
-         row_number() OVER (PARTITION BY t.q_pos ORDER BY {_nearest("q_support")}) AS q_rs,
-         row_number() OVER (PARTITION BY t.q_pos ORDER BY {_nearest(own)}) AS q_ro
+  SELECT t.q_pos, e.q_ets, e.q_row, e.q_support, e.q_ech = t.q_tch AS q_own,
+         e.q_ets <= t.q_ts AS q_back, abs(t.q_tus - e.q_eus) AS q_dist,
+         struct_pack({event}, q_ets := e.q_ets) AS q_ev
   FROM q_t t JOIN q_e e ON t.q_cust = e.q_cust
-), q_p AS (SELECT * FROM q_pairs WHERE q_rp = 1 AND q_ets <= q_ts),
-q_s AS (SELECT * FROM q_pairs WHERE q_rs = 1 AND q_support),
-q_o AS (SELECT * FROM q_pairs WHERE q_ro = 1 AND {own})
+), q_picked AS (
+  SELECT q_pos,
+         max_by(q_ev, struct_pack(t := q_ets, r := q_row)) FILTER (WHERE q_back) AS q_p,
+         min_by(q_ev, {nearest}) FILTER (WHERE q_support) AS q_s,
+         min_by(q_ev, {nearest}) FILTER (WHERE q_own) AS q_o
+  FROM q_pairs GROUP BY q_pos
+)
 SELECT r.{ident(POSITION)}, r.{_C}, r.{_TS}, r.{ident(CHANNEL)}, r.{_R}, r.{_L},
        r.{ident(LANGUAGE)}, r.{_S}, {chosen},
        CASE WHEN {sup_ok} OR {own_ok} THEN {lit(SAME_DAY_SUPPORT)}
-            WHEN p.q_pos IS NOT NULL THEN {lit(PRECEDING)} ELSE {lit(UNMATCHED)} END
+            WHEN k.q_p IS NOT NULL THEN {lit(PRECEDING)} ELSE {lit(UNMATCHED)} END
          AS {ident(MATCH)}
 FROM q_rows r
 LEFT JOIN q_t t ON r.{ident(POSITION)} = t.q_pos
-LEFT JOIN q_p p ON r.{ident(POSITION)} = p.q_pos
-LEFT JOIN q_s s ON r.{ident(POSITION)} = s.q_pos
-LEFT JOIN q_o o ON r.{ident(POSITION)} = o.q_pos"""
+LEFT JOIN q_picked k ON r.{ident(POSITION)} = k.q_pos"""
 
 
 def link_view(runner: Runner, name: str, rows: str, events: str) -> str:
     """Create (or replace) view `name` of `link_sql(rows, events)`; return its name."""
     runner.view(name, link_sql(rows, events))
     return name
+
+
+def link_table(runner: Runner, name: str, rows: str, events: str) -> str:
+    """Create (or replace) temp table `name` holding `link_sql(rows, events)`; its name.
+
+    Computed once, then read by `table_frame` and `sentiment_by` (a view would link twice).
+    """
+    runner.table(name, link_sql(rows, events))
+    return name
+
+
+def table_frame(runner: Runner, linked: str) -> pd.DataFrame:
+    """A `link_table` as a frame, by position (as `linked_frame`)."""
+    out = runner.frame(f"SELECT * FROM {ident(linked)} ORDER BY {ident(POSITION)}")
+    return out.reset_index(drop=True)
 
 
 def linked_frame(runner: Runner, rows: str, events: str) -> pd.DataFrame:

@@ -161,6 +161,24 @@ def test_link_to_events_by_hand(duck):
     assert str(out["event_timestamp"][2]) == "2025-01-12 08:00:00"
 
 
+def test_link_table_holds_the_links_once(duck):
+    scored, events, _expected = _sample_scored()
+    rows, _ = _register(duck, scored, "table_rows")
+    name = register(duck, events, "table_ev")
+    engine.link_table(duck, "q_linked_once", rows, name)
+    try:
+        from_table = engine.table_frame(duck, "q_linked_once")
+        assert_frame_equal(from_table, engine.linked_frame(duck, rows, name))
+        engine.link_view(duck, "q_linked_view", rows, name)
+        assert_frame_equal(
+            engine.sentiment_by(duck, "q_linked_once", "phase"),
+            engine.sentiment_by(duck, "q_linked_view", "phase"),
+        )
+    finally:
+        duck.drop("q_linked_once")
+        duck.drop("q_linked_view")
+
+
 def test_summary_figures_by_hand(duck):
     rows, turns = _register(duck, HAND_SCORED)
     figures = engine.summary_figures(duck, rows, turns)
