@@ -43,7 +43,9 @@ with guard():
         model_bytes,
         t("sentiment.scoring"),
     )
-scored = score.subset(scored_all, in_scope[ROW]) if ROW in in_scope else scored_all
+# without filters the scope holds every row: nothing to subset
+subset = ROW in in_scope and not scope.filters.is_empty()
+scored = score.subset(scored_all, in_scope[ROW]) if subset else scored_all
 figures = score.summary_figures(scored)
 
 cols = st.columns(6)
