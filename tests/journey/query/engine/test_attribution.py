@@ -8,8 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from journey.attribution.engine import (
+    attribute_inputs,
     engine_attribute,
     engine_fit_markov,
+    engine_inputs,
     engine_path_counts,
     engine_path_set,
 )
@@ -138,3 +140,24 @@ def test_spark_equals_pandas(spark):
     name = register(spark, events, "attribution_ev")
     settings = AttributionSettings(models=MODELS, window_days=10)
     same(engine_attribute(spark, name, settings), attribute(events, settings), rtol=1e-9)
+
+
+def test_one_pass_of_inputs_serves_the_table_and_the_markov_chain(duck):
+    events = make_events(EXAMPLE)
+    name = register(duck, events)
+    inputs = engine_inputs(duck, name, EVERY)
+    same(attribute_inputs(inputs, EVERY), attribute(events, EVERY))
+    assert inputs.counted is not None  # Markov and Shapley read the counted paths
+    for order in (1, 2):
+        chain = AttributionSettings(models=("markov",), markov_order=order)
+        same(
+            markov_model(inputs.counted, order).attribution,
+            fit_markov(events, chain).attribution,
+            rtol=1e-9,
+        )
+    heuristic = AttributionSettings(models=("first", "linear"))
+    only_credits = engine_inputs(duck, name, heuristic)
+    assert only_credits.counted is None  # no path counts when no model reads them
+    same(attribute_inputs(only_credits, heuristic), attribute(events, heuristic))
+    with pytest.raises(ValueError, match="no path counts"):
+        attribute_inputs(only_credits, EVERY)
