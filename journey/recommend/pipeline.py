@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from journey.errors import SettingsError
+from journey.query.engine import features as sqlf
+from journey.query.engine.common import temp_name
 from journey.query.engine.features import time_span
 from journey.query.engine.runner import Runner
 from journey.recommend.actions import DEFAULT_ACTIONS, Action, score_actions
@@ -37,10 +39,16 @@ class TrainSettings:
     active_days: float = 30.0  # a training snapshot holds customers active in these days
     kind: str = "gradient_boosting"
     random_state: int = 0
+    # past max_rows training snapshots, the model learns from a seeded sample of customers
+    # (stratified: buyers and non-buyers apart) holding about max_rows of them
+    max_rows: int = 100_000
+    importance_rows: int = 5_000  # held-out rows permutation importance shuffles, at most
 
     def __post_init__(self) -> None:
         if self.step_days < 1 or self.periods < 1:
             raise SettingsError("training needs at least one snapshot, one day apart")
+        if self.max_rows < 1000 or self.importance_rows < 100:
+            raise SettingsError("train on 1,000 rows or more and judge on 100 rows or more")
 
 
 @dataclass(frozen=True)
@@ -97,11 +105,42 @@ def fit_model(
     """Train the propensity model on snapshots whose outcomes were known by `known_until`."""
     first, _last = data_span(runner, events)
     cutoffs = training_cutoffs(first, known_until, rec.features.horizon_days, rec.train)
-    train = build_features(
-        runner, events, cutoffs, rec.features, contacts, True, rec.train.active_days
-    )
+    train = training_features(runner, events, cutoffs, rec, contacts)
     model = PropensityModel(rec.train.kind, rec.train.random_state)
     return model.fit(train, train["converted"])
+
+
+def training_features(
+    runner: Runner,
+    events: str,
+    cutoffs: Sequence[pd.Timestamp],
+    rec: Recommender,
+    contacts: str | None = None,
+) -> pd.DataFrame:
+    """Training snapshots with their target, from a sample of customers past `max_rows`.
+
+    The sample is seeded (`random_state`) and stratified by whether a customer bought before
+    the last cut-off; it holds about `max_rows` snapshots. Features are computed for the
+    sampled customers only, so training time stays flat however large the data grows.
+    """
+    train = rec.train
+    snapshots = sqlf.snapshots_at(events, cutoffs, train.active_days)
+    n = int(runner.scalar(sqlf.snapshot_count_sql(snapshots)) or 0)
+    if n <= train.max_rows:
+        return build_features(
+            runner, events, cutoffs, rec.features, contacts, True, train.active_days
+        )
+    view = temp_name("nba_train")
+    runner.view(
+        view,
+        sqlf.sampled_customers_sql(events, max(cutoffs), train.max_rows / n, train.random_state),
+    )
+    try:
+        return build_features(
+            runner, view, cutoffs, rec.features, contacts, True, train.active_days
+        )
+    finally:
+        runner.drop(view)
 
 
 def recommend(
@@ -143,14 +182,12 @@ def evaluate(
     horizon = rec.features.horizon_days
     score_at = pd.Timestamp(score_at or (last.normalize() - pd.Timedelta(days=horizon)))
     cutoffs = training_cutoffs(first, score_at, horizon, rec.train)
-    train = build_features(
-        runner, events, cutoffs, rec.features, contacts, True, rec.train.active_days
-    )
+    train = training_features(runner, events, cutoffs, rec, contacts)
     test = build_features(
         runner, events, [score_at], rec.features, contacts, True, rec.train.active_days
     )
     model = PropensityModel(rec.train.kind, rec.train.random_state)
-    return evaluate_time_split(model, train, test)
+    return evaluate_time_split(model, train, test, importance_rows=rec.train.importance_rows)
 
 
 def value_propensity(features: pd.DataFrame, probability: np.ndarray) -> pd.DataFrame:

@@ -113,6 +113,36 @@ def customers_between_sql(events: str, low: str, high: str | None) -> str:
     return f"SELECT * FROM {ident(events)} WHERE {where}"
 
 
+def snapshot_count_sql(snapshots: str) -> str:
+    """SQL: how many (customer, cut-off) snapshots a `snapshots_at` statement gives (`n`)."""
+    return f"SELECT count(*) AS n FROM ({snapshots}) s"
+
+
+def sampled_customers_sql(
+    events: str, known_until: pd.Timestamp, fraction: float, seed: int
+) -> str:
+    """SQL: the events of a seeded sample of `fraction` of the customers, stratified by buyers.
+
+    Customers with a conversion before `known_until` and those without are sampled apart,
+    ceil(fraction x stratum) from each, so the sample keeps the share of buyers. The order is
+    md5(customer id, seed): the same sample on DuckDB and Spark, run after run.
+    """
+    c, conv, ts = ident(CUSTOMER_ID), ident(CONVERSION), ident(TIMESTAMP)
+    key = f"md5(CAST(id AS VARCHAR) || {lit(f'~{int(seed)}')})"
+    return f"""
+SELECT e.* FROM {ident(events)} e WHERE e.{c} IN (
+  SELECT id FROM (
+    SELECT id, row_number() OVER (PARTITION BY buyer ORDER BY {key}, id) AS r,
+           count(*) OVER (PARTITION BY buyer) AS n
+    FROM (
+      SELECT {c} AS id, max(CASE WHEN {conv} AND {ts} < {lit(pd.Timestamp(known_until))}
+                               THEN 1 ELSE 0 END) AS buyer
+      FROM {ident(events)} WHERE {c} IS NOT NULL GROUP BY {c}
+    ) strata
+  ) ranked WHERE r <= ceil(n * {float(fraction)!r})
+)"""
+
+
 def snapshots_at(
     events: str, cutoffs: Sequence[pd.Timestamp], active_days: float | None = None
 ) -> str:

@@ -6,12 +6,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from journey.query.engine import features as sqlf
+from journey.query.engine.sql import lit
 from journey.recommend import actions as nba_actions
 from journey.recommend import features as nba_features
 from journey.recommend.actions import DEFAULT_ACTIONS, score_actions, with_touch
 from journey.recommend.features import build_features
-from journey.recommend.model import PropensityModel
-from journey.recommend.pipeline import Recommender, fit_model
+from journey.recommend.model import PropensityModel, importance_sample
+from journey.recommend.pipeline import (
+    Recommender,
+    TrainSettings,
+    data_span,
+    fit_model,
+    training_cutoffs,
+    training_features,
+)
 
 pytestmark = pytest.mark.slow
 CUTOFFS = [pd.Timestamp("2025-06-01"), pd.Timestamp("2025-07-01")]
@@ -54,3 +63,77 @@ def test_chunked_what_if_scores_equal_one_touch_at_a_time(sample_runner, monkeyp
         assert same(lift[action.id].to_numpy(), touched - base), action.id
     assert lift.index.equals(features.index)
     assert (lift["service_follow_up"] == lift["sales_call"]).all()  # same channel, same what-if
+
+
+def test_training_past_max_rows_learns_from_a_stratified_seeded_sample(sample_runner):
+    runner, name, settings = sample_runner
+    rec = Recommender(features=settings, train=TrainSettings(max_rows=5000))
+    first, _ = data_span(runner, name)
+    cutoffs = training_cutoffs(first, pd.Timestamp("2025-08-01"), 30, rec.train)
+    full = build_features(runner, name, cutoffs, settings, None, True, rec.train.active_days)
+    sample = training_features(runner, name, cutoffs, rec)
+    again = training_features(runner, name, cutoffs, rec)
+    assert len(full) > 20_000  # the cap bites
+    assert 0.8 * 5000 < len(sample) < 1.2 * 5000
+    assert sample["customer_id"].tolist() == again["customer_id"].tolist()  # seeded
+    # a sampled customer's rows are exactly its rows in the full set
+    keys = ["customer_id", "cutoff"]
+    inner = sample[keys].merge(full[keys], on=keys)
+    assert len(inner) == len(sample)
+    assert set(sample["customer_id"]) < set(full["customer_id"])
+    uncapped = training_features(runner, name, cutoffs, Recommender(features=settings))
+    assert uncapped["customer_id"].tolist() == full["customer_id"].tolist()
+
+
+def test_the_buyers_sample_keeps_their_share(sample_runner):
+    runner, name, _settings = sample_runner
+    cut = pd.Timestamp("2025-07-01")
+    sql = sqlf.sampled_customers_sql(name, cut, 0.2, seed=0)
+    share = (
+        "SELECT count(DISTINCT customer_id) AS n, count(DISTINCT CASE WHEN conversion"  # noqa: S608
+        f" AND timestamp < {lit(cut)} THEN customer_id END) AS buyers FROM "
+    )
+    everyone = runner.frame(f"{share} {name}").iloc[0]
+    sampled = runner.frame(f"{share} ({sql}) s").iloc[0]
+    # ceil(0.2 x stratum) of each stratum, by hand from the strata's sizes
+    assert sampled["buyers"] == np.ceil(0.2 * everyone["buyers"])
+    non_buyers = everyone["n"] - everyone["buyers"]
+    assert sampled["n"] - sampled["buyers"] == np.ceil(0.2 * non_buyers)
+    other = sqlf.sampled_customers_sql(name, cut, 0.2, seed=1)
+    ids = "SELECT DISTINCT customer_id FROM ({}) s"
+    other_seed = runner.frame(ids.format(other))
+    this_seed = runner.frame(ids.format(sql))
+    assert set(other_seed["customer_id"]) != set(this_seed["customer_id"])
+
+
+def test_importance_sample_by_hand():
+    y = np.array([0] * 90 + [1] * 10)
+    picked = importance_sample(y, 20, random_state=0)
+    assert (len(picked), int(y[picked].sum())) == (20, 2)  # 18 of the 90, 2 of the 10
+    assert np.array_equal(picked, np.sort(picked))
+    assert np.array_equal(picked, importance_sample(y, 20, random_state=0))
+    assert np.array_equal(importance_sample(y, 500, random_state=0), np.arange(100))
+
+
+def test_permutation_importance_finds_the_one_signal():
+    rng = np.random.default_rng(5)
+    n = 2000
+    recency = rng.uniform(0, 60, n)
+    toy = pd.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(n)],
+            "cutoff": pd.Timestamp("2024-01-01"),
+            "recency_days": recency,
+            "touches_7d": rng.integers(0, 5, n),
+            "last_channel": rng.choice(["Web", "Email"], n),
+            "current_phase": "awareness",
+            "converted": (recency < 20).astype(int),
+        }
+    )
+    model = PropensityModel().fit(toy, toy["converted"])
+    mean, std = model.permutation_importance(toy, toy["converted"].to_numpy(), n_repeats=3)
+    by_name = dict(zip(model.feature_names_in_, mean, strict=True))
+    assert by_name["recency_days"] > 0.3  # shuffling it loses most of a perfect AUC
+    assert abs(by_name["touches_7d"]) < 0.02
+    assert by_name["current_phase"] == 0.0  # one value: shuffling changes nothing
+    assert std.shape == mean.shape
