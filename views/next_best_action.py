@@ -96,6 +96,13 @@ st.caption(
         rate=quality.base_rate,
     )
 )
+st.caption(
+    t(
+        "nba.sample_caption",
+        max_rows=rec.train.max_rows,
+        importance_rows=rec.train.importance_rows,
+    )
+)
 cols = st.columns(2)
 cols[0].metric(
     t("nba.auc"),

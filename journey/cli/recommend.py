@@ -33,6 +33,7 @@ from journey.schema import DatasetSettings
 from journey.sentiment.score import score_transcripts
 
 EVENTS, CONTACTS = "events", "contacts"
+CAP = pipeline.TrainSettings().max_rows
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,7 +50,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--horizon-days", type=int, default=30, help="conversion horizon to predict (default 30)"
     )
-    parser.add_argument("--model", choices=KINDS, default=KINDS[0], help="propensity model")
+    parser.add_argument(
+        "--model",
+        choices=KINDS,
+        default=KINDS[0],
+        help=f"propensity model; past {CAP:,} training snapshots it learns from a seeded sample"
+        f" of customers (buyers and non-buyers sampled apart) holding about {CAP:,}",
+    )
     parser.add_argument(
         "--out", required=True, help="CSV: customer_id,action,channel,rule,reason,score"
     )

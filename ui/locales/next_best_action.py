@@ -92,6 +92,18 @@ TEXT: dict[str, dict[str, str]] = {
         " nigdy losowy); {n_train:,} migawek uczących i {n_test:,} testowych, {rate:.1%}"
         " konwersji.",
     },
+    "nba.sample_caption": {
+        "en": "Past {max_rows:,} training snapshots the model learns from a seeded sample of"
+        " customers holding about {max_rows:,} (buyers and non-buyers sampled apart);"
+        " permutation importance shuffles at most {importance_rows:,} test snapshots.",
+        "id": "Di atas {max_rows:,} snapshot latih, model belajar dari sampel pelanggan"
+        " ber-seed berisi sekitar {max_rows:,} (pembeli dan bukan pembeli disampel terpisah);"
+        " kepentingan permutasi mengacak paling banyak {importance_rows:,} snapshot uji.",
+        "pl": "Powyżej {max_rows:,} migawek uczących model uczy się na losowej (ze stałym"
+        " ziarnem) próbie klientów liczącej około {max_rows:,} (kupujący i niekupujący"
+        " losowani osobno); ważność permutacyjna miesza najwyżej {importance_rows:,}"
+        " migawek testowych.",
+    },
     "nba.auc": {"en": "ROC AUC", "id": "ROC AUC", "pl": "ROC AUC"},
     "nba.top_decile": {
         "en": "Precision, top 10%",
