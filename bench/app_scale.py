@@ -4,6 +4,7 @@ Run from the repository root (1e7 takes several minutes: tiling, `load`, then th
 
     python -m bench.app_scale                  # 1e6 and 1e7 events
     python -m bench.app_scale --sizes 1e6      # a subset
+    python -m bench.app_scale --sizes 1e6 --pages next_best_action   # app start + one page
 
 For each size: the sample is tiled to that many events (`bench.tile`: customer ids suffixed
 per copy, transcripts alongside), stored in a throwaway workspace with the user's command
@@ -71,8 +72,8 @@ def _timed(step: object) -> float:
     return time.perf_counter() - start
 
 
-def child(customer: str) -> None:
-    """Drive every page of app.py in this process and print the figures as JSON."""
+def child(customer: str, pages: list[str] | None = None) -> None:
+    """Drive every page of app.py (or only `pages`) in this process; print figures as JSON."""
     from streamlit.testing.v1 import AppTest  # noqa: TID251 (a bench drives the app)
 
     from ui.nav import PAGES
@@ -83,11 +84,15 @@ def child(customer: str) -> None:
     figures["pages"]["overview (app start)"] = _timed(app)
     figures["problems"]["overview"] = _problems(app)
     for spec in PAGES:
-        if spec.url_path == "overview":
+        if spec.url_path == "overview" or (pages and spec.url_path not in pages):
             continue
         app.switch_page(spec.path)
         figures["pages"][spec.url_path] = _timed(app)
         figures["problems"][spec.url_path] = _problems(app)
+    if pages:  # a selection of pages: no filter change, no timeline
+        figures["peak_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+        print(MARKER + json.dumps(figures))
+        return
     app.switch_page("views/journey_map.py").run()
     app.multiselect(key=Key.CHANNELS).set_value(FILTER_CHANNELS)
     figures["filter change"] = _timed(app)
@@ -101,7 +106,7 @@ def child(customer: str) -> None:
     print(MARKER + json.dumps(figures))
 
 
-def measure(n_events: int, folder: Path) -> dict[str, object]:
+def measure(n_events: int, folder: Path, pages: str | None = None) -> dict[str, object]:
     """Tile, load and drive the app at one size; return the figures."""
     from bench.tile import tile
 
@@ -112,6 +117,7 @@ def measure(n_events: int, folder: Path) -> dict[str, object]:
     load_wall, load_peak, _ = run_measured(load_cmd, env)
     env["JOURNEY_DATASET"] = NAME
     cmd = [sys.executable, "-m", "bench.app_scale", "--child", "C00304~0"]
+    cmd += ["--pages", pages] if pages else []
     wall, _, output = run_measured(cmd, env)
     lines = [line for line in output.splitlines() if line.startswith(MARKER)]
     figures = json.loads(lines[-1][len(MARKER) :]) if lines else {}
@@ -141,15 +147,21 @@ def main() -> None:
     """Parse arguments, run each size, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1e6,1e7", help="comma-separated event counts")
+    parser.add_argument(
+        "--pages",
+        help="comma-separated page url paths to render (e.g. next_best_action); default all,"
+        " with the filter change and the timeline",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    pages = [p.strip() for p in args.pages.split(",") if p.strip()] if args.pages else None
     if args.child:
-        child(args.child)
+        child(args.child, pages)
         return
     for size in args.sizes.split(","):
         n = int(float(size))
         with tempfile.TemporaryDirectory(prefix="app-scale-") as tmp:
-            report(n, measure(n, Path(tmp)))
+            report(n, measure(n, Path(tmp), args.pages))
 
 
 if __name__ == "__main__":
