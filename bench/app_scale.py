@@ -84,7 +84,8 @@ def child(customer: str, pages: list[str] | None = None) -> None:
     figures["pages"]["overview (app start)"] = _timed(app)
     figures["problems"]["overview"] = _problems(app)
     for spec in PAGES:
-        if spec.url_path == "overview" or (pages and spec.url_path not in pages):
+        chosen = not pages or spec.url_path in pages or Path(spec.path).stem in pages
+        if spec.url_path == "overview" or not chosen:
             continue
         app.switch_page(spec.path)
         figures["pages"][spec.url_path] = _timed(app)
@@ -149,7 +150,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="1e6,1e7", help="comma-separated event counts")
     parser.add_argument(
         "--pages",
-        help="comma-separated page url paths to render (e.g. next_best_action); default all,"
+        help="comma-separated pages to render, by url path or view file name (e.g."
+        " next-best-action or next_best_action); default all,"
         " with the filter change and the timeline",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
