@@ -688,7 +688,8 @@ def default_scored_scope(
     filters only subset it.
     """
     scored = sentiment_scored(fingerprint, _transcripts, "default", None, label)
-    if schema.ROW not in _in_scope:
+    # the scope's transcripts are rows of the dataset's: as many rows means every row
+    if schema.ROW not in _in_scope or len(_in_scope) == len(_transcripts):
         return scored
     return score.subset(scored, _in_scope[schema.ROW])
 
