@@ -97,11 +97,40 @@ def explain(
     """The reason column for `decisions` (rows as `features`).
 
     `facts` holds the expected-lift matrix, the top action ignoring caps (index, -1 none) and
-    the model's probability per row.
+    the model's probability per row. Each rule's words are built for its own rows only.
     """
     lift, best_any, probability = facts
-    idx = features.index
     rule = decisions["rule"].to_numpy()
+    parts = []
+    for rule_id in pd.unique(rule):
+        rows = np.flatnonzero(rule == rule_id)
+        sub = (lift[rows], best_any[rows], np.asarray(probability)[rows])
+        parts.append(
+            _explain_rule(
+                str(rule_id),
+                features.iloc[rows],
+                decisions.iloc[rows],
+                actions,
+                sub,
+                negative_below,
+            )
+        )
+    if not parts:
+        return pd.Series("", index=features.index, dtype="str")
+    return pd.concat(parts).reindex(features.index).fillna("").astype("str")
+
+
+def _explain_rule(
+    rule_id: str,
+    features: pd.DataFrame,
+    decisions: pd.DataFrame,
+    actions: Sequence[Action],
+    facts: tuple[np.ndarray, np.ndarray, np.ndarray],
+    negative_below: float,
+) -> pd.Series:
+    """The reasons of rows that all fired `rule_id` (rows as `features`)."""
+    lift, best_any, probability = facts
+    idx = features.index
     channel = decisions["channel"].astype("str")
     pick = decisions["action_index"].to_numpy()
     labels = np.array([a.label for a in actions] + [""], dtype=object)
@@ -110,29 +139,54 @@ def explain(
     chosen_lift = pd.Series(
         np.where(pick >= 0, lift[np.arange(len(idx)), np.maximum(pick, 0)], np.nan), index=idx
     )
-    top_channel = _text(channels[best_any], idx)
-    counts = pd.DataFrame(
-        {ch: _num(features, f"touches_7d:{ch}").fillna(0) for ch in dict.fromkeys(channels[:-1])},
-        index=idx,
-    )
-    sentiment = _num(features, "last_sentiment")
-    last = _text(features.get("last_touchpoint", ""), idx)
-    service_fact = "last contact negative (sentiment " + sentiment.round(2).astype("str") + ")"
-    service_fact = service_fact.where(
-        sentiment < negative_below, "unresolved support contact (" + last + ")"
-    )
-    service_to = (" → service first: " + chosen).where(
-        chosen != "", " → service first, but its channel is at its cap: wait"
-    )
-    capped = (
-        top_channel
-        + " at its cap ("
-        + _whole(_lookup(counts, top_channel))
-        + " in 7 days) → "
-        + chosen
-        + " instead; expected lift (model) "
-        + _pts(chosen_lift)
-    )
+    if rule_id == "do_not_contact":
+        return pd.Series("opted out (do_not_contact / opt_out) → no contact", index=idx)
+    if rule_id == "service_first":
+        sentiment = _num(features, "last_sentiment")
+        last = _text(features.get("last_touchpoint", ""), idx)
+        fact = "last contact negative (sentiment " + sentiment.round(2).astype("str") + ")"
+        fact = fact.where(sentiment < negative_below, "unresolved support contact (" + last + ")")
+        to = (" → service first: " + chosen).where(
+            chosen != "", " → service first, but its channel is at its cap: wait"
+        )
+        return fact + to
+    if rule_id == "frequency_cap":
+        top_channel = _text(channels[best_any], idx)
+        counts = pd.DataFrame(
+            {
+                ch: _num(features, f"touches_7d:{ch}").fillna(0)
+                for ch in dict.fromkeys(channels[:-1])
+            },
+            index=idx,
+        )
+        capped = (
+            top_channel
+            + " at its cap ("
+            + _whole(_lookup(counts, top_channel))
+            + " in 7 days) → "
+            + chosen
+            + " instead; expected lift (model) "
+            + _pts(chosen_lift)
+        )
+        return capped.where(
+            chosen != "", "every channel at its cap in the last 7 days → no contact"
+        )
+    if rule_id == "abandoned_cart":
+        return _cart(features, decisions, actions) + " → cart reminder by " + channel
+    if rule_id == "onboarding":
+        return (
+            "first purchase "
+            + _ago(_num(features, "days_since_first_conversion"))
+            + ", no onboarding touch yet → next onboarding step by "
+            + channel
+        )
+    if rule_id == "win_back":
+        return (
+            "bought before, no touch for "
+            + _whole(_num(features, "recency_days"))
+            + " days → win-back offer by "
+            + channel
+        )
     model = (
         "expected lift (model) "
         + _pts(chosen_lift)
@@ -142,26 +196,6 @@ def explain(
         + _pct(pd.Series(probability, index=idx))
         + "%"
     )
-    reasons = {
-        "do_not_contact": pd.Series("opted out (do_not_contact / opt_out) → no contact", index=idx),
-        "service_first": service_fact + service_to,
-        "frequency_cap": capped.where(
-            chosen != "", "every channel at its cap in the last 7 days → no contact"
-        ),
-        "abandoned_cart": _cart(features, decisions, actions) + " → cart reminder by " + channel,
-        "onboarding": "first purchase "
-        + _ago(_num(features, "days_since_first_conversion"))
-        + ", no onboarding touch yet → next onboarding step by "
-        + channel,
-        "win_back": "bought before, no touch for "
-        + _whole(_num(features, "recency_days"))
-        + " days → win-back offer by "
-        + channel,
-        "model": model.where(
-            chosen != "", "no candidate action is expected to lift conversion now → wait"
-        ),
-    }
-    out = pd.Series("", index=idx, dtype="str")
-    for rule_id, text in reasons.items():
-        out = out.where(rule != rule_id, text.astype("str"))
-    return out
+    return model.where(
+        chosen != "", "no candidate action is expected to lift conversion now → wait"
+    )
