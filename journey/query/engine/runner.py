@@ -174,7 +174,12 @@ class SparkRunner:
         catalog.dropTempView(name)
 
     def register_frame(self, name: str, frame: pd.DataFrame) -> None:
-        """Expose a pandas frame as a Spark temporary view."""
+        """Expose a pandas frame as a Spark temporary view (text columns as Python strings)."""
+        texts = [c for c in frame.columns if isinstance(frame[c].dtype, pd.StringDtype)]
+        if texts:
+            frame = frame.assign(
+                **{c: frame[c].astype(object).where(frame[c].notna(), None) for c in texts}
+            )
         self.spark.createDataFrame(frame).createOrReplaceTempView(name)
 
     def register_file(self, name: str, path: str | Path) -> None:

@@ -89,10 +89,10 @@ def _naive_utc(values: pd.Series | None, n: int) -> pd.Series:
 
 
 def _text(values: pd.Series | None, n: int) -> pd.Series:
+    """Text as Arrow-backed strings (no Python object per value: millions of rows stay small)."""
     if values is None:
-        return pd.Series([None] * n, dtype=object)
-    out = pd.Series(values).reset_index(drop=True).astype("string")
-    return out.astype(object).where(out.notna(), None)
+        return pd.Series([None] * n, dtype="string[pyarrow]")
+    return pd.Series(values).reset_index(drop=True).astype("string[pyarrow]")
 
 
 def conform_rows(rows: pd.DataFrame) -> pd.DataFrame:
