@@ -191,8 +191,25 @@ class PropensityModel(ClassifierMixin, BaseEstimator):
         return lost.mean(axis=1), lost.std(axis=1)
 
     def _matrix(self, frame: pd.DataFrame) -> np.ndarray:
-        """The boosting model's input matrix, column-major: trees read it 2-3x faster so."""
-        return np.asfortranarray(self.pipeline_[0].transform(frame), dtype="float64")
+        """The boosting model's input matrix, column-major: trees read it 2-3x faster so.
+
+        The same values as the fitted ColumnTransformer's `transform`, each transformer's
+        output written straight into its columns (no stacked copy to transpose).
+        """
+        columns = self.pipeline_[0]
+        width = len(columns.get_feature_names_out())
+        out = np.empty((len(frame), width), dtype="float64", order="F")
+        for name, transformer, inputs in columns.transformers_:
+            where = columns.output_indices_[name]
+            if where.stop == where.start or transformer == "drop":
+                continue  # an empty remainder
+            part = (
+                frame[inputs]
+                if transformer == "passthrough"
+                else transformer.transform(frame[inputs])
+            )
+            out[:, where] = np.asarray(part, dtype="float64")
+        return out
 
     def predict(self, features: pd.DataFrame) -> np.ndarray:
         """1 where P(conversion) >= 0.5."""

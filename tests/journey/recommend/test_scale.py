@@ -12,7 +12,7 @@ from journey.recommend import actions as nba_actions
 from journey.recommend import features as nba_features
 from journey.recommend.actions import DEFAULT_ACTIONS, score_actions, with_touch
 from journey.recommend.features import build_features
-from journey.recommend.model import PropensityModel, importance_sample
+from journey.recommend.model import PropensityModel, _numeric, importance_sample
 from journey.recommend.pipeline import (
     Recommender,
     TrainSettings,
@@ -58,6 +58,9 @@ def test_chunked_what_if_scores_equal_one_touch_at_a_time(sample_runner, monkeyp
     # trees score each row alone: exact; a matrix product by chunks may round the last bit
     same = np.array_equal if kind == "gradient_boosting" else _within_1e12
     assert same(probability, base)
+    # the column-major matrix scores exactly as the fitted scikit-learn pipeline does
+    plain = model.pipeline_.predict_proba(_numeric(features, model.feature_names_in_))[:, 1]
+    assert np.array_equal(base, plain)
     for action in DEFAULT_ACTIONS:
         touched = model.predict_proba(with_touch(features, action))[:, 1]
         assert same(lift[action.id].to_numpy(), touched - base), action.id
