@@ -1,5 +1,8 @@
+from functools import partial
+
 import streamlit as st
 
+from journey.io import export
 from journey.schema import LABEL, LEVELS, ROW, TEAM
 from journey.sentiment import score
 from journey.sentiment.model import TranscriptSentiment
@@ -119,6 +122,11 @@ for item in views["negative"].itertuples(index=False):
     # <mark> tags are markup
     st.markdown(f"**{item.sentiment_score:+.2f}** · {item.html}", unsafe_allow_html=True)
 
-widgets.download_csv(
-    scored.rows, "sentiment.csv", key="sentiment_download", label=t("sentiment.download")
+st.download_button(  # every scored row: the CSV is built when clicked, not on every render
+    t("sentiment.download"),
+    data=partial(export.to_csv_bytes, scored.rows),
+    file_name="sentiment.csv",
+    mime="text/csv",
+    key="sentiment_download",
+    icon="⬇️",
 )
