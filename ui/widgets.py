@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from typing import Final
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -25,16 +26,25 @@ from ui import cache, state
 from ui.i18n import LANGUAGES, t
 from ui.state import Key
 
+# Above this many rows a CSV is written when its button is clicked, not on every rerun.
+DEFERRED_CSV_ROWS: Final = 50_000
+
 
 def download_csv(frame: pd.DataFrame, file_name: str, key: str, label: str | None = None) -> None:
-    """A download button for a frame as CSV, spreadsheet formulas neutralised."""
+    """A download button for a frame as CSV, spreadsheet formulas neutralised.
+
+    A big frame's CSV is built only on click (deferred data), so a page showing, say, one
+    next best action per customer does not write hundreds of thousands of rows each rerun.
+    """
+    deferred = len(frame) > DEFERRED_CSV_ROWS
     st.download_button(
         label or t("widgets.download_csv"),
-        data=export.to_csv_bytes(frame),
+        data=(lambda: export.to_csv_bytes(frame)) if deferred else export.to_csv_bytes(frame),
         file_name=file_name,
         mime="text/csv",
         key=key,
         icon=":material/download:",
+        on_click="ignore" if deferred else "rerun",
     )
 
 
