@@ -150,7 +150,8 @@ def scope_caption(scope: state.Scope) -> None:
         all_customers=f"{scope.all_customers:,}",
         all_events=f"{scope.all_n_events:,}",
     )
-    active = flt.describe(scope.filters)
+    words = (t("widgets.filter_to"), t("widgets.filter_channels"), t("widgets.filter_teams"))
+    active = flt.describe(scope.filters, words)
     if active:
         text += " · " + t("widgets.filters_on", filters=md_text("; ".join(active)))
     st.caption(text)

@@ -114,15 +114,21 @@ def filter_transcripts(
     return transcripts.loc[keep.fillna(False).astype(bool)].reset_index(drop=True)
 
 
-def describe(filters: Filters) -> list[str]:
-    """Plain-language description of the active filters, one item per filter."""
+def describe(
+    filters: Filters, words: tuple[str, str, str] = ("to", "channels", "teams")
+) -> list[str]:
+    """Plain-language description of the active filters, one item per filter.
+
+    `words` are "to" (between the dates), "channels" and "teams" in the reader's language.
+    """
+    to, channels, teams = words
     parts = []
     if filters.start is not None or filters.end is not None:
-        parts.append(f"{filters.start or '…'} to {filters.end or '…'}")
+        parts.append(f"{filters.start or '…'} {to} {filters.end or '…'}")
     if filters.channels:
-        parts.append("channels: " + ", ".join(filters.channels))
+        parts.append(f"{channels}: " + ", ".join(filters.channels))
     if filters.teams:
-        parts.append("teams: " + ", ".join(filters.teams))
+        parts.append(f"{teams}: " + ", ".join(filters.teams))
     for column, values in filters.attributes.items():
         if values:
             parts.append(f"{column}: " + ", ".join(values))

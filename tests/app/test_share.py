@@ -52,6 +52,8 @@ def test_a_link_restores_filters_language_and_page_settings():
     written = url(app)
     assert {k: written[k] for k in params} == params  # the view writes the same link back
     assert app.main.title[0].value == "Mapa ścieżek"  # the page in the link's language
+    caption = html.unescape(app.main.caption[0].value)  # the scope line, in Polish too
+    assert "2025-02-01 do 2025-03-31; kanały: Email, Paid Search; zespoły: marketing" in caption
 
 
 def test_changing_a_setting_updates_the_url():

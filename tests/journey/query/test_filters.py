@@ -78,6 +78,11 @@ def test_describe_and_values_of():
     expected = ["2024-01-02 to …", "channels: Email, Web", "touchpoint: Home"]
     assert filters.describe(chosen) == expected
     assert filters.describe(Filters()) == []
+    polish = Filters(start=date(2024, 1, 2), end=date(2024, 2, 1), teams=("sales",))
+    assert filters.describe(polish, ("do", "kanały", "zespoły")) == [
+        "2024-01-02 do 2024-02-01",
+        "zespoły: sales",
+    ]
     assert filters.values_of(EVENTS, TEAM) == ["marketing", "product", "sales"]
     assert filters.values_of(EVENTS, "campaign") == []
 
