@@ -22,6 +22,7 @@ from journey.recommend.pipeline import (
     training_cutoffs,
     training_features,
 )
+from tests.journey.recommend.test_model import _toy as toy_snapshots
 
 pytestmark = pytest.mark.slow
 CUTOFFS = [pd.Timestamp("2025-06-01"), pd.Timestamp("2025-07-01")]
@@ -121,20 +122,7 @@ def test_importance_sample_by_hand():
 
 
 def test_permutation_importance_finds_the_one_signal():
-    rng = np.random.default_rng(5)
-    n = 2000
-    recency = rng.uniform(0, 60, n)
-    toy = pd.DataFrame(
-        {
-            "customer_id": [f"c{i}" for i in range(n)],
-            "cutoff": pd.Timestamp("2024-01-01"),
-            "recency_days": recency,
-            "touches_7d": rng.integers(0, 5, n),
-            "last_channel": rng.choice(["Web", "Email"], n),
-            "current_phase": "awareness",
-            "converted": (recency < 20).astype(int),
-        }
-    )
+    toy = toy_snapshots(2000)  # conversion depends on recency alone
     model = PropensityModel().fit(toy, toy["converted"])
     mean, std = model.permutation_importance(toy, toy["converted"].to_numpy(), n_repeats=3)
     by_name = dict(zip(model.feature_names_in_, mean, strict=True))
