@@ -116,35 +116,45 @@ def node_sql(runner: Runner, events: str, level: str) -> str:
     return f"coalesce({value}, {lit(MISSING_NODE)})"
 
 
-def path_sql(events: str, node: str, keep_repeats: bool) -> str:
+def path_sql(events: str, node: str, keep_repeats: bool, phase: bool = False) -> str:
     """SQL: the path table (one row per kept event) from `events` and a node expression.
 
     Columns c, node, position (1-based), next_node (NULL at the path's end), run_start (the
     event starts a run of equal nodes: the folding volume), converted (0/1, per customer),
-    days (last - first event time of the customer, all events counted).
+    days (last - first event time of the customer, all events counted), conv_after (0/1: a
+    conversion at or after this event, in the raw path), and with `phase` the event's phase.
     """
     c, ts, row = ident(CUSTOMER_ID), ident(TIMESTAMP), ident(ROW)
     order = "PARTITION BY c ORDER BY ts, r"
+    with_phase = f", {ident(PHASE)} AS phase" if phase else ""
+    phase_out = ", phase" if phase else ""
     return (
         f"WITH named AS (SELECT {c} AS c, {node} AS node, {ts} AS ts, {row} AS r, "
-        f"CASE WHEN {ident(CONVERSION)} THEN 1 ELSE 0 END AS conv FROM {ident(events)}), "
-        f"marked AS (SELECT c, node, ts, r, lag(node) OVER ({order}) AS prev, "
-        f"max(conv) OVER (PARTITION BY c) AS converted, "
+        f"CASE WHEN {ident(CONVERSION)} THEN 1 ELSE 0 END AS conv{with_phase} "
+        f"FROM {ident(events)}), "
+        f"marked AS (SELECT c, node, ts, r{phase_out}, lag(node) OVER ({order}) AS prev, "
+        f"max(conv) OVER ({order} ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) "
+        f"AS conv_after, max(conv) OVER (PARTITION BY c) AS converted, "
         f"{days_between('min(ts) OVER (PARTITION BY c)', 'max(ts) OVER (PARTITION BY c)')} "
         f"AS days FROM named), "
         f"kept AS (SELECT *, prev IS NULL OR prev <> node AS run_start FROM marked) "
-        f"SELECT c, node, converted, days, run_start, "
+        f"SELECT c, node, converted, days, run_start, conv_after{phase_out}, "
         f"row_number() OVER ({order}) AS position, lead(node) OVER ({order}) AS next_node "
         f"FROM kept WHERE {lit(keep_repeats)} OR run_start"
     )
 
 
 @contextmanager
-def path_table(runner: Runner, events: str, level: str, keep_repeats: bool) -> Iterator[str]:
+def path_table(
+    runner: Runner, events: str, level: str, keep_repeats: bool, phase: bool = False
+) -> Iterator[str]:
     """Build the path table (see `path_sql`) as a temporary relation; yield its name."""
-    _check(runner, events, level)
+    if phase:
+        _check(runner, events, level, PHASE)
+    else:
+        _check(runner, events, level)
     name = temp_name("journey_path")
-    runner.table(name, path_sql(events, node_sql(runner, events, level), keep_repeats))
+    runner.table(name, path_sql(events, node_sql(runner, events, level), keep_repeats, phase))
     try:
         yield name
     finally:
