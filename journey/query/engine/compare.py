@@ -118,16 +118,21 @@ def compare_transitions(
 def cohort_figures(
     runner: Runner, events: str, level: str, keep_repeats: bool, steps: int
 ) -> CohortFigures:
-    """Customers, step flows, transitions, node stats and dominant phases of one cohort."""
-    node_table = stats.node_stats(runner, events, level, keep_repeats)
+    """Customers, step flows, transitions, node stats and dominant phases of one cohort.
+
+    All from one path table (with the phase), as the separate engine functions give them.
+    """
+    flows.check_steps(steps, 0)
     n_customers = runner.scalar(f"SELECT count(DISTINCT {ident(CUSTOMER_ID)}) FROM {ident(events)}")
-    return CohortFigures(
-        n_customers=int(n_customers or 0),
-        steps=flows.step_flows(runner, events, level, steps, keep_repeats),
-        transitions=flows.transitions(runner, events, level, keep_repeats),
-        node_stats=node_table,
-        phases=dominant_phases(node_table),
-    )
+    with flows.path_table(runner, events, level, keep_repeats, phase=True) as path:
+        node_table = stats.node_stats_on_path(runner, path)
+        return CohortFigures(
+            n_customers=int(n_customers or 0),
+            steps=flows.steps_on_path(runner, path, flows.KEEP_ALL, steps),
+            transitions=flows.transitions_on_path(runner, path),
+            node_stats=node_table,
+            phases=dominant_phases(node_table),
+        )
 
 
 def compare_cohorts(

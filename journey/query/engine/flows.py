@@ -193,7 +193,7 @@ def _fold(volumes: pd.DataFrame, top_k: int) -> FoldResult:
     return FoldResult(mapping, len(folded), volume, kept)
 
 
-_KEEP_ALL: Final = FoldResult({}, 0, 0, [])  # no folding (top-K 0): no volumes needed
+KEEP_ALL: Final = FoldResult({}, 0, 0, [])  # no folding (top-K 0): no volumes needed
 
 
 def _folded(column: str, fold: FoldResult) -> str:
@@ -284,11 +284,32 @@ def _top_paths(runner: Runner, path: str, n: int) -> pd.DataFrame:
     return typed(found, TOP_PATH_COLUMNS)
 
 
-def _check_steps(steps: int, top_k: int) -> None:
+def check_steps(steps: int, top_k: int) -> None:
+    """Raise a SettingsError for fewer than 2 steps or a negative top-K."""
     if steps < 2:
         raise SettingsError(f"step flows need at least 2 steps, got {steps}")
     if top_k < 0:
         raise SettingsError(f"top-K must be 0 (keep all) or more, got {top_k}")
+
+
+def fold_of(runner: Runner, path: str, top_k: int) -> FoldResult:
+    """How a path table's nodes fold at `top_k` (0: keep all), as `step_flows_with_fold`."""
+    return _fold(_volumes(runner, path), top_k)
+
+
+def steps_on_path(runner: Runner, path: str, fold: FoldResult, steps: int) -> pd.DataFrame:
+    """`step_flows` of a path table (see `path_table`) folded by `fold`."""
+    return _steps(runner, path, fold, steps)
+
+
+def top_paths_on_path(runner: Runner, path: str, n: int = 20) -> pd.DataFrame:
+    """`top_paths` of a path table (see `path_table`)."""
+    return _top_paths(runner, path, n)
+
+
+def transitions_on_path(runner: Runner, path: str, end_nodes: bool = False) -> pd.DataFrame:
+    """Unfolded `transitions` of a path table (see `path_table`)."""
+    return _transitions(runner, path, KEEP_ALL, end_nodes)
 
 
 # -- public queries --------------------------------------------------------------------------
@@ -303,9 +324,9 @@ def transitions(
     top_k: int = 0,
 ) -> pd.DataFrame:
     """`flows.count_transitions`: source, target, count, customers; by count desc, names."""
-    _check_steps(2, top_k)
+    check_steps(2, top_k)
     with path_table(runner, events, level, keep_repeats) as path:
-        fold = _fold(_volumes(runner, path), top_k) if top_k else _KEEP_ALL
+        fold = _fold(_volumes(runner, path), top_k) if top_k else KEEP_ALL
         return _transitions(runner, path, fold, end_nodes)
 
 
@@ -318,9 +339,9 @@ def step_flows_with_fold(
     top_k: int = 0,
 ) -> tuple[pd.DataFrame, FoldResult]:
     """`flows.step_flows_with_fold`: step, source, target, count, and how nodes were folded."""
-    _check_steps(steps, top_k)
+    check_steps(steps, top_k)
     with path_table(runner, events, level, keep_repeats) as path:
-        fold = _fold(_volumes(runner, path), top_k)
+        fold = fold_of(runner, path, top_k)
         return _steps(runner, path, fold, steps), fold
 
 
@@ -335,9 +356,9 @@ def step_flows(
     """`flows.step_flows`: step, source, target, count; each step sums to the customers."""
     if top_k:
         return step_flows_with_fold(runner, events, level, steps, keep_repeats, top_k)[0]
-    _check_steps(steps, top_k)
+    check_steps(steps, top_k)
     with path_table(runner, events, level, keep_repeats) as path:
-        return _steps(runner, path, _KEEP_ALL, steps)
+        return _steps(runner, path, KEEP_ALL, steps)
 
 
 def top_paths(
@@ -362,7 +383,7 @@ def flows(
 
     `n` None skips the top paths (one string per customer to build): they come back empty.
     """
-    _check_steps(steps, top_k)
+    check_steps(steps, top_k)
     with path_table(runner, events, level, keep_repeats) as path:
         fold = _fold(_volumes(runner, path), top_k)
         return Flows(

@@ -1,0 +1,69 @@
+"""The map pages' one-path-table figures equal the pandas reference, function by function."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from journey.errors import SettingsError
+from journey.query import flows, stats
+from journey.query.engine import maps
+from journey.query.engine.runner import DuckDBRunner
+from journey.schema import CHANNEL, PHASE, TOUCHPOINT
+from tests.journey.query.engine.data import random_events, register, same, sample
+
+
+def _check_journey_map(runner, name, events, level, steps, keep, top_k):
+    got = maps.journey_map(runner, name, level, steps, keep, top_k)
+    table, fold = flows.step_flows_with_fold(events, level, steps, keep, top_k)
+    same(got.steps, table)
+    assert got.fold == fold
+    same(got.node_stats, stats.node_stats(events, level, keep))
+    same(got.top_paths, flows.top_paths(events, level, keep, n=20))
+
+
+def _check_network_map(runner, name, events, level, keep, end_nodes):
+    transitions, nodes = maps.network_map(runner, name, level, keep, end_nodes)
+    same(transitions, flows.count_transitions(events, level, keep, end_nodes=end_nodes))
+    same(nodes, stats.node_stats(events, level, keep))
+
+
+def test_sample_equals_pandas(duck):
+    events = sample()
+    name = register(duck, events)
+    for level, keep, top_k in ((CHANNEL, False, 3), (TOUCHPOINT, True, 0), (PHASE, False, 2)):
+        _check_journey_map(duck, name, events, level, 5, keep, top_k)
+        _check_network_map(duck, name, events, level, keep, not keep)
+
+
+@settings(max_examples=40)
+@given(
+    random_events(),
+    st.sampled_from([CHANNEL, TOUCHPOINT, PHASE]),
+    st.booleans(),
+    st.integers(0, 3),
+    st.integers(2, 6),
+)
+def test_random_events_equal_pandas(events, level, keep, top_k, steps):
+    runner = DuckDBRunner()
+    name = register(runner, events)
+    _check_journey_map(runner, name, events, level, steps, keep, top_k)
+    _check_network_map(runner, name, events, level, keep, top_k % 2 == 0)
+    runner.con.close()
+
+
+def test_bad_settings(duck):
+    name = register(duck, sample(customers=5))
+    with pytest.raises(SettingsError, match="at least 2 steps"):
+        maps.journey_map(duck, name, CHANNEL, 1, False, 0)
+    with pytest.raises(SettingsError, match="no column"):
+        maps.network_map(duck, name, "nope", False, False)
+
+
+@pytest.mark.spark
+def test_spark_equals_pandas(spark):
+    events = sample(customers=20)
+    name = register(spark, events, "maps_ev")
+    _check_journey_map(spark, name, events, TOUCHPOINT, 4, False, 3)
+    _check_network_map(spark, name, events, CHANNEL, False, True)
