@@ -36,10 +36,10 @@ from journey.query.engine import compare as engine_compare
 from journey.query.engine import filters as engine_filters
 from journey.query.engine import flows as engine_flows
 from journey.query.engine import funnels as engine_funnels
+from journey.query.engine import maps as engine_maps
 from journey.query.engine import metrics as engine_metrics
 from journey.query.engine import overview as engine_overview
 from journey.query.engine import sentiment as engine_sentiment
-from journey.query.engine import stats as engine_stats
 from journey.query.engine import timeline as engine_timeline
 from journey.query.engine.runner import DuckDBRunner
 from journey.query.flows import FoldResult
@@ -281,12 +281,13 @@ def _focus(view: str, phase: str | None, team: str | None, team_mode: str) -> st
 @st.cache_data(max_entries=64, show_spinner=False)
 def map_step_flows(
     view: str, level: str, steps: int, keep_repeats: bool, top_k: int
-) -> tuple[pd.DataFrame, FoldResult, dict[str, str]]:
-    """The engine's step flows with their fold, and node -> dominant phase, of a view."""
-    cursor = runner()
-    table, fold = engine_flows.step_flows_with_fold(cursor, view, level, steps, keep_repeats, top_k)
-    nodes = engine_stats.node_stats(cursor, view, level, keep_repeats)
-    return table, fold, scope.dominant_phases(nodes)
+) -> tuple[pd.DataFrame, FoldResult, dict[str, str], pd.DataFrame]:
+    """A view's step flows with their fold, node -> dominant phase, and top 20 paths.
+
+    All from one path table (`engine.maps.journey_map`): built once, not once per figure.
+    """
+    found = engine_maps.journey_map(runner(), view, level, steps, keep_repeats, top_k, n=20)
+    return found.steps, found.fold, scope.dominant_phases(found.node_stats), found.top_paths
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -296,21 +297,14 @@ def map_phase_flows(view: str, level: str) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def map_top_paths(view: str, level: str, keep_repeats: bool) -> pd.DataFrame:
-    """The engine's `flows.top_paths` (20 paths) of a view."""
-    return engine_flows.top_paths(runner(), view, level, keep_repeats, n=20)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
 def map_network(
     view: str, level: str, keep_repeats: bool, end_nodes: bool
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The engine's transitions and node stats of a view (the network map's inputs)."""
-    cursor = runner()
-    return (
-        engine_flows.transitions(cursor, view, level, keep_repeats, end_nodes),
-        engine_stats.node_stats(cursor, view, level, keep_repeats),
-    )
+    """The engine's transitions and node stats of a view (the network map's inputs).
+
+    Both from one path table (`engine.maps.network_map`).
+    """
+    return engine_maps.network_map(runner(), view, level, keep_repeats, end_nodes)
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)

@@ -32,7 +32,9 @@ colour_by_sentiment = widgets.sentiment_toggle(scope, "journey_map")
 
 with guard(), st.spinner(t("maps.working")):
     focused = cache.focus(scope, phase or None, team or None, team_mode)
-    flows, fold, dominant = cache.map_step_flows(focused, level, steps, not collapse, int(top_k))
+    flows, fold, dominant, top = cache.map_step_flows(
+        focused, level, steps, not collapse, int(top_k)
+    )
 n_customers = int(flows.loc[flows["step"] == 1, "count"].sum())
 st.subheader(t("maps.journey.sankey", steps=steps))
 if fold.n_folded:
@@ -88,8 +90,6 @@ else:
 widgets.download_csv(by_phase, "phase_flows.csv", key="journey_map_download_phases")
 
 st.subheader(t("maps.journey.top_paths"))
-with guard():
-    top = cache.map_top_paths(focused, level, not collapse)
 st.dataframe(
     top,
     hide_index=True,
