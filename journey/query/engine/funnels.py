@@ -21,6 +21,7 @@ from journey.query.engine.common import (
     generated_clashes,
     node_expression,
     relation_columns,
+    temp_name,
     typed,
 )
 from journey.query.engine.runner import Runner
@@ -70,9 +71,17 @@ def _check_stages(runner: Runner, events: str, stages: Sequence[str], by: str) -
             raise SettingsError(f"funnel stage {stage!r} is not a {by} in the data.{hint}")
 
 
-def _stage_ctes(events: str, stages: Sequence[str], by: str) -> str:
-    """SQL CTEs `ev` and s0..sK: each customer's matched position and time per stage."""
-    ctes = [f"q_ev AS ({_numbered(events, f'CAST({ident(by)} AS VARCHAR)')})"]
+def _stage_ctes(events: str, stages: Sequence[str], by: str, numbered: str | None = None) -> str:
+    """SQL CTEs `ev` and s0..sK: each customer's matched position and time per stage.
+
+    `numbered` names a table of `_numbered_table` to read instead of numbering `events`.
+    """
+    source = (
+        _numbered(events, f"CAST({ident(by)} AS VARCHAR)")
+        if numbered is None
+        else f"SELECT c, node, ts, conv, pos FROM {ident(numbered)}"
+    )
+    ctes = [f"q_ev AS ({source})"]
     for k, stage in enumerate(stages):
         if k == 0:
             body = (
@@ -102,12 +111,18 @@ def funnel(
     """
     _require(runner, events, by)
     _check_stages(runner, events, stages, by)
+    return _funnel(runner, events, stages, by)
+
+
+def _funnel(
+    runner: Runner, events: str, stages: Sequence[str], by: str, numbered: str | None = None
+) -> pd.DataFrame:
     gap = days_between("prev_ts", "ts")
     per_stage = " UNION ALL ".join(
         f"SELECT {k} AS k, count(*) AS customers, median({gap}) AS median_days FROM q_s{k}"
         for k in range(len(stages))
     )
-    sql = f"""{_stage_ctes(events, stages, by)}
+    sql = f"""{_stage_ctes(events, stages, by, numbered)}
 SELECT k, customers, median_days,
        (SELECT count(DISTINCT {ident(CUSTOMER_ID)}) FROM {ident(events)}) AS n_customers
 FROM ({per_stage}) AS stages ORDER BY k"""
@@ -142,20 +157,30 @@ def funnel_dropoff_next(
     """
     _require(runner, events, by)
     _check_stages(runner, events, stages, by)
+    return _dropoff_next(runner, events, stages, by)
+
+
+def _dropoff_next(
+    runner: Runner, events: str, stages: Sequence[str], by: str, numbered: str | None = None
+) -> pd.DataFrame:
     if len(stages) < 2:
         return typed(
             pd.DataFrame({"stage": [], "next_node": [], "customers": []}),
             {"stage": "str", "next_node": "str", "customers": "int64"},
         )
-    label = node_expression(generated_clashes(runner, events, by), by)
+    labelled = (
+        _numbered(events, node_expression(generated_clashes(runner, events, by), by))
+        if numbered is None
+        else f"SELECT c, label AS node, pos FROM {ident(numbered)}"
+    )
     lost = " UNION ALL ".join(
         f"SELECT {k} AS k, s.c, s.pos FROM q_s{k} s LEFT JOIN q_s{k + 1} t ON t.c = s.c "
         "WHERE t.c IS NULL"
         for k in range(len(stages) - 1)
     )
     names = ", ".join(f"({k}, {lit(str(s))})" for k, s in enumerate(stages))
-    sql = f"""{_stage_ctes(events, stages, by)},
-q_labelled AS ({_numbered(events, label)}),
+    sql = f"""{_stage_ctes(events, stages, by, numbered)},
+q_labelled AS ({labelled}),
 q_lost AS ({lost}),
 q_names AS (SELECT * FROM (VALUES {names}) AS n(k, stage))
 SELECT n.stage, coalesce(e.node, {lit(NO_FURTHER_EVENTS)}) AS next_node,
@@ -166,6 +191,30 @@ LEFT JOIN q_labelled e ON e.c = l.c AND e.pos = l.pos + 1
 GROUP BY l.k, n.stage, 2
 ORDER BY l.k, customers DESC, next_node"""
     return typed(runner.frame(sql), {"stage": "str", "next_node": "str", "customers": "int64"})
+
+
+def funnel_with_dropoff(
+    runner: Runner, events: str, stages: Sequence[str], by: str = TOUCHPOINT
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`funnel` and `funnel_dropoff_next` from one numbering of the events (a temporary table)."""
+    _require(runner, events, by)
+    _check_stages(runner, events, stages, by)
+    label = node_expression(generated_clashes(runner, events, by), by)
+    c, ts, r = ident(CUSTOMER_ID), ident(TIMESTAMP), ident(ROW)
+    name = temp_name("q_funnel")
+    runner.table(
+        name,
+        f"SELECT {c} AS c, CAST({ident(by)} AS VARCHAR) AS node, {label} AS label, {ts} AS ts, "
+        f"{ident(CONVERSION)} AS conv, "
+        f"row_number() OVER (PARTITION BY {c} ORDER BY {ts}, {r}) AS pos FROM {ident(events)}",
+    )
+    try:
+        return (
+            _funnel(runner, events, stages, by, name),
+            _dropoff_next(runner, events, stages, by, name),
+        )
+    finally:
+        runner.drop(name)
 
 
 def default_funnel(
@@ -309,5 +358,6 @@ __all__ = [
     "default_funnel",
     "funnel",
     "funnel_dropoff_next",
+    "funnel_with_dropoff",
     "overrepresentation",
 ]

@@ -116,6 +116,9 @@ def test_sample_equals_pandas(duck):
     same(
         engine.funnel_dropoff_next(duck, name, stages), funnels.funnel_dropoff_next(events, stages)
     )
+    table, dropped = engine.funnel_with_dropoff(duck, name, stages)
+    same(table, funnels.funnel(events, stages))
+    same(dropped, funnels.funnel_dropoff_next(events, stages))
     for level, keep in ((TOUCHPOINT, False), (PHASE, True), (CHANNEL, False)):
         same(
             engine.biggest_dropoffs(duck, name, level, keep, n=0),
@@ -145,6 +148,9 @@ def test_random_events_equal_pandas(events, stages, flag):
             engine.funnel_dropoff_next(runner, name, stages, by=CHANNEL),
             funnels.funnel_dropoff_next(events, stages, by=CHANNEL),
         )
+        table, dropped = engine.funnel_with_dropoff(runner, name, stages, by=CHANNEL)
+        same(table, funnels.funnel(events, stages, by=CHANNEL))
+        same(dropped, funnels.funnel_dropoff_next(events, stages, by=CHANNEL))
     else:
         with pytest.raises(SettingsError):
             engine.funnel(runner, name, stages, by=CHANNEL)
@@ -172,5 +178,8 @@ def test_spark_equals_pandas(spark):
         engine.funnel_dropoff_next(spark, name, stages, CHANNEL),
         funnels.funnel_dropoff_next(events, stages, CHANNEL),
     )
+    table, dropped = engine.funnel_with_dropoff(spark, name, stages, CHANNEL)
+    same(table, funnels.funnel(events, stages, CHANNEL))
+    same(dropped, funnels.funnel_dropoff_next(events, stages, CHANNEL))
     same(engine.biggest_dropoffs(spark, name), funnels.biggest_dropoffs(events))
     same(engine.overrepresentation(spark, name), funnels.overrepresentation(events))
