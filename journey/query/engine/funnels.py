@@ -273,11 +273,15 @@ def biggest_dropoffs(
     _require(runner, events, level)
     _check_phase(runner, events, level)
     label = node_expression(generated_clashes(runner, events, level), level)
+    return _biggest_dropoffs(runner, _numbered(events, label), keep_repeats, n)
+
+
+def _biggest_dropoffs(runner: Runner, numbered: str, keep_repeats: bool, n: int) -> pd.DataFrame:
     final = "max(pos)" if keep_repeats else "max(CASE WHEN run_start THEN pos END)"
     sql = f"""
 WITH q_ev AS (
     SELECT *, lag(node) OVER (PARTITION BY c ORDER BY pos) IS DISTINCT FROM node AS run_start
-    FROM ({_numbered(events, label)}) AS n
+    FROM ({numbered}) AS n
 ), q_ends AS (
     SELECT c, {final} AS final_pos, max(CASE WHEN conv THEN pos END) AS last_conv
     FROM q_ev GROUP BY c
@@ -316,12 +320,16 @@ def overrepresentation(
     _require(runner, events, level)
     _check_phase(runner, events, level)
     label = node_expression(generated_clashes(runner, events, level), level)
+    return _overrepresentation(runner, _numbered(events, label), before_conversion)
+
+
+def _overrepresentation(runner: Runner, numbered: str, before_conversion: bool) -> pd.DataFrame:
     first = "min(CASE WHEN conv THEN pos END) OVER (PARTITION BY c)"
     keep = "first_conv IS NULL OR pos <= first_conv" if before_conversion else "TRUE"
     sql = f"""
 WITH q_ev AS (
     SELECT *, {first} AS first_conv, bool_or(conv) OVER (PARTITION BY c) AS converted
-    FROM ({_numbered(events, label)}) AS n
+    FROM ({numbered}) AS n
 ), q_groups AS (
     SELECT count(DISTINCT CASE WHEN converted THEN c END) AS n_conv,
            count(DISTINCT CASE WHEN NOT converted THEN c END) AS n_non FROM q_ev
@@ -352,10 +360,30 @@ SELECT node, t_conv, t_non, n_conv, n_non FROM q_touched CROSS JOIN q_groups"""
     return frame.sort_values(["difference", "node"], ascending=[False, True], ignore_index=True)
 
 
+def dropoff_points(
+    runner: Runner, events: str, level: str = TOUCHPOINT, keep_repeats: bool = False, n: int = 10
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`biggest_dropoffs` and `overrepresentation` (before conversion), one numbering of events."""
+    _require(runner, events, level)
+    _check_phase(runner, events, level)
+    label = node_expression(generated_clashes(runner, events, level), level)
+    name = temp_name("q_dropoff")
+    runner.table(name, _numbered(events, label))
+    try:
+        numbered = f"SELECT c, node, ts, conv, pos FROM {ident(name)}"
+        return (
+            _biggest_dropoffs(runner, numbered, keep_repeats, n),
+            _overrepresentation(runner, numbered, True),
+        )
+    finally:
+        runner.drop(name)
+
+
 __all__ = [
     "MISSING_NODE",
     "biggest_dropoffs",
     "default_funnel",
+    "dropoff_points",
     "funnel",
     "funnel_dropoff_next",
     "funnel_with_dropoff",

@@ -128,6 +128,9 @@ def test_sample_equals_pandas(duck):
             engine.overrepresentation(duck, name, level, keep),
             funnels.overrepresentation(events, level, keep),
         )
+        ends, over = engine.dropoff_points(duck, name, level, keep, n=15)
+        same(ends, funnels.biggest_dropoffs(events, level, keep, n=15))
+        same(over, funnels.overrepresentation(events, level))
 
 
 @given(
@@ -164,6 +167,9 @@ def test_random_events_equal_pandas(events, stages, flag):
         engine.overrepresentation(runner, name, TOUCHPOINT, flag),
         funnels.overrepresentation(events, TOUCHPOINT, flag),
     )
+    ends, over = engine.dropoff_points(runner, name, CHANNEL, flag, n=0)
+    same(ends, funnels.biggest_dropoffs(events, CHANNEL, flag, n=0))
+    same(over, funnels.overrepresentation(events, CHANNEL))
     runner.con.close()
 
 
@@ -182,4 +188,7 @@ def test_spark_equals_pandas(spark):
     same(table, funnels.funnel(events, stages, CHANNEL))
     same(dropped, funnels.funnel_dropoff_next(events, stages, CHANNEL))
     same(engine.biggest_dropoffs(spark, name), funnels.biggest_dropoffs(events))
+    ends, over = engine.dropoff_points(spark, name, CHANNEL, False, n=5)
+    same(ends, funnels.biggest_dropoffs(events, CHANNEL, False, n=5))
+    same(over, funnels.overrepresentation(events, CHANNEL))
     same(engine.overrepresentation(spark, name), funnels.overrepresentation(events))
