@@ -351,22 +351,17 @@ def funnel_default(view: str, by: str) -> list[str]:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def funnel_result(view: str, stages: tuple[str, ...], by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The engine's `funnels.funnel` and `funnels.funnel_dropoff_next` of a view."""
-    cursor = runner()
-    return (
-        engine_funnels.funnel(cursor, view, stages, by),
-        engine_funnels.funnel_dropoff_next(cursor, view, stages, by),
-    )
+    """The engine's `funnels.funnel` and `funnels.funnel_dropoff_next` of a view.
+
+    Both from one numbering of the events (`funnels.funnel_with_dropoff`).
+    """
+    return engine_funnels.funnel_with_dropoff(runner(), view, stages, by)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def dropoff_points(view: str, level: str, keep_repeats: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The engine's `funnels.biggest_dropoffs` (top 15) and `funnels.overrepresentation`."""
-    cursor = runner()
-    return (
-        engine_funnels.biggest_dropoffs(cursor, view, level, keep_repeats, n=15),
-        engine_funnels.overrepresentation(cursor, view, level),
-    )
+    return engine_funnels.dropoff_points(runner(), view, level, keep_repeats, n=15)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
