@@ -39,19 +39,16 @@ def path_spec(settings: AttributionSettings) -> sql.PathSpec:
     )
 
 
-def path_set_from_counts(labels: Sequence[str], paths: pd.DataFrame) -> PathSet:
-    """An aggregated PathSet from `unique_paths`' labels and frame (codes, weights per path)."""
-    codes = list(paths["codes"])
-    lengths = np.array([len(c) for c in codes], dtype=np.int64)
-    flat = np.concatenate(codes).astype(np.int64) if codes else np.zeros(0, dtype=np.int64)
+def path_set_from_counts(labels: Sequence[str], paths: sql.CountedPaths) -> PathSet:
+    """An aggregated PathSet from `unique_paths`' labels and ragged paths (no copy per path)."""
     return PathSet(
         labels=np.asarray(list(labels), dtype=object),
-        offsets=np.r_[0, np.cumsum(lengths)].astype(np.int64),
-        codes=flat,
-        direct=np.zeros(len(flat), dtype=bool),  # no model reading counts looks at it
-        conversions=paths["conversions"].to_numpy(dtype=np.float64),
-        nulls=paths["nulls"].to_numpy(dtype=np.float64),
-        revenue=paths["revenue"].to_numpy(dtype=np.float64),
+        offsets=paths.offsets,
+        codes=paths.codes,
+        direct=np.zeros(len(paths.codes), dtype=bool),  # no model reading counts looks at it
+        conversions=paths.conversions,
+        nulls=paths.nulls,
+        revenue=paths.revenue,
     )
 
 

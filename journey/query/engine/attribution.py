@@ -24,12 +24,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from journey.errors import SettingsError
 from journey.query.engine.common import US_PER_DAY, micros, temp_name, typed
 from journey.query.engine.runner import Runner
 from journey.query.engine.segments import DEFAULT_WINDOW_DAYS, path_events
-from journey.query.engine.sql import ident, lit, lit_list
+from journey.query.engine.sql import DUCKDB, ident, lit, lit_list
 from journey.schema import CHANNEL, PATH_SEPARATOR
 
 NO_TOUCH = "(none)"  # a conversion whose every touch was excluded
@@ -197,46 +199,79 @@ ORDER BY value"""
     return typed(out, dtypes | {"total_conversions": "float64", "total_revenue": "float64"})
 
 
-def unique_paths(runner: Runner, kept: str) -> tuple[list[str], pd.DataFrame]:
+@dataclass(frozen=True)
+class CountedPaths:
+    """Distinct paths in ragged form: touches of path p are `codes[offsets[p]:offsets[p + 1]]`."""
+
+    offsets: np.ndarray  # int64, n_paths + 1
+    codes: np.ndarray  # int64 per touch: index into the labels
+    conversions: np.ndarray  # float64 per path
+    nulls: np.ndarray  # float64 per path
+    revenue: np.ndarray  # float64 per path
+
+
+def list_arrays(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """An Arrow list column as (offsets, flat int64 values); a NULL list reads as empty."""
+    lengths = pc.fill_null(pc.list_value_length(column), 0).to_numpy()
+    values = pc.list_flatten(column).to_numpy()
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets, np.asarray(values, dtype=np.int64)
+
+
+def key_arrays(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Space-separated code keys ("3 0 2"; "" is an empty path) as (offsets, flat int64 values)."""
+    text = keys.astype("str").fillna("")
+    lengths = np.where(text.str.len().to_numpy() > 0, text.str.count(" ").to_numpy() + 1, 0)
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    joined = " ".join(text[lengths > 0].tolist())
+    return offsets, np.array(joined.split(), dtype=np.int64)
+
+
+def unique_paths(runner: Runner, kept: str) -> tuple[list[str], CountedPaths]:
     """The labels (sorted) and the distinct collapsed paths of `touches` as codes, weighted.
 
-    Returns (labels, frame) where the frame has columns codes (an int64 array per path, in
-    touch order, consecutive repeats collapsed), conversions, nulls, revenue; by codes' text.
+    Each path's codes are in touch order, consecutive repeats collapsed. DuckDB hands the
+    paths over as an Arrow list column (flat values and offsets, ordered by the code lists);
+    Spark, whose ordered list aggregate does not translate, as text keys (ordered by key).
     """
+    labels = [
+        str(v)
+        for v in runner.frame(f"SELECT DISTINCT value FROM {ident(kept)} ORDER BY value")["value"]
+    ]
+    duck = runner.dialect == DUCKDB
+    path = (
+        "list(CAST(l.code AS BIGINT) ORDER BY t.pos)"
+        if duck
+        else "string_agg(CAST(l.code AS VARCHAR), ' ' ORDER BY t.pos)"
+    )
     sql = f"""
 WITH q_t AS (SELECT * FROM {ident(kept)}),
 q_labels AS (
     SELECT value, row_number() OVER (ORDER BY value) - 1 AS code
     FROM (SELECT DISTINCT value FROM q_t) AS d
 ), q_paths AS (
-    SELECT string_agg(CAST(l.code AS VARCHAR), ' ' ORDER BY t.pos) AS path_key,
-           max(t.conv) AS conv, max(t.revenue) AS revenue
+    SELECT {path} AS path_key, max(t.conv) AS conv, max(t.revenue) AS revenue
     FROM q_t t JOIN q_labels l ON l.value = t.value WHERE t.run_start
     GROUP BY t.c, t.path_no
 )
-SELECT path_key, sum(conv) AS conversions, sum(1 - conv) AS nulls, sum(revenue) AS revenue
+SELECT path_key, CAST(sum(conv) AS DOUBLE) AS conversions,
+       CAST(sum(1 - conv) AS DOUBLE) AS nulls, CAST(sum(revenue) AS DOUBLE) AS revenue
 FROM q_paths GROUP BY path_key ORDER BY path_key"""
-    out = runner.frame(sql)
-    labels = [
-        str(v)
-        for v in runner.frame(f"SELECT DISTINCT value FROM {ident(kept)} ORDER BY value")["value"]
-    ]
-    if out.empty:
-        empty = pd.DataFrame({"codes": [], "conversions": [], "nulls": [], "revenue": []})
-        return labels, typed(
-            empty.astype({"codes": object}),
-            {"codes": "object", "conversions": "float64", "nulls": "float64", "revenue": "float64"},
-        )
-    codes = [np.array(key.split(" "), dtype=np.int64) for key in out["path_key"]]
-    frame = pd.DataFrame(
-        {
-            "codes": pd.Series(codes, dtype=object),
-            "conversions": out["conversions"].astype("float64"),
-            "nulls": out["nulls"].astype("float64"),
-            "revenue": out["revenue"].astype("float64"),
-        }
+    if duck:
+        table = runner.arrow(sql)
+        offsets, codes = list_arrays(table.column("path_key"))
+        weights = {c: table.column(c).to_numpy() for c in ("conversions", "nulls", "revenue")}
+    else:
+        out = runner.frame(sql)
+        offsets, codes = key_arrays(out["path_key"])
+        weights = {c: out[c].to_numpy() for c in ("conversions", "nulls", "revenue")}
+    return labels, CountedPaths(
+        offsets=offsets,
+        codes=codes,
+        **{c: np.asarray(w, dtype=np.float64) for c, w in weights.items()},
     )
-    return labels, frame
 
 
 def path_counts(runner: Runner, kept: str) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from journey.errors import SettingsError
 from journey.query.engine.sql import DUCKDB, SPARK, ident, lit, translate
@@ -44,6 +45,10 @@ class Runner(Protocol):
 
     def frame(self, sql: str) -> pd.DataFrame:
         """Run a query and return its (small) result as a pandas frame."""
+        ...
+
+    def arrow(self, sql: str) -> pa.Table:
+        """Run a query and return its result as an Arrow table (list columns stay flat arrays)."""
         ...
 
     def scalar(self, sql: str) -> Any:
@@ -102,6 +107,10 @@ class DuckDBRunner:
         """Run a query and return its result as a pandas frame."""
         return self.con.execute(sql).df()
 
+    def arrow(self, sql: str) -> pa.Table:
+        """Run a query and return its result as an Arrow table (no Python object per row)."""
+        return self.con.sql(sql).to_arrow_table()
+
     def scalar(self, sql: str) -> Any:
         """Run a query returning one value."""
         row = self.con.execute(sql).fetchone()
@@ -150,6 +159,10 @@ class SparkRunner:
     def frame(self, sql: str) -> pd.DataFrame:
         """Run a query on Spark and collect its (small) result."""
         return self.spark.sql(translate(sql, SPARK)).toPandas()
+
+    def arrow(self, sql: str) -> pa.Table:
+        """Run a query on Spark and collect its (small) result as an Arrow table."""
+        return self.spark.sql(translate(sql, SPARK)).toArrow()
 
     def scalar(self, sql: str) -> Any:
         """Run a query returning one value."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,6 +16,7 @@ from journey.attribution.engine import (
     engine_inputs,
     engine_path_counts,
     engine_path_set,
+    path_set_from_counts,
 )
 from journey.attribution.markov import markov_model
 from journey.attribution.models import MODELS, AttributionSettings, attribute, fit_markov
@@ -24,6 +27,7 @@ from journey.attribution.paths import (
     count_paths,
 )
 from journey.errors import SettingsError
+from journey.query.engine.attribution import key_arrays, list_arrays, unique_paths
 from journey.query.engine.runner import DuckDBRunner
 from journey.schema import CAMPAIGN, CHANNEL, TOUCHPOINT
 from tests.journey.attribution.examples import EXAMPLE, credit, make_events
@@ -161,3 +165,71 @@ def test_one_pass_of_inputs_serves_the_table_and_the_markov_chain(duck):
     same(attribute_inputs(only_credits, heuristic), attribute(events, heuristic))
     with pytest.raises(ValueError, match="no path counts"):
         attribute_inputs(only_credits, EVERY)
+
+
+def test_list_arrays_by_hand():
+    paths = pa.array([[3, 0, 2], [], None, [1]], pa.list_(pa.int64()))
+    offsets, codes = list_arrays(paths)
+    assert offsets.tolist() == [0, 3, 3, 3, 4]  # an empty and a NULL list: no touch
+    assert codes.tolist() == [3, 0, 2, 1]
+    assert codes.dtype == np.int64
+    # chunks that are slices of a list array (offsets not starting at 0)
+    offsets, codes = list_arrays(pa.chunked_array([paths[3:], paths[:1]]))
+    assert offsets.tolist() == [0, 1, 4]
+    assert codes.tolist() == [1, 3, 0, 2]
+    offsets, codes = list_arrays(pa.chunked_array([], pa.list_(pa.int64())))
+    assert offsets.tolist() == [0]
+    assert codes.tolist() == []
+
+
+def test_key_arrays_by_hand():
+    offsets, codes = key_arrays(pd.Series(["3 0 2", "", "1", "10 4"], dtype="str"))
+    assert offsets.tolist() == [0, 3, 3, 4, 6]
+    assert codes.tolist() == [3, 0, 2, 1, 10, 4]
+    assert codes.dtype == np.int64
+    offsets, codes = key_arrays(pd.Series([], dtype="str"))
+    assert offsets.tolist() == [0]
+    assert codes.tolist() == []
+
+
+# touches as `touches_sql` leaves them: (c, path_no, value, conv, revenue), in path order
+HAND_TOUCHES = [
+    (1, 0, "B", 1.0, 10.0), (1, 0, "A", 1.0, 10.0), (1, 0, "A", 1.0, 10.0),
+    (1, 1, "C", 0.0, 0.0),  # a one-touch path
+    (2, 0, "B", 0.0, 0.0), (2, 0, "A", 0.0, 0.0),  # B > A again, not converting
+    (3, 0, "C", 1.0, 5.0),
+    (4, 0, "A", 1.0, 7.0), (4, 0, "B", 1.0, 7.0), (4, 0, "A", 1.0, 7.0),
+]  # fmt: skip
+
+
+def hand_touches() -> pd.DataFrame:
+    """HAND_TOUCHES with pos and run_start, as the touches table has them."""
+    frame = pd.DataFrame(HAND_TOUCHES, columns=["c", "path_no", "value", "conv", "revenue"])
+    path = frame.groupby(["c", "path_no"])
+    return frame.assign(
+        pos=path.cumcount() + 1,
+        run_start=path["value"].shift().ne(frame["value"]),
+    )
+
+
+def check_hand_paths(runner) -> None:
+    runner.register_frame("hand_touches", hand_touches())
+    labels, paths = unique_paths(runner, "hand_touches")
+    assert labels == ["A", "B", "C"]
+    # A > B > A (kept: not consecutive), B > A (A A collapsed; twice), C (twice)
+    assert paths.offsets.tolist() == [0, 3, 5, 6]
+    assert paths.codes.tolist() == [0, 1, 0, 1, 0, 2]
+    assert paths.conversions.tolist() == [1.0, 1.0, 1.0]
+    assert paths.nulls.tolist() == [0.0, 1.0, 1.0]
+    assert paths.revenue.tolist() == [7.0, 10.0, 5.0]
+    counted = path_set_from_counts(labels, paths)
+    assert counted.strings().tolist() == ["A > B > A", "B > A", "C"]
+
+
+def test_unique_paths_by_hand(duck):
+    check_hand_paths(duck)
+
+
+@pytest.mark.spark
+def test_unique_paths_by_hand_on_spark(spark):
+    check_hand_paths(spark)  # Spark's fallback: text keys split in numpy
