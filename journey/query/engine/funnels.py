@@ -228,7 +228,15 @@ def default_funnel(
     Without conversions: the `max_stages` nodes most customers touched, likewise ordered.
     """
     _require(runner, events, by)
-    numbered = _numbered(events, f"CAST({ident(by)} AS VARCHAR)")
+    table = temp_name("q_default")
+    runner.table(table, _numbered(events, f"CAST({ident(by)} AS VARCHAR)"))
+    try:
+        return _default_funnel(runner, f"SELECT * FROM {ident(table)}", max_stages)
+    finally:
+        runner.drop(table)
+
+
+def _default_funnel(runner: Runner, numbered: str, max_stages: int) -> list[str]:
     closing_sql = f"""
 WITH q_ev AS ({numbered}),
 q_firsts AS (SELECT c, min(pos) AS pos FROM q_ev WHERE conv AND node IS NOT NULL GROUP BY c)
