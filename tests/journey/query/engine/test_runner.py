@@ -81,11 +81,13 @@ def test_spark_drop_uncaches_what_table_cached(spark) -> None:
     spark.table("cached_t", "SELECT a * 2 AS b FROM t")
     catalog = spark.spark.catalog
     assert catalog.isCached("cached_t")
-    cache = spark.spark._jsparkSession.sharedState().cacheManager()  # what the JVM still holds
-    assert not cache.isEmpty()
+    # what the JVM still holds for this table's plan (other tests share the session's cache)
+    cache = spark.spark._jsparkSession.sharedState().cacheManager()
+    plan = spark.spark.table("cached_t")._jdf
+    assert cache.lookupCachedData(plan).isDefined()
     spark.drop("cached_t")
     assert not catalog.tableExists("cached_t")
-    assert cache.isEmpty()
+    assert cache.lookupCachedData(plan).isEmpty()
     spark.drop("cached_t")  # dropping again is fine
     spark.drop("t")
 
