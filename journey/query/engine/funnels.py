@@ -284,13 +284,19 @@ def biggest_dropoffs(
     return _biggest_dropoffs(runner, _numbered(events, label), keep_repeats, n)
 
 
-def _biggest_dropoffs(runner: Runner, numbered: str, keep_repeats: bool, n: int) -> pd.DataFrame:
+def _biggest_dropoffs(
+    runner: Runner, numbered: str, keep_repeats: bool, n: int, marked: bool = False
+) -> pd.DataFrame:
+    """`marked`: `numbered` already has run_start (see `dropoff_points`)."""
+    runs = (
+        f"SELECT * FROM ({numbered}) AS n"
+        if marked
+        else "SELECT *, lag(node) OVER (PARTITION BY c ORDER BY pos) IS DISTINCT FROM node "
+        f"AS run_start FROM ({numbered}) AS n"
+    )
     final = "max(pos)" if keep_repeats else "max(CASE WHEN run_start THEN pos END)"
     sql = f"""
-WITH q_ev AS (
-    SELECT *, lag(node) OVER (PARTITION BY c ORDER BY pos) IS DISTINCT FROM node AS run_start
-    FROM ({numbered}) AS n
-), q_ends AS (
+WITH q_ev AS ({runs}), q_ends AS (
     SELECT c, {final} AS final_pos, max(CASE WHEN conv THEN pos END) AS last_conv
     FROM q_ev GROUP BY c
 ), q_ended AS (
@@ -376,11 +382,20 @@ def dropoff_points(
     _check_phase(runner, events, level)
     label = node_expression(generated_clashes(runner, events, level), level)
     name = temp_name("q_dropoff")
-    runner.table(name, _numbered(events, label))
+    c, ts, r = ident(CUSTOMER_ID), ident(TIMESTAMP), ident(ROW)
+    order = f"PARTITION BY {c} ORDER BY {ts}, {r}"
+    # run_start in the numbering's own window (one sort), not in a second pass over pos
+    runner.table(
+        name,
+        f"SELECT {c} AS c, {label} AS node, {ts} AS ts, {ident(CONVERSION)} AS conv, "
+        f"row_number() OVER ({order}) AS pos, "
+        f"lag({label}) OVER ({order}) IS DISTINCT FROM {label} AS run_start "
+        f"FROM {ident(events)}",
+    )
     try:
         numbered = f"SELECT c, node, ts, conv, pos FROM {ident(name)}"
         return (
-            _biggest_dropoffs(runner, numbered, keep_repeats, n),
+            _biggest_dropoffs(runner, f"SELECT * FROM {ident(name)}", keep_repeats, n, True),
             _overrepresentation(runner, numbered, True),
         )
     finally:
