@@ -232,33 +232,35 @@ def key_arrays(keys: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def unique_paths(runner: Runner, kept: str) -> tuple[list[str], CountedPaths]:
     """The labels (sorted) and the distinct collapsed paths of `touches` as codes, weighted.
 
-    Each path's codes are in touch order, consecutive repeats collapsed. DuckDB hands the
-    paths over as an Arrow list column (flat values and offsets, ordered by the code lists);
-    Spark, whose ordered list aggregate does not translate, as text keys (ordered by key).
+    Each path's codes are in touch order, consecutive repeats collapsed; paths are grouped
+    and ordered by their text key inside the engine (DuckDB spills it under its memory
+    limit). DuckDB hands them over as an Arrow list column (flat values and offsets: no
+    Python object per path); Spark, whose ordered list aggregate does not translate, as the
+    text keys, split in numpy.
     """
     labels = [
         str(v)
         for v in runner.frame(f"SELECT DISTINCT value FROM {ident(kept)} ORDER BY value")["value"]
     ]
     duck = runner.dialect == DUCKDB
-    path = (
-        "list(CAST(l.code AS BIGINT) ORDER BY t.pos)"
-        if duck
-        else "string_agg(CAST(l.code AS VARCHAR), ' ' ORDER BY t.pos)"
-    )
+    # grouped by text (DuckDB spills it within its memory limit), handed over as integer lists
+    key = "CAST(string_split(path_key, ' ') AS BIGINT[])" if duck else "path_key"
     sql = f"""
 WITH q_t AS (SELECT * FROM {ident(kept)}),
 q_labels AS (
     SELECT value, row_number() OVER (ORDER BY value) - 1 AS code
     FROM (SELECT DISTINCT value FROM q_t) AS d
 ), q_paths AS (
-    SELECT {path} AS path_key, max(t.conv) AS conv, max(t.revenue) AS revenue
+    SELECT string_agg(CAST(l.code AS VARCHAR), ' ' ORDER BY t.pos) AS path_key,
+           max(t.conv) AS conv, max(t.revenue) AS revenue
     FROM q_t t JOIN q_labels l ON l.value = t.value WHERE t.run_start
     GROUP BY t.c, t.path_no
 )
-SELECT path_key, CAST(sum(conv) AS DOUBLE) AS conversions,
-       CAST(sum(1 - conv) AS DOUBLE) AS nulls, CAST(sum(revenue) AS DOUBLE) AS revenue
-FROM q_paths GROUP BY path_key ORDER BY path_key"""
+SELECT {key} AS path_key, conversions, nulls, revenue FROM (
+    SELECT path_key, CAST(sum(conv) AS DOUBLE) AS conversions,
+           CAST(sum(1 - conv) AS DOUBLE) AS nulls, CAST(sum(revenue) AS DOUBLE) AS revenue
+    FROM q_paths GROUP BY path_key
+) AS g ORDER BY g.path_key"""
     if duck:
         table = runner.arrow(sql)
         offsets, codes = list_arrays(table.column("path_key"))
