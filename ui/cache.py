@@ -20,7 +20,7 @@ from journey import schema
 from journey.attribution import engine as engine_attribution
 from journey.attribution import models as attribution
 from journey.attribution import uncertainty
-from journey.attribution.markov import MarkovResult, markov_model
+from journey.attribution.markov import MarkovResult
 from journey.attribution.models import AttributionSettings
 from journey.errors import WorkspaceError
 from journey.io import limits, load, read, store, stream
@@ -448,7 +448,9 @@ def _attribution_result(
 
 
 def _inputs_settings(settings: AttributionSettings) -> AttributionSettings:
-    """The settings the touches pass depends on (not the Markov order: it reads the paths)."""
+    """The settings the touches pass depends on (the Markov order only when Markov is chosen)."""
+    if "markov" in settings.models:
+        return settings
     return dataclasses.replace(settings, markov_order=attribution.DEFAULT_SETTINGS.markov_order)
 
 
@@ -472,13 +474,13 @@ def attribution_bootstrap(
 def attribution_markov(view: str, settings: AttributionSettings) -> MarkovResult:
     """The engine's Markov fit (removal effects, transitions) of a view.
 
-    With Markov among the settings' models, the chain reads the path counts the result was
-    computed from (no second pass over the events).
+    With Markov among the settings' models, it is the chain the result was computed from
+    (no second pass over the events).
     """
     if "markov" in settings.models:
         inputs = _attribution_inputs(view, _inputs_settings(settings))
-        if inputs.counted is not None:
-            return markov_model(inputs.counted, settings.markov_order)
+        if inputs.markov is not None:
+            return inputs.markov
     # keyed only on what the chain depends on: other models' settings must not refit it
     chain = dataclasses.replace(
         attribution.DEFAULT_SETTINGS,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from journey.attribution.markov import MarkovResult, markov_model
+from journey.attribution.markov import MarkovResult, fit_chain, transitions_from_keys
 from journey.attribution.models import (
     DEFAULT_SETTINGS,
     AttributionSettings,
@@ -58,9 +58,27 @@ def engine_path_set(runner: Runner, events: str, settings: AttributionSettings) 
         return path_set_from_counts(*sql.unique_paths(runner, kept))
 
 
+def markov_from_counts(counts: sql.ChainCounts, order: int) -> MarkovResult:
+    """`markov.markov_model` from the engine's counted transitions (`sql.chain_counts`)."""
+    labels = np.asarray(counts.labels, dtype=object)
+    into = counts.target == sql.CONVERSION_KEY
+    last = counts.source[into] % counts.base - 1  # lag-0 code of the state before conversion
+    k = len(labels)
+    return fit_chain(
+        labels,
+        transitions_from_keys(counts.base, order, counts.source, counts.target, counts.count),
+        np.bincount(last, counts.count[into], minlength=k).astype(np.float64),
+        np.bincount(last, counts.revenue[into], minlength=k).astype(np.float64),
+        order,
+    )
+
+
 def engine_fit_markov(runner: Runner, events: str, settings: AttributionSettings) -> MarkovResult:
-    """`models.fit_markov` on the engine: the settings' Markov chain on the distinct paths."""
-    return markov_model(engine_path_set(runner, events, settings), settings.markov_order)
+    """`models.fit_markov` on the engine: the chain's transitions counted in SQL."""
+    with sql.touches(runner, events, path_spec(settings)) as kept:
+        return markov_from_counts(
+            sql.chain_counts(runner, kept, settings.markov_order), settings.markov_order
+        )
 
 
 def engine_path_counts(runner: Runner, events: str, settings: AttributionSettings) -> pd.DataFrame:
@@ -74,23 +92,33 @@ class EngineInputs:
     """What one pass over the touches gives the models: heuristic credits and counted paths."""
 
     credits: pd.DataFrame  # `sql.heuristic_credits` of the settings' heuristic models
-    counted: PathSet | None  # the distinct paths with counts, when Markov or Shapley is chosen
+    counted: PathSet | None  # the distinct paths with counts, when Shapley is chosen
+    markov: MarkovResult | None  # the settings' Markov chain, when Markov is chosen
 
 
 def engine_inputs(runner: Runner, events: str, settings: AttributionSettings) -> EngineInputs:
-    """Materialise the touches once; return the heuristic credits and, if needed, the paths."""
+    """Materialise the touches once; return the heuristic credits, the chain and the paths.
+
+    The Markov chain (for `settings.markov_order`) is counted in SQL; the distinct paths
+    leave the engine only for Shapley, which needs them.
+    """
     chosen = check_models(settings.models)
     heuristics = [m for m in chosen if m in sql.HEURISTIC_MODELS]
     with sql.touches(runner, events, path_spec(settings)) as kept:
         credits = sql.heuristic_credits(
             runner, kept, heuristics, settings.half_life_days, settings.position_weights
         )
-        counted = (
-            path_set_from_counts(*sql.unique_paths(runner, kept))
-            if len(heuristics) < len(chosen)
+        markov = (
+            markov_from_counts(
+                sql.chain_counts(runner, kept, settings.markov_order), settings.markov_order
+            )
+            if "markov" in chosen
             else None
         )
-    return EngineInputs(credits, counted)
+        counted = (
+            path_set_from_counts(*sql.unique_paths(runner, kept)) if "shapley" in chosen else None
+        )
+    return EngineInputs(credits, counted, markov)
 
 
 def engine_attribute(
@@ -112,8 +140,8 @@ def attribute_inputs(
     """The models' result from `engine_inputs` (computed with the same `settings`)."""
     chosen = check_models(settings.models)
     heuristics = [m for m in chosen if m in sql.HEURISTIC_MODELS]
-    credits, counted = inputs.credits, inputs.counted
-    if counted is None and len(heuristics) < len(chosen):
+    credits, counted, markov = inputs.credits, inputs.counted, inputs.markov
+    if (counted is None and "shapley" in chosen) or (markov is None and "markov" in chosen):
         raise ValueError("these inputs hold no path counts: compute them with the same settings")
     labels = credits["value"].to_numpy(dtype=object).astype(str)
     total = float(credits["total_conversions"].iloc[0]) if len(credits) else 0.0
@@ -124,13 +152,15 @@ def attribute_inputs(
     padding = np.zeros(len(extra))
     conversions, revenue, method = [], [], ""
     for model in chosen:
-        if counted is None or model in heuristics:
+        if model in heuristics:
             conv = credits[f"{model}_conversions"].to_numpy(dtype=np.float64)
             rev = credits[f"{model}_revenue"].to_numpy(dtype=np.float64)
-        elif model == "markov":
-            result = markov_model(counted, settings.markov_order).attribution
+        elif model == "markov" and markov is not None:
+            if markov.order != settings.markov_order:
+                raise ValueError("these inputs hold another Markov order: compute them again")
+            result = markov.attribution
             conv, rev = result["conversions"].to_numpy(), result["revenue"].to_numpy()
-        else:
+        elif counted is not None:
             conv, rev, method = shapley_credit(counted, EXACT_SHAPLEY_MAX_CHANNELS)
         conversions.append(np.r_[conv, padding])
         revenue.append(np.r_[rev, padding])

@@ -193,13 +193,13 @@ class MarkovResult:
     order: int
 
 
-def _state_names(chain: Chain, labels: np.ndarray) -> np.ndarray:
-    names = np.empty(chain.n_states + 2, dtype=object)
+def _state_names(n_states: int, digits: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    names = np.empty(n_states + 2, dtype=object)
     names[0] = START_STATE
-    names[chain.n_states] = CONVERSION_STATE
-    names[chain.n_states + 1] = NULL_STATE
-    for s in range(1, chain.n_states):
-        lags = [labels[c] for c in chain.digits[::-1, s] if c >= 0]  # oldest first
+    names[n_states] = CONVERSION_STATE
+    names[n_states + 1] = NULL_STATE
+    for s in range(1, n_states):
+        lags = [labels[c] for c in digits[::-1, s] if c >= 0]  # oldest first
         names[s] = ",".join(str(x) for x in lags) if len(lags) > 1 else str(lags[0])
     return names
 
@@ -246,26 +246,93 @@ def markov_model(ps: PathSet, order: int = 1) -> MarkovResult:
     counts = np.bincount(ids, chain.weights(ps.conversions, ps.nulls), minlength=len(pair_source))
     conv_by_last = np.bincount(chain.last_code, ps.conversions, minlength=k)
     revenue_by_last = np.bincount(chain.last_code, ps.revenue, minlength=k)
+    return fit_chain(
+        ps.labels,
+        ChainTransitions(chain.n_states, chain.digits, pair_source, pair_target, counts),
+        conv_by_last,
+        revenue_by_last,
+        order,
+    )
+
+
+@dataclass(frozen=True)
+class ChainTransitions:
+    """A chain's distinct transitions (sorted by source, then target) with their counts.
+
+    States as in `Chain`: 0 is (start), 1..n_states - 1 observed; target n_states is
+    (conversion), n_states + 1 is (null).
+    """
+
+    n_states: int
+    digits: np.ndarray  # (order, n_states) channel code per lag, -1 where none
+    source: np.ndarray
+    target: np.ndarray
+    count: np.ndarray
+
+
+def transitions_from_keys(
+    base: int, order: int, source: np.ndarray, target: np.ndarray, count: np.ndarray
+) -> ChainTransitions:
+    """Number states keyed sum((code + 1) * base**lag) (0 start; -1 conversion, -2 null).
+
+    The keys are those `build_chain` factorizes, so the states, their order and the sorted
+    transitions are the ones `markov_model` builds from the paths themselves.
+    """
+    source = np.asarray(source, dtype=np.int64)
+    target = np.asarray(target, dtype=np.int64)
+    keys = np.unique(np.r_[source[source > 0], target[target > 0]])
+    n_states = len(keys) + 1
+    digits = np.full((order, n_states), -1, dtype=np.int64)
+    for lag in range(order):
+        digits[lag, 1:] = (keys // base**lag) % base - 1
+    src = np.where(source > 0, np.searchsorted(keys, source) + 1, 0)
+    dst = np.select(
+        [target > 0, target == -1], [np.searchsorted(keys, target) + 1, n_states], n_states + 1
+    )
+    sort = np.argsort(src * (n_states + 2) + dst, kind="stable")
+    return ChainTransitions(
+        n_states, digits, src[sort], dst[sort], np.asarray(count, dtype=np.float64)[sort]
+    )
+
+
+def fit_chain(
+    labels: np.ndarray,
+    chain: ChainTransitions,
+    conv_by_last: np.ndarray,
+    revenue_by_last: np.ndarray,
+    order: int,
+) -> MarkovResult:
+    """Removal effects and credit from a chain's counted transitions.
+
+    `conv_by_last` and `revenue_by_last` are the conversions and revenue of the paths by the
+    code of their last touch (one entry per label).
+    """
+    k = len(labels)
+    n_states, pair_source, pair_target, counts = (
+        chain.n_states,
+        chain.source,
+        chain.target,
+        chain.count,
+    )
     mean_revenue = np.divide(revenue_by_last, conv_by_last, out=np.zeros(k), where=conv_by_last > 0)
     # (start) has no last channel (-1): the appended 0 is its reward
-    rewards = np.column_stack([np.ones(chain.n_states), np.r_[mean_revenue, 0.0][chain.digits[0]]])
-    values = solve_absorption(
-        chain.n_states, pair_source, pair_target, counts, rewards, chain.removal_sets(k)
-    )
+    rewards = np.column_stack([np.ones(n_states), np.r_[mean_revenue, 0.0][chain.digits[0]]])
+    removed = [np.flatnonzero((chain.digits == c).any(axis=0)) for c in range(k)]
+    values = solve_absorption(n_states, pair_source, pair_target, counts, rewards, removed)
     effects = removal_effects(values)
     removal = pd.DataFrame(
         {
-            "channel": pd.array(ps.labels.astype(str), dtype="str"),
+            "channel": pd.array(labels.astype(str), dtype="str"),
             "removal_effect": effects[:, 0],
             "revenue_removal_effect": effects[:, 1],
         }
     )
-    names = _state_names(chain, ps.labels)
+    names = _state_names(chain.n_states, chain.digits, labels)
     return MarkovResult(
         attribution=credit_frame(
-            ps.labels,
-            _credit_by_effects(effects[:, 0], ps.total_conversions),
-            _credit_by_effects(effects[:, 1], ps.total_revenue),
+            labels,
+            _credit_by_effects(effects[:, 0], float(conv_by_last.sum())),
+            _credit_by_effects(effects[:, 1], float(revenue_by_last.sum())),
         ),
         removal_effects=removal,
         transitions=_transition_frame(names, pair_source, pair_target, counts),

@@ -9,6 +9,9 @@ keeping one `(none)` touch, a non-converting path left empty dropped. On those p
   credits (per-touch weights summed in SQL; revenue by the same weights as the conversion);
 - `unique_paths`: distinct paths (consecutive repeats collapsed, as the Markov chain reads
   them) with their conversions, non-conversions and revenue: what Markov and Shapley consume;
+- `chain_counts`: the order-k Markov chain's transitions (collapsed paths, states keyed by
+  their last k label codes) with their counts, and revenue by last state: all the Markov model
+  reads, so a chain never brings one row per path or per touch out of the engine;
 - `path_counts`: distinct uncollapsed paths as text, as `paths.count_paths` lists them.
 
 This module computes no attribution maths (the arrows: query never imports attribution);
@@ -296,3 +299,97 @@ FROM q_paths GROUP BY path
 ORDER BY n_conversions DESC, n_null DESC, path"""
     dtypes = {"path": "str", "n_conversions": "int64", "n_null": "int64", "revenue": "float64"}
     return typed(runner.frame(sql), dtypes)
+
+
+START_KEY = 0  # chain_counts' key of the (start) state
+CONVERSION_KEY = -1  # chain_counts' target key of (conversion)
+NULL_KEY = -2  # chain_counts' target key of (null)
+
+
+@dataclass(frozen=True)
+class ChainCounts:
+    """An order-k chain's observed transitions, counted in the engine.
+
+    A state's key is sum over lag < k of (code + 1) * base**lag, the code of the touch `lag`
+    steps back on the collapsed path (-1 where the path is shorter), base = labels + 1: the
+    keys `journey.attribution.markov` numbers its states by. Target keys -1 and -2 are
+    (conversion) and (null); `revenue` is non-zero on rows into (conversion) only.
+    """
+
+    labels: list[str]
+    base: int
+    source: np.ndarray  # int64 state key (START_KEY = (start))
+    target: np.ndarray  # int64 state key, CONVERSION_KEY or NULL_KEY
+    count: np.ndarray  # float64: paths taking the transition
+    revenue: np.ndarray  # float64: revenue of the paths ending with it (into conversion)
+
+
+def _state_key(codes: Sequence[str], base: int) -> str:
+    """SQL: a state key from the codes at lag 0, 1, ... (NULL where the path is shorter)."""
+    return " + ".join(
+        f"(coalesce({code}, -1) + 1) * CAST({base**lag} AS BIGINT)"
+        for lag, code in enumerate(codes)
+    )
+
+
+def chain_counts(runner: Runner, kept: str, order: int) -> ChainCounts:
+    """The collapsed paths' order-`order` transitions of `touches`, with counts and revenue.
+
+    One window pass over the run starts gives each touch its last `order` codes (its state)
+    and the `order` before (the previous state); the grouped rows are one per observed
+    transition, so what leaves the engine grows with the states, not with paths or events.
+    """
+    if order not in (1, 2, 3):
+        raise SettingsError(f"Markov order must be 1, 2 or 3, got {order}")
+    labels = [
+        str(v)
+        for v in runner.frame(f"SELECT DISTINCT value FROM {ident(kept)} ORDER BY value")["value"]
+    ]
+    base = len(labels) + 1
+    if base**order >= 2**62:
+        raise SettingsError(
+            f"too many distinct values ({base - 1}) for a Markov chain of order {order}"
+        )
+    path = "PARTITION BY t.c, t.path_no ORDER BY t.pos"
+    lags = "".join(f", lag(l.code, {k}) OVER ({path}) AS k{k}" for k in range(1, order + 1))
+    codes = ["k0", *(f"k{k}" for k in range(1, order + 1))]
+    target = _state_key(codes[:order], base)
+    source = f"CASE WHEN k1 IS NULL THEN {START_KEY} ELSE {_state_key(codes[1:], base)} END"
+    zero, one = _double(0), _double(1)
+    sql = f"""
+WITH q_t AS (SELECT * FROM {ident(kept)}),
+q_labels AS (
+    SELECT value, row_number() OVER (ORDER BY value) - 1 AS code
+    FROM (SELECT DISTINCT value FROM q_t) AS d
+), q_c AS (
+    SELECT t.conv AS conv, t.revenue AS revenue, l.code AS k0{lags},
+           lead(l.code) OVER ({path}) IS NULL AS is_last
+    FROM q_t t JOIN q_labels l ON l.value = t.value WHERE t.run_start
+), q_s AS (
+    SELECT CAST({source} AS BIGINT) AS source, CAST({target} AS BIGINT) AS target,
+           conv, revenue, is_last
+    FROM q_c
+)
+SELECT source, target, CAST(sum(w) AS DOUBLE) AS count, CAST(sum(rev) AS DOUBLE) AS revenue
+FROM (
+    SELECT source, target, {one} AS w, {zero} AS rev FROM q_s
+    UNION ALL
+    SELECT target AS source, CAST({CONVERSION_KEY} AS BIGINT) AS target, conv AS w,
+           revenue AS rev
+    FROM q_s WHERE is_last
+    UNION ALL
+    SELECT target AS source, CAST({NULL_KEY} AS BIGINT) AS target, {one} - conv AS w,
+           {zero} AS rev
+    FROM q_s WHERE is_last
+) AS x
+GROUP BY source, target
+ORDER BY source, target"""
+    out = runner.frame(sql)
+    return ChainCounts(
+        labels=labels,
+        base=base,
+        source=out["source"].to_numpy(dtype=np.int64),
+        target=out["target"].to_numpy(dtype=np.int64),
+        count=out["count"].to_numpy(dtype=np.float64),
+        revenue=out["revenue"].fillna(0.0).to_numpy(dtype=np.float64),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -18,7 +20,7 @@ from journey.attribution.engine import (
     engine_path_set,
     path_set_from_counts,
 )
-from journey.attribution.markov import markov_model
+from journey.attribution.markov import MarkovResult, markov_model
 from journey.attribution.models import MODELS, AttributionSettings, attribute, fit_markov
 from journey.attribution.paths import (
     aggregate_paths,
@@ -27,7 +29,12 @@ from journey.attribution.paths import (
     count_paths,
 )
 from journey.errors import SettingsError
-from journey.query.engine.attribution import key_arrays, list_arrays, unique_paths
+from journey.query.engine.attribution import (
+    chain_counts,
+    key_arrays,
+    list_arrays,
+    unique_paths,
+)
 from journey.query.engine.runner import DuckDBRunner
 from journey.schema import CAMPAIGN, CHANNEL, TOUCHPOINT
 from tests.journey.attribution.examples import EXAMPLE, credit, make_events
@@ -151,20 +158,72 @@ def test_one_pass_of_inputs_serves_the_table_and_the_markov_chain(duck):
     name = register(duck, events)
     inputs = engine_inputs(duck, name, EVERY)
     same(attribute_inputs(inputs, EVERY), attribute(events, EVERY))
-    assert inputs.counted is not None  # Markov and Shapley read the counted paths
-    for order in (1, 2):
-        chain = AttributionSettings(models=("markov",), markov_order=order)
-        same(
-            markov_model(inputs.counted, order).attribution,
-            fit_markov(events, chain).attribution,
-            rtol=1e-9,
-        )
+    assert inputs.counted is not None  # Shapley reads the counted paths
+    assert inputs.markov is not None  # the chain of the settings' order, counted in SQL
+    same_chain(inputs.markov, fit_markov(events, EVERY))
+    order2 = AttributionSettings(models=("markov",), markov_order=2)
+    with pytest.raises(ValueError, match="another Markov order"):
+        attribute_inputs(inputs, dataclasses.replace(EVERY, markov_order=2))
+    chain_only = engine_inputs(duck, name, order2)
+    assert chain_only.counted is None  # no distinct paths leave the engine without Shapley
+    same_chain(chain_only.markov, fit_markov(events, order2))
     heuristic = AttributionSettings(models=("first", "linear"))
     only_credits = engine_inputs(duck, name, heuristic)
     assert only_credits.counted is None  # no path counts when no model reads them
+    assert only_credits.markov is None
     same(attribute_inputs(only_credits, heuristic), attribute(events, heuristic))
     with pytest.raises(ValueError, match="no path counts"):
         attribute_inputs(only_credits, EVERY)
+
+
+def same_chain(ours: MarkovResult | None, theirs: MarkovResult) -> None:
+    """Two Markov fits equal: credit, removal effects, transitions, figures, order."""
+    assert ours is not None
+    same(ours.attribution, theirs.attribution, rtol=1e-9)
+    same(ours.removal_effects, theirs.removal_effects, rtol=1e-9, atol=1e-12)
+    same(ours.transitions, theirs.transitions, rtol=1e-9)
+    assert ours.conversion_probability == pytest.approx(theirs.conversion_probability, rel=1e-9)
+    assert ours.expected_revenue == pytest.approx(theirs.expected_revenue, rel=1e-9)
+    assert ours.order == theirs.order
+
+
+@given(random_events(), st.sampled_from([1, 2, 3]), st.sampled_from([0, 30]))
+def test_chain_counted_in_sql_equals_markov_on_paths(events: pd.DataFrame, order: int, window):
+    runner = DuckDBRunner()
+    name = register(runner, events)
+    settings = AttributionSettings(models=("markov",), markov_order=order, window_days=window)
+    same_chain(engine_fit_markov(runner, name, settings), fit_markov(events, settings))
+    runner.con.close()
+
+
+def test_chain_counts_by_hand(duck):
+    duck.register_frame("hand_touches", hand_touches())
+    counts = chain_counts(duck, "hand_touches", 1)
+    assert counts.labels == ["A", "B", "C"]
+    assert counts.base == 4  # keys: A 1, B 2, C 3; start 0, conversion -1, null -2
+    rows = {
+        (int(s), int(t)): (float(n), float(r))
+        for s, t, n, r in zip(
+            counts.source, counts.target, counts.count, counts.revenue, strict=True
+        )
+    }
+    # collapsed paths: B > A (conv 10), C (null), B > A (null), C (conv 5), A > B > A (conv 7)
+    assert rows == {
+        (0, 1): (1.0, 0.0), (0, 2): (2.0, 0.0), (0, 3): (2.0, 0.0),
+        (1, 2): (1.0, 0.0), (2, 1): (3.0, 0.0),
+        (1, -1): (2.0, 17.0), (1, -2): (1.0, 0.0),
+        (3, -1): (1.0, 5.0), (3, -2): (1.0, 0.0),
+    }  # fmt: skip
+    second = chain_counts(duck, "hand_touches", 2)
+    # order 2: a state is (code + 1) + (previous code + 1) * 4: B>A = 1 + 2*4 = 9
+    assert {int(k) for k in second.source} == {0, 1, 2, 3, 6, 9}
+    assert dict(
+        zip(
+            map(int, second.target[second.source == 9]),
+            second.count[second.source == 9],
+            strict=True,
+        )
+    ) == {-1: 2.0, -2: 1.0}  # B>A ends three paths: two convert, one does not
 
 
 def test_list_arrays_by_hand():
