@@ -25,8 +25,16 @@ from journey.attribution.models import (
 )
 from journey.attribution.paths import PathSet
 from journey.attribution.shapley import EXACT_SHAPLEY_MAX_CHANNELS, shapley_credit
+from journey.attribution.uncertainty import (
+    CustomerCredit,
+    MarkovResampler,
+    check_bootstrap,
+    customer_matrix,
+    resampled_intervals,
+)
 from journey.query.engine import attribution as sql
 from journey.query.engine.runner import Runner
+from journey.schema import ProgressFn
 
 
 def path_spec(settings: AttributionSettings) -> sql.PathSpec:
@@ -168,3 +176,59 @@ def attribute_inputs(
     if method:
         out.attrs["shapley_method"] = method
     return out
+
+
+def engine_bootstrap_shares(
+    runner: Runner,
+    events: str,
+    settings: AttributionSettings = DEFAULT_SETTINGS,
+    *,
+    n_resamples: int = 200,
+    confidence: float = 0.95,
+    random_state: int | None = 0,
+    progress: ProgressFn | None = None,
+) -> pd.DataFrame:
+    """`uncertainty.bootstrap_shares` on the engine: channel, model, share_low, share_high.
+
+    The same rows for the same prepared events and seed. Each model's credit per (customer,
+    value) and Markov's transitions per customer are summed in SQL; only those rows leave
+    the engine, and the resampling runs in numpy as for pandas.
+    """
+    chosen = check_models(settings.models)
+    check_bootstrap(n_resamples, confidence)
+    linear = [m for m in chosen if m != "markov"]
+    with (
+        sql.touches(runner, events, path_spec(settings)) as kept,
+        sql.customer_ranks(runner, events) as (ranks, n_customers),
+    ):
+        labels = np.asarray(sql.touch_labels(runner, kept), dtype=object)
+        k = len(labels)
+        credits = (
+            sql.customer_credits(
+                runner, kept, ranks, linear, settings.half_life_days, settings.position_weights
+            )
+            if linear and k
+            else None
+        )
+        chain = (
+            sql.customer_transitions(runner, kept, ranks, settings.markov_order)
+            if "markov" in chosen and k
+            else None
+        )
+    matrices = (
+        {
+            m: customer_matrix(credits.customer, credits.code, credits.credit[m], n_customers, k)
+            for m in linear
+        }
+        if credits is not None
+        else {}
+    )
+    markov = MarkovResampler.from_keys(chain, n_customers) if chain is not None else None
+    return resampled_intervals(
+        CustomerCredit(labels, n_customers, matrices, markov),
+        chosen,
+        n_resamples=n_resamples,
+        confidence=confidence,
+        random_state=random_state,
+        progress=progress,
+    )

@@ -270,13 +270,13 @@ class ChainTransitions:
     count: np.ndarray
 
 
-def transitions_from_keys(
-    base: int, order: int, source: np.ndarray, target: np.ndarray, count: np.ndarray
-) -> ChainTransitions:
-    """Number states keyed sum((code + 1) * base**lag) (0 start; -1 conversion, -2 null).
+def state_numbers(
+    base: int, order: int, source: np.ndarray, target: np.ndarray
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """Number keyed states as `build_chain`: (n_states, digits, source and target states).
 
-    The keys are those `build_chain` factorizes, so the states, their order and the sorted
-    transitions are the ones `markov_model` builds from the paths themselves.
+    Keys as `transitions_from_keys`; states are numbered in key order after (start), target
+    n_states is (conversion) and n_states + 1 (null), rows keep their order.
     """
     source = np.asarray(source, dtype=np.int64)
     target = np.asarray(target, dtype=np.int64)
@@ -289,6 +289,18 @@ def transitions_from_keys(
     dst = np.select(
         [target > 0, target == -1], [np.searchsorted(keys, target) + 1, n_states], n_states + 1
     )
+    return n_states, digits, src, dst
+
+
+def transitions_from_keys(
+    base: int, order: int, source: np.ndarray, target: np.ndarray, count: np.ndarray
+) -> ChainTransitions:
+    """Number states keyed sum((code + 1) * base**lag) (0 start; -1 conversion, -2 null).
+
+    The keys are those `build_chain` factorizes, so the states, their order and the sorted
+    transitions are the ones `markov_model` builds from the paths themselves.
+    """
+    n_states, digits, src, dst = state_numbers(base, order, source, target)
     sort = np.argsort(src * (n_states + 2) + dst, kind="stable")
     return ChainTransitions(
         n_states, digits, src[sort], dst[sort], np.asarray(count, dtype=np.float64)[sort]

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from journey.attribution.heuristic import touch_weights
-from journey.attribution.markov import build_chain, removal_effects, scipy_sparse, solve_absorption
+from journey.attribution.markov import (
+    build_chain,
+    removal_effects,
+    scipy_sparse,
+    solve_absorption,
+    state_numbers,
+)
 from journey.attribution.models import (
     DEFAULT_SETTINGS,
     MODEL_NAMES,
@@ -28,6 +35,8 @@ from journey.schema import ProgressFn
 if TYPE_CHECKING:
     import scipy.sparse
 
+    from journey.query.engine.attribution import CustomerTransitions
+
 LOOKBACK_WINDOWS = (7, 14, 30, 60, 90)
 _BOOTSTRAP_CELLS = 4_000_000  # resample counts held in memory at once (rows x customers)
 _OPENERS = ("first",)
@@ -40,7 +49,7 @@ _CLOSERS = ("last", "last_non_direct")
 def _customer_credit(
     ps: PathSet, customer: np.ndarray, model: str, settings: AttributionSettings
 ) -> scipy.sparse.csr_matrix:
-    """Per-customer credited conversions (customers x labels) under a linear-in-paths model."""
+    """Per-customer credited conversions (labels x customers) under a linear-in-paths model."""
     n_customers = len(ps.customer_ids) if ps.customer_ids is not None else 0
     if model == "shapley":
         path, code, size = distinct_pairs(ps)
@@ -50,9 +59,18 @@ def _customer_credit(
         code = ps.codes
         weights = touch_weights(ps, model, settings.half_life_days, settings.position_weights)
         weight = weights * ps.conversions[path]
-    return scipy_sparse().csr_matrix(
-        (weight, (customer[path], code)), shape=(n_customers, len(ps.labels))
+    return customer_matrix(customer[path], code, weight, n_customers, len(ps.labels))
+
+
+def customer_matrix(
+    customer: np.ndarray, code: np.ndarray, weight: np.ndarray, n_customers: int, n_labels: int
+) -> scipy.sparse.csr_matrix:
+    """Credit rows (customer rank, label code, weight) as a (labels x customers) sum matrix."""
+    matrix = scipy_sparse().csr_matrix(
+        (weight, (code, customer)), shape=(n_labels, n_customers), dtype=np.float64
     )
+    matrix.sum_duplicates()
+    return matrix
 
 
 def _resample_counts(
@@ -73,27 +91,74 @@ def _resample_counts(
         done += b
 
 
-class _MarkovResampler:
-    """Refit the Markov chain's removal effects on re-weighted customers, solved exactly."""
+class MarkovResampler:
+    """Refit the Markov chain's removal effects on re-weighted customers, solved exactly.
 
-    def __init__(self, ps: PathSet, customer: np.ndarray, order: int) -> None:
-        self.chain = build_chain(ps, order)
-        ids, self.pair_source, self.pair_target = self.chain.pair_ids()
-        weight = self.chain.weights(ps.conversions, ps.nulls)
-        shape = (len(ps.customer_ids), len(self.pair_source))
-        matrix = scipy_sparse().csr_matrix((weight, (customer[self.chain.path], ids)), shape=shape)
-        self.per_customer = matrix.T.tocsr()
-        self.removed = self.chain.removal_sets(len(ps.labels))
+    `per_customer` (transitions x customers) holds each customer's count of each distinct
+    transition (`pair_source` -> `pair_target`, states as `markov.build_chain` numbers them).
+    """
+
+    def __init__(
+        self,
+        n_states: int,
+        digits: np.ndarray,
+        pair_source: np.ndarray,
+        pair_target: np.ndarray,
+        per_customer: scipy.sparse.csr_matrix,
+        n_labels: int,
+    ) -> None:
+        self.n_states = n_states
+        self.pair_source, self.pair_target = pair_source, pair_target
+        self.per_customer = per_customer
+        self.removed = [np.flatnonzero((digits == k).any(axis=0)) for k in range(n_labels)]
+
+    @classmethod
+    def from_paths(cls, ps: PathSet, customer: np.ndarray, order: int) -> MarkovResampler:
+        """The resampler of a per-path set, `customer` the rank of each path's customer."""
+        chain = build_chain(ps, order)
+        ids, pair_source, pair_target = chain.pair_ids()
+        weight = chain.weights(ps.conversions, ps.nulls)
+        shape = (len(pair_source), len(ps.customer_ids) if ps.customer_ids is not None else 0)
+        per_customer = scipy_sparse().csr_matrix((weight, (ids, customer[chain.path])), shape=shape)
+        return cls(
+            chain.n_states, chain.digits, pair_source, pair_target, per_customer, len(ps.labels)
+        )
+
+    @classmethod
+    def from_keys(cls, chain: CustomerTransitions, n_customers: int) -> MarkovResampler:
+        """The resampler of transitions counted per customer in the engine.
+
+        Keys as `markov.transitions_from_keys` reads them; one row per customer rank and
+        transition (`journey.query.engine.attribution.customer_transitions`).
+        """
+        n_states, digits, src, dst = state_numbers(
+            chain.base, chain.order, chain.source, chain.target
+        )
+        ids, pairs = pd.factorize(src * (n_states + 2) + dst, sort=True)
+        pairs = np.asarray(pairs, dtype=np.int64)
+        per_customer = scipy_sparse().csr_matrix(
+            (chain.count, (ids, chain.customer)),
+            shape=(len(pairs), n_customers),
+            dtype=np.float64,
+        )
+        return cls(
+            n_states,
+            digits,
+            pairs // (n_states + 2),
+            pairs % (n_states + 2),
+            per_customer,
+            len(chain.labels),
+        )
 
     def effects(self, counts: np.ndarray) -> np.ndarray:
         """Removal effects (resamples x labels) for each row of customer draw counts."""
         pair_counts = (self.per_customer @ counts.T).T
-        reward = np.ones((self.chain.n_states, 1))
+        reward = np.ones((self.n_states, 1))
         return np.array(
             [
                 removal_effects(
                     solve_absorption(
-                        self.chain.n_states,
+                        self.n_states,
                         self.pair_source,
                         self.pair_target,
                         pair_counts[i],
@@ -106,38 +171,81 @@ class _MarkovResampler:
         )
 
 
+def check_bootstrap(n_resamples: int, confidence: float) -> None:
+    """Raise a SettingsError unless there are 2+ resamples and 0 < confidence < 1."""
+    if n_resamples < 2:
+        raise SettingsError(f"bootstrap needs at least 2 resamples, got {n_resamples}")
+    if not 0 < confidence < 1:
+        raise SettingsError(f"confidence must be between 0 and 1, got {confidence}")
+
+
+@dataclass(frozen=True)
+class CustomerCredit:
+    """What the bootstrap resamples: each model's credit per customer (customers in id order).
+
+    `linear` maps every chosen model but Markov to its (labels x customers) credited
+    conversions; `markov` refits the chain when Markov is chosen. Empty when there is no path.
+    """
+
+    labels: np.ndarray
+    n_customers: int
+    linear: dict[str, scipy.sparse.csr_matrix]
+    markov: MarkovResampler | None
+
+
 def _resampled_credit(
-    ps: PathSet,
+    credit: CustomerCredit,
     chosen: list[str],
-    settings: AttributionSettings,
     n_resamples: int,
     random_state: int | None,
     progress: ProgressFn | None,
 ) -> dict[str, np.ndarray]:
     """Each model's credit per resample (resamples x labels), customers drawn with replacement."""
-    k = len(ps.labels)
-    samples = {m: np.zeros((n_resamples, k)) for m in chosen}
-    n_customers = len(ps.customer_ids) if ps.customer_ids is not None else 0
-    if not (n_customers and ps.n_paths):
+    samples = {m: np.zeros((n_resamples, len(credit.labels))) for m in chosen}
+    if not (credit.n_customers and len(credit.labels)):
         return samples
-    # customers in id order, so a seed gives the same draws whatever the input row order
-    customer = customer_rank(ps.customer_ids)[ps.customer]
-    linear = {
-        m: _customer_credit(ps, customer, m, settings).T.tocsr() for m in chosen if m != "markov"
-    }
-    markov = _MarkovResampler(ps, customer, settings.markov_order) if "markov" in chosen else None
     row = 0
     rng = np.random.default_rng(random_state)
-    for counts in _resample_counts(rng, n_customers, n_resamples):
+    for counts in _resample_counts(rng, credit.n_customers, n_resamples):
         b = counts.shape[0]
-        for model, matrix in linear.items():
+        for model, matrix in credit.linear.items():
             samples[model][row : row + b] = (matrix @ counts.T).T
-        if markov is not None:
-            samples["markov"][row : row + b] = markov.effects(counts)
+        if credit.markov is not None:
+            samples["markov"][row : row + b] = credit.markov.effects(counts)
         row += b
         if progress is not None:
             progress(row / n_resamples, f"bootstrap {row}/{n_resamples}")
     return samples
+
+
+def resampled_intervals(
+    credit: CustomerCredit,
+    chosen: list[str],
+    *,
+    n_resamples: int,
+    confidence: float,
+    random_state: int | None,
+    progress: ProgressFn | None = None,
+) -> pd.DataFrame:
+    """`bootstrap_shares`' intervals from the per-customer credit of the chosen models."""
+    samples = _resampled_credit(credit, chosen, n_resamples, random_state, progress)
+    return _interval_frame(credit.labels, chosen, samples, confidence)
+
+
+def _path_credit(ps: PathSet, chosen: list[str], settings: AttributionSettings) -> CustomerCredit:
+    """The per-customer credit of a per-path set (built from events)."""
+    n_customers = len(ps.customer_ids) if ps.customer_ids is not None else 0
+    if not (n_customers and ps.n_paths):
+        return CustomerCredit(ps.labels, n_customers, {}, None)
+    # customers in id order, so a seed gives the same draws whatever the input row order
+    customer = customer_rank(ps.customer_ids)[ps.customer]
+    linear = {m: _customer_credit(ps, customer, m, settings) for m in chosen if m != "markov"}
+    markov = (
+        MarkovResampler.from_paths(ps, customer, settings.markov_order)
+        if "markov" in chosen
+        else None
+    )
+    return CustomerCredit(ps.labels, n_customers, linear, markov)
 
 
 def _interval_frame(
@@ -192,13 +300,16 @@ def bootstrap_shares(
     (1 - confidence) / 2 and (1 + confidence) / 2. Sorted like `attribute` (model, channel).
     """
     chosen = check_models(settings.models)
-    if n_resamples < 2:
-        raise SettingsError(f"bootstrap needs at least 2 resamples, got {n_resamples}")
-    if not 0 < confidence < 1:
-        raise SettingsError(f"confidence must be between 0 and 1, got {confidence}")
+    check_bootstrap(n_resamples, confidence)
     ps = settings_path_set(events, settings)
-    samples = _resampled_credit(ps, chosen, settings, n_resamples, random_state, progress)
-    return _interval_frame(ps.labels, chosen, samples, confidence)
+    return resampled_intervals(
+        _path_credit(ps, chosen, settings),
+        chosen,
+        n_resamples=n_resamples,
+        confidence=confidence,
+        random_state=random_state,
+        progress=progress,
+    )
 
 
 # -- lookback --------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from journey.query.engine.common import US_PER_DAY, micros, temp_name, typed
 from journey.query.engine.runner import Runner
 from journey.query.engine.segments import DEFAULT_WINDOW_DAYS, path_events
 from journey.query.engine.sql import DUCKDB, ident, lit, lit_list
-from journey.schema import CHANNEL, PATH_SEPARATOR
+from journey.schema import CHANNEL, CUSTOMER_ID, PATH_SEPARATOR
 
 NO_TOUCH = "(none)"  # a conversion whose every touch was excluded
 DIRECT = "direct"  # channel skipped by last_non_direct, compared case-insensitively
@@ -350,38 +350,9 @@ def chain_counts(runner: Runner, kept: str, order: int) -> ChainCounts:
         raise SettingsError(
             f"too many distinct values ({base - 1}) for a Markov chain of order {order}"
         )
-    path = "PARTITION BY t.c, t.path_no ORDER BY t.pos"
-    lags = "".join(f", lag(l.code, {k}) OVER ({path}) AS k{k}" for k in range(1, order + 1))
-    codes = ["k0", *(f"k{k}" for k in range(1, order + 1))]
-    target = _state_key(codes[:order], base)
-    source = f"CASE WHEN k1 IS NULL THEN {START_KEY} ELSE {_state_key(codes[1:], base)} END"
-    zero, one = _double(0), _double(1)
-    sql = f"""
-WITH q_t AS (SELECT * FROM {ident(kept)}),
-q_labels AS (
-    SELECT value, row_number() OVER (ORDER BY value) - 1 AS code
-    FROM (SELECT DISTINCT value FROM q_t) AS d
-), q_c AS (
-    SELECT t.conv AS conv, t.revenue AS revenue, l.code AS k0{lags},
-           lead(l.code) OVER ({path}) IS NULL AS is_last
-    FROM q_t t JOIN q_labels l ON l.value = t.value WHERE t.run_start
-), q_s AS (
-    SELECT CAST({source} AS BIGINT) AS source, CAST({target} AS BIGINT) AS target,
-           conv, revenue, is_last
-    FROM q_c
-)
+    sql = f"""{_transitions_sql(kept, order, base)}
 SELECT source, target, CAST(sum(w) AS DOUBLE) AS count, CAST(sum(rev) AS DOUBLE) AS revenue
-FROM (
-    SELECT source, target, {one} AS w, {zero} AS rev FROM q_s
-    UNION ALL
-    SELECT target AS source, CAST({CONVERSION_KEY} AS BIGINT) AS target, conv AS w,
-           revenue AS rev
-    FROM q_s WHERE is_last
-    UNION ALL
-    SELECT target AS source, CAST({NULL_KEY} AS BIGINT) AS target, {one} - conv AS w,
-           {zero} AS rev
-    FROM q_s WHERE is_last
-) AS x
+FROM q_x
 GROUP BY source, target
 ORDER BY source, target"""
     out = runner.frame(sql)
@@ -392,4 +363,193 @@ ORDER BY source, target"""
         target=out["target"].to_numpy(dtype=np.int64),
         count=out["count"].to_numpy(dtype=np.float64),
         revenue=out["revenue"].fillna(0.0).to_numpy(dtype=np.float64),
+    )
+
+
+def _transitions_sql(kept: str, order: int, base: int, ranks: str | None = None) -> str:
+    """SQL: CTEs ending with q_x, one row per transition of each collapsed path of `touches`.
+
+    Columns source, target (state keys), w (the path's weight: 1 between touches, conv into
+    (conversion), 1 - conv into (null)) and rev (its revenue, on the row into (conversion)).
+    With `ranks` (a `customer_ranks` table) rows also carry the customer's rank, `customer`.
+    """
+    path = "PARTITION BY t.c, t.path_no ORDER BY t.pos"
+    lags = "".join(f", lag(l.code, {k}) OVER ({path}) AS k{k}" for k in range(1, order + 1))
+    codes = ["k0", *(f"k{k}" for k in range(1, order + 1))]
+    target = _state_key(codes[:order], base)
+    source = f"CASE WHEN k1 IS NULL THEN {START_KEY} ELSE {_state_key(codes[1:], base)} END"
+    zero, one = _double(0), _double(1)
+    customer, join, carry = "", "", ""
+    if ranks is not None:
+        customer = "k.c_rank AS customer, "
+        join = f" JOIN {ident(ranks)} k ON k.c = t.c"
+        carry = "customer, "
+    return f"""
+WITH q_t AS (SELECT * FROM {ident(kept)}),
+q_labels AS (
+    SELECT value, row_number() OVER (ORDER BY value) - 1 AS code
+    FROM (SELECT DISTINCT value FROM q_t) AS d
+), q_c AS (
+    SELECT {customer}t.conv AS conv, t.revenue AS revenue, l.code AS k0{lags},
+           lead(l.code) OVER ({path}) IS NULL AS is_last
+    FROM q_t t JOIN q_labels l ON l.value = t.value{join} WHERE t.run_start
+), q_s AS (
+    SELECT {carry}CAST({source} AS BIGINT) AS source, CAST({target} AS BIGINT) AS target,
+           conv, revenue, is_last
+    FROM q_c
+), q_x AS (
+    SELECT {carry}source, target, {one} AS w, {zero} AS rev FROM q_s
+    UNION ALL
+    SELECT {carry}target AS source, CAST({CONVERSION_KEY} AS BIGINT) AS target, conv AS w,
+           revenue AS rev
+    FROM q_s WHERE is_last
+    UNION ALL
+    SELECT {carry}target AS source, CAST({NULL_KEY} AS BIGINT) AS target, {one} - conv AS w,
+           {zero} AS rev
+    FROM q_s WHERE is_last
+)"""
+
+
+# -- per customer, for the bootstrap ----------------------------------------------------------
+
+SHAPLEY = "shapley"  # `customer_credits`' equal split over a path's distinct values
+
+
+@contextmanager
+def customer_ranks(runner: Runner, events: str) -> Iterator[tuple[str, int]]:
+    """Materialise every customer of `events` with its rank in id order (c, c_rank; 0-based).
+
+    Yields the temporary table's name and the number of customers; drops it afterwards.
+    Ids are ranked as text, code point by code point, as `paths.customer_rank` ranks them.
+    """
+    name = temp_name("q_ranks")
+    c = ident(CUSTOMER_ID)
+    runner.table(
+        name,
+        f"""SELECT c, row_number() OVER (ORDER BY CAST(c AS VARCHAR)) - 1 AS c_rank
+FROM (SELECT DISTINCT {c} AS c FROM {ident(events)} WHERE {c} IS NOT NULL) AS d""",
+    )
+    try:
+        # a frame, not `scalar`: DuckDB refuses `arrow` after an unfetched `scalar` result
+        count = runner.frame(f"SELECT count(*) AS n FROM {ident(name)}")["n"].iloc[0]
+        yield name, int(count)
+    finally:
+        runner.drop(name)
+
+
+def touch_labels(runner: Runner, kept: str) -> list[str]:
+    """The level values of `touches`, sorted: label code i is the i-th."""
+    sql = f"SELECT DISTINCT value FROM {ident(kept)} ORDER BY value"
+    return [str(v) for v in runner.frame(sql)["value"]]
+
+
+@dataclass(frozen=True)
+class CustomerCredits:
+    """Credited conversions per (customer rank, label code), one float64 column per model."""
+
+    customer: np.ndarray  # int64 rank (`customer_ranks`)
+    code: np.ndarray  # int64 label code (`touch_labels`)
+    credit: dict[str, np.ndarray]  # model -> float64 per row
+
+
+def customer_credits(
+    runner: Runner,
+    kept: str,
+    ranks: str,
+    models: Sequence[str],
+    half_life_days: float = 7.0,
+    position_weights: Sequence[float] = (0.4, 0.2, 0.4),
+) -> CustomerCredits:
+    """Each model's credited conversions per customer and level value of `touches`.
+
+    Heuristic models: the touch weights of `heuristic_credits` times the conversion;
+    `SHAPLEY`: each converting path's conversion split equally over its distinct values.
+    Only converting paths carry credit; one row per (customer, value) they touch.
+    """
+    unknown = [m for m in models if m not in (*HEURISTIC_MODELS, SHAPLEY)]
+    if unknown:
+        raise SettingsError(f"unknown attribution model {unknown[0]!r}")
+    heuristics = [m for m in models if m in HEURISTIC_MODELS]
+    needed = _weights(
+        half_life_days if "time_decay" in heuristics else 1.0,
+        position_weights if "position" in heuristics else (0.4, 0.2, 0.4),
+    )
+    zero, one = _double(0), _double(1)
+    decay = (
+        f"pow({_double(2)}, -(age_days - youngest) / {_double(half_life_days)})"
+        if "time_decay" in heuristics
+        else one
+    )
+    weights = "".join(f", {needed[m]} AS w_{m}" for m in heuristics)
+    sums = ", ".join(
+        f"CAST(sum(t.w_{m} * t.conv) AS DOUBLE) AS m_{m}"
+        if m in heuristics
+        else f"CAST(sum(CASE WHEN t.first_of_value THEN t.conv / t.n_values ELSE {zero} END)"
+        f" AS DOUBLE) AS m_{m}"
+        for m in models
+    )
+    sql = f"""
+WITH q_t AS (SELECT * FROM {ident(kept)} WHERE conv > 0),
+q_labels AS (
+    SELECT value, row_number() OVER (ORDER BY value) - 1 AS code
+    FROM (SELECT DISTINCT value FROM {ident(kept)}) AS d
+), q_d AS (
+    SELECT *, {decay} AS decay,
+           row_number() OVER (PARTITION BY c, path_no, value ORDER BY pos) = 1 AS first_of_value
+    FROM q_t
+), q_w AS (
+    SELECT *{weights},
+           sum(CASE WHEN first_of_value THEN {one} ELSE {zero} END)
+               OVER (PARTITION BY c, path_no) AS n_values
+    FROM q_d
+)
+SELECT k.c_rank AS customer, l.code AS code{", " + sums if sums else ""}
+FROM q_w t JOIN q_labels l ON l.value = t.value JOIN {ident(ranks)} k ON k.c = t.c
+GROUP BY k.c_rank, l.code"""
+    table = runner.arrow(sql)
+    return CustomerCredits(
+        customer=np.asarray(table.column("customer").to_numpy(), dtype=np.int64),
+        code=np.asarray(table.column("code").to_numpy(), dtype=np.int64),
+        credit={m: np.asarray(table.column(f"m_{m}").to_numpy(), dtype=np.float64) for m in models},
+    )
+
+
+@dataclass(frozen=True)
+class CustomerTransitions:
+    """An order-k chain's transitions counted per customer (keys as `ChainCounts`)."""
+
+    labels: list[str]
+    base: int
+    order: int
+    customer: np.ndarray  # int64 rank (`customer_ranks`)
+    source: np.ndarray  # int64 state key (START_KEY = (start))
+    target: np.ndarray  # int64 state key, CONVERSION_KEY or NULL_KEY
+    count: np.ndarray  # float64: the customer's paths taking the transition (never 0)
+
+
+def customer_transitions(runner: Runner, kept: str, ranks: str, order: int) -> CustomerTransitions:
+    """`chain_counts`' transitions of `touches` per customer rank (rows of count 0 left out)."""
+    if order not in (1, 2, 3):
+        raise SettingsError(f"Markov order must be 1, 2 or 3, got {order}")
+    labels = touch_labels(runner, kept)
+    base = len(labels) + 1
+    if base**order >= 2**62:
+        raise SettingsError(
+            f"too many distinct values ({base - 1}) for a Markov chain of order {order}"
+        )
+    sql = f"""{_transitions_sql(kept, order, base, ranks)}
+SELECT customer, source, target, CAST(sum(w) AS DOUBLE) AS count
+FROM q_x
+GROUP BY customer, source, target
+HAVING sum(w) <> 0"""
+    table = runner.arrow(sql)
+    return CustomerTransitions(
+        labels=labels,
+        base=base,
+        order=order,
+        **{
+            c: np.asarray(table.column(c).to_numpy(), dtype=np.int64)
+            for c in ("customer", "source", "target")
+        },
+        count=np.asarray(table.column("count").to_numpy(), dtype=np.float64),
     )
