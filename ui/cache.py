@@ -19,7 +19,6 @@ import streamlit as st
 from journey import schema
 from journey.attribution import engine as engine_attribution
 from journey.attribution import models as attribution
-from journey.attribution import uncertainty
 from journey.attribution.markov import MarkovResult
 from journey.attribution.models import AttributionSettings
 from journey.errors import WorkspaceError
@@ -462,13 +461,21 @@ def _attribution_inputs(
     return engine_attribution.engine_inputs(runner(), view, settings)
 
 
-@st.cache_data(scope="session", max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner=False)
 def attribution_bootstrap(
-    key: str, _events: pd.DataFrame, settings: AttributionSettings, n_resamples: int
+    view: str, settings: AttributionSettings, n_resamples: int, label: str
 ) -> pd.DataFrame:
-    """Cached `uncertainty.bootstrap_shares` (95% intervals, seed 0) for scope `key`."""
-    del key
-    return uncertainty.bootstrap_shares(_events, settings, n_resamples=n_resamples)
+    """The engine's `bootstrap_shares` of a view (95% intervals, seed 0), with a progress bar."""
+    bar = st.progress(0.0, text=label)
+    intervals = engine_attribution.engine_bootstrap_shares(
+        runner(),
+        view,
+        settings,
+        n_resamples=n_resamples,
+        progress=lambda f, m: bar.progress(min(1.0, max(0.0, f)), text=f"{label}: {m}"),
+    )
+    bar.empty()
+    return intervals
 
 
 def attribution_markov(view: str, settings: AttributionSettings) -> MarkovResult:

@@ -21,7 +21,7 @@ intervals = None
 if form.bootstrap:
     with guard(), st.spinner(t("attribution.bootstrapping")):
         intervals = cache.attribution_bootstrap(
-            scope.key, frame.scope_events(scope), settings, N_RESAMPLES
+            scope.events, settings, N_RESAMPLES, t("attribution.bootstrapping")
         )
 
 st.subheader(t("attribution.comparison"))
