@@ -342,10 +342,16 @@ def compare_cohorts(
     return engine_compare.compare_cohorts(runner(), view, cohorts, level, keep_repeats, steps)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def funnel_default(view: str, by: str) -> list[str]:
-    """The engine's `funnels.default_funnel` of a view."""
-    return engine_funnels.default_funnel(runner(), view, by)
+FUNNEL_DROPOFF_LEVELS = (schema.TOUCHPOINT, schema.CHANNEL)
+FUNNEL_DROPOFFS_SHOWN = 15
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def funnel_page(view: str, by: str) -> engine_funnels.FunnelPage:
+    """The Funnels page's first render: proposed funnel, its tables, drop-offs, one sort."""
+    return engine_funnels.funnel_page(
+        runner(), view, by, FUNNEL_DROPOFF_LEVELS, n=FUNNEL_DROPOFFS_SHOWN
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -360,7 +366,9 @@ def funnel_result(view: str, stages: tuple[str, ...], by: str) -> tuple[pd.DataF
 @st.cache_data(max_entries=64, show_spinner=False)
 def dropoff_points(view: str, level: str, keep_repeats: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The engine's `funnels.biggest_dropoffs` (top 15) and `funnels.overrepresentation`."""
-    return engine_funnels.dropoff_points(runner(), view, level, keep_repeats, n=15)
+    return engine_funnels.dropoff_points(
+        runner(), view, level, keep_repeats, n=FUNNEL_DROPOFFS_SHOWN
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

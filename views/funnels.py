@@ -19,8 +19,10 @@ by = st.radio(
     key="funnels_by",
 )
 values = cache.column_values(scope.events, by)
-with guard():
-    default = [s for s in cache.funnel_default(scope.events, by) if s in values]
+with guard(), st.spinner(t("maps.working")):
+    # the proposed funnel, its tables and the drop-offs: one numbering of the events
+    page = cache.funnel_page(scope.events, by)
+default = [s for s in page.stages if s in values]
 stages = st.multiselect(
     t("maps.funnels.stages"),
     values,
@@ -32,8 +34,11 @@ if not stages:
     st.info(t("maps.funnels.pick_stages"))
     st.stop()
 
-with guard(), st.spinner(t("maps.working")):
-    result, dropped_next = cache.funnel_result(scope.events, tuple(stages), by)
+if stages == page.stages:
+    result, dropped_next = page.funnel, page.dropped_next
+else:
+    with guard(), st.spinner(t("maps.working")):
+        result, dropped_next = cache.funnel_result(scope.events, tuple(stages), by)
 
 last = result.iloc[-1]
 cols = st.columns(3)
@@ -80,8 +85,11 @@ level = st.radio(
     horizontal=True,
     key="funnels_dropoff_level",
 )
-with guard():
-    dropoffs, over = cache.dropoff_points(scope.events, level, False)
+if level in page.dropoffs:
+    dropoffs, over = page.dropoffs[level]
+else:
+    with guard():
+        dropoffs, over = cache.dropoff_points(scope.events, level, False)
 left, right = st.columns(2)
 with left:
     st.caption(t("maps.funnels.dropoffs_intro"))

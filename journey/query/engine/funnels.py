@@ -10,6 +10,7 @@ the events to the next stages). Python loops only over stages and distinct value
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from difflib import get_close_matches
 
 import numpy as np
@@ -402,6 +403,87 @@ def dropoff_points(
         runner.drop(name)
 
 
+@dataclass(frozen=True)
+class FunnelPage:
+    """Everything the Funnels page shows first, from one numbering of the events.
+
+    `stages` is the proposed funnel (`default_funnel`); `funnel` and `dropped_next` are that
+    funnel's `funnel` and `funnel_dropoff_next` (empty frames when no stage is proposed);
+    `dropoffs` maps each level to its `dropoff_points` (repeats collapsed).
+    """
+
+    stages: list[str]
+    funnel: pd.DataFrame
+    dropped_next: pd.DataFrame
+    dropoffs: dict[str, tuple[pd.DataFrame, pd.DataFrame]]
+
+
+def funnel_page(
+    runner: Runner,
+    events: str,
+    by: str = TOUCHPOINT,
+    levels: Sequence[str] = (TOUCHPOINT,),
+    n: int = 10,
+    max_stages: int = 4,
+) -> FunnelPage:
+    """`default_funnel`, its `funnel_with_dropoff` and `dropoff_points` per level, one sort.
+
+    The events are numbered once in path order with, in the same window, each level's run
+    starts (the first event, or a value differing from the event before: labels rename values
+    one to one, so raw values mark the same runs), and every table reads that numbering.
+    """
+    _require(runner, events, by)
+    for level in levels:
+        _require(runner, events, level)
+        _check_phase(runner, events, level)
+    c, ts, r = ident(CUSTOMER_ID), ident(TIMESTAMP), ident(ROW)
+    order = f"PARTITION BY {c} ORDER BY {ts}, {r}"
+    by_label = node_expression(generated_clashes(runner, events, by), by)
+    per_level = "".join(
+        f", {node_expression(generated_clashes(runner, events, level), level)} AS lab_{i}, "
+        f"(lag({ident(level)}) OVER ({order}) IS DISTINCT FROM {ident(level)} "
+        f"OR row_number() OVER ({order}) = 1) AS rs_{i}"
+        for i, level in enumerate(levels)
+    )
+    name = temp_name("q_funnel_page")
+    runner.table(
+        name,
+        f"SELECT {c} AS c, CAST({ident(by)} AS VARCHAR) AS node, {by_label} AS label, "
+        f"{ts} AS ts, {ident(CONVERSION)} AS conv, row_number() OVER ({order}) AS pos"
+        f"{per_level} FROM {ident(events)}",
+    )
+    try:
+        table = ident(name)
+        stages = _default_funnel(runner, f"SELECT c, node, ts, conv, pos FROM {table}", max_stages)
+        if stages:
+            found = _funnel(runner, events, stages, by, name)
+            dropped = _dropoff_next(runner, events, stages, by, name)
+        else:
+            found = typed(pd.DataFrame({k: [] for k in _FUNNEL_DTYPES}), _FUNNEL_DTYPES)
+            dropped = typed(pd.DataFrame({k: [] for k in _NEXT_DTYPES}), _NEXT_DTYPES)
+        dropoffs = {}
+        for i, level in enumerate(levels):
+            runs = f"SELECT c, lab_{i} AS node, ts, conv, pos, rs_{i} AS run_start FROM {table}"
+            numbered = f"SELECT c, lab_{i} AS node, ts, conv, pos FROM {table}"
+            dropoffs[level] = (
+                _biggest_dropoffs(runner, runs, False, n, True),
+                _overrepresentation(runner, numbered, True),
+            )
+        return FunnelPage(stages, found, dropped, dropoffs)
+    finally:
+        runner.drop(name)
+
+
+_FUNNEL_DTYPES = {
+    "stage": "str",
+    "customers": "int64",
+    "conversion_rate": "float64",
+    "step_conversion_rate": "float64",
+    "median_days_from_previous": "float64",
+}
+_NEXT_DTYPES = {"stage": "str", "next_node": "str", "customers": "int64"}
+
+
 __all__ = [
     "MISSING_NODE",
     "biggest_dropoffs",
@@ -409,6 +491,7 @@ __all__ = [
     "dropoff_points",
     "funnel",
     "funnel_dropoff_next",
+    "funnel_page",
     "funnel_with_dropoff",
     "overrepresentation",
 ]

@@ -192,3 +192,40 @@ def test_spark_equals_pandas(spark):
     same(ends, funnels.biggest_dropoffs(events, CHANNEL, False, n=5))
     same(over, funnels.overrepresentation(events, CHANNEL))
     same(engine.overrepresentation(spark, name), funnels.overrepresentation(events))
+
+
+def check_funnel_page(runner, name, events, by, n) -> None:
+    """`funnel_page` equals the pandas default funnel, its funnel and each level's drop-offs."""
+    page = engine.funnel_page(runner, name, by, (TOUCHPOINT, CHANNEL), n=n, max_stages=3)
+    stages = funnels.default_funnel(events, by=by, max_stages=3)
+    assert page.stages == stages
+    if stages:
+        same(page.funnel, funnels.funnel(events, stages, by=by))
+        same(page.dropped_next, funnels.funnel_dropoff_next(events, stages, by=by))
+    else:
+        assert page.funnel.empty
+        assert page.dropped_next.empty
+    assert list(page.dropoffs) == [TOUCHPOINT, CHANNEL]
+    for level, (ends, over) in page.dropoffs.items():
+        same(ends, funnels.biggest_dropoffs(events, level, False, n=n))
+        same(over, funnels.overrepresentation(events, level))
+
+
+def test_funnel_page_on_the_sample_equals_pandas(duck):
+    events = sample()
+    name = register(duck, events)
+    check_funnel_page(duck, name, events, TOUCHPOINT, 15)
+    check_funnel_page(duck, name, events, CHANNEL, 0)
+
+
+@given(random_events(), st.sampled_from([CHANNEL, TOUCHPOINT]))
+def test_funnel_page_on_random_events_equals_pandas(events, by):
+    runner = DuckDBRunner()
+    check_funnel_page(runner, register(runner, events), events, by, 0)
+    runner.con.close()
+
+
+@pytest.mark.spark
+def test_funnel_page_on_spark_equals_pandas(spark):
+    events = sample(customers=20)
+    check_funnel_page(spark, register(spark, events, "funnel_page_ev"), events, CHANNEL, 5)
