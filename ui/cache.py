@@ -741,17 +741,36 @@ def stored_sentiment_model(
 # -- report ----------------------------------------------------------------------------------
 
 
+def report_scored(scope: state.Scope) -> score.ScoredTranscripts | None:
+    """The scope's transcripts scored as the Sentiment page's default scorer (stored scores).
+
+    None without transcripts; scored once per dataset (or read from the workspace), the
+    filters only subset the result.
+    """
+    in_scope = scope_transcripts(scope)
+    if in_scope is None or in_scope.empty:
+        return None
+    return default_scored_scope(
+        scope.dataset.fingerprint,
+        dataset_transcripts(scope.dataset.transcripts_path),
+        in_scope,
+        t("sentiment.scoring"),
+    )
+
+
 @st.cache_data(scope="session", max_entries=4, show_spinner=False)
 def report_content(
     key: str,
-    _events: pd.DataFrame,
-    _transcripts: pd.DataFrame | None,
+    view: str,
+    _scored: score.ScoredTranscripts | None,
     options: content.ReportOptions,
     _next_best_action: content.NextBestActionInput | None = None,
 ) -> content.ReportContent:
-    """Cached `content.build_report` for scope `key` (events, transcripts, decisions it names)."""
+    """The engine's `content.build_report` of a scope's view (`key`: scope, options, inputs)."""
     del key
-    return content.build_report(_events, _transcripts, options, next_best_action=_next_best_action)
+    return content.build_report(
+        runner(), view, _scored, options, next_best_action=_next_best_action
+    )
 
 
 @st.cache_data(scope="session", max_entries=4, show_spinner=False)

@@ -53,10 +53,12 @@ next_best_action = None  # the Next best action page's decisions at its defaults
 if "next_best_action" in chosen:
     with guard(stop=False), st.spinner(t("report.nba_working")):
         next_best_action = cache.nba_report_input(scope)
-with guard(), st.spinner(t("report.working")):
-    report = cache.report_content(
-        key, frame.scope_events(scope), transcripts, options, next_best_action
-    )
+scored = None  # the Sentiment page's default scores of the scope's transcripts
+if "sentiment" in chosen:
+    with guard():
+        scored = cache.report_scored(scope)
+with guard(), st.spinner(t("report.working")):  # on the engine, over the scope's view
+    report = cache.report_content(key, scope.events, scored, options, next_best_action)
     document = cache.report_html(key, report)
 
 if presenting:

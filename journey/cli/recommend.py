@@ -21,9 +21,11 @@ from journey.cli.common import (
     phase_settings,
     write_csv,
 )
+from journey.cli.engine import distinct_values
 from journey.errors import SettingsError
+from journey.query.engine.common import temp_name
 from journey.query.engine.relation import register_prepared_frame
-from journey.query.engine.runner import DuckDBRunner
+from journey.query.engine.runner import DuckDBRunner, Runner
 from journey.query.scope import prepare_events
 from journey.recommend import pipeline
 from journey.recommend.features import contacts_frame
@@ -92,16 +94,30 @@ def next_best_actions(
     """
     runner = DuckDBRunner()
     register_prepared_frame(runner, EVENTS, events)
-    contacts = None
+    conversations = None
     if transcripts is not None:
         conversations = score_transcripts(transcripts).conversations
-        if schema.CUSTOMER_ID in conversations and len(conversations):
-            runner.register_frame(CONTACTS, contacts_frame(conversations))
-            contacts = CONTACTS
+    return next_best_actions_on(runner, EVENTS, settings, conversations, cutoff, horizon_days, kind)
+
+
+def next_best_actions_on(
+    runner: Runner,
+    events: str,
+    settings: DatasetSettings,
+    conversations: pd.DataFrame | None = None,
+    cutoff: pd.Timestamp | None = None,
+    horizon_days: int = 30,
+    kind: str = KINDS[0],
+) -> pipeline.NextBestActions:
+    """`next_best_actions` of a prepared-events relation and scored conversations."""
+    contacts = None
+    if conversations is not None and schema.CUSTOMER_ID in conversations and len(conversations):
+        contacts = temp_name(CONTACTS)
+        runner.register_frame(contacts, contacts_frame(conversations))
     base = pipeline.recommender_for(
         settings,
-        events[schema.TOUCHPOINT].dropna().unique(),
-        events[schema.EVENT_TYPE].dropna().unique(),
+        distinct_values(runner, events, schema.TOUCHPOINT),
+        distinct_values(runner, events, schema.EVENT_TYPE),
         horizon_days=horizon_days,
     )
     rec = pipeline.Recommender(
@@ -110,7 +126,7 @@ def next_best_actions(
         train=pipeline.TrainSettings(kind=kind),
         actions=base.actions,
     )
-    return pipeline.recommend(runner, EVENTS, cutoff, rec, contacts)
+    return pipeline.recommend(runner, events, cutoff, rec, contacts)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,10 +1,14 @@
 """A report's content, computed once: key figures, charts, tables and sentences per section.
 
-`build_report` runs the query, attribution and sentiment functions over the (prepared,
-filtered) events and transcripts; the next best actions come in already decided
-(`NextBestActionInput`, from `journey.recommend`), so nothing here trains a model or needs an
-engine. `journey.present.html` and `journey.present.deck` only render what it returns, so the
-HTML report and the deck always say the same thing.
+`build_report` runs the engine queries the app's pages run (`journey.query.engine`,
+`journey.attribution.engine`, the engine's sentiment link) over one prepared-events
+relation, so a report of any size makes no pandas copy of the events; only the scored
+transcripts (far fewer) stay pandas. Each section is then built from its computed tables
+by a `*_section` function (the tests build the same sections from the pandas reference
+functions and compare). The next best actions come in already decided
+(`NextBestActionInput`, from `journey.recommend`), so nothing here trains a model.
+`journey.present.html` and `journey.present.deck` only render what it returns, so the HTML
+report and the deck always say the same thing.
 """
 
 from __future__ import annotations
@@ -16,15 +20,23 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
+from journey.attribution import engine as engine_attribution
 from journey.attribution import models as attribution
-from journey.attribution import uncertainty
 from journey.errors import SettingsError
 from journey.present import narrative
-from journey.query import flows, funnels, overview, phases, scope
+from journey.query import scope
+from journey.query.engine import flows as engine_flows
+from journey.query.engine import funnels as engine_funnels
+from journey.query.engine import maps as engine_maps
+from journey.query.engine import overview as engine_overview
+from journey.query.engine import sentiment as engine_sentiment
+from journey.query.engine.common import temp_name
+from journey.query.engine.runner import Runner
 from journey.recommend import pipeline as recommend
 from journey.recommend.rules import RULE_IDS
 from journey.schema import CHANNEL, LABEL, TOUCHPOINT
 from journey.sentiment import insights, score
+from journey.sentiment import sample as sentiment_sample
 from journey.viz import attribution_charts, charts, network, palette, sankey
 from journey.viz.figure import apply_layout, category_ticks, plotly_text
 
@@ -47,6 +59,8 @@ SECTION_TITLES = {
     "next_best_action": "Next best action: who to contact next, and how",
 }
 NBA_TOP_ACTIONS = 3  # actions named in the "Next best action mix" key figure
+TOP_PATHS = 5  # rows of the "Top journeys" table
+DROPOFFS = 10  # bars of the "Biggest drop-off points" chart
 
 ProgressFn = Callable[[float, str], None]
 
@@ -144,39 +158,68 @@ class NextBestActionInput:
 
 
 def build_report(
-    events: pd.DataFrame,
-    transcripts: pd.DataFrame | None = None,
+    runner: Runner,
+    events: str,
+    transcripts: score.ScoredTranscripts | pd.DataFrame | None = None,
     options: ReportOptions | None = None,
-    progress: ProgressFn | None = None,
     next_best_action: NextBestActionInput | None = None,
+    progress: ProgressFn | None = None,
 ) -> ReportContent:
-    """Compute a report from prepared events (phase filled, `scope.prepare_events`).
+    """Compute a report on the engine from a prepared-events relation (`events` on `runner`).
 
-    The sentiment section needs `transcripts` and the next-best-action section needs
-    `next_best_action` (computed by `journey.recommend`); either is left out without them.
+    Every figure is the engine query the app's pages show (journey map, phases, network,
+    funnels, attribution, sentiment); no pandas copy of the events is made. `transcripts`
+    are scored rows (`ScoredTranscripts`, as the Sentiment page reads them) or accepted
+    transcripts, scored here with the default scorer; without them the sentiment section is
+    left out, as is the next-best-action section without `next_best_action` (decided by
+    `journey.recommend`).
     """
     options = options or ReportOptions()
-    if events.empty:
+    kpis = engine_overview.kpis(runner, events)
+    if not kpis["events"]:
         raise SettingsError("no events to report on: the filters leave none")
-    tell = progress or (lambda _f, _m: None)
+    scored = _scored(transcripts) if "sentiment" in options.sections else None
     builders: dict[str, Callable[[], Section]] = {
-        "journeys": lambda: _journeys(events, options),
-        "phases": lambda: _phases(events, options),
-        "network": lambda: _network(events, options),
-        "funnel": lambda: _funnel(events),
-        "attribution": lambda: _attribution(events, options),
-        "sentiment": lambda: _sentiment(events, transcripts),
-        "next_best_action": lambda: _next_best_action(next_best_action),
+        "journeys": lambda: _engine_journeys(runner, events, options),
+        "phases": lambda: phases_section(
+            engine_flows.phase_flows(runner, events, options.level),
+            engine_overview.phase_summary(runner, events),
+            options,
+        ),
+        "network": lambda: network_section(
+            *engine_maps.network_map(runner, events, options.level, False, False)
+        ),
+        "funnel": lambda: _engine_funnel(runner, events),
+        "attribution": lambda: _engine_attribution(runner, events, options),
+        "sentiment": lambda: _engine_sentiment(runner, events, scored),
+        "next_best_action": lambda: next_best_action_section(next_best_action),
     }
+    return assemble(options, kpis, builders, scored is not None, next_best_action, progress)
+
+
+def assemble(
+    options: ReportOptions,
+    kpis: dict[str, object],
+    builders: dict[str, Callable[[], Section]],
+    has_transcripts: bool,
+    next_best_action: NextBestActionInput | None,
+    progress: ProgressFn | None = None,
+) -> ReportContent:
+    """The report of the chosen sections (each built by `builders[key]`) and the key figures.
+
+    The sentiment section is left out without transcripts, the next-best-action one without
+    decisions; `kpis` is `overview.kpis` of the events.
+    """
+    tell = progress or (lambda _f, _m: None)
     sections = []
     for i, key in enumerate(options.sections):
         tell(i / (len(options.sections) + 1), SECTION_TITLES[key])
-        if key == "sentiment" and (transcripts is None or transcripts.empty):
+        if key == "sentiment" and not has_transcripts:
             continue
         if key == "next_best_action" and next_best_action is None:
             continue
         sections.append(builders[key]())
-    figures, summary = _key_figures(events, sections)
+    figures, summary = _key_figures(kpis, sections)
     tell(1.0, "done")
     return ReportContent(
         title=options.title,
@@ -190,11 +233,70 @@ def build_report(
     )
 
 
+def _scored(
+    transcripts: score.ScoredTranscripts | pd.DataFrame | None,
+) -> score.ScoredTranscripts | None:
+    """Scored transcripts as given, or accepted ones scored with the default scorer (None: none)."""
+    if transcripts is None:
+        return None
+    if isinstance(transcripts, score.ScoredTranscripts):
+        return transcripts if len(transcripts.rows) else None
+    if transcripts.empty:
+        return None
+    return score.score_transcripts(transcripts.drop(columns=[LABEL], errors="ignore"))
+
+
+def _engine_journeys(runner: Runner, events: str, options: ReportOptions) -> Section:
+    """The journey map's step flows (folded, with dominant phases) and top five paths."""
+    found = engine_maps.journey_map(
+        runner, events, options.level, options.steps, False, options.top_k, n=TOP_PATHS
+    )
+    dominant = scope.dominant_phases(found.node_stats)
+    return journeys_section(found.steps, dominant, found.top_paths, options)
+
+
+def _engine_funnel(runner: Runner, events: str) -> Section:
+    """The Funnels page's proposed funnel by touchpoint and its biggest drop-offs."""
+    stages = engine_funnels.default_funnel(runner, events, TOUCHPOINT)
+    dropoffs = engine_funnels.biggest_dropoffs(runner, events, TOUCHPOINT, False, n=DROPOFFS)
+    result = engine_funnels.funnel(runner, events, stages, TOUCHPOINT) if stages else None
+    return funnel_section(result, dropoffs)
+
+
+def _engine_attribution(runner: Runner, events: str, options: ReportOptions) -> Section:
+    """Every model's shares at the default settings with bootstrap intervals, on the engine."""
+    settings = attribution.DEFAULT_SETTINGS
+    result = engine_attribution.engine_attribute(runner, events, settings)
+    intervals = engine_attribution.engine_bootstrap_shares(
+        runner, events, settings, n_resamples=options.n_resamples
+    )
+    return attribution_section(result, intervals, options)
+
+
+def _engine_sentiment(
+    runner: Runner, events: str, scored: score.ScoredTranscripts | None
+) -> Section:
+    """Headline figures and drivers of the scored rows; sentiment by touchpoint on the engine."""
+    if scored is None:
+        raise SettingsError("the sentiment section needs transcripts")
+    rows = temp_name("report_sentiment_rows")
+    linked = temp_name("report_sentiment_linked")
+    runner.register_frame(rows, engine_sentiment.conform_rows(scored.rows))
+    try:
+        engine_sentiment.link_table(runner, linked, rows, events)
+        by_touchpoint = engine_sentiment.sentiment_by(runner, linked, TOUCHPOINT)
+    finally:
+        runner.drop(linked)
+        runner.drop(rows)
+    # as the Sentiment page: word counts read a bounded sample of a big scope's texts
+    drivers = insights.sentiment_drivers(sentiment_sample.text_sample(scored.rows))
+    return sentiment_section(score.summary_figures(scored), drivers, by_touchpoint)
+
+
 def _key_figures(
-    events: pd.DataFrame, sections: Sequence[Section]
+    kpis: dict[str, object], sections: Sequence[Section]
 ) -> tuple[tuple[KeyFigure, ...], tuple[str, ...]]:
     """Customers, conversions, revenue, and the headline sentence of each section."""
-    kpis = overview.kpis(events)
     figures = (
         KeyFigure("Customers", narrative.count(kpis["customers"])),
         KeyFigure("Conversions", narrative.count(kpis["conversions"])),
@@ -225,12 +327,15 @@ def _sentences(*candidates: str | None) -> tuple[str, ...]:
     return tuple(c for c in candidates if c)
 
 
-def _journeys(events: pd.DataFrame, options: ReportOptions) -> Section:
+# -- sections from computed tables (the engine's here, pandas' in the tests' oracle) ---------
+
+
+def journeys_section(
+    steps: pd.DataFrame, dominant: dict[str, str], top: pd.DataFrame, options: ReportOptions
+) -> Section:
+    """Step flows (`flows.step_flows` folded), node -> dominant phase, top paths (first 5)."""
     level = options.level
-    steps, _fold, dominant = scope.focused_step_flows(
-        events, level, options.steps, False, options.top_k, None, None, "fold"
-    )
-    top = flows.top_paths(events, level, False, n=5)
+    top = top.head(TOP_PATHS)
     figure = sankey.build_sankey(steps, level=level, node_phase=dominant, height=560)
     shown = _shown(
         top[["path", "customers", "share", "conversion_rate"]],
@@ -257,9 +362,10 @@ def _journeys(events: pd.DataFrame, options: ReportOptions) -> Section:
     )
 
 
-def _phases(events: pd.DataFrame, options: ReportOptions) -> Section:
-    by_phase = flows.phase_flows(events, options.level)
-    summary = phases.phase_summary(events)
+def phases_section(
+    by_phase: pd.DataFrame, summary: pd.DataFrame, options: ReportOptions
+) -> Section:
+    """Flows between phases (`flows.phase_flows`) and customers per phase (`phase_summary`)."""
     charts_ = ()
     if len(by_phase):
         charts_ = (
@@ -283,8 +389,8 @@ def _phases(events: pd.DataFrame, options: ReportOptions) -> Section:
     )
 
 
-def _network(events: pd.DataFrame, options: ReportOptions) -> Section:
-    transitions, stats = scope.focused_network(events, options.level, False, False, None, "fold")
+def network_section(transitions: pd.DataFrame, stats: pd.DataFrame) -> Section:
+    """The network page of the transitions and node statistics, and the strongest links."""
     page = network.network_page(
         transitions, stats, min_weight=1, max_nodes=40, title="Journey network", height="600px"
     )
@@ -304,14 +410,12 @@ def _network(events: pd.DataFrame, options: ReportOptions) -> Section:
     )
 
 
-def _funnel(events: pd.DataFrame) -> Section:
-    stages = funnels.default_funnel(events, TOUCHPOINT)
-    dropoffs = funnels.biggest_dropoffs(events, TOUCHPOINT, False, n=10)
+def funnel_section(result: pd.DataFrame | None, dropoffs: pd.DataFrame) -> Section:
+    """The proposed funnel's result (None: no funnel proposed) and the biggest drop-offs."""
     charts_: list[Chart] = []
     tables: list[Table] = []
     funnel_sentence = None
-    if stages:
-        result = funnels.funnel(events, stages, TOUCHPOINT)
+    if result is not None:
         funnel_sentence = narrative.funnel_sentence(result)
         charts_.append(
             Chart("funnel", "Funnel", charts.build_funnel(result), "Customers reaching each stage.")
@@ -342,10 +446,10 @@ def _funnel(events: pd.DataFrame) -> Section:
     )
 
 
-def _attribution(events: pd.DataFrame, options: ReportOptions) -> Section:
-    settings = attribution.DEFAULT_SETTINGS
-    result = attribution.attribute(events, settings)
-    intervals = uncertainty.bootstrap_shares(events, settings, n_resamples=options.n_resamples)
+def attribution_section(
+    result: pd.DataFrame, intervals: pd.DataFrame, options: ReportOptions
+) -> Section:
+    """Each model's channel shares (`attribute`) with their bootstrap intervals."""
     extremes = narrative.best_and_worst(result)
     figure = attribution_charts.build_attribution_bars(
         result, intervals, model_labels=attribution.MODEL_NAMES, height=520
@@ -376,13 +480,10 @@ def _attribution(events: pd.DataFrame, options: ReportOptions) -> Section:
     )
 
 
-def _sentiment(events: pd.DataFrame, transcripts: pd.DataFrame | None) -> Section:
-    if transcripts is None:
-        raise SettingsError("the sentiment section needs transcripts")
-    scored = score.score_transcripts(transcripts.drop(columns=[LABEL], errors="ignore"))
-    figures = score.summary_figures(scored)
-    drivers = insights.sentiment_drivers(scored.rows)
-    by_touchpoint = insights.sentiment_by(insights.link_to_events(scored.rows, events), TOUCHPOINT)
+def sentiment_section(
+    figures: dict[str, float | int], drivers: pd.DataFrame, by_touchpoint: pd.DataFrame
+) -> Section:
+    """Headline figures (`summary_figures`), drivers, and sentiment by linked touchpoint."""
     spots = narrative.hot_spots(by_touchpoint, TOUCHPOINT)
     charts_ = ()
     if len(by_touchpoint):
@@ -461,7 +562,8 @@ def nba_mix_chart(mix: pd.DataFrame, height: int | None = None) -> go.Figure:
     return figure
 
 
-def _next_best_action(nba: NextBestActionInput | None) -> Section:
+def next_best_action_section(nba: NextBestActionInput | None) -> Section:
+    """The decisions' mix by action, channel and rule, and the value x propensity matrix."""
     if nba is None:
         raise SettingsError("the next best action section needs the decisions")
     mix = recommend.decision_mix(nba.decisions)

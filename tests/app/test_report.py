@@ -76,6 +76,20 @@ def test_next_best_action_is_opt_in_on_many_events(monkeypatch):
     assert content.SECTION_TITLES["funnel"] in titles
 
 
+def test_report_reads_no_pandas_copy_of_the_events(monkeypatch):
+    def never(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the report read the scope's events into pandas")
+
+    monkeypatch.setattr(cache, "scope_events", never)
+    monkeypatch.setattr(cache, "NBA_REPORT_MAX_EVENTS", 1_000)  # no model trained here
+    app = new_app()
+    app.switch_page("views/report.py").run()
+    assert problems(app) == []
+    titles = [s.value for s in app.main.subheader]
+    assert titles[1:] == [content.SECTION_TITLES[s] for s in content.SECTIONS[:-1]]
+    assert app.main.metric[0].value == "5,000"
+
+
 @pytest.mark.slow  # the Next best action page trains and evaluates its model
 def test_report_reuses_the_next_best_action_pages_decisions(monkeypatch):
     app = new_app()

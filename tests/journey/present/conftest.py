@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -10,8 +11,12 @@ import pytest
 from journey.io import load
 from journey.present import content
 from journey.query import scope
+from journey.query.engine.relation import register_prepared_frame
+from journey.query.engine.runner import DuckDBRunner
 from journey.recommend.rules import RULE_IDS
 from journey.schema import DatasetSettings
+
+EVENTS = "events"  # the prepared events' relation on the engine
 
 EVIL = "<img src=x onerror=alert(1)>Evil & Co"  # a channel name that is markup if unescaped
 EVIL_ACTION = "<svg onload=alert(2)>Promo & co"  # an action id from the editable list
@@ -141,14 +146,39 @@ def small_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return events, transcripts
 
 
+def small_frames(files: tuple[Path, Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The small dataset's prepared events and accepted transcripts, in pandas."""
+    events, _ = load.load_file(files[0], kind="events")
+    transcripts, _ = load.load_file(files[1], kind="transcripts")
+    return scope.prepare_events(events.accepted, DatasetSettings()), transcripts.accepted
+
+
+def engine_of(events: pd.DataFrame) -> DuckDBRunner:
+    """A DuckDB runner holding prepared `events` as the relation `EVENTS`."""
+    runner = DuckDBRunner()
+    register_prepared_frame(runner, EVENTS, events)
+    return runner
+
+
 @pytest.fixture(scope="session")
-def small_report(small_files: tuple[Path, Path]) -> content.ReportContent:
+def small_engine(small_files: tuple[Path, Path]) -> Iterator[DuckDBRunner]:
+    """The small dataset's prepared events on a DuckDB runner (relation `EVENTS`)."""
+    runner = engine_of(small_frames(small_files)[0])
+    yield runner
+    runner.con.close()
+
+
+def small_options() -> content.ReportOptions:
+    """Every section, a dataset name and a filter named like markup, 20 resamples."""
+    return content.ReportOptions(dataset=DATASET, filters=(f"channel: {EVIL}",), n_resamples=20)
+
+
+@pytest.fixture(scope="session")
+def small_report(
+    small_files: tuple[Path, Path], small_engine: DuckDBRunner
+) -> content.ReportContent:
     """The report of the small dataset, every section, dataset and an action named like markup."""
-    events_path, transcripts_path = small_files
-    events, _ = load.load_file(events_path, kind="events")
-    transcripts, _ = load.load_file(transcripts_path, kind="transcripts")
-    prepared = scope.prepare_events(events.accepted, DatasetSettings())
-    options = content.ReportOptions(dataset=DATASET, filters=(f"channel: {EVIL}",), n_resamples=20)
+    transcripts = small_frames(small_files)[1]
     return content.build_report(
-        prepared, transcripts.accepted, options, next_best_action=nba_input()
+        small_engine, EVENTS, transcripts, small_options(), next_best_action=nba_input()
     )

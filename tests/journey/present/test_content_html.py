@@ -6,13 +6,14 @@ import html as html_lib
 import re
 from html.parser import HTMLParser
 
+import pandas as pd
 import pytest
 
 from journey.errors import SettingsError
 from journey.present import content
 from journey.present.html import render_html, script_json
 
-from .conftest import DATASET, EVIL, EVIL_ACTION, nba_input
+from .conftest import DATASET, EVENTS, EVIL, EVIL_ACTION, nba_input
 
 
 class _Links(HTMLParser):
@@ -77,16 +78,18 @@ def test_sentences_quote_the_tables(small_report):
     assert f"{last['customers']} (" in sentence
 
 
-def test_sentiment_section_is_left_out_without_transcripts(small_files):
-    from journey.io import load
-    from journey.query import scope
-    from journey.schema import DatasetSettings
-
-    events, _ = load.load_file(small_files[0], kind="events")
-    prepared = scope.prepare_events(events.accepted, DatasetSettings())
+def test_sentiment_section_is_left_out_without_transcripts(small_engine):
     options = content.ReportOptions(sections=("funnel", "sentiment"))
-    report = content.build_report(prepared, None, options)
+    report = content.build_report(small_engine, EVENTS, None, options)
     assert [s.key for s in report.sections] == ["funnel"]
+    empty = content.build_report(small_engine, EVENTS, pd.DataFrame(), options)
+    assert [s.key for s in empty.sections] == ["funnel"]
+
+
+def test_a_scope_without_events_is_a_settings_error(small_engine):
+    small_engine.view("no_events", "SELECT * FROM events WHERE false")
+    with pytest.raises(SettingsError, match="no events to report on"):
+        content.build_report(small_engine, "no_events")
 
 
 def test_unknown_sections_and_too_few_steps_are_settings_errors():
@@ -163,18 +166,14 @@ def test_next_best_action_chart_stacks_rules_in_size_order(small_report):
     assert sum(sum(trace.x) for trace in figure.data) == 12
 
 
-def test_next_best_action_section_is_left_out_without_decisions(small_files):
-    from journey.io import load
-    from journey.query import scope
-    from journey.schema import DatasetSettings
-
-    events, _ = load.load_file(small_files[0], kind="events")
-    prepared = scope.prepare_events(events.accepted, DatasetSettings())
+def test_next_best_action_section_is_left_out_without_decisions(small_engine):
     options = content.ReportOptions(sections=("funnel", "next_best_action"), n_resamples=5)
-    report = content.build_report(prepared, None, options)
+    report = content.build_report(small_engine, EVENTS, None, options)
     assert [s.key for s in report.sections] == ["funnel"]
     assert "Next best action mix" not in {k.label for k in report.key_figures}
-    with_it = content.build_report(prepared, None, options, next_best_action=nba_input())
+    with_it = content.build_report(
+        small_engine, EVENTS, None, options, next_best_action=nba_input()
+    )
     assert [s.key for s in with_it.sections] == ["funnel", "next_best_action"]
 
 
