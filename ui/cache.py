@@ -342,7 +342,7 @@ def compare_cohorts(
     return engine_compare.compare_cohorts(runner(), view, cohorts, level, keep_repeats, steps)
 
 
-FUNNEL_DROPOFF_LEVELS = (schema.TOUCHPOINT, schema.CHANNEL)
+FUNNEL_DROPOFF_LEVELS = (schema.TOUCHPOINT,)  # the level shown first; others on demand
 FUNNEL_DROPOFFS_SHOWN = 15
 
 
