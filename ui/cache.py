@@ -184,18 +184,6 @@ def column_values(view: str, column: str) -> list[str]:
     return engine_filters.values_of(runner(), view, column)
 
 
-def scope_events(scope: state.Scope) -> pd.DataFrame:
-    """The scope's events in pandas, for views not yet on the engine (capped, see handle)."""
-    keep = handle.frame_columns(scope.dataset.columns, scope.dataset.settings)
-    return _scope_events(scope.events, keep)
-
-
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _scope_events(view: str, keep: tuple[str, ...]) -> pd.DataFrame:
-    """One shared read-only frame per view (`view` names its data and filters)."""
-    return handle.events_frame(engine(), view, keep)
-
-
 @st.cache_resource(max_entries=4, show_spinner=False)
 def dataset_transcripts(path: str | None) -> pd.DataFrame | None:
     """A dataset's transcripts, read once from their Parquet file and shared read-only."""

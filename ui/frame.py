@@ -15,7 +15,6 @@ from journey.io.store import StoredDataset
 from journey.io.stream import StreamResult
 from journey.schema import DatasetSettings
 from ui import cache, handle, state, widgets
-from ui.errors import guard
 from ui.i18n import t
 
 SAMPLE_NAME = "Sample data"
@@ -218,17 +217,6 @@ def require_scope() -> state.Scope:
         st.page_link("views/data.py", label=t("nav.data"), icon=":material/upload_file:")
         st.stop()
     return current
-
-
-def scope_events(scope: state.Scope) -> pd.DataFrame:
-    """The scope's events in pandas for a view not yet on the engine; too many stops the page.
-
-    Only the Report (journey.present builds from frames) and the attribution bootstrap
-    (resampling customers) still read them; every other page queries the scope's view.
-    """
-    with guard():
-        return cache.scope_events(scope)
-    raise AssertionError  # unreachable: guard() stops the page on an error
 
 
 def build_scope(dataset: state.Dataset) -> state.Scope:

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from journey.present import content
 from journey.recommend import pipeline as recommend_pipeline
 from tests.app.conftest import new_app
-from ui import cache
+from ui import cache, handle
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_report_reads_no_pandas_copy_of_the_events(monkeypatch):
     def never(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the report read the scope's events into pandas")
 
-    monkeypatch.setattr(cache, "scope_events", never)
+    monkeypatch.setattr(handle, "events_frame", never)
     monkeypatch.setattr(cache, "NBA_REPORT_MAX_EVENTS", 1_000)  # no model trained here
     app = new_app()
     app.switch_page("views/report.py").run()
