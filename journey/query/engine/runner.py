@@ -112,9 +112,9 @@ class DuckDBRunner:
         return self.con.sql(sql).to_arrow_table()
 
     def scalar(self, sql: str) -> Any:
-        """Run a query returning one value."""
-        row = self.con.execute(sql).fetchone()
-        return None if row is None else row[0]
+        """Run a query returning one value (the result read to its end: none left pending)."""
+        rows = self.con.execute(sql).fetchall()
+        return rows[0][0] if rows else None
 
     def view(self, name: str, sql: str) -> None:
         """Create or replace a temporary view."""

@@ -99,3 +99,13 @@ def test_spark_session_hides_the_console_progress_bar(spark) -> None:
 
 def test_duckdb_runner_draws_no_progress_bar_of_its_own(duck) -> None:
     assert duck.scalar("SELECT current_setting('enable_progress_bar')") is False
+
+
+def test_scalar_leaves_no_pending_result_before_arrow() -> None:
+    from journey.query.engine.runner import DuckDBRunner
+
+    runner = DuckDBRunner()
+    assert runner.scalar("SELECT * FROM range(3)") == 0  # first row, first column
+    assert runner.scalar("SELECT 1 WHERE FALSE") is None
+    assert runner.arrow("SELECT 41 + 1 AS x").column("x").to_pylist() == [42]
+    runner.con.close()
