@@ -17,7 +17,7 @@ prepared events, and the same CSV comes out:
 from __future__ import annotations
 
 import argparse
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
@@ -28,7 +28,7 @@ import pandas as pd
 from journey.cli.common import stream_input
 from journey.cli.sql_input import open_spark, register_input
 from journey.query.engine.common import temp_name
-from journey.query.engine.prepare import prepare
+from journey.query.engine.prepare import prepare, relation_columns
 from journey.query.engine.runner import DEFAULT_SPARK_MASTER, DuckDBRunner, Runner
 from journey.query.engine.sql import DUCKDB, SPARK, ident
 from journey.schema import (
@@ -120,22 +120,61 @@ def prepared_events(
             runner.con.close()
 
 
+@contextmanager
+def validated_events(
+    args: argparse.Namespace, settings: DatasetSettings
+) -> Iterator[tuple[Runner, str, list[str]]]:
+    """Every accepted column of `args.events` and its prepared events on DuckDB.
+
+    Yields (runner, prepared-events view, the accepted columns in validation order). Any
+    file, Parquet included, is validated as by `journey.io.load` (`_validated_table`), so
+    a command writing the accepted rows back writes what the pandas path accepted.
+    """
+    raw, prepared = temp_name("cli_raw"), temp_name("cli_events")
+    runner = DuckDBRunner()
+    _validated_table(runner, raw, args, settings, None)  # closes the connection if it raises
+    try:
+        columns = [str(c) for c in relation_columns(runner, raw).columns]
+        prepare(runner, raw, settings, prepared, materialise=False)
+        yield runner, prepared, columns
+    finally:
+        for name in (prepared, raw):
+            runner.drop(name)
+        runner.con.close()
+
+
+def accepted_rows(runner: Runner, events: str, columns: Sequence[str]) -> pd.DataFrame:
+    """The accepted `columns` of prepared `events` by row, instants UTC, with their phases.
+
+    `phase` replaces the validated column in its place (or comes last); `phase_explicit`,
+    prepare's own, is left out.
+    """
+    shown = [c for c in columns if c != PHASE_EXPLICIT]
+    if PHASE not in shown:
+        shown.append(PHASE)
+    select = [
+        f"timezone('UTC', {ident(c)}) AS {ident(c)}" if c == TIMESTAMP else ident(c) for c in shown
+    ]
+    return runner.frame(f"SELECT {', '.join(select)} FROM {ident(events)} ORDER BY {ident(ROW)}")
+
+
 def _validated_table(
     runner: DuckDBRunner,
     name: str,
     args: argparse.Namespace,
     settings: DatasetSettings,
-    columns: Collection[str],
+    columns: Collection[str] | None,
 ) -> None:
     """Validate `args.events` through DuckDB's reader; copy the accepted rows to table `name`.
 
     The accepted view re-reads the file on every scan and prepare scans its input more than
     once, so the columns the command reads are copied once; each column left out is a
-    column DuckDB never trims nor stores (at 1e6 events, ~0.1 s of CPU each).
+    column DuckDB never trims nor stores (at 1e6 events, ~0.1 s of CPU each). `columns`
+    None keeps every accepted column.
     """
     runner.con.execute("SET TimeZone = 'UTC'")  # instants leave DuckDB labelled UTC
     validated = stream_input(args.events, "events", args, settings, con=runner.con)
-    wanted = {*PATH_COLUMNS, *columns}
+    wanted = {*PATH_COLUMNS, *(validated.columns if columns is None else columns)}
     keep = ", ".join(ident(c) for c in validated.columns if c in wanted)
     runner.table(name, f"SELECT {keep} FROM {ident(validated.accepted)}")
 

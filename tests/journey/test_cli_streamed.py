@@ -1,4 +1,4 @@
-"""flows, funnel, attribution and metrics validate a CSV through DuckDB's reader.
+"""phases, flows, funnel, attribution and metrics validate a CSV through DuckDB's reader.
 
 The pandas reader and validator were the path before; they are the oracle here: the same
 command run on the pandas-validated frame writes the same bytes and prints the same summary,
@@ -12,13 +12,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from journey.cli import engine, main
 from journey.cli.common import load_events
 from journey.io import load
+from journey.io.export import to_csv_bytes
 from journey.query.engine.runner import DuckDBRunner
-from journey.schema import DatasetSettings
+from journey.query.phases import assign_phases
+from journey.schema import PHASE_EXPLICIT, DatasetSettings
 
 HEADER = "customer_id,timestamp,channel,touchpoint,event_type,conversion,revenue,campaign,"
 EVENTS = (
@@ -59,6 +62,7 @@ COMMANDS: dict[str, list[str]] = {
         "view",
     ],
     "metrics": ["--by", "day", "--level", "touchpoint"],
+    "phases": ["--onboarding-days", "3"],
 }
 
 
@@ -147,3 +151,19 @@ def test_strict_and_nothing_accepted_exit_2_naming_the_first_reject(
         "error: bad.csv: every row was rejected (2 of 2), nothing to analyse; first: row 1, "
         "column 'customer_id': missing customer id"
     )
+
+
+@pytest.mark.parametrize("with_phase", [False, True], ids=["rules", "explicit-phase"])
+def test_phases_on_the_engine_write_what_assign_phases_wrote(
+    with_phase: bool, tmp_path: Path, capsys
+):
+    """The command before ran the pandas `assign_phases` on the pandas-validated events."""
+    path = _write(tmp_path, with_phase)
+    out = tmp_path / "phases.csv"
+    assert _run("phases", path, out, ["--tz", "Europe/Warsaw"]) == 0
+    args = argparse.Namespace(map=[], tz="Europe/Warsaw", strict=False, sheet=None)
+    settings = DatasetSettings(timezone="Europe/Warsaw", onboarding_days=3)
+    expected = assign_phases(load_events(args, str(path), settings), settings)
+    assert out.read_bytes() == to_csv_bytes(expected.drop(columns=PHASE_EXPLICIT))
+    assert {"awareness", "onboarding", "post-purchase"} <= set(pd.read_csv(out)["phase"])
+    assert "13 accepted" in capsys.readouterr().err
