@@ -16,17 +16,15 @@ from journey import schema
 from journey.cli.common import (
     add_input_options,
     add_onboarding_option,
-    load_events,
     load_input,
     phase_settings,
     write_csv,
 )
-from journey.cli.engine import distinct_values
+from journey.cli.engine import distinct_values, prepared_events
 from journey.errors import SettingsError
 from journey.query.engine.common import temp_name
-from journey.query.engine.relation import register_prepared_frame
-from journey.query.engine.runner import DuckDBRunner, Runner
-from journey.query.scope import prepare_events
+from journey.query.engine.runner import Runner
+from journey.query.engine.sql import DUCKDB
 from journey.recommend import pipeline
 from journey.recommend.features import contacts_frame
 from journey.recommend.model import KINDS
@@ -34,7 +32,7 @@ from journey.recommend.rules import DECISION_COLUMNS
 from journey.schema import DatasetSettings
 from journey.sentiment.score import score_transcripts
 
-EVENTS, CONTACTS = "events", "contacts"
+CONTACTS = "contacts"
 CAP = pipeline.TrainSettings().max_rows
 
 
@@ -64,6 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_onboarding_option(parser)
     add_input_options(parser)
+    parser.set_defaults(engine=DUCKDB)  # prepared_events' engine: always DuckDB, in process
 
 
 def _cutoff(text: str | None) -> pd.Timestamp | None:
@@ -79,27 +78,6 @@ def _cutoff(text: str | None) -> pd.Timestamp | None:
     return stamp.tz_convert("UTC").tz_localize(None) if stamp.tzinfo else stamp
 
 
-def next_best_actions(
-    events: pd.DataFrame,
-    settings: DatasetSettings,
-    transcripts: pd.DataFrame | None = None,
-    cutoff: pd.Timestamp | None = None,
-    horizon_days: int = 30,
-    kind: str = KINDS[0],
-) -> pipeline.NextBestActions:
-    """Decide for prepared events with the dataset's default recommender (and transcripts).
-
-    Trains at earlier cut-offs and decides at `cutoff` (default: the day after the last
-    event); accepted transcripts, when given, feed the last contact's sentiment.
-    """
-    runner = DuckDBRunner()
-    register_prepared_frame(runner, EVENTS, events)
-    conversations = None
-    if transcripts is not None:
-        conversations = score_transcripts(transcripts).conversations
-    return next_best_actions_on(runner, EVENTS, settings, conversations, cutoff, horizon_days, kind)
-
-
 def next_best_actions_on(
     runner: Runner,
     events: str,
@@ -109,7 +87,11 @@ def next_best_actions_on(
     horizon_days: int = 30,
     kind: str = KINDS[0],
 ) -> pipeline.NextBestActions:
-    """`next_best_actions` of a prepared-events relation and scored conversations."""
+    """Decide for a prepared-events relation with the dataset's default recommender.
+
+    Trains at earlier cut-offs and decides at `cutoff` (default: the day after the last
+    event); scored conversations, when given, feed the last contact's sentiment.
+    """
     contacts = None
     if conversations is not None and schema.CUSTOMER_ID in conversations and len(conversations):
         contacts = temp_name(CONTACTS)
@@ -133,11 +115,14 @@ def run(args: argparse.Namespace) -> int:
     """Train at earlier cut-offs, decide at the cut-off, write one row per customer."""
     cutoff = _cutoff(args.cutoff)
     settings = phase_settings(args)
-    events = prepare_events(load_events(args, settings=settings), settings)
-    transcripts = None
-    if args.transcripts:
-        transcripts = load_input(args.transcripts, "transcripts", args)[0].accepted
-    nba = next_best_actions(events, settings, transcripts, cutoff, args.horizon_days, args.model)
+    with prepared_events(args, settings, schema.EVENT_COLUMNS) as (runner, events):
+        conversations = None
+        if args.transcripts:
+            transcripts = load_input(args.transcripts, "transcripts", args)[0].accepted
+            conversations = score_transcripts(transcripts).conversations
+        nba = next_best_actions_on(
+            runner, events, settings, conversations, cutoff, args.horizon_days, args.model
+        )
     write_csv(nba.decisions[list(DECISION_COLUMNS)], args.out)
     print(f"{len(nba.decisions):,} customers decided as of {nba.cutoff.date()}", file=sys.stderr)
     return 0
