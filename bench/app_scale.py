@@ -16,7 +16,7 @@ through AppTest on app.py, as a user clicks through the menu, and records:
 - each page's first render;
 - a sidebar filter change (three channels chosen) on the Journey map;
 - the customer timeline of one customer (search + render);
-- the peak resident memory of the process (ru_maxrss, the whole run).
+- the peak resident memory of the process (ru_maxrss, the whole run, and after each page).
 
 Targets (issue 10, at 1e7): every page < 5 s, filter change < 2 s, timeline < 1 s, peak < 4 GB.
 Each page is checked for exceptions and error messages; a failing page is reported as such.
@@ -66,6 +66,11 @@ def _problems(app: object) -> list[str]:
     return errors + [str(e.value)[:200] for e in app.exception]  # type: ignore[attr-defined]
 
 
+def _peak_gb() -> float:
+    """This process's peak resident memory so far, in GB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+
+
 def _timed(step: object) -> float:
     start = time.perf_counter()
     step.run()  # type: ignore[attr-defined]
@@ -79,9 +84,10 @@ def child(customer: str, pages: list[str] | None = None) -> None:
     from ui.nav import PAGES
     from ui.state import Key
 
-    figures: dict[str, object] = {"pages": {}, "problems": {}}
+    figures: dict[str, object] = {"pages": {}, "problems": {}, "peak_after_gb": {}}
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
     figures["pages"]["overview (app start)"] = _timed(app)
+    figures["peak_after_gb"]["overview (app start)"] = _peak_gb()
     figures["problems"]["overview"] = _problems(app)
     for spec in PAGES:
         chosen = not pages or spec.url_path in pages or Path(spec.path).stem in pages
@@ -89,6 +95,7 @@ def child(customer: str, pages: list[str] | None = None) -> None:
             continue
         app.switch_page(spec.path)
         figures["pages"][spec.url_path] = _timed(app)
+        figures["peak_after_gb"][spec.url_path] = _peak_gb()
         figures["problems"][spec.url_path] = _problems(app)
     if pages:  # a selection of pages: no filter change, no timeline
         figures["peak_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
@@ -129,9 +136,11 @@ def report(n_events: int, figures: dict[str, object]) -> None:
     """Print one size's figures against the targets."""
     print(f"\n== {n_events:,} events (load average {os.getloadavg()[0]:.1f}) ==")
     print(f"load command: {figures['load_s']:.1f} s, peak {figures['load_peak_gb']:.2f} GB")
+    peaks = figures.get("peak_after_gb", {})
     for page, seconds in figures.get("pages", {}).items():
         mark = "ok" if seconds < TARGETS["page"] else "SLOW"
-        print(f"  {page:<28} {seconds:7.2f} s  {mark}")
+        peak = f"  (peak so far {peaks[page]:.2f} GB)" if page in peaks else ""
+        print(f"  {page:<28} {seconds:7.2f} s  {mark}{peak}")
     for what, key in (("filter change", "filter"), ("timeline", "timeline")):
         seconds = figures.get(what)
         if seconds is not None:

@@ -380,6 +380,36 @@ def _customer_view(
     return timeline[shown], engine_timeline.customer_profile(cursor, view, customer_id)
 
 
+def customer_scored_transcripts(
+    chosen: state.Scope, customer_id: str, in_scope: bool, label: str
+) -> pd.DataFrame:
+    """One customer's transcripts in the scope, scored by the default scorer, in time order.
+
+    When the dataset's scores are stored in the workspace this is a point query (the
+    customer's rows of the transcripts file and their score records); otherwise the dataset
+    is scored once (`default_scored_scope`, with progress under `label`) and subset.
+    """
+    path = chosen.dataset.transcripts_path
+    name = _workspace_name(chosen.dataset.fingerprint) if path is not None else None
+    if path is not None and name is not None:
+        found = handle.transcripts_of(runner(), path, customer_id)
+        if found is not None:
+            rows, positions = found
+            records = workspace().scores_of_rows(name, stored.DEFAULT, positions.tolist())
+            if records is not None:
+                scored = stored.scored_rows_from_store(rows, positions, records).rows
+                customers = pd.DataFrame({schema.CUSTOMER_ID: [customer_id] if in_scope else []})
+                kept = filters.filter_transcripts(scored, customers, chosen.filters)
+                return scope.customer_transcripts(kept, customer_id)
+    all_scored = default_scored_scope(
+        chosen.dataset.fingerprint,
+        dataset_transcripts(path),
+        scope_transcripts(chosen),
+        label,
+    )
+    return customer_transcripts(f"{chosen.key}:sentiment", all_scored.rows, customer_id)
+
+
 @st.cache_data(scope="session", max_entries=32, show_spinner=False)
 def customer_transcripts(key: str, _transcripts: pd.DataFrame, customer_id: str) -> pd.DataFrame:
     """Cached `scope.customer_transcripts` for scope `key`."""

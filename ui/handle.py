@@ -19,6 +19,7 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Final
 
+import numpy as np
 import pandas as pd
 
 from journey.attribution.engine import engine_attribute
@@ -157,6 +158,28 @@ def events_frame(
 def read_file(runner: DuckDBRunner, path: str) -> pd.DataFrame:
     """Every row of a Parquet file as a pandas frame (transcripts; an upload being saved)."""
     return runner.cursor().frame(f"SELECT * FROM read_parquet({lit(path)})")
+
+
+FILE_ROW: Final = "file_row_number"  # DuckDB's 0-based row of a Parquet file
+
+
+def transcripts_of(
+    runner: DuckDBRunner, path: str, customer_id: str
+) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """One customer's transcript rows of a Parquet file, and their 0-based rows in the file.
+
+    A point query (the file is never read whole). None when the file has no customer column
+    or a column named like DuckDB's row number (then read it whole instead).
+    """
+    columns = columns_of(runner, Path(path))
+    if CUSTOMER_ID not in columns or FILE_ROW in columns:
+        return None
+    found = runner.cursor().frame(
+        f"SELECT * FROM read_parquet({lit(path)}, file_row_number = true) "
+        f"WHERE {ident(CUSTOMER_ID)} = {lit(customer_id)} ORDER BY {ident(FILE_ROW)}"
+    )
+    positions = found[FILE_ROW].to_numpy(dtype="int64")
+    return found.drop(columns=[FILE_ROW]).reset_index(drop=True), positions
 
 
 def customers_of(runner: DuckDBRunner, view: str) -> pd.DataFrame:

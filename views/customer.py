@@ -92,13 +92,9 @@ if not scope.has_transcripts:
     st.caption(t("maps.customer.no_transcripts_loaded"))
 else:
     with guard():
-        scored = cache.default_scored_scope(
-            scope.dataset.fingerprint,
-            cache.dataset_transcripts(scope.dataset.transcripts_path),
-            cache.scope_transcripts(scope),
-            t("maps.sentiment.scoring"),
+        texts = cache.customer_scored_transcripts(
+            scope, customer, not timeline.empty, t("maps.sentiment.scoring")
         )
-        texts = cache.customer_transcripts(f"{scope.key}:sentiment", scored.rows, customer)
     if texts.empty:
         st.caption(t("maps.customer.no_transcripts", customer=md_text(customer)))
     else:

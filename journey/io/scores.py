@@ -12,12 +12,15 @@ These helpers run inside the caller's workspace transaction (journey.io.store).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 import duckdb
 import pandas as pd
 
 from journey.io import tables
+
+POSITION: Final = "position"  # a record's transcript row (journey.sentiment.stored.POSITION)
 
 SCHEMA_SQL: Final = (
     """CREATE TABLE IF NOT EXISTS journey_scores (
@@ -78,6 +81,21 @@ def read(
     """The current scores frame with its saved dtypes, or None when missing or stale."""
     found = table(con, dataset_id, dataset_key, scorer, model_key)
     return None if found is None else tables.read_frame(con, *found)
+
+
+def read_positions(
+    con: duckdb.DuckDBPyConnection,
+    dataset_id: str,
+    dataset_key: str,
+    scorer: str,
+    model_key: str,
+    positions: Sequence[int],
+) -> pd.DataFrame | None:
+    """The current scores' records of some transcript rows (by `position`), or None as `read`."""
+    found = table(con, dataset_id, dataset_key, scorer, model_key)
+    if found is None:
+        return None
+    return tables.read_frame(con, *found, where=(POSITION, positions))
 
 
 def scorers(con: duckdb.DuckDBPyConnection, dataset_id: str, dataset_key: str) -> list[str]:

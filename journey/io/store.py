@@ -24,7 +24,7 @@ import threading
 import time
 import unicodedata
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -376,6 +376,17 @@ class Workspace:
         with self._transaction() as con:
             entry = self._require(con, name)
             return stored_scores.read(con, entry.id, entry.key, scorer, model_key)
+
+    def scores_of_rows(
+        self, name: str, scorer: str, positions: Sequence[int], model_key: str = ""
+    ) -> pd.DataFrame | None:
+        """The stored scores' records of some transcript rows (0-based file positions)."""
+        name, scorer = _clean_name(name), _clean_name(scorer, what="scorer name")
+        with self._transaction() as con:
+            entry = self._require(con, name)
+            return stored_scores.read_positions(
+                con, entry.id, entry.key, scorer, model_key, positions
+            )
 
     def _export(self, name: str, kind: str, path: str | Path) -> Path | None:
         name = _clean_name(name)

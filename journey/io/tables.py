@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -83,11 +83,28 @@ def write_stream(
     return int(rows), int(customers)
 
 
-def read_frame(con: duckdb.DuckDBPyConnection, table: str, columns_json: str) -> pd.DataFrame:
-    """Read a stored frame back with the column names and dtypes it was saved with."""
+def read_frame(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns_json: str,
+    where: tuple[str, Sequence[int]] | None = None,
+) -> pd.DataFrame:
+    """Read a stored frame back with the column names and dtypes it was saved with.
+
+    `where` (column, values) keeps only the rows whose integer `column` is one of `values`
+    (a point read: the rest of the table is never decoded).
+    """
     specs = json.loads(columns_json)
-    # Safe: the table name comes from our catalogue and must match _TABLE_NAME.
-    arrow = con.sql(f"SELECT * FROM {quoted_table(table)}").to_arrow_table()  # noqa: S608
+    # Safe: the table name comes from our catalogue and must match _TABLE_NAME; the column
+    # name is quoted and the values are bound as a parameter.
+    select = f"SELECT * FROM {quoted_table(table)}"  # noqa: S608
+    if where is None:
+        arrow = con.sql(select).to_arrow_table()
+    else:
+        column, values = where
+        quoted = '"' + column.replace('"', '""') + '"'
+        point = f"{select} WHERE {quoted} IN (SELECT unnest(CAST($1 AS BIGINT[])))"
+        arrow = con.sql(point, params=[[int(v) for v in values]]).to_arrow_table()
     if arrow.num_columns != len(specs):
         msg = f"table {table} has {arrow.num_columns} columns, its manifest {len(specs)}"
         raise WorkspaceError(msg)

@@ -154,3 +154,23 @@ def scored_from_store(transcripts: pd.DataFrame, stored: pd.DataFrame) -> Scored
     return ScoredTranscripts(
         rows=rows, turns=turns, conversations=summarise_conversations(rows, turns)
     )
+
+
+def scored_rows_from_store(
+    transcripts: pd.DataFrame, positions: np.ndarray, stored: pd.DataFrame
+) -> ScoredTranscripts:
+    """`scored_from_store` of some transcript rows: those at file `positions` and their records.
+
+    `transcripts` holds the rows at the ascending 0-based `positions` of the dataset's
+    transcripts, `stored` the stored records of exactly those rows (a point read); the result
+    equals the whole dataset's result subset to these rows.
+    """
+    at = np.asarray(positions, dtype="int64")
+    if len(at) != len(transcripts) or (np.diff(at) <= 0).any():
+        raise ValueError("positions must ascend and name every transcript row given")
+    records = stored[POSITION].to_numpy(dtype="int64")
+    index = np.searchsorted(at, records)
+    inside = index < len(at)
+    if not (inside.all() and (at[index[inside]] == records).all()):
+        raise ValueError("stored records name rows that were not given")
+    return scored_from_store(transcripts, stored.assign(**{POSITION: index}))
