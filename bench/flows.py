@@ -39,7 +39,6 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from journey.query import flows  # noqa: E402
 from journey.query.engine import flows as engine  # noqa: E402
 from journey.query.engine.runner import DuckDBRunner  # noqa: E402
 from journey.schema import (  # noqa: E402
@@ -50,6 +49,7 @@ from journey.schema import (  # noqa: E402
     TIMESTAMP,
     TOUCHPOINT,
 )
+from tests.oracle import flows  # noqa: E402
 
 LEVEL = TOUCHPOINT
 STEPS = 5

@@ -38,12 +38,12 @@ import pandas as pd  # noqa: E402
 from journey.io.load import load_file  # noqa: E402
 from journey.query.engine.relation import conform_frame  # noqa: E402
 from journey.query.engine.runner import DuckDBRunner  # noqa: E402
-from journey.query.scope import prepare_events  # noqa: E402
 from journey.recommend import pipeline  # noqa: E402
 from journey.recommend.actions import score_actions  # noqa: E402
 from journey.recommend.features import build_features  # noqa: E402
 from journey.recommend.rules import decide  # noqa: E402
 from journey.schema import DatasetSettings  # noqa: E402
+from tests.oracle.scope import prepare_events  # noqa: E402
 
 SAMPLE = ROOT / "data" / "sample" / "events.csv"
 SAMPLE_CUSTOMERS = 5000

@@ -44,7 +44,7 @@ DEVICE: Final = "device"
 SESSION_ID: Final = "session_id"
 SEGMENT: Final = "segment"
 ROW: Final = "row"  # 1-based data row in the source file, as in rejects
-# True where `phase` came from the data (it wins over the rules); set by phases.assign_phases
+# True where `phase` came from the data (it wins over the rules); set by the engine's prepare
 PHASE_EXPLICIT: Final = "phase_explicit"
 
 # -- transcript columns ----------------------------------------------------------------

@@ -76,6 +76,54 @@ def test_no_cdn_links_in_code():
     assert hits == []
 
 
+# -- production never imports tests/ --------------------------------------------------------
+
+PRODUCTION_FILES = sorted(
+    [
+        *JOURNEY.rglob("*.py"),
+        *(ROOT / "ui").rglob("*.py"),
+        *(ROOT / "views").glob("*.py"),
+        ROOT / "app.py",
+    ]
+)
+
+
+def imports_of_tests(source: str) -> list[int]:
+    """Line numbers importing the `tests` package (at any depth, inside functions too)."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        else:
+            continue
+        if any(name == "tests" or name.startswith("tests.") for name in names):
+            lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_imports_reader_sees_tests_anywhere_in_a_module():
+    source = (
+        "import tests.oracle.flows\n"
+        "from tests.oracle import scope\n"
+        "def f():\n    from tests import conftest\n"
+        "import testsuite\n"
+        "from journey.query import flows\n"
+    )
+    assert imports_of_tests(source) == [1, 2, 4]
+
+
+def test_production_never_imports_tests():
+    """The pandas oracles (tests/oracle) are for tests only: no production module reads them."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in PRODUCTION_FILES
+        for line in imports_of_tests(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
 # -- import graph of journey/ -------------------------------------------------------------
 
 

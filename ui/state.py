@@ -64,7 +64,7 @@ class Dataset:
 
     @property
     def prepared_columns(self) -> tuple[str, ...]:
-        """The prepared events' columns that hold data (as `scope.prepare_events` gives them)."""
+        """The prepared events' columns that hold data (as the engine's prepare gives them)."""
         return handle.frame_columns(self.columns, self.settings)
 
 

@@ -1,7 +1,7 @@
 """`metrics EVENTS [--by day|week|month] --out F`: channel metrics per period.
 
 One row per (period, channel): sessions, contacts, qualified customers, first- and last-touch
-sales and revenue (as `journey.query.metrics.channel_metrics`), with `period` written as the
+sales and revenue (`journey.query.engine.metrics.channel_metrics`), with `period` written as the
 ISO date the day, Monday-week or month starts on (UTC).
 """
 

@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 from journey.errors import SettingsError
-from journey.query.paths import require_columns
 from journey.schema import TOUCHPOINT, GroupingRule
 
 
@@ -33,6 +32,13 @@ def _rule_matches(values: pd.Series, rule: GroupingRule) -> np.ndarray:
     return values.str.lower().str.contains(needle, regex=False).to_numpy(dtype=bool, na_value=False)
 
 
+def _require_touchpoint(events: pd.DataFrame) -> None:
+    """Raise a SettingsError naming the columns the events have when touchpoint is not one."""
+    if TOUCHPOINT not in events.columns:
+        known = ", ".join(map(str, events.columns))
+        raise SettingsError(f"events have no column(s) {TOUCHPOINT} (columns: {known})")
+
+
 def _first_rule(values: pd.Series, rules: Sequence[GroupingRule]) -> np.ndarray:
     """Index of the first rule catching each distinct value, -1 when none does."""
     first = np.full(len(values), -1, dtype=np.int64)
@@ -48,7 +54,7 @@ def apply_grouping(events: pd.DataFrame, rules: Sequence[GroupingRule]) -> pd.Da
     (case-sensitive unless it says `(?i)`). An empty pattern or group, or an invalid regular
     expression, is a SettingsError naming the pattern.
     """
-    require_columns(events, TOUCHPOINT)
+    _require_touchpoint(events)
     if not rules:
         return events.copy()
     codes, uniques = pd.factorize(events[TOUCHPOINT])
@@ -68,7 +74,7 @@ def preview_grouping(events: pd.DataFrame, rules: Sequence[GroupingRule]) -> pd.
         catching nothing has one row with an empty touchpoint and 0 events. Sorted by rule,
         events descending, touchpoint.
     """
-    require_columns(events, TOUCHPOINT)
+    _require_touchpoint(events)
     counts = events[TOUCHPOINT].value_counts()
     distinct = pd.Series(counts.index, dtype="str")
     first = _first_rule(distinct, rules) if rules else np.full(len(distinct), -1, dtype=np.int64)

@@ -7,7 +7,7 @@ one of these names is shown as "<name> (<level>)", e.g. "Converted (touchpoint)"
 ("Other (channel 2)"). Every output at a level (flows, node stats, funnels, both engines)
 labels its data values this way, so in any result a name equal to a generated name *is* the
 generated node, and the same data value has the same label in every table and chart.
-The team view's "Other teams" is written into the data columns, so `teams.scope_to_team`
+The team view's "Other teams" is written into the data columns, so the team view (`ui.handle`)
 labels the team's own values of that name the same way before it does.
 """
 

@@ -12,9 +12,9 @@ from pandas.testing import assert_frame_equal
 from journey.attribution.models import DEFAULT_SETTINGS
 from journey.attribution.uncertainty import lookback_sensitivity
 from journey.errors import SettingsError
-from journey.query import scope
 from journey.query.filters import Filters
 from journey.schema import DatasetSettings
+from tests.oracle import scope
 from ui import handle
 
 

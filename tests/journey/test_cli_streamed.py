@@ -20,8 +20,8 @@ from journey.cli.common import load_events
 from journey.io import load
 from journey.io.export import to_csv_bytes
 from journey.query.engine.runner import DuckDBRunner
-from journey.query.phases import assign_phases
 from journey.schema import PHASE_EXPLICIT, DatasetSettings
+from tests.oracle.phases import assign_phases
 
 HEADER = "customer_id,timestamp,channel,touchpoint,event_type,conversion,revenue,campaign,"
 EVENTS = (

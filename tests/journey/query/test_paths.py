@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 from pandas.testing import assert_frame_equal
 
-from journey.query import paths
 from journey.schema import CUSTOMER_ID, ROW, TIMESTAMP, TOUCHPOINT
 from tests.journey.query.examples import EVENTS
+from tests.oracle import paths
 
 
 def test_order_events_sorts_by_customer_time_then_row():

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal, assert_series_equal
 
 from journey.errors import InputError, SettingsError
-from journey.query.phases import assign_phases, is_support, normalise_phase, phase_summary
+from journey.query.phases import normalise_phase
 from journey.schema import (
     CHANNEL,
     CONVERSION,
@@ -25,6 +25,7 @@ from journey.schema import (
     TOUCHPOINT,
     DatasetSettings,
 )
+from tests.oracle.phases import assign_phases, is_support, phase_summary
 
 AW, ON, EN, PP = "awareness", "onboarding", "engagement", "post-purchase"
 

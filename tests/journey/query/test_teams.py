@@ -7,9 +7,9 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from journey.errors import SettingsError
-from journey.query import flows, teams
 from journey.schema import OTHER_TEAMS, ROW, TEAM, TOUCHPOINT
 from tests.journey.query.examples import EVENTS, TRANSITIONS, frame, make_events
+from tests.oracle import flows, teams
 
 
 def test_scope_to_team_fold_and_hide():

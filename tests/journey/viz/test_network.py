@@ -13,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from journey.errors import SettingsError
-from journey.query import flows, stats
 from journey.schema import (
     CONVERTED,
     END_COLORS,
@@ -27,6 +26,7 @@ from journey.schema import (
 )
 from journey.viz import network
 from tests.journey.query.examples import FLOW_NAMES, reserved_events
+from tests.oracle import flows, stats
 
 XSS = "<img src=x onerror=alert(1)>"
 

@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journey.query import flows
 from journey.schema import (
     CONVERTED,
     END_COLORS,
@@ -20,6 +19,7 @@ from journey.schema import (
 )
 from journey.viz.sankey import add_sentiment_hover, build_phase_sankey, build_sankey
 from tests.journey.query.examples import FLOW_NAMES, reserved_events
+from tests.oracle import flows
 
 BLUE, ORANGE, GREEN, PINK = (
     PHASE_COLORS["awareness"],

@@ -17,7 +17,6 @@ from pandas.testing import assert_frame_equal
 from journey.io.load import load_file
 from journey.query.engine.relation import register_prepared_frame
 from journey.query.engine.runner import Runner
-from journey.query.scope import prepare_events
 from journey.schema import (
     CAMPAIGN,
     CHANNEL,
@@ -34,6 +33,7 @@ from journey.schema import (
     DatasetSettings,
 )
 from tests.conftest import SAMPLE_DIR
+from tests.oracle.scope import prepare_events
 
 EV = "ev"
 

@@ -8,18 +8,19 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from journey.errors import SettingsError
-from journey.query import compare as pandas_compare
-from journey.query import scope
 from journey.query.engine import compare as engine
-from journey.query.scope import Cohorts, prepare_events
+from journey.query.scope import CohortComparison, Cohorts
 from journey.schema import CHANNEL, SEGMENT, TOUCHPOINT, DatasetSettings
 from tests.journey.query.engine.data import register, same, sample
 from tests.journey.query.examples import EVENTS
+from tests.oracle import compare as pandas_compare
+from tests.oracle import scope
+from tests.oracle.scope import prepare_events
 
 PREPARED = prepare_events(EVENTS, DatasetSettings())
 
 
-def _same_comparison(ours: scope.CohortComparison, theirs: scope.CohortComparison) -> None:
+def _same_comparison(ours: CohortComparison, theirs: CohortComparison) -> None:
     for mine, reference in ((ours.a, theirs.a), (ours.b, theirs.b)):
         assert mine.n_customers == reference.n_customers
         same(mine.steps, reference.steps)

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from journey.query.engine import features as sqlf
-from journey.query.scope import prepare_events
 from journey.schema import DatasetSettings
 from tests.journey.query.engine.data import register
+from tests.oracle.scope import prepare_events
 
 CUT = pd.Timestamp("2024-03-07")
 

@@ -8,8 +8,8 @@ from pandas.testing import assert_frame_equal
 from journey.io.store import Workspace
 from journey.query.engine import files
 from journey.query.engine.relation import conform_frame
-from journey.query.scope import prepare_events
 from journey.schema import DatasetSettings
+from tests.oracle.scope import prepare_events
 
 
 def _events() -> pd.DataFrame:

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journey.query import filters as pandas_filters
 from journey.query.engine import filters
 from journey.query.engine.relation import conform_frame
 from journey.query.engine.runner import DuckDBRunner
-from journey.query.filters import Filters
-from journey.query.scope import prepare_events
+from journey.query.filters import Filters, filter_transcripts
 from journey.schema import CUSTOMER_ID, ROW, SEGMENT, TEAM, TEXT, TIMESTAMP, DatasetSettings
 from tests.journey.query.engine.cases import CHANNELS, HOSTILE, assert_same, raw_events, raw_frame
+from tests.oracle import filters as pandas_filters
+from tests.oracle.scope import prepare_events
 
 # a Jan 1 23:30 (Web), Jan 2 00:00 (Email, team crm); b Jan 3 (Store, SMB), Jan 5 (hostile)
 EVENTS = prepare_events(
@@ -132,7 +132,7 @@ def test_transcripts_follow_the_filtered_events(duck, flt, rows):
     sql = filters.transcripts_sql("transcripts", "events", flt, timestamp_tz=True)
     assert duck.frame(sql + " ORDER BY row")[ROW].tolist() == rows
     kept_events = pandas_filters.apply_filters(EVENTS, flt)
-    expected = pandas_filters.filter_transcripts(transcripts, kept_events, flt)
+    expected = filter_transcripts(transcripts, kept_events, flt)
     assert expected[ROW].tolist() == rows
     naive = transcripts.assign(**{TIMESTAMP: transcripts[TIMESTAMP].dt.tz_localize(None)})
     duck.register_frame("naive", naive)

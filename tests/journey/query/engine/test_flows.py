@@ -12,12 +12,9 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from journey.errors import SettingsError
-from journey.query import flows
 from journey.query.engine import flows as engine
 from journey.query.engine.relation import conform_frame
 from journey.query.engine.runner import DuckDBRunner
-from journey.query.phases import assign_phases
-from journey.query.scope import prepare_events
 from journey.schema import CHANNEL, CUSTOMER_ID, PHASE, TOUCHPOINT, DatasetSettings
 from tests.journey.query.engine.cases import dataset_settings, raw_events
 from tests.journey.query.examples import (
@@ -28,6 +25,9 @@ from tests.journey.query.examples import (
     event_frames,
     reserved_events,
 )
+from tests.oracle import flows
+from tests.oracle.phases import assign_phases
+from tests.oracle.scope import prepare_events
 
 RUNNER = DuckDBRunner()  # one connection for every example: connecting dominates tiny queries
 

@@ -8,10 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from journey.errors import SettingsError
-from journey.query import funnels
 from journey.query.engine import funnels as engine
 from journey.query.engine.runner import DuckDBRunner
-from journey.query.scope import prepare_events
 from journey.schema import (
     CHANNEL,
     CONVERTED,
@@ -23,6 +21,8 @@ from journey.schema import (
 )
 from tests.journey.query.engine.data import CHANNELS, random_events, register, same, sample
 from tests.journey.query.examples import EVENTS, frame, make_events
+from tests.oracle import funnels
+from tests.oracle.scope import prepare_events
 
 PREPARED = prepare_events(EVENTS, DatasetSettings())
 STAGES = ["Home", "Cart", "Checkout"]

@@ -7,11 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from journey.errors import SettingsError
-from journey.query import flows, stats
 from journey.query.engine import maps
 from journey.query.engine.runner import DuckDBRunner
 from journey.schema import CHANNEL, PHASE, TOUCHPOINT
 from tests.journey.query.engine.data import random_events, register, same, sample
+from tests.oracle import flows, stats
 
 
 def _check_journey_map(runner, name, events, level, steps, keep, top_k):

@@ -11,10 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from journey.errors import SettingsError
-from journey.query import metrics
 from journey.query.engine import metrics as engine
 from journey.query.engine.runner import DuckDBRunner
-from journey.query.scope import prepare_events
 from journey.schema import (
     CAMPAIGN,
     CHANNEL,
@@ -29,6 +27,8 @@ from journey.schema import (
     DatasetSettings,
 )
 from tests.journey.query.engine.data import random_events, register, same, sample
+from tests.oracle import metrics
+from tests.oracle.scope import prepare_events
 
 ROWS = [
     ("a", "2024-01-01 09:00", "Email", False, 0.0),  # Monday, week of Jan 1

@@ -6,10 +6,7 @@ import pandas as pd
 import pytest
 from hypothesis import given
 
-from journey.query import overview
 from journey.query.engine import overview as engine
-from journey.query.phases import phase_summary
-from journey.query.scope import prepare_events
 from journey.schema import DatasetSettings
 from tests.journey.query.engine.data import (
     random_events,
@@ -19,6 +16,9 @@ from tests.journey.query.engine.data import (
     sample,
 )
 from tests.journey.query.examples import EVENTS, frame
+from tests.oracle import overview
+from tests.oracle.phases import phase_summary
+from tests.oracle.scope import prepare_events
 
 PREPARED = prepare_events(EVENTS, DatasetSettings())
 

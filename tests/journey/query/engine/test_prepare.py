@@ -11,7 +11,6 @@ from journey.io.load import load_file
 from journey.query.engine.prepare import prepare, prepare_sql
 from journey.query.engine.relation import PREPARED_COLUMNS, conform_frame
 from journey.query.engine.runner import DuckDBRunner
-from journey.query.scope import prepare_events
 from journey.schema import (
     CONVERSION,
     EVENT_TYPE,
@@ -26,6 +25,7 @@ from journey.schema import (
 )
 from tests.conftest import SAMPLE_DIR
 from tests.journey.query.engine.cases import assert_same, dataset_settings, raw_events, raw_frame
+from tests.oracle.scope import prepare_events
 
 SETTINGS = DatasetSettings(
     onboarding_days=10,

@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 from journey.errors import SettingsError
 from journey.query.engine import stats as engine
 from journey.query.engine.runner import DuckDBRunner
-from journey.query.scope import prepare_events
-from journey.query.stats import node_stats
 from journey.schema import CHANNEL, PHASE, TOUCHPOINT, DatasetSettings
 from tests.journey.query.engine.data import random_events, register, same, sample
 from tests.journey.query.examples import EVENTS, RESERVED_NODES, frame, reserved_events
+from tests.oracle.scope import prepare_events
+from tests.oracle.stats import node_stats
 
 PREPARED = prepare_events(EVENTS, DatasetSettings())
 

@@ -7,9 +7,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from journey.errors import SettingsError
-from journey.query import profile
 from journey.query.engine import timeline as engine
-from journey.query.scope import find_customers, prepare_events
 from journey.schema import (
     CHANNEL,
     CONVERSION,
@@ -23,6 +21,8 @@ from journey.schema import (
 )
 from tests.journey.query.engine.data import register, same, sample
 from tests.journey.query.examples import EVENTS, make_events
+from tests.oracle import profile
+from tests.oracle.scope import find_customers, prepare_events
 
 PREPARED = prepare_events(EVENTS, DatasetSettings())
 SHOWN = ["position", CUSTOMER_ID, TIMESTAMP, CHANNEL, TOUCHPOINT, CONVERSION, REVENUE, ROW, PHASE]

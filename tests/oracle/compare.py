@@ -1,12 +1,15 @@
-"""Comparing two groups of customers: their transitions side by side."""
+"""Comparing two groups of customers in pandas: their transitions side by side.
+
+The oracle of `journey.query.engine.compare`.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from journey.query.flows import count_transitions
 from journey.schema import CHANNEL
+from tests.oracle.flows import count_transitions
 
 
 def compare_transitions(

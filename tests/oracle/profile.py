@@ -1,4 +1,7 @@
-"""One customer: their timeline and single-view profile."""
+"""One customer in pandas: their timeline and single-view profile.
+
+The oracle of `journey.query.engine.timeline`.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from journey.errors import SettingsError
-from journey.query.paths import order_events, require_columns
 from journey.schema import CHANNEL, CONVERSION, CUSTOMER_ID, PHASE, REVENUE, TIMESTAMP, TOUCHPOINT
+from tests.oracle.paths import order_events, require_columns
 
 
 def _customer_events(events: pd.DataFrame, customer_id: str) -> pd.DataFrame:

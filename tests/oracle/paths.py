@@ -1,4 +1,6 @@
-"""Customer paths: path order, node codes, the collapsed path every flow reads, node paths.
+"""Customer paths in pandas: path order, node codes, the collapsed path every flow reads.
+
+The building blocks of the pandas oracles (`tests/oracle`) the engine is tested against.
 
 Semantics (DESIGN.md, "Semantics every engine shares"):
 
@@ -11,7 +13,7 @@ Semantics (DESIGN.md, "Semantics every engine shares"):
 Everything is vectorised over numpy arrays in path order: customers are factorised once,
 `np.lexsort` gives the order, and loops run only over steps, stages, rules or path lengths.
 The building blocks here (`build_path`, `encode_level`, ...) are shared by the other modules
-of `journey.query`: flows, funnels, stats, teams, grouping, profile.
+of the oracle: flows, funnels, stats, teams, phases, profile.
 """
 
 from __future__ import annotations

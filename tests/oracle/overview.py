@@ -1,4 +1,7 @@
-"""Headline figures of a dataset: KPIs and per-channel volumes for the Overview page."""
+"""Headline figures of a dataset in pandas: KPIs and per-channel volumes.
+
+The oracle of `journey.query.engine.overview` (the Overview page).
+"""
 
 from __future__ import annotations
 

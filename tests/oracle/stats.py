@@ -1,12 +1,15 @@
-"""Per-node figures for the journey network: volume, customers, phase, conversion after."""
+"""Per-node figures for the journey network in pandas: the oracle of the engine's node stats.
+
+Volume, customers, dominant phase, conversion after (`journey.query.engine.stats`).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from journey.query.paths import NodePath, build_path, find_last_conversions
 from journey.schema import CHANNEL, PHASE, Phase
+from tests.oracle.paths import NodePath, build_path, find_last_conversions
 
 _PHASE_NAMES = [p.value for p in Phase]
 

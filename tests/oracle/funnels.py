@@ -1,7 +1,9 @@
-"""Funnels, drop-off and over-representation: where paths go, stop and differ by outcome.
+"""Funnels, drop-off and over-representation in pandas: the oracle of the engine's funnels.
+
+Where paths go, stop and differ by outcome (`journey.query.engine.funnels`).
 
 A funnel matches stages on the raw (uncollapsed) path: stage k at the first event strictly
-after the event that matched stage k-1. Paths and their semantics: `journey.query.paths`.
+after the event that matched stage k-1. Paths and their semantics: `tests.oracle.paths`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import pandas as pd
 
 from journey.errors import SettingsError
 from journey.query.nodes import label_names
-from journey.query.paths import (
+from journey.schema import MISSING_NODE, NO_FURTHER_EVENTS, TOUCHPOINT
+from tests.oracle.paths import (
     PathOrder,
     build_path,
     empty_frame,
@@ -26,7 +29,6 @@ from journey.query.paths import (
     path_order,
     require_columns,
 )
-from journey.schema import MISSING_NODE, NO_FURTHER_EVENTS, TOUCHPOINT
 
 _DAY = np.timedelta64(1, "D")
 
