@@ -271,10 +271,18 @@ def map_step_flows(
 ) -> tuple[pd.DataFrame, FoldResult, dict[str, str], pd.DataFrame]:
     """A view's step flows with their fold, node -> dominant phase, and top 20 paths.
 
-    All from one path table (`engine.maps.journey_map`): built once, not once per figure.
+    All from the view's path table file (`path_view`): built once per view, level and repeat
+    rule, then shared with the Network map and every later setting (steps, top-K).
     """
-    found = engine_maps.journey_map(runner(), view, level, steps, keep_repeats, top_k, n=20)
+    path = path_view(view, level, keep_repeats)
+    found = engine_maps.journey_map_on_path(runner(), path, steps, top_k, n=20)
     return found.steps, found.fold, scope.dominant_phases(found.node_stats), found.top_paths
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def path_view(view: str, level: str, keep_repeats: bool) -> str:
+    """The shared view over a view's path table file (written once: `handle.path_file`)."""
+    return handle.parquet_view(engine(), handle.path_file(runner(), view, level, keep_repeats))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -289,9 +297,11 @@ def map_network(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The engine's transitions and node stats of a view (the network map's inputs).
 
-    Both from one path table (`engine.maps.network_map`).
+    Both from the view's path table file (`path_view`), shared with the Journey map.
     """
-    return engine_maps.network_map(runner(), view, level, keep_repeats, end_nodes)
+    return engine_maps.network_map_on_path(
+        runner(), path_view(view, level, keep_repeats), end_nodes
+    )
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)

@@ -22,10 +22,10 @@ import pandas as pd
 from journey.errors import WorkspaceError
 from journey.io import store
 from journey.io.serialise import settings_to_json
-from journey.query.engine import prepare
+from journey.query.engine import flows, prepare
 from journey.query.engine.runner import MEMORY_ENV, DuckDBRunner
 from journey.query.engine.sql import ident, lit
-from journey.schema import CUSTOMER_ID, ROW, TIMESTAMP, DatasetSettings
+from journey.schema import CUSTOMER_ID, LEVELS, ROW, TIMESTAMP, DatasetSettings
 
 CACHE_FOLDER: Final = "cache"
 APP_MEMORY_LIMIT: Final = "2GB"  # the app's DuckDB, unless JOURNEY_MEMORY_LIMIT says otherwise
@@ -154,6 +154,29 @@ def prepare_file(runner: DuckDBRunner, raw: Path, settings: DatasetSettings, out
         cursor.drop(name)
 
 
+PATH_FORMAT: Final = 1  # bump when the path table's columns or meaning change
+
+
+def path_file_path(view: str, level: str, keep_repeats: bool) -> Path:
+    """Where the path table (with phase) of the shared view `view` is kept as Parquet."""
+    key = repr((PATH_FORMAT, view, level, keep_repeats))
+    return cache_dir() / f"paths-{digest(key)}.parquet"
+
+
+def path_file(runner: DuckDBRunner, view: str, level: str, keep_repeats: bool) -> Path:
+    """Write a view's path table (`flows.path_select`, with the phase) once; return the file.
+
+    The map pages read it instead of sorting every event again: a view's name says which data,
+    settings and filters it holds, so the file serves every session, setting change (steps,
+    top-K, end nodes) and restart until the data or settings change.
+    """
+    out = path_file_path(view, level, keep_repeats)
+    if out.exists():
+        return out
+    select = flows.path_select(runner, view, level, keep_repeats, phase=True)
+    return copy_to_parquet(runner, select, out)
+
+
 def ensure_view(runner: DuckDBRunner, name: str, select: str) -> str:
     """Create the shared view `name` over `select` unless it exists; return the name."""
     runner.cursor().con.execute(f"CREATE VIEW IF NOT EXISTS {ident(name)} AS {select}")
@@ -175,10 +198,15 @@ def dataset_key(fingerprint: str, settings: DatasetSettings) -> str:
 def warm(workspace: store.Workspace, name: str, runner: DuckDBRunner | None = None) -> Path:
     """Export a stored dataset's rows and prepare its events once, as the app opens them.
 
-    Returns the prepared events' file. Call it after saving a dataset (the CLI's `load`), so
+    Also writes the default map level's path table (`path_file`). Returns the prepared
+    events' file. Call it after saving a dataset (the CLI's `load`), so
     the app's first open of it reads ready files instead of preparing 10 million events.
     """
     stored = workspace.load(name, frames=False)
     events, _ = export_stored(workspace, name, stored.info.key)
     out = prepared_path(dataset_key(stored.info.key, stored.settings))
-    return prepare_file(runner or open_engine(), events, stored.settings, out)
+    engine = runner or open_engine()
+    prepared = prepare_file(engine, events, stored.settings, out)
+    # the map pages' first render (default level, repeats collapsed) reads a ready path table
+    path_file(engine, parquet_view(engine, prepared), LEVELS[0], keep_repeats=False)
+    return prepared

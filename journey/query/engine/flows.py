@@ -144,17 +144,25 @@ def path_sql(events: str, node: str, keep_repeats: bool, phase: bool = False) ->
     )
 
 
+def path_select(
+    runner: Runner, events: str, level: str, keep_repeats: bool, phase: bool = False
+) -> str:
+    """The checked path-table SELECT of `events` at `level` (see `path_sql`)."""
+    if phase:
+        _check(runner, events, level, PHASE)
+    else:
+        _check(runner, events, level)
+    return path_sql(events, node_sql(runner, events, level), keep_repeats, phase)
+
+
 @contextmanager
 def path_table(
     runner: Runner, events: str, level: str, keep_repeats: bool, phase: bool = False
 ) -> Iterator[str]:
     """Build the path table (see `path_sql`) as a temporary relation; yield its name."""
-    if phase:
-        _check(runner, events, level, PHASE)
-    else:
-        _check(runner, events, level)
+    select = path_select(runner, events, level, keep_repeats, phase)
     name = temp_name("journey_path")
-    runner.table(name, path_sql(events, node_sql(runner, events, level), keep_repeats, phase))
+    runner.table(name, select)
     try:
         yield name
     finally:
@@ -265,20 +273,42 @@ def _steps(runner: Runner, path: str, fold: FoldResult, steps: int) -> pd.DataFr
     return typed(found, STEP_COLUMNS)
 
 
+# Order-aware fingerprints of a path: sums over its events of hashes of (node, position).
+# Equal paths have equal sums; unequal ones collide only by chance (three independent 64-bit
+# hashes on DuckDB: odds under 1e-40 per pair of paths). Paths are grouped by them, and only
+# one customer per group shown has its path string built, instead of one per customer.
+_PATH_HASHES: Final = ("node, position", "position, node, 'b'", "'c', node, position")
+
+
 def _top_paths(runner: Runner, path: str, n: int) -> pd.DataFrame:
     if n < 0:
         raise SettingsError(f"the number of top paths must be 0 (all) or more, got {n}")
     table = ident(path)
+    sums = ", ".join(f"sum(hash({args})) AS h{i}" for i, args in enumerate(_PATH_HASHES))
+    keys = ", ".join(f"h{i}" for i in range(len(_PATH_HASHES)))
+    # the groups shown: the n biggest, with every group tied with the n-th (ties by path)
+    chosen = (
+        "SELECT * FROM groups WHERE customers >= (SELECT min(customers) FROM "
+        f"(SELECT customers FROM groups ORDER BY customers DESC LIMIT {int(n)}) AS t)"
+        if n > 0
+        else "SELECT * FROM groups"
+    )
     found = runner.frame(
-        f"WITH per_customer AS (SELECT c, string_agg(node, {lit(PATH_SEPARATOR)} "
-        f"ORDER BY position) AS path, count(*) AS length, max(converted) AS converted, "
-        f"max(days) AS days FROM {table} GROUP BY c), "
-        "total AS (SELECT count(*) AS n_customers FROM per_customer) "
-        "SELECT path, min(length) AS length, count(*) AS customers, "
-        "CAST(count(*) AS DOUBLE) / min(n_customers) AS share, "
+        f"WITH per_customer AS (SELECT c, {sums}, count(*) AS length, max(converted) AS "
+        f"converted, max(days) AS days FROM {table} GROUP BY c), "
+        "total AS (SELECT count(*) AS n_customers FROM per_customer), "
+        f"groups AS (SELECT {keys}, length, count(*) AS customers, "
         "avg(CAST(converted AS DOUBLE)) AS conversion_rate, "
-        "median(days) AS median_duration_days "
-        "FROM per_customer CROSS JOIN total GROUP BY path "
+        "median(days) AS median_duration_days, min(c) AS rep "
+        f"FROM per_customer GROUP BY {keys}, length), "
+        f"chosen AS ({chosen}), "
+        f"named AS (SELECT c, string_agg(node, {lit(PATH_SEPARATOR)} ORDER BY position) AS path "
+        f"FROM {table} WHERE c IN (SELECT rep FROM chosen) GROUP BY c) "
+        "SELECT named.path AS path, chosen.length AS length, chosen.customers AS customers, "
+        "CAST(chosen.customers AS DOUBLE) / total.n_customers AS share, "
+        "chosen.conversion_rate AS conversion_rate, "
+        "chosen.median_duration_days AS median_duration_days "
+        "FROM chosen JOIN named ON named.c = chosen.rep CROSS JOIN total "
         "ORDER BY customers DESC, path" + (f" LIMIT {int(n)}" if n > 0 else "")
     )
     return typed(found, TOP_PATH_COLUMNS)
@@ -416,13 +446,18 @@ def phase_flows(runner: Runner, events: str, level: str = CHANNEL) -> pd.DataFra
         raise SettingsError("some events have no known phase: assign phases first")
     rank = "CASE " + " ".join(f"WHEN {phase} = {lit(p)} THEN {i}" for i, p in enumerate(_PHASES))
     name = "CASE " + " ".join(f"WHEN {{v}} = {i} THEN {lit(p)}" for i, p in enumerate(_PHASES))
+    # the next phase a customer reached: a flag per phase, no sort (a window) per customer
+    later = range(1, len(_PHASES))
+    flags = ", ".join(f"max(CASE WHEN p = {i} THEN 1 ELSE 0 END) AS r{i}" for i in later)
+    following = " ".join(f"WHEN t.p < {i} AND r.r{i} = 1 THEN {i}" for i in later)
     found = runner.frame(
         f"WITH t AS (SELECT DISTINCT {ident(CUSTOMER_ID)} AS c, {rank} END AS p, "
         f"{node_sql(runner, events, level)} AS n FROM {ident(events)}), "
-        "reached AS (SELECT DISTINCT c, p FROM t), "
-        "steps AS (SELECT c, p, lead(p) OVER (PARTITION BY c ORDER BY p) AS q FROM reached), "
-        "links AS (SELECT a.p, a.n, s.q, b.n AS m FROM t AS a "
-        "JOIN steps AS s ON a.c = s.c AND a.p = s.p JOIN t AS b ON b.c = s.c AND b.p = s.q) "
+        f"reached AS (SELECT c, {flags} FROM t GROUP BY c), "
+        f"nexts AS (SELECT t.c, t.p, t.n, CASE {following} END AS q "
+        "FROM t JOIN reached AS r ON r.c = t.c), "
+        "links AS (SELECT a.p, a.n, a.q, b.n AS m FROM nexts AS a "
+        "JOIN t AS b ON b.c = a.c AND b.p = a.q) "
         f"SELECT {name.format(v='p')} END AS source_phase, n AS source, "
         f"{name.format(v='q')} END AS target_phase, m AS target, count(*) AS customers "
         "FROM links GROUP BY p, n, q, m ORDER BY p, q, customers DESC, n, m"

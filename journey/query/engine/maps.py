@@ -39,13 +39,21 @@ def journey_map(
     """Step flows (folded by `top_k`), node statistics and the top `n` paths, one path table."""
     flows.check_steps(steps, top_k)
     with flows.path_table(runner, events, level, keep_repeats, phase=True) as path:
-        fold = flows.fold_of(runner, path, top_k)
-        return JourneyMap(
-            steps=flows.steps_on_path(runner, path, fold, steps),
-            fold=fold,
-            node_stats=stats.node_stats_on_path(runner, path),
-            top_paths=flows.top_paths_on_path(runner, path, n),
-        )
+        return journey_map_on_path(runner, path, steps, top_k, n)
+
+
+def journey_map_on_path(
+    runner: Runner, path: str, steps: int, top_k: int, n: int = 20
+) -> JourneyMap:
+    """`journey_map` of a path table built with the events' phase (e.g. a kept path file)."""
+    flows.check_steps(steps, top_k)
+    fold = flows.fold_of(runner, path, top_k)
+    return JourneyMap(
+        steps=flows.steps_on_path(runner, path, fold, steps),
+        fold=fold,
+        node_stats=stats.node_stats_on_path(runner, path),
+        top_paths=flows.top_paths_on_path(runner, path, n),
+    )
 
 
 def network_map(
@@ -53,7 +61,14 @@ def network_map(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Transitions (unfolded) and node statistics of one relation, from one path table."""
     with flows.path_table(runner, events, level, keep_repeats, phase=True) as path:
-        return (
-            flows.transitions_on_path(runner, path, end_nodes),
-            stats.node_stats_on_path(runner, path),
-        )
+        return network_map_on_path(runner, path, end_nodes)
+
+
+def network_map_on_path(
+    runner: Runner, path: str, end_nodes: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`network_map` of a path table built with the events' phase (e.g. a kept path file)."""
+    return (
+        flows.transitions_on_path(runner, path, end_nodes),
+        stats.node_stats_on_path(runner, path),
+    )

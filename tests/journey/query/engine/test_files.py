@@ -49,9 +49,21 @@ def test_warm_exports_and_prepares_once_beside_the_workspace(tmp_path, monkeypat
     expected = expected.sort_values(["customer_id", "timestamp", "row"], ignore_index=True)
     columns = ["customer_id", "row", "channel", "conversion", "phase"]
     assert_frame_equal(found[columns], expected[columns], check_dtype=False)
-    written = out.stat().st_mtime_ns
+    # the map pages' default path table (first level, repeats collapsed) is ready too
+    path = files.path_file_path(files.parquet_view(runner, out), "channel", False)
+    assert path.is_file()
+    nodes = runner.frame(
+        f"SELECT c, node, position FROM read_parquet('{path}') ORDER BY c, position"
+    )
+    assert list(nodes.itertuples(index=False, name=None)) == [
+        ("a", "Email", 1),
+        ("a", "Store", 2),
+        ("b", "Web", 1),
+        ("b", "Call Center", 2),
+    ]
+    written = out.stat().st_mtime_ns, path.stat().st_mtime_ns
     assert files.warm(workspace, "Shop") == out
-    assert out.stat().st_mtime_ns == written  # reused, not written again
+    assert (out.stat().st_mtime_ns, path.stat().st_mtime_ns) == written  # reused, not rewritten
 
 
 def test_dataset_key_changes_with_the_settings():

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from journey.errors import SettingsError
-from journey.query.engine import maps
+from journey.query.engine import files, maps
 from journey.query.engine.runner import DuckDBRunner
 from journey.schema import CHANNEL, PHASE, TOUCHPOINT
 from tests.journey.query.engine.data import random_events, register, same, sample
@@ -27,6 +27,33 @@ def _check_network_map(runner, name, events, level, keep, end_nodes):
     transitions, nodes = maps.network_map(runner, name, level, keep, end_nodes)
     same(transitions, flows.count_transitions(events, level, keep, end_nodes=end_nodes))
     same(nodes, stats.node_stats(events, level, keep))
+
+
+def test_maps_on_a_kept_path_file_equal_pandas(duck, tmp_path, monkeypatch):
+    """The app's path files (written once per view) give the same figures as a fresh table."""
+    monkeypatch.setenv("JOURNEY_WORKSPACE", str(tmp_path / "workspace.duckdb"))
+    events = sample()
+    name = register(duck, events)
+    for level, keep in ((CHANNEL, False), (TOUCHPOINT, True)):
+        out = files.path_file(duck, name, level, keep)
+        assert out.parent == tmp_path / "cache"
+        written = out.stat().st_mtime_ns
+        assert files.path_file(duck, name, level, keep) == out
+        assert out.stat().st_mtime_ns == written  # kept, not written again
+        path = files.parquet_view(duck, out)
+        got = maps.journey_map_on_path(duck, path, 5, 3)
+        table, fold = flows.step_flows_with_fold(events, level, 5, keep, 3)
+        same(got.steps, table)
+        assert got.fold == fold
+        same(got.node_stats, stats.node_stats(events, level, keep))
+        same(got.top_paths, flows.top_paths(events, level, keep, n=20))
+        transitions, nodes = maps.network_map_on_path(duck, path, end_nodes=True)
+        same(transitions, flows.count_transitions(events, level, keep, end_nodes=True))
+        same(nodes, stats.node_stats(events, level, keep))
+    assert files.path_file_path(name, CHANNEL, False) != files.path_file_path(name, CHANNEL, True)
+    assert files.path_file_path(name, CHANNEL, False) != files.path_file_path(
+        "other_view", CHANNEL, False
+    )
 
 
 def test_sample_equals_pandas(duck):
