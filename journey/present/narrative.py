@@ -68,7 +68,7 @@ def step_flow_sentence(steps: pd.DataFrame) -> str | None:
 
 
 def phase_sentence(summary: pd.DataFrame) -> str | None:
-    """Which share of customers reaches each phase (`phases.phase_summary` frame)."""
+    """Which share of customers reaches each phase (`engine.overview.phase_summary` frame)."""
     if summary.empty:
         return None
     parts = [

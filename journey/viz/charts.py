@@ -320,7 +320,7 @@ def build_phase_summary(
     """Draw the share of customers reaching each phase as bars in the phase colours.
 
     Args:
-        summary: Columns phase, customers, share_of_customers (`phases.phase_summary`).
+        summary: Columns phase, customers, share_of_customers (`engine.overview.phase_summary`).
         phase_titles: Phase -> axis title; defaults to `PHASE_TITLES`.
         title: Figure title.
         height: Figure height in pixels.
