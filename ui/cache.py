@@ -40,6 +40,7 @@ from journey.query.engine import metrics as engine_metrics
 from journey.query.engine import overview as engine_overview
 from journey.query.engine import sentiment as engine_sentiment
 from journey.query.engine import timeline as engine_timeline
+from journey.query.engine.attribution import PathSpec
 from journey.query.engine.runner import DuckDBRunner
 from journey.query.flows import FoldResult
 from journey.recommend import features as recommend_features
@@ -494,7 +495,19 @@ def _attribution_inputs(
     view: str, settings: AttributionSettings
 ) -> engine_attribution.EngineInputs:
     """One pass over a view's touches: heuristic credits and path counts (Markov, Shapley)."""
-    return engine_attribution.engine_inputs(runner(), view, settings)
+    return engine_attribution.engine_inputs(
+        runner(), view, settings, touches=touches_view(view, settings)
+    )
+
+
+def touches_view(view: str, settings: AttributionSettings) -> str:
+    """The shared view over a view's attribution touches file for the settings' paths."""
+    return _touches_view(view, engine_attribution.path_spec(settings))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _touches_view(view: str, spec: PathSpec) -> str:
+    return handle.parquet_view(engine(), handle.touches_file(runner(), view, spec))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -509,6 +522,7 @@ def attribution_bootstrap(
         settings,
         n_resamples=n_resamples,
         progress=lambda f, m: bar.progress(min(1.0, max(0.0, f)), text=f"{label}: {m}"),
+        touches=touches_view(view, settings),
     )
     bar.empty()
     return intervals

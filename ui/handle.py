@@ -46,6 +46,7 @@ from journey.query.engine.files import (
     prepared_path,
     raw_events_path,
     raw_transcripts_path,
+    touches_file,
     warm,
 )
 from journey.query.engine.runner import DuckDBRunner
@@ -89,6 +90,7 @@ __all__ = [  # the dataset files of journey.query.engine.files, used through thi
     "prepared_path",
     "raw_events_path",
     "raw_transcripts_path",
+    "touches_file",
     "warm",
 ]
 

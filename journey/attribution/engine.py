@@ -9,7 +9,8 @@ so Python work grows with the number of distinct paths, never with events.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,15 +105,30 @@ class EngineInputs:
     markov: MarkovResult | None  # the settings' Markov chain, when Markov is chosen
 
 
-def engine_inputs(runner: Runner, events: str, settings: AttributionSettings) -> EngineInputs:
+@contextmanager
+def _touches(
+    runner: Runner, events: str, settings: AttributionSettings, touches: str | None
+) -> Iterator[str]:
+    """The given touches relation, or the settings' touches of `events` materialised for now."""
+    if touches is not None:
+        yield touches
+        return
+    with sql.touches(runner, events, path_spec(settings)) as kept:
+        yield kept
+
+
+def engine_inputs(
+    runner: Runner, events: str, settings: AttributionSettings, touches: str | None = None
+) -> EngineInputs:
     """Materialise the touches once; return the heuristic credits, the chain and the paths.
 
     The Markov chain (for `settings.markov_order`) is counted in SQL; the distinct paths
-    leave the engine only for Shapley, which needs them.
+    leave the engine only for Shapley, which needs them. `touches` names a relation holding
+    `sql.touches_sql(events, path_spec(settings))` already (a kept file): it is read instead.
     """
     chosen = check_models(settings.models)
     heuristics = [m for m in chosen if m in sql.HEURISTIC_MODELS]
-    with sql.touches(runner, events, path_spec(settings)) as kept:
+    with _touches(runner, events, settings, touches) as kept:
         credits = sql.heuristic_credits(
             runner, kept, heuristics, settings.half_life_days, settings.position_weights
         )
@@ -187,18 +203,19 @@ def engine_bootstrap_shares(
     confidence: float = 0.95,
     random_state: int | None = 0,
     progress: ProgressFn | None = None,
+    touches: str | None = None,
 ) -> pd.DataFrame:
     """`uncertainty.bootstrap_shares` on the engine: channel, model, share_low, share_high.
 
     The same rows for the same prepared events and seed. Each model's credit per (customer,
     value) and Markov's transitions per customer are summed in SQL; only those rows leave
-    the engine, and the resampling runs in numpy as for pandas.
+    the engine, and the resampling runs in numpy as for pandas. `touches` as `engine_inputs`.
     """
     chosen = check_models(settings.models)
     check_bootstrap(n_resamples, confidence)
     linear = [m for m in chosen if m != "markov"]
     with (
-        sql.touches(runner, events, path_spec(settings)) as kept,
+        _touches(runner, events, settings, touches) as kept,
         sql.customer_ranks(runner, events) as (ranks, n_customers),
     ):
         labels = np.asarray(sql.touch_labels(runner, kept), dtype=object)

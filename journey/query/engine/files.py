@@ -22,7 +22,7 @@ import pandas as pd
 from journey.errors import WorkspaceError
 from journey.io import store
 from journey.io.serialise import settings_to_json
-from journey.query.engine import flows, prepare
+from journey.query.engine import attribution, flows, prepare
 from journey.query.engine.runner import MEMORY_ENV, DuckDBRunner
 from journey.query.engine.sql import ident, lit
 from journey.schema import CUSTOMER_ID, LEVELS, ROW, TIMESTAMP, DatasetSettings
@@ -177,6 +177,23 @@ def path_file(runner: DuckDBRunner, view: str, level: str, keep_repeats: bool) -
     return copy_to_parquet(runner, select, out)
 
 
+def touches_file_path(view: str, spec: attribution.PathSpec) -> Path:
+    """Where the attribution touches of the shared view `view` for `spec` are kept as Parquet."""
+    return cache_dir() / f"touches-{digest(repr((PATH_FORMAT, view, spec)))}.parquet"
+
+
+def touches_file(runner: DuckDBRunner, view: str, spec: attribution.PathSpec) -> Path:
+    """Write a view's attribution touches (`attribution.touches_sql`) once; return the file.
+
+    The Attribution page reads it for every model, half-life, weight and Markov order, and
+    for the bootstrap, instead of cutting and ordering every event again.
+    """
+    out = touches_file_path(view, spec)
+    if out.exists():
+        return out
+    return copy_to_parquet(runner, attribution.touches_sql(view, spec), out)
+
+
 def ensure_view(runner: DuckDBRunner, name: str, select: str) -> str:
     """Create the shared view `name` over `select` unless it exists; return the name."""
     runner.cursor().con.execute(f"CREATE VIEW IF NOT EXISTS {ident(name)} AS {select}")
@@ -198,15 +215,19 @@ def dataset_key(fingerprint: str, settings: DatasetSettings) -> str:
 def warm(workspace: store.Workspace, name: str, runner: DuckDBRunner | None = None) -> Path:
     """Export a stored dataset's rows and prepare its events once, as the app opens them.
 
-    Also writes the default map level's path table (`path_file`). Returns the prepared
-    events' file. Call it after saving a dataset (the CLI's `load`), so
-    the app's first open of it reads ready files instead of preparing 10 million events.
+    Also writes the default map level's path table (`path_file`) and the default attribution
+    touches (`touches_file`). Returns the prepared events' file. Call it after saving a
+    dataset (the CLI's `load`), so the app's first open of it reads ready files instead of
+    preparing 10 million events.
     """
     stored = workspace.load(name, frames=False)
     events, _ = export_stored(workspace, name, stored.info.key)
     out = prepared_path(dataset_key(stored.info.key, stored.settings))
     engine = runner or open_engine()
     prepared = prepare_file(engine, events, stored.settings, out)
-    # the map pages' first render (default level, repeats collapsed) reads a ready path table
-    path_file(engine, parquet_view(engine, prepared), LEVELS[0], keep_repeats=False)
+    # the first render of the map pages (default level, repeats collapsed) and of the
+    # Attribution page (default level, window, no exclusions) reads ready tables
+    view = parquet_view(engine, prepared)
+    path_file(engine, view, LEVELS[0], keep_repeats=False)
+    touches_file(engine, view, attribution.PathSpec())
     return prepared

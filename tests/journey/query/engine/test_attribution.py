@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 from journey.attribution.engine import (
     attribute_inputs,
     engine_attribute,
+    engine_bootstrap_shares,
     engine_fit_markov,
     engine_inputs,
     engine_path_counts,
     engine_path_set,
     path_set_from_counts,
+    path_spec,
 )
 from journey.attribution.markov import MarkovResult, markov_model
 from journey.attribution.models import MODELS, AttributionSettings, attribute, fit_markov
@@ -28,8 +30,11 @@ from journey.attribution.paths import (
     conversion_paths,
     count_paths,
 )
+from journey.attribution.uncertainty import bootstrap_shares
 from journey.errors import SettingsError
+from journey.query.engine import files
 from journey.query.engine.attribution import (
+    PathSpec,
     chain_counts,
     key_arrays,
     list_arrays,
@@ -174,6 +179,32 @@ def test_one_pass_of_inputs_serves_the_table_and_the_markov_chain(duck):
     same(attribute_inputs(only_credits, heuristic), attribute(events, heuristic))
     with pytest.raises(ValueError, match="no path counts"):
         attribute_inputs(only_credits, EVERY)
+
+
+@pytest.mark.parametrize(
+    "settings", SETTINGS, ids=["default", "unlimited", "campaign", "touch", "order2"]
+)
+def test_inputs_from_a_kept_touches_file_equal_pandas(duck, settings, tmp_path, monkeypatch):
+    """The app's touches file (written once per view and path spec) serves every model."""
+    monkeypatch.setenv("JOURNEY_WORKSPACE", str(tmp_path / "workspace.duckdb"))
+    events = sample(customers=300)
+    name = register(duck, events)
+    every = dataclasses.replace(settings, models=MODELS)
+    out = files.touches_file(duck, name, path_spec(every))
+    assert out.parent == tmp_path / "cache"
+    written = out.stat().st_mtime_ns
+    assert files.touches_file(duck, name, path_spec(every)) == out
+    assert out.stat().st_mtime_ns == written  # kept, not written again
+    kept = files.parquet_view(duck, out)
+    inputs = engine_inputs(duck, name, every, touches=kept)
+    same(attribute_inputs(inputs, every), attribute(events, every), rtol=1e-9)
+    intervals = engine_bootstrap_shares(duck, name, every, n_resamples=20, touches=kept)
+    same(intervals, bootstrap_shares(events, every, n_resamples=20), rtol=1e-9, atol=1e-12)
+
+
+def test_the_default_settings_read_the_default_path_spec():
+    """`load` writes the touches of `PathSpec()`: the page's default settings must read them."""
+    assert path_spec(AttributionSettings()) == PathSpec()
 
 
 def same_chain(ours: MarkovResult | None, theirs: MarkovResult) -> None:

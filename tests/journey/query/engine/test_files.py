@@ -7,6 +7,7 @@ from pandas.testing import assert_frame_equal
 
 from journey.io.store import Workspace
 from journey.query.engine import files
+from journey.query.engine.attribution import PathSpec
 from journey.query.engine.relation import conform_frame
 from journey.schema import DatasetSettings
 from tests.oracle.scope import prepare_events
@@ -61,9 +62,18 @@ def test_warm_exports_and_prepares_once_beside_the_workspace(tmp_path, monkeypat
         ("b", "Web", 1),
         ("b", "Call Center", 2),
     ]
-    written = out.stat().st_mtime_ns, path.stat().st_mtime_ns
+    # and the Attribution page's default touches (PathSpec(): its default settings' paths)
+    touches = files.touches_file_path(files.parquet_view(runner, out), PathSpec())
+    kept = runner.frame(f"SELECT c, value, pos FROM read_parquet('{touches}') ORDER BY c, pos")
+    assert list(kept.itertuples(index=False, name=None)) == [
+        ("a", "Email", 1),
+        ("a", "Store", 2),
+        ("b", "Web", 1),
+        ("b", "Call Center", 2),
+    ]
+    written = [f.stat().st_mtime_ns for f in (out, path, touches)]
     assert files.warm(workspace, "Shop") == out
-    assert (out.stat().st_mtime_ns, path.stat().st_mtime_ns) == written  # reused, not rewritten
+    assert [f.stat().st_mtime_ns for f in (out, path, touches)] == written  # not rewritten
 
 
 def test_dataset_key_changes_with_the_settings():
