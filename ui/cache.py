@@ -275,14 +275,17 @@ def map_step_flows(
     All from the view's path table file (`path_view`): built once per view, level and repeat
     rule, then shared with the Network map and every later setting (steps, top-K).
     """
-    path = path_view(view, level, keep_repeats)
-    found = engine_maps.journey_map_on_path(runner(), path, steps, top_k, n=20)
+    if handle.is_file_view(view):
+        path = path_view(view, level, keep_repeats)
+        found = engine_maps.journey_map_on_path(runner(), path, steps, top_k, n=20)
+    else:  # a filtered scope: its path table lives for this call only
+        found = engine_maps.journey_map(runner(), view, level, steps, keep_repeats, top_k, n=20)
     return found.steps, found.fold, scope.dominant_phases(found.node_stats), found.top_paths
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def path_view(view: str, level: str, keep_repeats: bool) -> str:
-    """The shared view over a view's path table file (written once: `handle.path_file`)."""
+    """The shared view over a dataset view's path table file (written once: `path_file`)."""
     return handle.parquet_view(engine(), handle.path_file(runner(), view, level, keep_repeats))
 
 
@@ -300,6 +303,8 @@ def map_network(
 
     Both from the view's path table file (`path_view`), shared with the Journey map.
     """
+    if not handle.is_file_view(view):  # a filtered scope: its path table for this call only
+        return engine_maps.network_map(runner(), view, level, keep_repeats, end_nodes)
     return engine_maps.network_map_on_path(
         runner(), path_view(view, level, keep_repeats), end_nodes
     )
@@ -500,8 +505,13 @@ def _attribution_inputs(
     )
 
 
-def touches_view(view: str, settings: AttributionSettings) -> str:
-    """The shared view over a view's attribution touches file for the settings' paths."""
+def touches_view(view: str, settings: AttributionSettings) -> str | None:
+    """The shared view over a dataset view's attribution touches file for the settings' paths.
+
+    None for a filtered scope: its touches are built for each call instead.
+    """
+    if not handle.is_file_view(view):
+        return None
     return _touches_view(view, engine_attribution.path_spec(settings))
 
 

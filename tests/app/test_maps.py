@@ -292,3 +292,23 @@ def test_rules_save_the_onboarding_window_and_phases_follow(tmp_path, monkeypatc
     # saved in the workspace: a new session on the same workspace starts with it
     again = new_app()
     assert again.session_state[Key.DATASET].settings.onboarding_days == 0
+
+
+def test_map_pages_share_one_kept_path_table_and_scopes_keep_none(tmp_path, monkeypatch):
+    """The Journey map and the Network map read one path file of the dataset; a filter none."""
+    monkeypatch.setenv("JOURNEY_WORKSPACE", str(tmp_path / "workspace.duckdb"))
+    cache = tmp_path / "cache"
+    app = new_app()
+    assert not app.exception, app.exception
+    assert not list(cache.glob("paths-*.parquet"))
+    open_view(app, "journey_map")
+    (kept,) = cache.glob("paths-*.parquet")
+    written = kept.stat().st_mtime_ns
+    open_view(app, "network")
+    assert list(cache.glob("paths-*.parquet")) == [kept]
+    assert kept.stat().st_mtime_ns == written  # read, not written again
+    open_view(app, "journey_map")
+    app.multiselect(key=Key.CHANNELS).set_value(["Email", "Web"]).run()
+    assert problems(app) == []
+    assert list(cache.glob("paths-*.parquet")) == [kept]  # a filtered scope keeps no file
+    app.multiselect(key=Key.CHANNELS).set_value([]).run()

@@ -200,9 +200,21 @@ def ensure_view(runner: DuckDBRunner, name: str, select: str) -> str:
     return name
 
 
+FILE_VIEW_PREFIX: Final = "file_"
+
+
+def is_file_view(view: str) -> bool:
+    """Whether `view` is a whole file's shared view (a dataset's prepared events), not a scope.
+
+    Path and touches files are kept for these only: one per dataset, settings and level, so
+    the cache folder does not grow with every filter a user tries.
+    """
+    return view.startswith(FILE_VIEW_PREFIX)
+
+
 def parquet_view(runner: DuckDBRunner, path: Path) -> str:
     """The shared view over one Parquet file (named by its path)."""
-    name = f"file_{digest(str(path))}"
+    name = f"{FILE_VIEW_PREFIX}{digest(str(path))}"
     return ensure_view(runner, name, f"SELECT * FROM read_parquet({lit(str(path))})")
 
 
