@@ -83,31 +83,29 @@ def phase_summary(runner: Runner, events: str) -> pd.DataFrame:
     """
     phases = ", ".join(f"({lit(p.value)}, {i})" for i, p in enumerate(Phase))
     source = ident(events)
+    # one grouped pass per (phase, customer) gives customers, events, durations and the total
     sql = f"""
 WITH q_phases AS (
     SELECT * FROM (VALUES {phases}) AS p(phase, ord)
 ), q_per_customer AS (
-    SELECT {_PH} AS phase, {days_between(f"min({_TS})", f"max({_TS})")} AS days
+    SELECT {_PH} AS phase, {_C} AS c, count(*) AS events,
+           {days_between(f"min({_TS})", f"max({_TS})")} AS days
     FROM {source} GROUP BY {_PH}, {_C}
-), q_durations AS (
-    SELECT phase, median(days) AS median_days FROM q_per_customer GROUP BY phase
-), q_channels AS (
-    SELECT phase, string_agg(channel, ', ' ORDER BY channel) AS channel_list
-    FROM (SELECT DISTINCT {_PH} AS phase, {_CH} AS channel FROM {source}
-          WHERE {_CH} IS NOT NULL) AS d
-    GROUP BY phase
 ), q_counts AS (
-    SELECT {_PH} AS phase, count(DISTINCT {_C}) AS customers, count(*) AS events,
-           count(DISTINCT {_CH}) AS channels
-    FROM {source} GROUP BY {_PH}
+    SELECT phase, count(*) AS customers, sum(events) AS events, median(days) AS median_days
+    FROM q_per_customer GROUP BY phase
+), q_channels AS (
+    SELECT phase, count(*) AS channels, string_agg(channel, ', ' ORDER BY channel) AS channel_list
+    FROM (SELECT {_PH} AS phase, {_CH} AS channel FROM {source}
+          WHERE {_CH} IS NOT NULL GROUP BY {_PH}, {_CH}) AS d
+    GROUP BY phase
 )
 SELECT p.phase, coalesce(n.customers, 0) AS customers, coalesce(n.events, 0) AS events,
-       coalesce(n.channels, 0) AS channels, coalesce(l.channel_list, '') AS channel_list,
-       d.median_days, (SELECT count(DISTINCT {_C}) FROM {source}) AS all_customers
+       coalesce(l.channels, 0) AS channels, coalesce(l.channel_list, '') AS channel_list,
+       n.median_days, (SELECT count(DISTINCT c) FROM q_per_customer) AS all_customers
 FROM q_phases p
 LEFT JOIN q_counts n ON n.phase = p.phase
 LEFT JOIN q_channels l ON l.phase = p.phase
-LEFT JOIN q_durations d ON d.phase = p.phase
 ORDER BY p.ord"""
     out = runner.frame(sql)
     total = int(out["all_customers"].iloc[0]) if len(out) else 0
