@@ -24,8 +24,6 @@ from journey.attribution.models import AttributionSettings
 from journey.errors import WorkspaceError
 from journey.io import limits, load, read, store, stream
 from journey.io.markup import md_text
-from journey.present import content, deck, images
-from journey.present import html as present_html
 from journey.query import (
     filters,
     grouping,
@@ -43,19 +41,21 @@ from journey.query.engine import timeline as engine_timeline
 from journey.query.engine.attribution import PathSpec
 from journey.query.engine.runner import DuckDBRunner
 from journey.query.flows import FoldResult
-from journey.recommend import features as recommend_features
-from journey.recommend import model as recommend_model
-from journey.recommend import pipeline as recommend_pipeline
-from journey.recommend import replay as recommend_replay
 from journey.schema import DatasetSettings, ValidationResult
 from journey.sentiment import insights, score, stored
 from journey.sentiment import sample as sentiment_sample
 from journey.sentiment.model import TranscriptSentiment, train_model
-from journey.viz import network
 from ui import handle
 from ui.i18n import t
 
 if TYPE_CHECKING:
+    # imported where used: the report, next best action and network stacks (scikit-learn,
+    # pyvis, python-pptx) load with their page, not with the app's first page
+    from journey.present import content
+    from journey.recommend import model as recommend_model
+    from journey.recommend import pipeline as recommend_pipeline
+    from journey.recommend import replay as recommend_replay
+    from journey.viz import network
     from ui import state
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -324,6 +324,8 @@ def network_page(
     _node_notes: dict[str, str] | None = None,
 ) -> network.NetworkPage:
     """Cached `network.network_page`; `key` names every input not hashed (`_` ones)."""
+    from journey.viz import network
+
     del key
     return network.network_page(
         _transitions,
@@ -819,6 +821,8 @@ def report_content(
     _next_best_action: content.NextBestActionInput | None = None,
 ) -> content.ReportContent:
     """The engine's `content.build_report` of a scope's view (`key`: scope, options, inputs)."""
+    from journey.present import content
+
     del key
     return content.build_report(
         runner(), view, _scored, options, next_best_action=_next_best_action
@@ -828,6 +832,8 @@ def report_content(
 @st.cache_data(scope="session", max_entries=4, show_spinner=False)
 def report_html(key: str, _report: content.ReportContent) -> bytes:
     """The report of `key` (scope and options) as one self-contained HTML file."""
+    from journey.present import html as present_html
+
     del key
     return present_html.render_html(_report).encode("utf-8")
 
@@ -835,6 +841,8 @@ def report_html(key: str, _report: content.ReportContent) -> bytes:
 @st.cache_data(scope="session", max_entries=2, show_spinner=False)
 def report_deck(key: str, _report: content.ReportContent) -> tuple[bytes, str]:
     """The deck of `key` (scope and options), and why chart images are missing ('' if not)."""
+    from journey.present import deck, images
+
     del key
     try:
         pngs = images.render_pngs(_report.charts())
@@ -856,6 +864,8 @@ def nba_key(*parts: object) -> str:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def nba_contacts(fingerprint: str, _conversations: pd.DataFrame) -> str:
     """The scored conversations of a dataset as a shared engine view of contacts."""
+    from journey.recommend import features as recommend_features
+
     path = handle.cache_dir() / f"contacts-{handle.digest(fingerprint)}.parquet"
     if not path.exists():
         handle.frame_to_parquet(engine(), recommend_features.contacts_frame(_conversations), path)
@@ -871,6 +881,8 @@ def nba_model(
     cutoff: object,
 ) -> recommend_model.PropensityModel:
     """The model trained on what was known by `cutoff`; `model_key` names its settings only."""
+    from journey.recommend import pipeline as recommend_pipeline
+
     del model_key
     return recommend_pipeline.fit_model(runner(), view, pd.Timestamp(cutoff), _rec, contacts)
 
@@ -885,6 +897,8 @@ def nba_decisions(
     cutoff: object,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Decisions per customer at `cutoff` (`key`: every setting), and value x propensity."""
+    from journey.recommend import pipeline as recommend_pipeline
+
     del key
     model = nba_model(view, contacts, model_key, _rec, cutoff)
     nba = recommend_pipeline.recommend(runner(), view, pd.Timestamp(cutoff), _rec, contacts, model)
@@ -897,6 +911,8 @@ def nba_evaluation(
     view: str, contacts: str | None, model_key: str, _rec: recommend_pipeline.Recommender
 ) -> recommend_model.Evaluation:
     """The model's time-split evaluation next to the recency baseline."""
+    from journey.recommend import pipeline as recommend_pipeline
+
     del model_key
     return recommend_pipeline.evaluate(runner(), view, _rec, contacts)
 
@@ -911,6 +927,8 @@ def nba_replay(
     dates: tuple[object, object],
 ) -> recommend_replay.Replay:
     """The rules replayed day by day between `dates` with the model known at the first."""
+    from journey.recommend import replay as recommend_replay
+
     del key
     start, end = (pd.Timestamp(d) for d in dates)
     model = nba_model(view, contacts, model_key, _rec, start)
@@ -924,6 +942,8 @@ NBA_REPORT_MAX_EVENTS = handle.MAX_FRAME_ROWS
 
 def nba_page_defaults(scope: state.Scope) -> tuple[recommend_pipeline.Recommender, date] | None:
     """The Next best action page's settings and cut-off as it opens (None: no events)."""
+    from journey.recommend import pipeline as recommend_pipeline
+
     dates = relation_dates(scope.events)
     if dates is None:
         return None
@@ -937,6 +957,8 @@ def nba_page_defaults(scope: state.Scope) -> tuple[recommend_pipeline.Recommende
 
 def nba_report_input(scope: state.Scope) -> content.NextBestActionInput | None:
     """The Next best action page's decisions at its defaults, from the same caches."""
+    from journey.present import content
+
     defaults = nba_page_defaults(scope)
     if defaults is None:
         return None

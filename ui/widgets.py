@@ -21,7 +21,6 @@ from journey.schema import (
     ValidationResult,
     specs_for,
 )
-from journey.viz import network
 from ui import cache, state
 from ui.i18n import LANGUAGES, t
 from ui.state import Key
@@ -137,6 +136,8 @@ def show_network(html: str, height: int = 650) -> None:
     to scripts only (an opaque origin that cannot reach the app: a second wall behind the
     escaped labels). A data: URL would do too, but Chromium drops those above 2 MB.
     """
+    from journey.viz import network  # pyvis loads with the first network shown
+
     st.iframe(network.sandboxed_page(html), height=height)
 
 
