@@ -20,8 +20,6 @@ import pandas as pd
 
 from journey.io import tables
 
-POSITION: Final = "position"  # a record's transcript row (journey.sentiment.stored.POSITION)
-
 SCHEMA_SQL: Final = (
     """CREATE TABLE IF NOT EXISTS journey_scores (
         dataset_id VARCHAR NOT NULL,
@@ -95,7 +93,7 @@ def read_positions(
     found = table(con, dataset_id, dataset_key, scorer, model_key)
     if found is None:
         return None
-    return tables.read_frame(con, *found, where=(POSITION, positions))
+    return tables.read_frame(con, *found, positions=positions)
 
 
 def scorers(con: duckdb.DuckDBPyConnection, dataset_id: str, dataset_key: str) -> list[str]:

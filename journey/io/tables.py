@@ -87,24 +87,22 @@ def read_frame(
     con: duckdb.DuckDBPyConnection,
     table: str,
     columns_json: str,
-    where: tuple[str, Sequence[int]] | None = None,
+    positions: Sequence[int] | None = None,
 ) -> pd.DataFrame:
     """Read a stored frame back with the column names and dtypes it was saved with.
 
-    `where` (column, values) keeps only the rows whose integer `column` is one of `values`
-    (a point read: the rest of the table is never decoded).
+    `positions` keeps only the rows whose integer `position` column holds one of them (a
+    point read of stored score records: the rest of the table is never decoded).
     """
     specs = json.loads(columns_json)
-    # Safe: the table name comes from our catalogue and must match _TABLE_NAME; the column
-    # name is quoted and the values are bound as a parameter.
-    select = f"SELECT * FROM {quoted_table(table)}"  # noqa: S608
-    if where is None:
-        arrow = con.sql(select).to_arrow_table()
+    # Safe: the table name comes from our catalogue and must match _TABLE_NAME; the positions
+    # are bound as a parameter.
+    if positions is None:
+        arrow = con.sql(f"SELECT * FROM {quoted_table(table)}").to_arrow_table()  # noqa: S608
     else:
-        column, values = where
-        quoted = '"' + column.replace('"', '""') + '"'
-        point = f"{select} WHERE {quoted} IN (SELECT unnest(CAST($1 AS BIGINT[])))"
-        arrow = con.sql(point, params=[[int(v) for v in values]]).to_arrow_table()
+        wanted = [[int(p) for p in positions]]
+        point = con.sql(f'SELECT * FROM {quoted_table(table)} WHERE "position" IN (SELECT unnest(CAST($1 AS BIGINT[])))', params=wanted)  # noqa: E501, S608  # fmt: skip
+        arrow = point.to_arrow_table()
     if arrow.num_columns != len(specs):
         msg = f"table {table} has {arrow.num_columns} columns, its manifest {len(specs)}"
         raise WorkspaceError(msg)

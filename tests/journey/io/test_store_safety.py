@@ -169,8 +169,9 @@ def test_sql_is_built_from_parameters_and_one_quoting_function():
                 assert line.count("{") == line.count("quoted_table(") + line.count("{_VIEW}"), (
                     f"{where} interpolates something other than a quoted table: {line.strip()}"
                 )
-    # create, select and drop of our own uuid-named tables; streamed saves and exports
-    assert found == 8
+    # create, select and drop of our own uuid-named tables; streamed saves and exports; the
+    # point read of score records by position
+    assert found == 9
     export = (JOURNEY_IO / "tables.py").read_text(encoding="utf-8")
     assert 'parts = ", ".join(f"{_ident(s)} AS {_ident(n)}" for s, n in pairs)' in export
     assert 'select = f"SELECT {parts} FROM {quoted_table(table)}"' in export
