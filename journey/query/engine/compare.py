@@ -1,7 +1,7 @@
 """Comparing two cohorts on the engine: the Compare page's figures for each, side by side.
 
 The same results as `journey.query.scope.compare_cohorts` and
-`journey.query.compare.compare_transitions` (the pandas references). Each cohort is a
+`tests.oracle.compare.compare_transitions` (the pandas references). Each cohort is a
 temporary view over the events (dropped in `finally`): converters vs the rest, customers
 with a segment value, or the events in a date range; the flows, node statistics and
 transitions of each come from `journey.query.engine.flows` and `.stats`.

@@ -1,6 +1,6 @@
 """Transitions, step flows, top paths and phase flows in SQL, on any runner (DuckDB, Spark).
 
-The semantics are those of `journey.query.flows` (the pandas oracle the tests hold this
+The semantics are those of `tests.oracle.flows` (the pandas oracle the tests hold this
 module to; DESIGN.md, "Semantics every engine shares"):
 
 - a path is a customer's events ordered by timestamp, ties by `row`; consecutive repeats

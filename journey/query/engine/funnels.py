@@ -1,6 +1,6 @@
 """Funnels, drop-off and over-representation in SQL over prepared events.
 
-The same tables as `journey.query.funnels` (the pandas reference). A funnel matches stages on
+The same tables as `tests.oracle.funnels` (the pandas reference). A funnel matches stages on
 the raw (uncollapsed) path, each customer's events numbered in path order (timestamp, ties
 by `row`): stage k at the first event strictly after the event that matched stage k-1 (a
 self-join per stage; taking the earliest event is optimal, any later one leaves a subset of

@@ -1,6 +1,6 @@
 """Channel metrics by period and the contact list, in SQL over prepared events.
 
-The same tables as `journey.query.metrics` (the pandas reference): first- and last-touch
+The same tables as `tests.oracle.metrics` (the pandas reference): first- and last-touch
 sales are counted on the conversion paths of `journey.query.engine.segments`, dated by the
 conversion; touches are counted in the date range.
 """
@@ -112,7 +112,7 @@ def channel_metrics(
 ) -> pd.DataFrame:
     """Per period and channel: sessions, contacts, qualified, first/last-touch sales, revenue.
 
-    `journey.query.metrics.channel_metrics` on the engine (same parameters and columns).
+    `tests.oracle.metrics.channel_metrics` on the engine (same parameters and columns).
     """
     columns = relation_columns(runner, events)
     _check(columns, granularity, level, qualifying, qualifying_column)
@@ -170,7 +170,7 @@ def contact_list(
 ) -> pd.DataFrame:
     """Per customer: contacts (in total and per level value), first and last contact.
 
-    `journey.query.metrics.contact_list` on the engine: customer_id, contacts, first_contact,
+    `tests.oracle.metrics.contact_list` on the engine: customer_id, contacts, first_contact,
     last_contact, last_channel, last_touchpoint, conversions, revenue, then `contacts_<value>`
     per level value (sorted). Only touches within [start, end]. Sorted by last_contact
     descending, then customer_id.

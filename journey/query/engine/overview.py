@@ -1,6 +1,6 @@
 """Headline figures on the engine: KPIs, per-channel volumes and the phase summary.
 
-The same figures as `journey.query.overview` and `journey.query.phases.phase_summary` (the
+The same figures as `tests.oracle.overview` and `tests.oracle.phases.phase_summary` (the
 pandas references), computed by one SQL statement each over a prepared-events relation.
 """
 

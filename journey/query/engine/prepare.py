@@ -1,6 +1,6 @@
 """Prepared events in SQL: grouping rules, the team table and phases over a raw relation.
 
-The semantics are those of `journey.query.scope.prepare_events` (grouping.apply_grouping,
+The semantics are those of `tests.oracle.scope.prepare_events` (grouping.apply_grouping,
 then teams.apply_team_map, then phases.assign_phases), which the tests hold this module to:
 
 - the grouping rules, the touchpoint -> team table and the touchpoint -> phase overrides are

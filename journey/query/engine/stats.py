@@ -1,7 +1,7 @@
 """Per-node figures for the journey network, in SQL: volume, customers, phase, conversion after.
 
-The same table as `journey.query.stats.node_stats` (the pandas reference), over the path of
-`journey.query.paths`: events in path order (timestamp, ties by `row`), consecutive repeats
+The same table as `tests.oracle.stats.node_stats` (the pandas reference), over the path of
+`tests.oracle.paths`: events in path order (timestamp, ties by `row`), consecutive repeats
 collapsed unless `keep_repeats`, data values labelled as `journey.query.nodes` labels them.
 """
 

@@ -1,6 +1,6 @@
 """One customer, as point queries: the timeline, the single-view profile, the id search.
 
-The same results as `journey.query.profile` and `journey.query.scope.find_customers` (the
+The same results as `tests.oracle.profile` and `tests.oracle.scope.find_customers` (the
 pandas references), read with `WHERE customer_id = <id>` so a page about one customer never
 scans more than the engine must (DuckDB skips row groups of a sorted Parquet file or table).
 """
