@@ -36,6 +36,7 @@ from journey.query.engine.files import (
     dataset_key,
     digest,
     ensure_view,
+    export_scores,
     export_stored,
     frame_to_parquet,
     open_engine,
@@ -45,6 +46,7 @@ from journey.query.engine.files import (
     prepared_path,
     raw_events_path,
     raw_transcripts_path,
+    scores_path,
     warm,
 )
 from journey.query.engine.runner import DuckDBRunner
@@ -78,6 +80,7 @@ __all__ = [  # the dataset files of journey.query.engine.files, used through thi
     "dataset_key",
     "digest",
     "ensure_view",
+    "export_scores",
     "export_stored",
     "frame_to_parquet",
     "open_engine",
@@ -87,6 +90,7 @@ __all__ = [  # the dataset files of journey.query.engine.files, used through thi
     "prepared_path",
     "raw_events_path",
     "raw_transcripts_path",
+    "scores_path",
     "warm",
 ]
 
