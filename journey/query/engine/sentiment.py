@@ -74,7 +74,7 @@ _S, _L, _R, _TS, _C = (
     ident(CUSTOMER_ID),
 )
 # the references' `_customer_rows`: a labelled row of the customer
-_CUSTOMER_ROWS: Final = (
+CUSTOMER_ROWS: Final = (
     f"{_L} IN {lit_list(SENTIMENT_LABELS)} AND coalesce({_R}, {lit(CUSTOMER_ROLE)}) = "
     f"{lit(CUSTOMER_ROLE)}"
 )
@@ -169,7 +169,7 @@ def link_sql(rows: str, events: str) -> str:
     nearest = _nearest_key()
     return f"""
 WITH q_rows AS (
-  SELECT * FROM {ident(rows)} WHERE {_CUSTOMER_ROWS}
+  SELECT * FROM {ident(rows)} WHERE {CUSTOMER_ROWS}
 ), q_t AS (
   SELECT {ident(POSITION)} AS q_pos, {_C} AS q_cust, {_TS} AS q_ts, {micros(_TS)} AS q_tus,
          lower({ident(CHANNEL)}) AS q_tch
@@ -261,7 +261,7 @@ def sentiment_by(runner: Runner, rows: str, level: str) -> pd.DataFrame:
     sql = f"""
 SELECT {key} AS q_key, avg({_S}) AS mean_score, avg(CAST({_NEG} AS DOUBLE)) AS share_negative,
        count(*) AS n, CAST(sum({_NEG}) AS BIGINT) AS n_negative
-FROM {ident(rows)} WHERE {_CUSTOMER_ROWS}
+FROM {ident(rows)} WHERE {CUSTOMER_ROWS}
 GROUP BY {key}
 ORDER BY n DESC, q_key"""
     out = runner.frame(sql).rename(columns={"q_key": level})
@@ -275,7 +275,7 @@ def weekly_sentiment(runner: Runner, rows: str) -> pd.DataFrame:
     sql = f"""
 SELECT date_trunc('week', {_TS}) AS week, avg({_S}) AS mean_score,
        avg(CAST({_NEG} AS DOUBLE)) AS share_negative, count(*) AS n
-FROM {ident(rows)} WHERE {_CUSTOMER_ROWS} AND {_TS} IS NOT NULL
+FROM {ident(rows)} WHERE {CUSTOMER_ROWS} AND {_TS} IS NOT NULL
 GROUP BY date_trunc('week', {_TS})
 ORDER BY week"""
     out = runner.frame(sql)
@@ -301,7 +301,7 @@ WITH q_last AS (
          row_number() OVER (PARTITION BY {_C} ORDER BY {_TS} DESC, {ident(POSITION)} DESC)
            AS q_rank
   FROM {ident(rows)}
-  WHERE {_CUSTOMER_ROWS} AND {_TS} IS NOT NULL AND {_C} IS NOT NULL
+  WHERE {CUSTOMER_ROWS} AND {_TS} IS NOT NULL AND {_C} IS NOT NULL
 ), q_conv AS (
   SELECT {_C} AS q_customer, max({_TS}) AS q_cts
   FROM {ident(events)} WHERE {ident(CONVERSION)} GROUP BY {_C}
