@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from journey.query.engine.common import (
+    EPOCH,
     generated_clashes,
     micros,
     relation_columns,
@@ -327,24 +328,25 @@ GROUP BY l.q_label"""
 
 
 def summary_figures(runner: Runner, rows: str, turns: str) -> dict[str, float | int]:
-    """Headline numbers as `score.summary_figures`: rows, scored, customer vs agent, change."""
+    """Headline numbers as `score.summary_figures`: rows, scored, customer vs agent, change.
+
+    A conversation's first and last customer turns are the smallest and largest by (time,
+    missing times last; row; turn), picked in one hash aggregate (arg-min/max), not by sorts.
+    """
     sql = f"""
 WITH q_scored AS (
   SELECT {ident(CONVERSATION)} AS q_conv, {_R} AS q_role, {_S} AS q_score,
-         row_number() OVER (PARTITION BY {ident(CONVERSATION)}, {_R}
-           ORDER BY {_TS} ASC NULLS LAST, {ident(POSITION)}, {ident(TURN)}) AS q_first,
-         row_number() OVER (PARTITION BY {ident(CONVERSATION)}, {_R}
-           ORDER BY {_TS} DESC NULLS FIRST, {ident(POSITION)} DESC, {ident(TURN)} DESC)
-           AS q_last
+         struct_pack(n := CASE WHEN {_TS} IS NULL THEN 1 ELSE 0 END,
+                     t := coalesce({_TS}, {EPOCH}), p := {ident(POSITION)}, u := {ident(TURN)})
+           AS q_key
   FROM {ident(turns)} WHERE {_S} IS NOT NULL
 ), q_per AS (
   SELECT q_conv,
-         avg(CASE WHEN q_role = {lit(CUSTOMER_ROLE)} THEN q_score END) AS q_customer,
-         avg(CASE WHEN q_role = {lit(AGENT_ROLE)} THEN q_score END) AS q_agent,
-         sum(CASE WHEN q_role = {lit(CUSTOMER_ROLE)} THEN 1 ELSE 0 END) AS q_n,
-         max(CASE WHEN q_role = {lit(CUSTOMER_ROLE)} AND q_last = 1 THEN q_score END)
-           - max(CASE WHEN q_role = {lit(CUSTOMER_ROLE)} AND q_first = 1 THEN q_score END)
-           AS q_change
+         avg(q_score) FILTER (WHERE q_role = {lit(CUSTOMER_ROLE)}) AS q_customer,
+         avg(q_score) FILTER (WHERE q_role = {lit(AGENT_ROLE)}) AS q_agent,
+         count(*) FILTER (WHERE q_role = {lit(CUSTOMER_ROLE)}) AS q_n,
+         max_by(q_score, q_key) FILTER (WHERE q_role = {lit(CUSTOMER_ROLE)})
+           - min_by(q_score, q_key) FILTER (WHERE q_role = {lit(CUSTOMER_ROLE)}) AS q_change
   FROM q_scored GROUP BY q_conv
 ), q_convs AS (
   SELECT count(DISTINCT {ident(CONVERSATION)}) AS conversations FROM {ident(turns)}
