@@ -36,6 +36,7 @@ from journey.query.engine import funnels as engine_funnels
 from journey.query.engine import maps as engine_maps
 from journey.query.engine import metrics as engine_metrics
 from journey.query.engine import overview as engine_overview
+from journey.query.engine import scored as engine_scored
 from journey.query.engine import sentiment as engine_sentiment
 from journey.query.engine import timeline as engine_timeline
 from journey.query.engine.attribution import PathSpec
@@ -607,10 +608,12 @@ def contact_list(view: str, start: object, end: object, level: str) -> pd.DataFr
 
 
 @st.cache_data(scope="session", max_entries=4, show_spinner=False)
-def sentiment_model(fingerprint: str, _transcripts: pd.DataFrame) -> bytes:
+def sentiment_model(fingerprint: str, transcripts_path: str) -> bytes:
     """A model trained on the dataset's labelled transcripts, as bytes (with CV metrics)."""
     del fingerprint
-    labelled = _transcripts[_transcripts[schema.LABEL].notna()]
+    # only the text and label columns are read: what a model trains on
+    texts = handle.read_columns(engine(), transcripts_path, (schema.TEXT, schema.LABEL))
+    labelled = texts[texts[schema.LABEL].notna()]
     model = train_model(labelled[schema.TEXT], labelled[schema.LABEL])
     return model.to_bytes()
 
@@ -687,52 +690,158 @@ def store_sentiment_scores(
         _save_scores(name, stored.DEFAULT, stored.to_stored(scored), "")
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def sentiment_views(
-    key: str, _scored: score.ScoredTranscripts, view: str, level: str
-) -> dict[str, object]:
-    """Drivers, most negative, topics, levels, trend and outcome for scope `key`.
+# The Sentiment page reads the dataset's stored scores as a Parquet file (exported from the
+# workspace once, or written once from an in-process scoring) joined to its transcripts file
+# on the engine; pages aggregate views of the scope's scored rows (`engine_scored`).
 
-    The joins to the journey (level, phase, later purchases) run on the engine over the scope's
-    prepared-events `view`; only the text work (drivers, topics, highlights) is pandas, on at
-    most `sentiment_sample.TEXT_SAMPLE_ROWS` customer texts ("texts": read, of how many).
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def transcript_rows(path: str) -> int:
+    """The number of transcript rows in a dataset's transcripts file."""
+    return engine_scored.count_rows(runner(), path)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def transcripts_have_labels(path: str) -> bool:
+    """Whether a dataset's transcripts carry at least one label (to train a model on)."""
+    return engine_scored.has_labels(runner(), path)
+
+
+def sentiment_scores_file(
+    dataset: state.Dataset, scorer: str, model: bytes | None, label: str
+) -> str:
+    """The dataset's scores by `scorer` (and `model`) as a Parquet file in the cache folder.
+
+    Exported from the workspace when stored there; else the dataset is scored once (with a
+    progress bar under `label`; `_scored_once` saves the scores to the workspace when the
+    dataset is there) and the scores written to the file.
     """
-    del key
-    rows = _scored.rows
+    if dataset.transcripts_path is None:
+        raise ValueError("a dataset without transcripts has no sentiment scores")
+    model_key = stored.model_key(model)
+    return _scores_file(
+        dataset.fingerprint, scorer, model_key, dataset.transcripts_path, model, label
+    )
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _scores_file(
+    fingerprint: str,
+    scorer: str,
+    model_key: str,
+    transcripts_path: str,
+    _model: bytes | None,
+    label: str,
+) -> str:
+    path = handle.scores_path(fingerprint, scorer, model_key)
+    if path.exists():
+        return str(path)
+    name = _workspace_name(fingerprint)
+    if name is not None:
+        found = handle.export_scores(workspace(), name, fingerprint, scorer, model_key)
+        if found is not None:
+            return str(found)
+    transcripts = dataset_transcripts(transcripts_path)
+    scored = _scored_once(fingerprint, scorer, model_key, transcripts, _model, label)
+    handle.frame_to_parquet(engine(), stored.to_stored(scored), path)
+    return str(path)
+
+
+def sentiment_relation(scope: state.Scope, scores_path: str) -> engine_scored.ScoredRelation:
+    """The scope's scored transcripts as engine views (the filters as a SQL condition)."""
+    transcripts = scope.dataset.transcripts_path
+    if transcripts is None:
+        raise ValueError("a dataset without transcripts has no scored transcripts")
+    chosen = scope.filters
+    # without filters the scope holds every transcript row, as `scope_transcripts`
+    events = None if chosen.is_empty() else scope.events
+    return _sentiment_relation(transcripts, scores_path, events, chosen.start, chosen.end)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _sentiment_relation(
+    transcripts: str, scores: str, events: str | None, start: date | None, end: date | None
+) -> engine_scored.ScoredRelation:
+    condition = engine_scored.scope_condition(events, start, end)
+    name = f"scored_{handle.digest(repr((transcripts, scores, condition)))}"
+    return engine_scored.scored_relation(engine(), name, transcripts, scores, condition)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def sentiment_figures(rows: str, turns: str) -> dict[str, float | int]:
+    """Headline figures of scored views (`engine_sentiment.summary_figures`)."""
+    return engine_sentiment.summary_figures(runner(), rows, turns)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def sentiment_unscored(rows: str) -> pd.DataFrame:
+    """Unscored rows by reason of a scored-rows view."""
+    return engine_scored.unscored_reasons(runner(), rows)
+
+
+def sentiment_csv(relation: engine_scored.ScoredRelation) -> bytes:
+    """Every scored row of the scope as CSV: built from SQL when the user asks for it."""
+    return engine_scored.scored_csv(runner(), relation)
+
+
+def sentiment_views(rows: str, view: str, level: str) -> dict[str, object]:
+    """Drivers, most negative, topics, levels, trend and outcome of a scored-rows view.
+
+    Everything but the word work is SQL: the joins to the journey (level, phase, later
+    purchases) over the scope's prepared-events `view`. The word work (drivers, topics,
+    highlights) reads at most `sentiment_sample.TEXT_SAMPLE_ROWS` customer texts, a seeded
+    sample drawn in SQL ("texts": read, of how many), and the 8 most negative rows. Cached
+    in three parts, so a change of `level` recomputes only what depends on the journey link.
+    """
+    return {
+        **_sentiment_words(rows),
+        **_sentiment_trends(rows, view),
+        **_sentiment_levels(rows, view, level),
+    }
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _sentiment_words(rows: str) -> dict[str, object]:
     r = runner()
-    name = f"sentiment_rows_{uuid.uuid4().hex[:12]}"
-    linked_view = f"{name}_linked"
-    r.register_frame(name, engine_sentiment.conform_rows(rows))
-    try:
-        engine_sentiment.link_table(r, linked_view, name, view)
-        link = engine_sentiment.table_frame(r, linked_view)
-        by_level = engine_sentiment.sentiment_by(r, linked_view, level)
-        weekly = engine_sentiment.weekly_sentiment(r, name)
-        outcome = engine_sentiment.outcome_link(r, view, name)
-    finally:
-        r.drop(linked_view)
-        r.con.unregister(name)
-    positions = link[engine_sentiment.POSITION].to_numpy()
-    linked = rows.iloc[positions].assign(**{schema.PHASE: link[schema.PHASE].to_numpy()})
-    # word counts and topics read a bounded sample of a big scope's texts (exact when small)
-    texts = sentiment_sample.text_sample(rows)
+    texts = engine_scored.text_sample(r, rows, sentiment_sample.TEXT_SAMPLE_ROWS)
     drivers = insights.sentiment_drivers(texts)
     topics, _assignment = insights.topic_groups(texts)
+    worst = engine_scored.most_negative_rows(r, rows, 8)
+    negative = insights.most_negative(worst, n=8, drivers=drivers, terms_from=texts)
+    # most_negative numbers the rows it was given: give each its row in the transcripts file
+    negative["position"] = worst["position"].to_numpy()[negative["position"].to_numpy()]
     return {
         "drivers": drivers,
         "drivers_by_channel": insights.sentiment_drivers(texts, by=schema.CHANNEL, top_n=5),
-        "drivers_by_phase": insights.sentiment_drivers(
-            sentiment_sample.text_sample(linked), by=schema.PHASE, top_n=5
-        ),
-        "negative": insights.most_negative(rows, n=8, drivers=drivers, terms_from=texts),
-        "texts": (
-            len(sentiment_sample.customer_text_rows(texts)),
-            len(sentiment_sample.customer_text_rows(rows)),
-        ),
+        "negative": negative,
+        "texts": (len(texts), engine_scored.count_texts(r, rows)),
         "topics": topics,
+    }
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _sentiment_trends(rows: str, view: str) -> dict[str, object]:
+    r = runner()
+    return {
+        "weekly": engine_sentiment.weekly_sentiment(r, rows),
+        "outcome": engine_sentiment.outcome_link(r, view, rows),
+    }
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _sentiment_levels(rows: str, view: str, level: str) -> dict[str, object]:
+    r = runner()
+    linked = f"sentiment_linked_{uuid.uuid4().hex[:12]}"
+    engine_sentiment.link_table(r, linked, rows, view)
+    try:
+        by_level = engine_sentiment.sentiment_by(r, linked, level)
+        # the same seeded sample as the word work, each text with its linked event's phase
+        texts = engine_scored.text_sample(r, rows, sentiment_sample.TEXT_SAMPLE_ROWS, linked=linked)
+    finally:
+        r.drop(linked)
+    return {
         "by_level": by_level,
-        "weekly": weekly,
-        "outcome": outcome,
+        "drivers_by_phase": insights.sentiment_drivers(texts, by=schema.PHASE, top_n=5),
     }
 
 
@@ -775,19 +884,20 @@ SENTIMENT_MODEL_NAME = "sentiment"
 
 
 def stored_sentiment_model(
-    name: str, source: str, fingerprint: str, _transcripts: pd.DataFrame
+    name: str, source: str, fingerprint: str, transcripts_path: str
 ) -> tuple[bytes, bool]:
     """The dataset's trained sentiment model: loaded from the workspace, else trained (and saved).
 
     Returns the model bytes and whether they are kept in the workspace. A workspace model is
-    dropped whenever its dataset's data change, so a stored model always fits its data.
+    dropped whenever its dataset's data change, so a stored model always fits its data. Only
+    training reads the transcripts (their text and label columns).
     """
     if source != "workspace":
-        return sentiment_model(fingerprint, _transcripts), False
+        return sentiment_model(fingerprint, transcripts_path), False
     saved = workspace().load_model(name, SENTIMENT_MODEL_NAME)
     if saved is not None:
         return saved, True
-    trained = sentiment_model(fingerprint, _transcripts)
+    trained = sentiment_model(fingerprint, transcripts_path)
     workspace().save_model(name, SENTIMENT_MODEL_NAME, trained)
     return trained, True
 

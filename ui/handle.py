@@ -36,6 +36,7 @@ from journey.query.engine.files import (
     dataset_key,
     digest,
     ensure_view,
+    export_scores,
     export_stored,
     frame_to_parquet,
     is_file_view,
@@ -47,6 +48,7 @@ from journey.query.engine.files import (
     prepared_path,
     raw_events_path,
     raw_transcripts_path,
+    scores_path,
     touches_file,
     warm,
 )
@@ -81,6 +83,7 @@ __all__ = [  # the dataset files of journey.query.engine.files, used through thi
     "dataset_key",
     "digest",
     "ensure_view",
+    "export_scores",
     "export_stored",
     "frame_to_parquet",
     "is_file_view",
@@ -92,6 +95,7 @@ __all__ = [  # the dataset files of journey.query.engine.files, used through thi
     "prepared_path",
     "raw_events_path",
     "raw_transcripts_path",
+    "scores_path",
     "touches_file",
     "warm",
 ]

@@ -2,9 +2,7 @@ from functools import partial
 
 import streamlit as st
 
-from journey.io import export
-from journey.schema import LABEL, LEVELS, ROW, TEAM
-from journey.sentiment import score
+from journey.schema import LEVELS, TEAM
 from journey.sentiment.model import TranscriptSentiment
 from journey.viz import charts
 from ui import cache, frame, widgets
@@ -14,14 +12,13 @@ from ui.i18n import t
 st.title(t("sentiment.title"))
 st.caption(t("sentiment.intro"))
 scope = frame.require_scope()
-transcripts = cache.dataset_transcripts(scope.dataset.transcripts_path)
-in_scope = cache.scope_transcripts(scope)
-if transcripts is None or in_scope is None or transcripts.empty:
+path = scope.dataset.transcripts_path
+if path is None or not cache.transcript_rows(path):
     st.info(t("sentiment.no_transcripts"))
     st.page_link("views/data.py", label=t("sentiment.data_link"))
     st.stop()
 
-has_labels = LABEL in transcripts and bool(transcripts[LABEL].notna().any())
+has_labels = cache.transcripts_have_labels(path)
 choices = ["default", "lexicon", *(["trained"] if has_labels else [])]
 scorer = st.radio(
     t("sentiment.scorer"),
@@ -37,19 +34,12 @@ with guard():
     model_bytes, model_saved = None, False
     if scorer == "trained":
         model_bytes, model_saved = cache.stored_sentiment_model(
-            scope.dataset.name, scope.dataset.source, scope.dataset.fingerprint, transcripts
+            scope.dataset.name, scope.dataset.source, scope.dataset.fingerprint, path
         )
-    scored_all = cache.sentiment_scored(
-        scope.dataset.fingerprint,
-        transcripts,
-        scorer,
-        model_bytes,
-        t("sentiment.scoring"),
-    )
-# without filters the scope holds every row: nothing to subset
-subset = ROW in in_scope and not scope.filters.is_empty()
-scored = score.subset(scored_all, in_scope[ROW]) if subset else scored_all
-figures = score.summary_figures(scored)
+    scores = cache.sentiment_scores_file(scope.dataset, scorer, model_bytes, t("sentiment.scoring"))
+    # the scope's scored rows: SQL views over the transcripts and scores files
+    scored = cache.sentiment_relation(scope, scores)
+figures = cache.sentiment_figures(scored.rows, scored.turns)
 
 cols = st.columns(6)
 cols[0].metric(t("sentiment.rows"), f"{figures['rows']:,}")
@@ -68,7 +58,9 @@ cols[5].metric(
 )
 if figures["unscored"]:
     with st.expander(t("sentiment.unscored_why")):
-        st.dataframe(scored.unscored_reasons(), hide_index=True, key="sentiment_unscored")
+        st.dataframe(
+            cache.sentiment_unscored(scored.rows), hide_index=True, key="sentiment_unscored"
+        )
 if model_bytes:
     metrics = TranscriptSentiment.from_bytes(model_bytes).metrics_
     st.subheader(t("sentiment.metrics"))
@@ -83,7 +75,7 @@ level = st.radio(
     key="sentiment_level",
 )
 with guard():
-    views = cache.sentiment_views(f"{scope.key}:{scorer}:{level}", scored, scope.events, level)
+    views = cache.sentiment_views(scored.rows, scope.events, level)
 if views["by_level"].empty:
     st.info(t("sentiment.none"))
 else:
@@ -122,9 +114,9 @@ for item in views["negative"].itertuples(index=False):
     # <mark> tags are markup
     st.markdown(f"**{item.sentiment_score:+.2f}** · {item.html}", unsafe_allow_html=True)
 
-st.download_button(  # every scored row: the CSV is built when clicked, not on every render
+st.download_button(  # every scored row: the CSV is built from SQL when clicked
     t("sentiment.download"),
-    data=partial(export.to_csv_bytes, scored.rows),
+    data=partial(cache.sentiment_csv, scored),
     file_name="sentiment.csv",
     mime="text/csv",
     key="sentiment_download",

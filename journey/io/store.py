@@ -388,17 +388,30 @@ class Workspace:
                 con, entry.id, entry.key, scorer, model_key, positions
             )
 
-    def _export(self, name: str, kind: str, path: str | Path) -> Path | None:
+    def export_scores(
+        self, name: str, scorer: str, path: str | Path, model_key: str = ""
+    ) -> Path | None:
+        """Write a dataset's current stored scores to Parquet (streamed); None when missing."""
+        scorer = _clean_name(scorer, what="scorer name")
+        return self._export(name, "scores", path, (scorer, model_key))
+
+    def _export(
+        self, name: str, kind: str, path: str | Path, scores: tuple[str, str] | None = None
+    ) -> Path | None:
         name = _clean_name(name)
         target = Path(path).expanduser()
         partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
         with self._transaction() as con:
             entry = self._require(con, name)
-            table, manifest = (
-                (entry.events_table, entry.events_columns)
-                if kind == "events"
-                else (entry.transcripts_table, entry.transcripts_columns)
-            )
+            if scores is not None:
+                found = stored_scores.table(con, entry.id, entry.key, *scores)
+                table, manifest = found if found is not None else (None, None)
+            else:
+                table, manifest = (
+                    (entry.events_table, entry.events_columns)
+                    if kind == "events"
+                    else (entry.transcripts_table, entry.transcripts_columns)
+                )
             if table is None or manifest is None:
                 return None
             try:

@@ -5,6 +5,9 @@ transcripts; a scope of millions of rows would keep a page busy for minutes. Sco
 most `TEXT_SAMPLE_ROWS` customer texts are read whole (the result is exact); larger ones
 through a uniform random sample of that many customer texts (seed 0: the same rows on every
 render), which pages say. Headline figures, trends and joins to the journey never sample.
+The Sentiment page draws its sample in SQL over the scored files instead
+(`journey.query.engine.scored.text_sample`: the same rows when they are few; else the `cap`
+rows of smallest hash(position, seed), also fixed across renders).
 """
 
 from __future__ import annotations

@@ -64,6 +64,11 @@ def raw_transcripts_path(fingerprint: str) -> Path:
     return cache_dir() / f"transcripts-{digest(fingerprint)}.parquet"
 
 
+def scores_path(fingerprint: str, scorer: str, model_key: str) -> Path:
+    """Where the stored sentiment scores of data `fingerprint` by `scorer` are kept as Parquet."""
+    return cache_dir() / f"scores-{digest(f'{fingerprint}:{scorer}:{model_key}')}.parquet"
+
+
 def prepared_path(dataset_key: str) -> Path:
     """Where the prepared events of dataset `key` (data + settings) are kept as Parquet."""
     return cache_dir() / f"prepared-{digest(dataset_key)}.parquet"
@@ -126,6 +131,19 @@ def export_stored(workspace: store.Workspace, name: str, fingerprint: str) -> tu
     if not has_transcripts:
         has_transcripts = workspace.export_transcripts(name, transcripts) is not None
     return events, has_transcripts
+
+
+def export_scores(
+    workspace: store.Workspace, name: str, fingerprint: str, scorer: str, model_key: str
+) -> Path | None:
+    """Export a stored dataset's scores (of `scorer`, `model_key`) to the cache, once per data.
+
+    None when the workspace holds no current scores for them (score the dataset first).
+    """
+    path = scores_path(fingerprint, scorer, model_key)
+    if path.exists():
+        return path
+    return workspace.export_scores(name, scorer, path, model_key)
 
 
 def columns_of(runner: DuckDBRunner, path: Path) -> tuple[str, ...]:

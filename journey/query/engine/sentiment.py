@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from journey.query.engine.common import (
+    EPOCH,
     generated_clashes,
     micros,
     relation_columns,
@@ -74,7 +75,7 @@ _S, _L, _R, _TS, _C = (
     ident(CUSTOMER_ID),
 )
 # the references' `_customer_rows`: a labelled row of the customer
-_CUSTOMER_ROWS: Final = (
+CUSTOMER_ROWS: Final = (
     f"{_L} IN {lit_list(SENTIMENT_LABELS)} AND coalesce({_R}, {lit(CUSTOMER_ROLE)}) = "
     f"{lit(CUSTOMER_ROLE)}"
 )
@@ -169,7 +170,7 @@ def link_sql(rows: str, events: str) -> str:
     nearest = _nearest_key()
     return f"""
 WITH q_rows AS (
-  SELECT * FROM {ident(rows)} WHERE {_CUSTOMER_ROWS}
+  SELECT * FROM {ident(rows)} WHERE {CUSTOMER_ROWS}
 ), q_t AS (
   SELECT {ident(POSITION)} AS q_pos, {_C} AS q_cust, {_TS} AS q_ts, {micros(_TS)} AS q_tus,
          lower({ident(CHANNEL)}) AS q_tch
@@ -261,7 +262,7 @@ def sentiment_by(runner: Runner, rows: str, level: str) -> pd.DataFrame:
     sql = f"""
 SELECT {key} AS q_key, avg({_S}) AS mean_score, avg(CAST({_NEG} AS DOUBLE)) AS share_negative,
        count(*) AS n, CAST(sum({_NEG}) AS BIGINT) AS n_negative
-FROM {ident(rows)} WHERE {_CUSTOMER_ROWS}
+FROM {ident(rows)} WHERE {CUSTOMER_ROWS}
 GROUP BY {key}
 ORDER BY n DESC, q_key"""
     out = runner.frame(sql).rename(columns={"q_key": level})
@@ -275,7 +276,7 @@ def weekly_sentiment(runner: Runner, rows: str) -> pd.DataFrame:
     sql = f"""
 SELECT date_trunc('week', {_TS}) AS week, avg({_S}) AS mean_score,
        avg(CAST({_NEG} AS DOUBLE)) AS share_negative, count(*) AS n
-FROM {ident(rows)} WHERE {_CUSTOMER_ROWS} AND {_TS} IS NOT NULL
+FROM {ident(rows)} WHERE {CUSTOMER_ROWS} AND {_TS} IS NOT NULL
 GROUP BY date_trunc('week', {_TS})
 ORDER BY week"""
     out = runner.frame(sql)
@@ -301,7 +302,7 @@ WITH q_last AS (
          row_number() OVER (PARTITION BY {_C} ORDER BY {_TS} DESC, {ident(POSITION)} DESC)
            AS q_rank
   FROM {ident(rows)}
-  WHERE {_CUSTOMER_ROWS} AND {_TS} IS NOT NULL AND {_C} IS NOT NULL
+  WHERE {CUSTOMER_ROWS} AND {_TS} IS NOT NULL AND {_C} IS NOT NULL
 ), q_conv AS (
   SELECT {_C} AS q_customer, max({_TS}) AS q_cts
   FROM {ident(events)} WHERE {ident(CONVERSION)} GROUP BY {_C}
@@ -327,24 +328,25 @@ GROUP BY l.q_label"""
 
 
 def summary_figures(runner: Runner, rows: str, turns: str) -> dict[str, float | int]:
-    """Headline numbers as `score.summary_figures`: rows, scored, customer vs agent, change."""
+    """Headline numbers as `score.summary_figures`: rows, scored, customer vs agent, change.
+
+    A conversation's first and last customer turns are the smallest and largest by (time,
+    missing times last; row; turn), picked in one hash aggregate (arg-min/max), not by sorts.
+    """
     sql = f"""
 WITH q_scored AS (
   SELECT {ident(CONVERSATION)} AS q_conv, {_R} AS q_role, {_S} AS q_score,
-         row_number() OVER (PARTITION BY {ident(CONVERSATION)}, {_R}
-           ORDER BY {_TS} ASC NULLS LAST, {ident(POSITION)}, {ident(TURN)}) AS q_first,
-         row_number() OVER (PARTITION BY {ident(CONVERSATION)}, {_R}
-           ORDER BY {_TS} DESC NULLS FIRST, {ident(POSITION)} DESC, {ident(TURN)} DESC)
-           AS q_last
+         struct_pack(n := CASE WHEN {_TS} IS NULL THEN 1 ELSE 0 END,
+                     t := coalesce({_TS}, {EPOCH}), p := {ident(POSITION)}, u := {ident(TURN)})
+           AS q_key
   FROM {ident(turns)} WHERE {_S} IS NOT NULL
 ), q_per AS (
   SELECT q_conv,
-         avg(CASE WHEN q_role = {lit(CUSTOMER_ROLE)} THEN q_score END) AS q_customer,
-         avg(CASE WHEN q_role = {lit(AGENT_ROLE)} THEN q_score END) AS q_agent,
-         sum(CASE WHEN q_role = {lit(CUSTOMER_ROLE)} THEN 1 ELSE 0 END) AS q_n,
-         max(CASE WHEN q_role = {lit(CUSTOMER_ROLE)} AND q_last = 1 THEN q_score END)
-           - max(CASE WHEN q_role = {lit(CUSTOMER_ROLE)} AND q_first = 1 THEN q_score END)
-           AS q_change
+         avg(q_score) FILTER (WHERE q_role = {lit(CUSTOMER_ROLE)}) AS q_customer,
+         avg(q_score) FILTER (WHERE q_role = {lit(AGENT_ROLE)}) AS q_agent,
+         count(*) FILTER (WHERE q_role = {lit(CUSTOMER_ROLE)}) AS q_n,
+         max_by(q_score, q_key) FILTER (WHERE q_role = {lit(CUSTOMER_ROLE)})
+           - min_by(q_score, q_key) FILTER (WHERE q_role = {lit(CUSTOMER_ROLE)}) AS q_change
   FROM q_scored GROUP BY q_conv
 ), q_convs AS (
   SELECT count(DISTINCT {ident(CONVERSATION)}) AS conversations FROM {ident(turns)}

@@ -10,6 +10,7 @@ from journey.query.engine import files
 from journey.query.engine.attribution import PathSpec
 from journey.query.engine.relation import conform_frame
 from journey.schema import DatasetSettings
+from journey.sentiment import score, stored
 from tests.oracle.scope import prepare_events
 
 
@@ -81,3 +82,26 @@ def test_dataset_key_changes_with_the_settings():
     assert one == files.dataset_key("data", DatasetSettings())
     assert one != files.dataset_key("data", DatasetSettings(onboarding_days=3))
     assert one.startswith("data:")
+
+
+def test_stored_scores_are_exported_once_per_scorer_and_model(tmp_path, monkeypatch):
+    monkeypatch.setenv("JOURNEY_WORKSPACE", str(tmp_path / "workspace.duckdb"))
+    workspace = Workspace(tmp_path / "workspace.duckdb")
+    transcripts = pd.DataFrame({"customer_id": ["a", "b"], "text": ["so bad", "great"]})
+    workspace.save("Shop", _events(), transcripts, DatasetSettings(), {}, key="shop-v1")
+    scores = stored.to_stored(score.score_transcripts(transcripts))
+    workspace.save_scores("Shop", stored.DEFAULT, scores, "")
+    out = files.export_scores(workspace, "Shop", "shop-v1", stored.DEFAULT, "")
+    assert out == files.scores_path("shop-v1", stored.DEFAULT, "")
+    assert out.parent == tmp_path / "cache"
+    found = files.open_engine().frame(f"SELECT * FROM read_parquet('{out}')")
+    assert list(found.columns) == list(stored.STORED_COLUMNS)
+    assert found["position"].tolist() == scores["position"].tolist() == [0, 0, 1, 1]
+    assert found["sentiment_label"].tolist() == scores["sentiment_label"].tolist()
+    written = out.stat().st_mtime_ns
+    assert files.export_scores(workspace, "Shop", "shop-v1", stored.DEFAULT, "") == out
+    assert out.stat().st_mtime_ns == written  # reused, not written again
+    # none stored for another scorer or model: nothing to export
+    assert files.export_scores(workspace, "Shop", "shop-v1", stored.LEXICON, "") is None
+    assert files.export_scores(workspace, "Shop", "shop-v1", stored.DEFAULT, "other") is None
+    assert not files.scores_path("shop-v1", stored.LEXICON, "").exists()
