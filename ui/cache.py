@@ -43,15 +43,14 @@ from journey.query.engine.attribution import PathSpec
 from journey.query.engine.runner import DuckDBRunner
 from journey.query.flows import FoldResult
 from journey.schema import DatasetSettings, ValidationResult
-from journey.sentiment import insights, score, stored
 from journey.sentiment import sample as sentiment_sample
-from journey.sentiment.model import TranscriptSentiment, train_model
+from journey.sentiment import score, stored
 from ui import handle
 from ui.i18n import t
 
 if TYPE_CHECKING:
-    # imported where used: the report, next best action and network stacks (scikit-learn,
-    # pyvis, python-pptx) load with their page, not with the app's first page
+    # imported where used: the report, next best action, network and sentiment-model stacks
+    # (scikit-learn, pyvis, python-pptx) load with their page, not with the app's first page
     from journey.present import content
     from journey.recommend import model as recommend_model
     from journey.recommend import pipeline as recommend_pipeline
@@ -610,6 +609,8 @@ def contact_list(view: str, start: object, end: object, level: str) -> pd.DataFr
 @st.cache_data(scope="session", max_entries=4, show_spinner=False)
 def sentiment_model(fingerprint: str, transcripts_path: str) -> bytes:
     """A model trained on the dataset's labelled transcripts, as bytes (with CV metrics)."""
+    from journey.sentiment.model import train_model
+
     del fingerprint
     # only the text and label columns are read: what a model trains on
     texts = handle.read_columns(engine(), transcripts_path, (schema.TEXT, schema.LABEL))
@@ -645,6 +646,8 @@ def _scored_once(
     label: str,
 ) -> score.ScoredTranscripts:
     """`sentiment_scored`, shared read-only by every session (keyed by data, scorer, model)."""
+    from journey.sentiment.model import TranscriptSentiment
+
     name = _workspace_name(fingerprint)
     frame = workspace().scores(name, scorer, model_key) if name is not None else None
     if frame is None:
@@ -802,6 +805,8 @@ def sentiment_views(rows: str, view: str, level: str) -> dict[str, object]:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _sentiment_words(rows: str) -> dict[str, object]:
+    from journey.sentiment import insights
+
     r = runner()
     texts = engine_scored.text_sample(r, rows, sentiment_sample.TEXT_SAMPLE_ROWS)
     drivers = insights.sentiment_drivers(texts)
@@ -830,6 +835,8 @@ def _sentiment_trends(rows: str, view: str) -> dict[str, object]:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _sentiment_levels(rows: str, view: str, level: str) -> dict[str, object]:
+    from journey.sentiment import insights
+
     r = runner()
     linked = f"sentiment_linked_{uuid.uuid4().hex[:12]}"
     engine_sentiment.link_table(r, linked, rows, view)
