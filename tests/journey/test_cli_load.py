@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from journey.cli import main
 from journey.io.store import Workspace
 from journey.query.engine import files as app_files
+from journey.sentiment import stored as stored_scores
 
 EVENTS = """customer_id,timestamp,channel,event_type,revenue
 a,2025-01-01,Email,view,
@@ -71,6 +73,19 @@ def test_load_stores_accepted_rows_mapping_settings_and_summaries(
     key = app_files.dataset_key(stored.info.key, stored.settings)
     assert app_files.prepared_path(key).parent == workspace_path.parent / "cache"
     assert app_files.prepared_path(key).is_file()
+    # with the Sentiment page's default scores, as the workspace stores them
+    assert app_files.DEFAULT_SCORER == stored_scores.DEFAULT
+    exported = app_files.scores_path(stored.info.key, stored_scores.DEFAULT, "")
+    assert exported.is_file()
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(exported).sort_values(["position", "turn"], ignore_index=True)[
+            ["position", "turn", "sentiment_label"]
+        ],
+        scores.sort_values(["position", "turn"], ignore_index=True)[
+            ["position", "turn", "sentiment_label"]
+        ],
+        check_dtype=False,
+    )
 
 
 def test_load_without_sentiment_stores_no_scores(
@@ -81,6 +96,8 @@ def test_load_without_sentiment_stores_no_scores(
     assert main([*argv, "--transcripts-map", "client=customer_id", "--no-sentiment"]) == 0
     assert "sentiment: scored" not in capsys.readouterr().err
     assert Workspace(workspace_path).scores("fast", "default") is None
+    key = Workspace(workspace_path).list_datasets()[0].key
+    assert not app_files.scores_path(key, "default", "").exists()  # nothing to export
 
 
 def test_a_taken_name_needs_overwrite(workspace_path: Path, files: tuple[Path, Path], capsys):

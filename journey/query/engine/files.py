@@ -172,6 +172,7 @@ def prepare_file(runner: DuckDBRunner, raw: Path, settings: DatasetSettings, out
         cursor.drop(name)
 
 
+DEFAULT_SCORER: Final = "default"  # journey.sentiment.stored.DEFAULT (tests hold them equal)
 PATH_FORMAT: Final = 1  # bump when the path table's columns or meaning change
 
 
@@ -246,7 +247,8 @@ def warm(workspace: store.Workspace, name: str, runner: DuckDBRunner | None = No
     """Export a stored dataset's rows and prepare its events once, as the app opens them.
 
     Also writes the default map level's path table (`path_file`) and the default attribution
-    touches (`touches_file`). Returns the prepared events' file. Call it after saving a
+    touches (`touches_file`), and exports the default scorer's stored scores (`export_scores`).
+    Returns the prepared events' file. Call it after saving a
     dataset (the CLI's `load`), so the app's first open of it reads ready files instead of
     preparing 10 million events.
     """
@@ -260,4 +262,6 @@ def warm(workspace: store.Workspace, name: str, runner: DuckDBRunner | None = No
     view = parquet_view(engine, prepared)
     path_file(engine, view, LEVELS[0], keep_repeats=False)
     touches_file(engine, view, attribution.PathSpec())
+    # and the Sentiment page's default scores, when `load` scored the transcripts
+    export_scores(workspace, name, stored.info.key, DEFAULT_SCORER, "")
     return prepared
