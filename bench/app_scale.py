@@ -16,7 +16,7 @@ through AppTest on app.py, as a user clicks through the menu, and records:
 - each page's first render;
 - a sidebar filter change (three channels chosen) on the Journey map;
 - the customer timeline of one customer (search + render);
-- the peak resident memory of the process (ru_maxrss, the whole run, and after each page).
+- the peak resident memory of the app process (its own VmHWM: the whole run, and after each page).
 
 Targets (issue 10, at 1e7): every page < 5 s, filter change < 2 s, timeline < 1 s, peak < 4 GB.
 Each page is checked for exceptions and error messages; a failing page is reported as such.
