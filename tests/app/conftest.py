@@ -30,6 +30,23 @@ def app() -> AppTest:
     return app
 
 
+STORED_SAMPLE = "sample stored"  # the bundled sample as `load` stores it (stored_sample_path)
+
+
+@pytest.fixture(scope="module")
+def stored_sample_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace holding the sample loaded (transcripts scored) by the user's `load`."""
+    from journey.cli import main
+
+    path = tmp_path_factory.mktemp("ws") / "workspace.duckdb"
+    sample = ROOT / "data" / "sample"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JOURNEY_WORKSPACE", str(path))
+        argv = ["load", str(sample / "events.csv"), "--name", STORED_SAMPLE]
+        assert main([*argv, "--transcripts", str(sample / "transcripts.csv")]) == 0
+    return path
+
+
 def network_documents(app: AppTest) -> list[str]:
     """The network pages inside the app's iframes (each in a frame sandboxed to scripts)."""
     documents = []

@@ -14,29 +14,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from journey.cli import main
 from journey.io.store import Workspace
 from journey.query.engine.files import open_engine
 from journey.schema import CUSTOMER_ID
 from journey.sentiment import stored
-from tests.app.conftest import new_app
+from tests.app.conftest import STORED_SAMPLE, new_app
 from ui import cache, handle
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
-NAME = "sample stored"
+NAME = STORED_SAMPLE
 # customers of data/sample/transcripts.csv: the first (a chat) and one with several calls
 CUSTOMERS = ("C00073", "C00304")
 
 
 @pytest.fixture(scope="module")
-def workspace_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def workspace_path(stored_sample_path: Path) -> Path:
     """The sample loaded (and its transcripts scored) by the user's `load` command."""
-    path = tmp_path_factory.mktemp("ws") / "workspace.duckdb"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("JOURNEY_WORKSPACE", str(path))
-        argv = ["load", str(SAMPLE / "events.csv"), "--name", NAME]
-        assert main([*argv, "--transcripts", str(SAMPLE / "transcripts.csv")]) == 0
-    return path
+    return stored_sample_path
 
 
 @pytest.fixture

@@ -14,29 +14,22 @@ import pytest
 from pandas.testing import assert_frame_equal
 from streamlit.testing.v1 import AppTest
 
-from journey.cli import main
 from journey.io.store import Workspace
 from journey.query.engine.files import open_engine
 from journey.query.filters import Filters, filter_transcripts
 from journey.schema import CHANNEL, ROW
 from journey.sentiment import insights, score, stored
-from tests.app.conftest import new_app
+from tests.app.conftest import STORED_SAMPLE, new_app
 from tests.journey.query.engine.data import sample
 from ui import cache, handle
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
-NAME = "sample scored"
+NAME = STORED_SAMPLE
 
 
 @pytest.fixture(scope="module")
-def workspace_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def workspace_path(stored_sample_path: Path) -> Path:
     """The sample loaded (and its transcripts scored) by the user's `load` command."""
-    path = tmp_path_factory.mktemp("ws") / "workspace.duckdb"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("JOURNEY_WORKSPACE", str(path))
-        argv = ["load", str(SAMPLE / "events.csv"), "--name", NAME]
-        assert main([*argv, "--transcripts", str(SAMPLE / "transcripts.csv")]) == 0
-    return path
+    return stored_sample_path
 
 
 def _pandas_path(workspace: Workspace) -> score.ScoredTranscripts:
