@@ -912,20 +912,39 @@ def stored_sentiment_model(
 # -- report ----------------------------------------------------------------------------------
 
 
-def report_scored(scope: state.Scope) -> score.ScoredTranscripts | None:
-    """The scope's transcripts scored as the Sentiment page's default scorer (stored scores).
+def report_sentiment(scope: state.Scope) -> content.SentimentInput | None:
+    """The sentiment section's figures for the scope, as the Sentiment page's default scorer.
 
-    None without transcripts; scored once per dataset (or read from the workspace), the
-    filters only subset the result.
+    On the engine over the dataset's transcripts and stored scores (scored once per dataset),
+    the filters as a SQL condition: no pandas copy of the transcripts. None without them.
     """
-    in_scope = scope_transcripts(scope)
-    if in_scope is None or in_scope.empty:
+    if scope.dataset.transcripts_path is None:
         return None
-    return default_scored_scope(
-        scope.dataset.fingerprint,
-        dataset_transcripts(scope.dataset.transcripts_path),
-        in_scope,
-        t("sentiment.scoring"),
+    scores = sentiment_scores_file(scope.dataset, "default", None, t("sentiment.scoring"))
+    relation = sentiment_relation(scope, scores)
+    return _report_sentiment(relation.rows, relation.turns, scope.events)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _report_sentiment(rows: str, turns: str, view: str) -> content.SentimentInput:
+    from journey.present import content
+
+    return content.sentiment_input(runner(), rows, turns, view)
+
+
+def report_kept(view: str, level: str) -> content.Kept:
+    """The kept path and touches files a report of `view` reads (none for a filtered scope).
+
+    The same files the Journey map, Network and Attribution pages read, so a report after
+    those pages, or after `load` wrote the defaults, builds neither again.
+    """
+    from journey.present import content
+
+    if not handle.is_file_view(view):
+        return content.Kept()
+    return content.Kept(
+        paths=path_view(view, level, False),
+        touches=touches_view(view, attribution.DEFAULT_SETTINGS),
     )
 
 
@@ -933,16 +952,17 @@ def report_scored(scope: state.Scope) -> score.ScoredTranscripts | None:
 def report_content(
     key: str,
     view: str,
-    _scored: score.ScoredTranscripts | None,
+    _sentiment: content.SentimentInput | None,
     options: content.ReportOptions,
     _next_best_action: content.NextBestActionInput | None = None,
+    _kept: content.Kept | None = None,
 ) -> content.ReportContent:
     """The engine's `content.build_report` of a scope's view (`key`: scope, options, inputs)."""
     from journey.present import content
 
     del key
     return content.build_report(
-        runner(), view, _scored, options, next_best_action=_next_best_action
+        runner(), view, _sentiment, options, next_best_action=_next_best_action, kept=_kept
     )
 
 

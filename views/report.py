@@ -13,8 +13,8 @@ if not presenting:
     st.caption(t("report.intro"))
 scope = frame.require_scope()
 
-transcripts = cache.scope_transcripts(scope)
-has_transcripts = transcripts is not None and not transcripts.empty
+transcripts = scope.dataset.transcripts_path
+has_transcripts = transcripts is not None and cache.transcript_rows(transcripts) > 0
 choices = [s for s in content.SECTIONS if has_transcripts or s != "sentiment"]
 # the next best action trains a model: on many events it takes minutes, so it is opt-in there
 nba_by_default = scope.n_events <= cache.NBA_REPORT_MAX_EVENTS
@@ -53,12 +53,13 @@ next_best_action = None  # the Next best action page's decisions at its defaults
 if "next_best_action" in chosen:
     with guard(stop=False), st.spinner(t("report.nba_working")):
         next_best_action = cache.nba_report_input(scope)
-scored = None  # the Sentiment page's default scores of the scope's transcripts
+sentiment = None  # the Sentiment page's default scores of the scope's transcripts
 if "sentiment" in chosen:
     with guard():
-        scored = cache.report_scored(scope)
+        sentiment = cache.report_sentiment(scope)
 with guard(), st.spinner(t("report.working")):  # on the engine, over the scope's view
-    report = cache.report_content(key, scope.events, scored, options, next_best_action)
+    kept = cache.report_kept(scope.events, options.level)
+    report = cache.report_content(key, scope.events, sentiment, options, next_best_action, kept)
     document = cache.report_html(key, report)
 
 if presenting:

@@ -29,6 +29,7 @@ from journey.query.engine import flows as engine_flows
 from journey.query.engine import funnels as engine_funnels
 from journey.query.engine import maps as engine_maps
 from journey.query.engine import overview as engine_overview
+from journey.query.engine import scored as engine_scored
 from journey.query.engine import sentiment as engine_sentiment
 from journey.query.engine.common import temp_name
 from journey.query.engine.runner import Runner
@@ -157,44 +158,70 @@ class NextBestActionInput:
     cutoff: date
 
 
+@dataclass(frozen=True)
+class SentimentInput:
+    """The sentiment section's figures, computed before the report (see `sentiment_input`)."""
+
+    figures: dict[str, float | int]  # `score.summary_figures`
+    drivers: pd.DataFrame  # `insights.sentiment_drivers` of the customer texts (or a sample)
+    by_touchpoint: pd.DataFrame  # `insights.sentiment_by` touchpoint of the linked rows
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Relations already built for the report's events, read instead of built again.
+
+    `paths`: the events' path table at the report's level with repeats collapsed and the
+    events' phase (`flows.path_table(..., keep_repeats=False, phase=True)`, e.g. a kept
+    path file); `touches`: the attribution touches of the default settings' path spec
+    (`attribution.sql.touches_sql`). Either may be None: it is built for the call then.
+    """
+
+    paths: str | None = None
+    touches: str | None = None
+
+
 def build_report(
     runner: Runner,
     events: str,
-    transcripts: score.ScoredTranscripts | pd.DataFrame | None = None,
+    transcripts: score.ScoredTranscripts | pd.DataFrame | SentimentInput | None = None,
     options: ReportOptions | None = None,
     next_best_action: NextBestActionInput | None = None,
     progress: ProgressFn | None = None,
+    kept: Kept | None = None,
 ) -> ReportContent:
     """Compute a report on the engine from a prepared-events relation (`events` on `runner`).
 
     Every figure is the engine query the app's pages show (journey map, phases, network,
     funnels, attribution, sentiment); no pandas copy of the events is made. `transcripts`
-    are scored rows (`ScoredTranscripts`, as the Sentiment page reads them) or accepted
-    transcripts, scored here with the default scorer; without them the sentiment section is
-    left out, as is the next-best-action section without `next_best_action` (decided by
-    `journey.recommend`).
+    are the sentiment section's figures computed on the engine (`SentimentInput`), scored
+    rows (`ScoredTranscripts`, as the Sentiment page reads them) or accepted transcripts,
+    scored here with the default scorer; without them the sentiment section is left out, as
+    is the next-best-action section without `next_best_action` (decided by
+    `journey.recommend`). `kept` names relations of these events built already.
     """
     options = options or ReportOptions()
+    kept = kept or Kept()
     kpis = engine_overview.kpis(runner, events)
     if not kpis["events"]:
         raise SettingsError("no events to report on: the filters leave none")
-    scored = _scored(transcripts) if "sentiment" in options.sections else None
+    sentiment = (
+        _sentiment_input(runner, events, transcripts) if "sentiment" in options.sections else None
+    )
     builders: dict[str, Callable[[], Section]] = {
-        "journeys": lambda: _engine_journeys(runner, events, options),
+        "journeys": lambda: _engine_journeys(runner, events, options, kept.paths),
         "phases": lambda: phases_section(
             engine_flows.phase_flows(runner, events, options.level),
             engine_overview.phase_summary(runner, events),
             options,
         ),
-        "network": lambda: network_section(
-            *engine_maps.network_map(runner, events, options.level, False, False)
-        ),
+        "network": lambda: network_section(*_engine_network(runner, events, options, kept.paths)),
         "funnel": lambda: _engine_funnel(runner, events),
-        "attribution": lambda: _engine_attribution(runner, events, options),
-        "sentiment": lambda: _engine_sentiment(runner, events, scored),
+        "attribution": lambda: _engine_attribution(runner, events, options, kept.touches),
+        "sentiment": lambda: _sentiment_of(sentiment),
         "next_best_action": lambda: next_best_action_section(next_best_action),
     }
-    return assemble(options, kpis, builders, scored is not None, next_best_action, progress)
+    return assemble(options, kpis, builders, sentiment is not None, next_best_action, progress)
 
 
 def assemble(
@@ -233,6 +260,18 @@ def assemble(
     )
 
 
+def _sentiment_input(
+    runner: Runner,
+    events: str,
+    transcripts: score.ScoredTranscripts | pd.DataFrame | SentimentInput | None,
+) -> SentimentInput | None:
+    """The sentiment section's inputs from what was given (None: no transcript rows)."""
+    if isinstance(transcripts, SentimentInput):
+        return transcripts if transcripts.figures.get("rows") else None
+    scored = _scored(transcripts)
+    return None if scored is None else _engine_sentiment(runner, events, scored)
+
+
 def _scored(
     transcripts: score.ScoredTranscripts | pd.DataFrame | None,
 ) -> score.ScoredTranscripts | None:
@@ -246,13 +285,29 @@ def _scored(
     return score.score_transcripts(transcripts.drop(columns=[LABEL], errors="ignore"))
 
 
-def _engine_journeys(runner: Runner, events: str, options: ReportOptions) -> Section:
+def _engine_journeys(
+    runner: Runner, events: str, options: ReportOptions, paths: str | None
+) -> Section:
     """The journey map's step flows (folded, with dominant phases) and top five paths."""
-    found = engine_maps.journey_map(
-        runner, events, options.level, options.steps, False, options.top_k, n=TOP_PATHS
-    )
+    if paths is None:
+        found = engine_maps.journey_map(
+            runner, events, options.level, options.steps, False, options.top_k, n=TOP_PATHS
+        )
+    else:
+        found = engine_maps.journey_map_on_path(
+            runner, paths, options.steps, options.top_k, n=TOP_PATHS
+        )
     dominant = scope.dominant_phases(found.node_stats)
     return journeys_section(found.steps, dominant, found.top_paths, options)
+
+
+def _engine_network(
+    runner: Runner, events: str, options: ReportOptions, paths: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The network map's transitions and node statistics (repeats collapsed, no end nodes)."""
+    if paths is None:
+        return engine_maps.network_map(runner, events, options.level, False, False)
+    return engine_maps.network_map_on_path(runner, paths, False)
 
 
 def _engine_funnel(runner: Runner, events: str) -> Section:
@@ -263,22 +318,23 @@ def _engine_funnel(runner: Runner, events: str) -> Section:
     return funnel_section(result, dropoffs)
 
 
-def _engine_attribution(runner: Runner, events: str, options: ReportOptions) -> Section:
+def _engine_attribution(
+    runner: Runner, events: str, options: ReportOptions, touches: str | None
+) -> Section:
     """Every model's shares at the default settings with bootstrap intervals, on the engine."""
     settings = attribution.DEFAULT_SETTINGS
-    result = engine_attribution.engine_attribute(runner, events, settings)
+    inputs = engine_attribution.engine_inputs(runner, events, settings, touches=touches)
+    result = engine_attribution.attribute_inputs(inputs, settings)
     intervals = engine_attribution.engine_bootstrap_shares(
-        runner, events, settings, n_resamples=options.n_resamples
+        runner, events, settings, n_resamples=options.n_resamples, touches=touches
     )
     return attribution_section(result, intervals, options)
 
 
 def _engine_sentiment(
-    runner: Runner, events: str, scored: score.ScoredTranscripts | None
-) -> Section:
+    runner: Runner, events: str, scored: score.ScoredTranscripts
+) -> SentimentInput:
     """Headline figures and drivers of the scored rows; sentiment by touchpoint on the engine."""
-    if scored is None:
-        raise SettingsError("the sentiment section needs transcripts")
     rows = temp_name("report_sentiment_rows")
     linked = temp_name("report_sentiment_linked")
     runner.register_frame(rows, engine_sentiment.conform_rows(scored.rows))
@@ -290,7 +346,32 @@ def _engine_sentiment(
         runner.drop(rows)
     # as the Sentiment page: word counts read a bounded sample of a big scope's texts
     drivers = insights.sentiment_drivers(sentiment_sample.text_sample(scored.rows))
-    return sentiment_section(score.summary_figures(scored), drivers, by_touchpoint)
+    return SentimentInput(score.summary_figures(scored), drivers, by_touchpoint)
+
+
+def sentiment_input(runner: Runner, rows: str, turns: str, events: str) -> SentimentInput:
+    """The sentiment section's inputs from scored views (`engine_scored.scored_relation`).
+
+    All on the engine, as the Sentiment page computes them: headline figures, drivers of at
+    most `TEXT_SAMPLE_ROWS` customer texts (the page's seeded sample) and sentiment by the
+    touchpoint each row links to in `events`.
+    """
+    figures = engine_sentiment.summary_figures(runner, rows, turns)
+    texts = engine_scored.text_sample(runner, rows, sentiment_sample.TEXT_SAMPLE_ROWS)
+    linked = temp_name("report_sentiment_linked")
+    engine_sentiment.link_table(runner, linked, rows, events)
+    try:
+        by_touchpoint = engine_sentiment.sentiment_by(runner, linked, TOUCHPOINT)
+    finally:
+        runner.drop(linked)
+    return SentimentInput(figures, insights.sentiment_drivers(texts), by_touchpoint)
+
+
+def _sentiment_of(sentiment: SentimentInput | None) -> Section:
+    """The sentiment section of computed inputs."""
+    if sentiment is None:
+        raise SettingsError("the sentiment section needs transcripts")
+    return sentiment_section(sentiment.figures, sentiment.drivers, sentiment.by_touchpoint)
 
 
 def _key_figures(

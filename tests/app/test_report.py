@@ -164,3 +164,31 @@ def test_presentation_mode_ends_on_the_next_best_action():
     assert app.main.markdown[0].value == "**8 / 8**"
     assert app.main.header[0].value == content.SECTION_TITLES["next_best_action"]
     assert len(app.get("plotly_chart")) == 1  # the action mix
+
+
+def test_report_of_a_stored_dataset_reads_the_kept_files(
+    stored_sample_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A dataset `load` stored: no pandas transcripts, no path table or touches built again."""
+    from journey.query.engine import attribution as attribution_sql
+    from journey.query.engine import flows
+    from tests.app.conftest import STORED_SAMPLE
+
+    def never(what: str):
+        def refused(*_args: object, **_kwargs: object) -> None:
+            raise AssertionError(f"the report {what}")
+
+        return refused
+
+    monkeypatch.setenv("JOURNEY_WORKSPACE", str(stored_sample_path))
+    monkeypatch.setenv("JOURNEY_DATASET", STORED_SAMPLE)
+    monkeypatch.setattr(cache, "NBA_REPORT_MAX_EVENTS", 1_000)  # no model trained here
+    app = new_app()
+    assert problems(app) == []
+    monkeypatch.setattr(cache, "dataset_transcripts", never("read every transcript row"))
+    monkeypatch.setattr(flows, "path_select", never("built a path table again"))
+    monkeypatch.setattr(attribution_sql, "touches", never("built the touches again"))
+    app.switch_page("views/report.py").run()
+    assert problems(app) == []
+    titles = [s.value for s in app.main.subheader]  # the sentiment section included
+    assert titles[1:] == [content.SECTION_TITLES[s] for s in content.SECTIONS[:-1]]

@@ -152,3 +152,72 @@ def test_sample_report_by_touchpoint_equals_the_pandas_report(sample_engine):
     )
     report = content.build_report(sample_engine, EVENTS, None, options)
     same_report(report, oracle.build_report(events, None, options))
+
+
+def test_kept_relations_and_scored_files_give_the_same_report(
+    small_files, small_engine, tmp_path, monkeypatch
+):
+    """Kept paths and touches, and sentiment from the Sentiment page's files: the same report."""
+    from journey.attribution.engine import path_spec
+    from journey.query.engine import attribution as attribution_sql
+    from journey.query.engine import flows
+    from journey.query.engine import scored as engine_scored
+    from journey.query.engine.files import frame_to_parquet
+    from journey.schema import LABEL, ROW
+    from journey.sentiment import score, stored
+
+    transcripts = small_frames(small_files)[1]
+    options = small_options()
+    expected = content.build_report(small_engine, EVENTS, transcripts, options, nba_input())
+
+    # the files the app keeps: transcripts with their row number, and the default scores
+    numbered = transcripts.assign(**{ROW: np.arange(1, len(transcripts) + 1, dtype="int64")})
+    scored = score.score_transcripts(numbered.drop(columns=[LABEL], errors="ignore"))
+    t_path, s_path = tmp_path / "transcripts.parquet", tmp_path / "scores.parquet"
+    frame_to_parquet(small_engine, numbered, t_path)
+    frame_to_parquet(small_engine, stored.to_stored(scored), s_path)
+    relation = engine_scored.scored_relation(small_engine, "report_kept", str(t_path), str(s_path))
+    sentiment = content.sentiment_input(small_engine, relation.rows, relation.turns, EVENTS)
+
+    paths, touches = "report_kept_paths", "report_kept_touches"
+    small_engine.table(paths, flows.path_select(small_engine, EVENTS, options.level, False, True))
+    spec = path_spec(content.attribution.DEFAULT_SETTINGS)
+    small_engine.table(touches, attribution_sql.touches_sql(EVENTS, spec))
+    calls: list[str] = []  # the kept tables are read, not built again: count path builds
+    original = flows.path_select
+
+    def counted(*args: object, **kwargs: object) -> str:
+        calls.append("path")
+        return original(*args, **kwargs)
+
+    def touched(*args: object, **kwargs: object) -> str:
+        calls.append("touches")
+        return original_touches(*args, **kwargs)
+
+    original_touches = attribution_sql.touches
+    monkeypatch.setattr(flows, "path_select", counted)
+    monkeypatch.setattr(attribution_sql, "touches", touched)
+    try:
+        kept = content.build_report(
+            small_engine,
+            EVENTS,
+            sentiment,
+            options,
+            nba_input(),
+            kept=content.Kept(paths=paths, touches=touches),
+        )
+    finally:
+        small_engine.drop(paths)
+        small_engine.drop(touches)
+    same_report(kept, expected)
+    assert calls == []  # no path table (journeys, network) and no touches were built
+    sentiment_section = next(s for s in kept.sections if s.key == "sentiment")
+    assert sentiment_section.tables[0].frame.shape[0] > 0
+
+
+def test_a_scope_without_transcript_rows_leaves_the_sentiment_section_out(small_engine):
+    figures = {"rows": 0}
+    empty = content.SentimentInput(figures, pd.DataFrame(), pd.DataFrame())
+    options = content.ReportOptions(sections=("funnel", "sentiment"), n_resamples=5)
+    report = content.build_report(small_engine, EVENTS, empty, options)
+    assert [s.key for s in report.sections] == ["funnel"]
