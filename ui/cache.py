@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     # imported where used: the report, next best action, network and sentiment-model stacks
     # (scikit-learn, pyvis, python-pptx) load with their page, not with the app's first page
     from journey.present import content
+    from journey.recommend import kept as recommend_kept
     from journey.recommend import model as recommend_model
     from journey.recommend import pipeline as recommend_pipeline
     from journey.recommend import replay as recommend_replay
@@ -998,15 +999,57 @@ def nba_key(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
+def nba_contacts(dataset: state.Dataset) -> str | None:
+    """The dataset's scored conversations as a shared engine view of contacts (None: none).
+
+    Read from the kept contacts file (`load` writes it); else the transcripts are scored
+    once (the Sentiment page's default scorer) and the file written.
+    """
+    if dataset.transcripts_path is None:
+        return None
+    path = handle.contacts_path(dataset.fingerprint)
+    if not path.exists():
+        scored = sentiment_scored(
+            dataset.fingerprint,
+            dataset_transcripts(dataset.transcripts_path),
+            "default",
+            None,
+            t("nba.working"),
+        )
+        _write_contacts(dataset.fingerprint, scored.conversations)
+    return handle.parquet_view(engine(), path)
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
-def nba_contacts(fingerprint: str, _conversations: pd.DataFrame) -> str:
-    """The scored conversations of a dataset as a shared engine view of contacts."""
+def _write_contacts(fingerprint: str, _conversations: pd.DataFrame) -> None:
     from journey.recommend import features as recommend_features
 
-    path = handle.cache_dir() / f"contacts-{handle.digest(fingerprint)}.parquet"
+    path = handle.contacts_path(fingerprint)
     if not path.exists():
         handle.frame_to_parquet(engine(), recommend_features.contacts_frame(_conversations), path)
-    return handle.parquet_view(engine(), path)
+
+
+def nba_opening(scope: state.Scope, rec: recommend_pipeline.Recommender, cutoff: date) -> bool:
+    """Whether `rec` and `cutoff` are the page's opening settings on a dataset's whole view."""
+    defaults = nba_page_defaults(scope)
+    return handle.is_file_view(scope.events) and defaults is not None and defaults == (rec, cutoff)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def nba_kept(
+    view: str, contacts: str | None, key: str, _rec: recommend_pipeline.Recommender, cutoff: date
+) -> recommend_kept.KeptRun:
+    """The page's results at its opening settings, kept as files (`recommend.kept`).
+
+    Read when `load` (or an earlier visit) kept them; else computed once and written, for
+    every later session and restart. Shared read-only (`key`: every setting).
+    """
+    from journey.recommend import kept
+
+    del key
+    at = pd.Timestamp(cutoff)
+    folder = handle.nba_folder(kept.run_key(view, contacts, _rec, at))
+    return kept.kept_run(runner(), view, _rec, at, contacts, folder)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -1100,17 +1143,12 @@ def nba_report_input(scope: state.Scope) -> content.NextBestActionInput | None:
     if defaults is None:
         return None
     rec, cutoff = defaults
-    contacts = None
-    if scope.has_transcripts:  # the page uses the last contact's sentiment by default
-        scored = sentiment_scored(
-            scope.dataset.fingerprint,
-            dataset_transcripts(scope.dataset.transcripts_path),
-            "default",
-            None,
-            t("nba.working"),
-        )
-        contacts = nba_contacts(scope.dataset.fingerprint, scored.conversations)
+    # the page uses the last contact's sentiment by default
+    contacts = nba_contacts(scope.dataset)
     key = nba_key(rec, scope.key)
+    if handle.is_file_view(scope.events):
+        run = nba_kept(scope.events, contacts, key, rec, cutoff)
+        return content.NextBestActionInput(run.decisions, run.matrix, cutoff)
     model_key = nba_key(rec.features, rec.train, scope.key)
     decisions, matrix = nba_decisions(scope.events, contacts, key, model_key, rec, cutoff)
     return content.NextBestActionInput(decisions, matrix, cutoff)

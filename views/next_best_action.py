@@ -62,21 +62,19 @@ with guard():
         train=pipeline.TrainSettings(kind=kind),
         actions=nba_actions.parse_actions(edited),
     )
-    contacts = None
-    if use_sentiment:
-        scored = cache.sentiment_scored(
-            scope.dataset.fingerprint,
-            cache.dataset_transcripts(scope.dataset.transcripts_path),
-            "default",
-            None,
-            t("nba.working"),
-        )
-        contacts = cache.nba_contacts(scope.dataset.fingerprint, scored.conversations)
+    contacts = cache.nba_contacts(scope.dataset) if use_sentiment else None
     key = cache.nba_key(rec, scope.key)
     model_key = cache.nba_key(rec.features, rec.train, scope.key)
     with st.spinner(t("nba.working")):
-        decisions, matrix = cache.nba_decisions(scope.events, contacts, key, model_key, rec, cutoff)
-        quality = cache.nba_evaluation(scope.events, contacts, model_key, rec)
+        if use_sentiment == scope.has_transcripts and cache.nba_opening(scope, rec, cutoff):
+            # the opening settings on the whole dataset: results kept as files (`load`)
+            kept = cache.nba_kept(scope.events, contacts, key, rec, cutoff)
+            decisions, matrix, quality = kept.decisions, kept.matrix, kept.evaluation
+        else:
+            decisions, matrix = cache.nba_decisions(
+                scope.events, contacts, key, model_key, rec, cutoff
+            )
+            quality = cache.nba_evaluation(scope.events, contacts, model_key, rec)
 
 st.subheader(t("nba.mix"))
 mix = pipeline.decision_mix(decisions)

@@ -59,3 +59,39 @@ def test_the_replay_respects_the_caps(session: AppTest):
     assert caps.set_index("cap").loc["*", "limit"] == 2
     triggers = table_with(session, "median_hours_to_fire")
     assert triggers["fired"].sum() > 0
+
+
+def test_a_stored_dataset_opens_on_the_results_load_kept(stored_sample_path, monkeypatch):
+    """`load` kept the opening results: the page and the report train and decide nothing."""
+    from pandas.testing import assert_frame_equal
+
+    from journey.present import content
+    from journey.recommend import kept
+    from journey.recommend import pipeline as recommend_pipeline
+    from tests.app.conftest import STORED_SAMPLE
+    from ui import cache
+
+    def never(what: str):
+        def refused(*_args: object, **_kwargs: object) -> None:
+            raise AssertionError(f"the page {what}")
+
+        return refused
+
+    monkeypatch.setenv("JOURNEY_WORKSPACE", str(stored_sample_path))
+    monkeypatch.setenv("JOURNEY_DATASET", STORED_SAMPLE)
+    for name in ("fit_model", "recommend", "evaluate"):
+        monkeypatch.setattr(recommend_pipeline, name, never(f"ran {name}"))
+    monkeypatch.setattr(cache, "dataset_transcripts", never("read every transcript row"))
+    app = new_app()
+    app.switch_page("views/next_best_action.py").run()
+    assert problems(app) == []
+    folders = list((stored_sample_path.parent / "cache").glob("nba-*"))
+    assert len(folders) == 1  # the opening settings, with the contacts' sentiment
+    run = kept.read_run(folders[0])
+    shown = decisions(app).reset_index(drop=True)
+    assert_frame_equal(shown, run.decisions[list(shown.columns)], check_dtype=False)
+    assert len(shown) == 5000
+    assert app.metric[0].value == f"{run.evaluation.auc:.3f}"
+    app.switch_page("views/report.py").run()  # the report's section: the same kept decisions
+    assert problems(app) == []
+    assert content.SECTION_TITLES["next_best_action"] in [s.value for s in app.main.subheader]

@@ -19,7 +19,7 @@ from typing import Final
 import duckdb
 import pandas as pd
 
-from journey.errors import WorkspaceError
+from journey.errors import SettingsError, WorkspaceError
 from journey.io import store
 from journey.io.serialise import settings_to_json
 from journey.query.engine import attribution, flows, prepare
@@ -213,6 +213,20 @@ def touches_file(runner: DuckDBRunner, view: str, spec: attribution.PathSpec) ->
     return copy_to_parquet(runner, attribution.touches_sql(view, spec), out)
 
 
+def contacts_path(fingerprint: str) -> Path:
+    """Where the scored conversations of the data named `fingerprint` are kept as contacts.
+
+    One row per conversation (`journey.recommend.features.contacts_frame`): what the next
+    best action's sentiment features read.
+    """
+    return cache_dir() / f"contacts-{digest(fingerprint)}.parquet"
+
+
+def nba_folder(run_key: str) -> Path:
+    """Where the Next best action page's results of one run are kept (`recommend.kept`)."""
+    return cache_dir() / f"nba-{run_key}"
+
+
 def ensure_view(runner: DuckDBRunner, name: str, select: str) -> str:
     """Create the shared view `name` over `select` unless it exists; return the name."""
     runner.cursor().con.execute(f"CREATE VIEW IF NOT EXISTS {ident(name)} AS {select}")
@@ -263,5 +277,54 @@ def warm(workspace: store.Workspace, name: str, runner: DuckDBRunner | None = No
     path_file(engine, view, LEVELS[0], keep_repeats=False)
     touches_file(engine, view, attribution.PathSpec())
     # and the Sentiment page's default scores, when `load` scored the transcripts
-    export_scores(workspace, name, stored.info.key, DEFAULT_SCORER, "")
+    scores = export_scores(workspace, name, stored.info.key, DEFAULT_SCORER, "")
+    # the Next best action page at its opening settings: contacts, decisions and quality
+    contacts = None
+    if scores is not None:
+        contacts = parquet_view(engine, write_contacts(engine, workspace, name, stored.info.key))
+    warm_next_best_action(engine, view, stored.settings, contacts)
     return prepared
+
+
+def write_contacts(
+    runner: DuckDBRunner, workspace: store.Workspace, name: str, fingerprint: str
+) -> Path:
+    """Write a stored dataset's scored conversations as contacts (`contacts_path`) once."""
+    from journey.recommend.features import contacts_frame
+    from journey.sentiment import stored as stored_scores
+
+    out = contacts_path(fingerprint)
+    if out.exists():
+        return out
+    records = workspace.scores(name, DEFAULT_SCORER, "")
+    if records is None:
+        raise WorkspaceError(
+            f"dataset {name!r} has no current default scores to read contacts from"
+        )
+    transcripts = runner.cursor().frame(
+        f"SELECT * FROM read_parquet({lit(str(raw_transcripts_path(fingerprint)))})"
+    )
+    scored = stored_scores.scored_from_store(transcripts, records)
+    return frame_to_parquet(runner, contacts_frame(scored.conversations), out)
+
+
+def warm_next_best_action(
+    runner: DuckDBRunner, view: str, settings: DatasetSettings, contacts: str | None
+) -> Path | None:
+    """Keep the Next best action page's results at its opening settings for `view`.
+
+    None when there is nothing to decide: no events, or too little history to learn from
+    (the page then says why).
+    """
+    from journey.recommend import kept
+
+    try:
+        opening = kept.opening_settings(runner, view, settings)
+        if opening is None:
+            return None
+        rec, cutoff = opening
+        folder = nba_folder(kept.run_key(view, contacts, rec, cutoff))
+        kept.kept_run(runner, view, rec, cutoff, contacts, folder)
+    except SettingsError:  # e.g. too little history: the page says why itself; none kept
+        return None
+    return folder
