@@ -12,6 +12,7 @@ from ui.errors import guard
 from ui.i18n import t
 
 REPLAY_DAYS = 28
+ROWS_SHOWN = 10_000  # decisions sent to the browser (a table and a picker); the CSV has all
 
 st.title(t("nba.title"))
 st.caption(t("nba.intro"))
@@ -137,9 +138,27 @@ if st.toggle(t("nba.replay_run", days=REPLAY_DAYS), value=False, key="nba_replay
 
 st.subheader(t("nba.customers"))
 table = decisions[["customer_id", "action", "channel", "rule", "reason", "score"]]
-st.dataframe(table, hide_index=True, width="stretch", key="nba_table")
-widgets.download_csv(table, "next_best_actions.csv", key="nba_download")
-pick = st.selectbox(t("nba.open_timeline"), table["customer_id"], key="nba_customer")
+left, right = st.columns(2)
+query = left.text_input(t("metrics.search"), key="nba_search").strip()
+actions = right.multiselect(
+    t("nba.actions_shown"),
+    sorted(table["action"].dropna().unique()),
+    placeholder=t("metrics.all"),
+    key="nba_actions_shown",
+)
+matching = table
+if query:
+    ids = matching["customer_id"].astype("str")
+    matching = matching[ids.str.contains(query, case=False, regex=False).fillna(False)]
+if actions:
+    matching = matching[matching["action"].isin(actions)]
+st.caption(t("metrics.shown", shown=len(matching), total=len(table)))
+if len(matching) > ROWS_SHOWN:  # the browser gets a page of rows; the download has them all
+    st.caption(t("metrics.first_shown", n=ROWS_SHOWN))
+shown = matching.head(ROWS_SHOWN)
+st.dataframe(shown, hide_index=True, width="stretch", key="nba_table")
+widgets.download_csv(matching, "next_best_actions.csv", key="nba_download")
+pick = st.selectbox(t("nba.open_timeline"), shown["customer_id"], key="nba_customer")
 if pick:
     state.set_widget_value("customer_search", pick)
     st.page_link("views/customer.py", label=t("nba.timeline_link"), icon=":material/person:")

@@ -95,3 +95,22 @@ def test_a_stored_dataset_opens_on_the_results_load_kept(stored_sample_path, mon
     app.switch_page("views/report.py").run()  # the report's section: the same kept decisions
     assert problems(app) == []
     assert content.SECTION_TITLES["next_best_action"] in [s.value for s in app.main.subheader]
+
+
+def test_the_customer_table_narrows_by_id_and_action():
+    app = new_app()
+    app.switch_page("views/next_best_action.py").run()
+    assert problems(app) == []
+    everyone = decisions(app)
+    app.text_input(key="nba_search").input("c001").run()  # ids C00100 ... C00199, any case
+    table = decisions(app)
+    assert len(table) == everyone["customer_id"].str.lower().str.contains("c001").sum() > 0
+    assert table["customer_id"].str.startswith("C001").all()
+    assert f"{len(table):,} of 5,000 customers." in [c.value for c in app.caption]
+    assert app.selectbox(key="nba_customer").options == list(table["customer_id"])
+    action = str(everyone["action"].iloc[0])
+    app.text_input(key="nba_search").input("").run()
+    app.multiselect(key="nba_actions_shown").select(action).run()
+    table = decisions(app)
+    assert set(table["action"]) == {action}
+    assert len(table) == (everyone["action"] == action).sum()

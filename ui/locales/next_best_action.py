@@ -82,6 +82,11 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Nilai × kecenderungan",
         "pl": "Wartość × skłonność",
     },
+    "nba.actions_shown": {
+        "en": "Actions shown",
+        "id": "Tindakan yang ditampilkan",
+        "pl": "Pokazane działania",
+    },
     "nba.quality": {"en": "Model quality", "id": "Kualitas model", "pl": "Jakość modelu"},
     "nba.quality_caption": {
         "en": "Trained at earlier cut-offs, scored at {date} (a time split, never a random one);"
