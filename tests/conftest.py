@@ -20,11 +20,20 @@ settings.register_profile("dev", max_examples=30, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+PRIVATE_MARK = "JOURNEY_TESTS_PRIVATE_WORKSPACE"  # set when the workspace below is the tests'
+
+
 def _private_workspace() -> None:
-    """Point the workspace at a temporary file so tests never touch the user's HOME."""
-    if "JOURNEY_WORKSPACE" not in os.environ:
+    """Point the workspace at a temporary file so tests never touch the user's HOME.
+
+    Each test process gets its own: pytest-xdist's workers inherit the controller's
+    environment, and two processes must not share one DuckDB file or cache folder.
+    """
+    ours = os.environ.get(PRIVATE_MARK) == os.environ.get("JOURNEY_WORKSPACE")
+    if "JOURNEY_WORKSPACE" not in os.environ or ours:
         folder = Path(tempfile.mkdtemp(prefix="journey-tests-"))
         os.environ["JOURNEY_WORKSPACE"] = str(folder / "workspace.duckdb")
+        os.environ[PRIVATE_MARK] = os.environ["JOURNEY_WORKSPACE"]
 
 
 _private_workspace()

@@ -33,7 +33,7 @@ def app() -> AppTest:
 STORED_SAMPLE = "sample stored"  # the bundled sample as `load` stores it (stored_sample_path)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stored_sample_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace holding the sample loaded (transcripts scored) by the user's `load`."""
     from journey.cli import main
