@@ -51,7 +51,7 @@ def test_upload_shows_rejects_and_downloads_them_as_csv(server, page, outside_re
     page.goto(f"{server}/data")
     wait_for_app(page)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(source)
-    page.get_by_text("Validation: events").wait_for(timeout=60_000)
+    page.get_by_text("Validation: events").wait_for(timeout=120_000)  # a loaded CI machine
     wait_for_app(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Download CSV").first.click()
