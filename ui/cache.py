@@ -1135,6 +1135,22 @@ def nba_page_defaults(scope: state.Scope) -> tuple[recommend_pipeline.Recommende
     return rec, dates[1] + timedelta(days=1)
 
 
+def nba_kept_ready(scope: state.Scope) -> bool:
+    """Whether the page's opening results for the scope are kept already (reading is quick)."""
+    from journey.recommend import kept
+
+    defaults = nba_page_defaults(scope) if handle.is_file_view(scope.events) else None
+    if defaults is None:
+        return False
+    contacts = handle.contacts_path(scope.dataset.fingerprint)
+    if scope.has_transcripts and not contacts.exists():
+        return False
+    rec, cutoff = defaults
+    view = handle.parquet_view(engine(), contacts) if scope.has_transcripts else None
+    key = kept.run_key(scope.events, view, rec, pd.Timestamp(cutoff))
+    return kept.is_kept(handle.nba_folder(key))
+
+
 def nba_report_input(scope: state.Scope) -> content.NextBestActionInput | None:
     """The Next best action page's decisions at its defaults, from the same caches."""
     from journey.present import content

@@ -17,7 +17,8 @@ transcripts = scope.dataset.transcripts_path
 has_transcripts = transcripts is not None and cache.transcript_rows(transcripts) > 0
 choices = [s for s in content.SECTIONS if has_transcripts or s != "sentiment"]
 # the next best action trains a model: on many events it takes minutes, so it is opt-in there
-nba_by_default = scope.n_events <= cache.NBA_REPORT_MAX_EVENTS
+# unless its results at the page's opening settings are kept (`load` keeps them)
+nba_by_default = scope.n_events <= cache.NBA_REPORT_MAX_EVENTS or cache.nba_kept_ready(scope)
 defaults = [s for s in choices if nba_by_default or s != "next_best_action"]
 sections, title = defaults, t("report.default_title")  # presentation mode: the default report
 if not presenting:

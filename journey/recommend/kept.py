@@ -114,10 +114,15 @@ def write_run(run: KeptRun, folder: Path) -> Path:
     return folder
 
 
+def is_kept(folder: Path) -> bool:
+    """Whether `folder` holds a whole run (`write_run` renames a folder only when complete)."""
+    names = [folder / f"{name}.parquet" for name in _FRAMES] + [folder / "evaluation.json"]
+    return all(p.exists() for p in names)
+
+
 def read_run(folder: Path) -> KeptRun | None:
     """A run written by `write_run`, or None when the folder is missing or incomplete."""
-    names = [folder / f"{name}.parquet" for name in _FRAMES] + [folder / "evaluation.json"]
-    if not all(p.exists() for p in names):
+    if not is_kept(folder):
         return None
     try:
         frames = {name: pd.read_parquet(folder / f"{name}.parquet") for name in _FRAMES}

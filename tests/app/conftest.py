@@ -30,6 +30,15 @@ def app() -> AppTest:
     return app
 
 
+def refusal(what: str):
+    """A stand-in that fails the test when called: "the page <what>" (a path it must not take)."""
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError(f"the page {what}")
+
+    return refused
+
+
 STORED_SAMPLE = "sample stored"  # the bundled sample as `load` stores it (stored_sample_path)
 
 

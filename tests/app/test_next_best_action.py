@@ -68,20 +68,14 @@ def test_a_stored_dataset_opens_on_the_results_load_kept(stored_sample_path, mon
     from journey.present import content
     from journey.recommend import kept
     from journey.recommend import pipeline as recommend_pipeline
-    from tests.app.conftest import STORED_SAMPLE
+    from tests.app.conftest import STORED_SAMPLE, refusal
     from ui import cache
-
-    def never(what: str):
-        def refused(*_args: object, **_kwargs: object) -> None:
-            raise AssertionError(f"the page {what}")
-
-        return refused
 
     monkeypatch.setenv("JOURNEY_WORKSPACE", str(stored_sample_path))
     monkeypatch.setenv("JOURNEY_DATASET", STORED_SAMPLE)
     for name in ("fit_model", "recommend", "evaluate"):
-        monkeypatch.setattr(recommend_pipeline, name, never(f"ran {name}"))
-    monkeypatch.setattr(cache, "dataset_transcripts", never("read every transcript row"))
+        monkeypatch.setattr(recommend_pipeline, name, refusal(f"ran {name}"))
+    monkeypatch.setattr(cache, "dataset_transcripts", refusal("read every transcript row"))
     app = new_app()
     app.switch_page("views/next_best_action.py").run()
     assert problems(app) == []

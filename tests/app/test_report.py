@@ -64,6 +64,7 @@ def test_page_previews_every_section_and_offers_the_html(session: AppTest):
 
 def test_next_best_action_is_opt_in_on_many_events(monkeypatch):
     monkeypatch.setattr(cache, "NBA_REPORT_MAX_EVENTS", 1_000)  # the sample has 82,684 events
+    monkeypatch.setattr(cache, "nba_kept_ready", lambda _scope: False)  # nothing kept yet
     app = new_app()
     app.switch_page("views/report.py").run()
     assert problems(app) == []
@@ -82,6 +83,7 @@ def test_report_reads_no_pandas_copy_of_the_events(monkeypatch):
 
     monkeypatch.setattr(handle, "events_frame", never)
     monkeypatch.setattr(cache, "NBA_REPORT_MAX_EVENTS", 1_000)  # no model trained here
+    monkeypatch.setattr(cache, "nba_kept_ready", lambda _scope: False)  # nor one read
     app = new_app()
     app.switch_page("views/report.py").run()
     assert problems(app) == []
@@ -169,26 +171,26 @@ def test_presentation_mode_ends_on_the_next_best_action():
 def test_report_of_a_stored_dataset_reads_the_kept_files(
     stored_sample_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    """A dataset `load` stored: no pandas transcripts, no path table or touches built again."""
+    """A dataset `load` stored: no pandas transcripts, no path table, touches or model built."""
     from journey.query.engine import attribution as attribution_sql
     from journey.query.engine import flows
-    from tests.app.conftest import STORED_SAMPLE
-
-    def never(what: str):
-        def refused(*_args: object, **_kwargs: object) -> None:
-            raise AssertionError(f"the report {what}")
-
-        return refused
+    from tests.app.conftest import STORED_SAMPLE, refusal
 
     monkeypatch.setenv("JOURNEY_WORKSPACE", str(stored_sample_path))
     monkeypatch.setenv("JOURNEY_DATASET", STORED_SAMPLE)
-    monkeypatch.setattr(cache, "NBA_REPORT_MAX_EVENTS", 1_000)  # no model trained here
+    # past this many events, the section is selected only because `load` kept its results
+    monkeypatch.setattr(cache, "NBA_REPORT_MAX_EVENTS", 1_000)
     app = new_app()
     assert problems(app) == []
-    monkeypatch.setattr(cache, "dataset_transcripts", never("read every transcript row"))
-    monkeypatch.setattr(flows, "path_select", never("built a path table again"))
-    monkeypatch.setattr(attribution_sql, "touches", never("built the touches again"))
+    for name in ("fit_model", "recommend", "evaluate"):
+        monkeypatch.setattr(recommend_pipeline, name, refusal(f"ran {name}"))
+    monkeypatch.setattr(cache, "dataset_transcripts", refusal("read every transcript row"))
+    monkeypatch.setattr(flows, "path_select", refusal("built a path table again"))
+    monkeypatch.setattr(attribution_sql, "touches", refusal("built the touches again"))
     app.switch_page("views/report.py").run()
     assert problems(app) == []
-    titles = [s.value for s in app.main.subheader]  # the sentiment section included
-    assert titles[1:] == [content.SECTION_TITLES[s] for s in content.SECTIONS[:-1]]
+    titles = [s.value for s in app.main.subheader]  # sentiment and next best action included
+    assert titles[1:] == [content.SECTION_TITLES[s] for s in content.SECTIONS]
+    assert not any(
+        "events: the next best action section is not selected" in c.value for c in app.caption
+    )

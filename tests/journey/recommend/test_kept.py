@@ -183,9 +183,11 @@ def test_a_folder_written_first_by_another_process_stands(tmp_path):
 
 def test_an_incomplete_folder_is_no_run_and_a_broken_one_says_where(tmp_path):
     folder = kept.write_run(_small_run(), tmp_path / "nba-x")
+    assert kept.is_kept(folder)
     (folder / "evaluation.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(SettingsError, match="nba-x"):
         kept.read_run(folder)
     (folder / "matrix.parquet").unlink()
+    assert not kept.is_kept(folder)
     assert kept.read_run(folder) is None
     assert kept.read_run(tmp_path / "missing") is None
