@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -22,11 +22,10 @@ from journey.attribution.models import MODELS
 from journey.errors import WorkspaceError
 from journey.io.markup import md_text
 from journey.present import links
-from journey.present.content import ReportContent
 from journey.present.links import Known, LinkState, Setting
 from journey.query import filters as flt
 from journey.query.metrics import GRANULARITIES, METRIC_COLUMNS
-from journey.recommend.model import KINDS
+from journey.recommend.kinds import KINDS
 from journey.schema import (
     ATTRIBUTION_LEVELS,
     CHANNEL,
@@ -40,6 +39,9 @@ from journey.viz.network import LAYOUTS
 from journey.viz.sankey import LABEL_ROOM
 from ui import cache, frame, state, widgets
 from ui.i18n import LANGUAGES, t
+
+if TYPE_CHECKING:  # the report's stack (scikit-learn, pyvis) loads with the Report page
+    from journey.present.content import ReportContent
 
 REPORT: Final = "report"
 

@@ -146,12 +146,7 @@ actions = right.multiselect(
     placeholder=t("metrics.all"),
     key="nba_actions_shown",
 )
-matching = table
-if query:
-    ids = matching["customer_id"].astype("str")
-    matching = matching[ids.str.contains(query, case=False, regex=False).fillna(False)]
-if actions:
-    matching = matching[matching["action"].isin(actions)]
+matching = pipeline.filter_decisions(table, query, actions)
 st.caption(t("metrics.shown", shown=len(matching), total=len(table)))
 if len(matching) > ROWS_SHOWN:  # the browser gets a page of rows; the download has them all
     st.caption(t("metrics.first_shown", n=ROWS_SHOWN))

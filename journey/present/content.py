@@ -33,7 +33,6 @@ from journey.query.engine import scored as engine_scored
 from journey.query.engine import sentiment as engine_sentiment
 from journey.query.engine.common import temp_name
 from journey.query.engine.runner import Runner
-from journey.recommend import pipeline as recommend
 from journey.recommend.rules import RULE_IDS
 from journey.schema import CHANNEL, LABEL, TOUCHPOINT
 from journey.sentiment import insights, score
@@ -645,6 +644,9 @@ def nba_mix_chart(mix: pd.DataFrame, height: int | None = None) -> go.Figure:
 
 def next_best_action_section(nba: NextBestActionInput | None) -> Section:
     """The decisions' mix by action, channel and rule, and the value x propensity matrix."""
+    # imported here: the recommender loads scikit-learn, which the app's start does without
+    from journey.recommend import pipeline as recommend
+
     if nba is None:
         raise SettingsError("the next best action section needs the decisions")
     mix = recommend.decision_mix(nba.decisions)

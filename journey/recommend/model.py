@@ -28,6 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from journey.errors import SettingsError
+from journey.recommend.kinds import KINDS
 
 CATEGORICAL: Final = ("last_channel", "current_phase")
 NOT_FEATURES: Final = (
@@ -38,7 +39,6 @@ NOT_FEATURES: Final = (
     "cart_age",
     "opted_out",
 )
-KINDS: Final = ("gradient_boosting", "logistic")
 
 
 def feature_columns(features: pd.DataFrame) -> list[str]:

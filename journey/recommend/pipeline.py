@@ -228,6 +228,19 @@ def decision_mix(decisions: pd.DataFrame) -> pd.DataFrame:
     return mix.drop(columns="rule_index").reset_index(drop=True)
 
 
+def filter_decisions(
+    decisions: pd.DataFrame, query: str = "", actions: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Decisions whose customer id holds `query` (any case) and, if given, action in `actions`."""
+    keep = pd.Series(True, index=decisions.index)
+    if query.strip():
+        ids = decisions["customer_id"].astype("str")
+        keep &= ids.str.contains(query.strip(), case=False, regex=False).fillna(False)
+    if len(actions):
+        keep &= decisions["action"].isin(list(actions))
+    return decisions[keep]
+
+
 def recommender_for(
     settings: DatasetSettings,
     touchpoints: Sequence[str],

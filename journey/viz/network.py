@@ -14,21 +14,23 @@ import html as html_lib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
-import pyvis
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
-from pyvis.network import Network
 
 from journey.errors import SettingsError
 from journey.schema import CONVERTED, NO_CONVERSION, START, Phase
 from journey.viz.figure import short_label
 from journey.viz.palette import node_color, rgba
 
+if TYPE_CHECKING:  # pyvis (and networkx) load when a network is drawn, not with the app
+    from pyvis.network import Network
+
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-PYVIS_TEMPLATES = Path(pyvis.__file__).resolve().parent / "templates"
+PYVIS_TEMPLATES = Path(find_spec("pyvis").origin).resolve().parent / "templates"
 VIS_JS = "lib/vis-9.1.2/vis-network.min.js"  # shipped inside the pyvis package
 Layout = Literal["physics", "hierarchical"]
 LAYOUTS: tuple[str, ...] = ("physics", "hierarchical")
@@ -271,6 +273,8 @@ def build_pyvis(
     """
     if layout not in LAYOUTS:
         raise SettingsError(f"unknown network layout {layout!r}: use one of {', '.join(LAYOUTS)}")
+    from pyvis.network import Network
+
     net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
     colors = _add_nodes(net, selection.nodes, node_colors, node_notes)
     _add_edges(net, selection.edges, colors)
