@@ -49,6 +49,18 @@ def test_journey_never_imports_streamlit():
     subprocess.run([sys.executable, "-c", IMPORT_ALL], cwd=ROOT, check=True)
 
 
+APP_START = """import sys
+import ui.cache, ui.frame, ui.nav, ui.share, ui.widgets
+heavy = [m for m in ("sklearn", "pyvis", "pptx", "kaleido", "pyspark") if m in sys.modules]
+assert heavy == [], f"the app's first page loads {heavy}"
+"""
+
+
+def test_the_apps_start_loads_no_model_network_or_deck_stack():
+    # scikit-learn alone took 2.5 s of the Overview's first render: pages load it when used
+    subprocess.run([sys.executable, "-c", APP_START], cwd=ROOT, check=True)
+
+
 def test_views_call_no_groupby_or_merge():
     offenders = [
         f"{path.name}:{number}"

@@ -25,10 +25,7 @@ import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-import kaleido
 import plotly.graph_objects as go
-from choreographer import errors as browser_errors
-from kaleido import errors as kaleido_errors
 
 from journey.errors import JourneyError
 
@@ -39,17 +36,26 @@ SVG_TIMEOUT = 60.0  # seconds for one chart's SVG, browser start included
 WIDTH, HEIGHT, SCALE = 1200, 640, 2
 FORMATS = ("png", "svg")
 
-# what choreographer and kaleido raise when the browser cannot start, dies or fails a render
-BROWSER_FAILURES = (
-    browser_errors.ChromeNotFoundError,
-    browser_errors.BrowserFailedError,
-    browser_errors.BrowserClosedError,
-    browser_errors.BrowserDepsError,
-    browser_errors.ChannelClosedError,
-    kaleido_errors.KaleidoError,
-    kaleido_errors.JavascriptError,
-    OSError,
-)
+
+def browser_failures() -> tuple[type[BaseException], ...]:
+    """What choreographer and kaleido raise when the browser cannot start, dies or fails.
+
+    Imported here: kaleido runs only in the rendering child process, never in the app's.
+    """
+    from choreographer import errors as browser_errors
+    from kaleido import errors as kaleido_errors
+
+    return (
+        browser_errors.ChromeNotFoundError,
+        browser_errors.BrowserFailedError,
+        browser_errors.BrowserClosedError,
+        browser_errors.BrowserDepsError,
+        browser_errors.ChannelClosedError,
+        kaleido_errors.KaleidoError,
+        kaleido_errors.JavascriptError,
+        OSError,
+    )
+
 
 ROOT = Path(__file__).resolve().parents[2]  # the folder holding the journey package
 
@@ -83,6 +89,8 @@ def find_browser() -> Path:
 async def _render(
     figures: Mapping[str, str], browser: str, out: Path, image_format: str = "png"
 ) -> None:
+    import kaleido
+
     async with kaleido.Kaleido(path=browser, mathjax=False, timeout=60) as renderer:
         for name, figure in figures.items():
             spec = json.loads(figure)
@@ -128,7 +136,7 @@ def _child_main() -> None:
         asyncio.run(
             _render(spec["figures"], spec["browser"], Path(spec["out"]), spec.get("format", "png"))
         )
-    except BROWSER_FAILURES as err:
+    except browser_failures() as err:
         print(f"{type(err).__name__}: {err}", file=sys.stderr)
         _stop_browsers()
 
