@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     # its first open (JOURNEY_DATASET=NAME) reads ready files instead of preparing them
     from journey.query.engine import files as app_files
 
-    app_files.warm(workspace, info.name)
+    app_files.warm(workspace, info.name, progress=StderrProgress("preparing the app's files"))
     print(
         f"stored '{info.name}' in {workspace.path}: {info.n_events} events, "
         f"{info.n_customers} customers, {info.n_transcripts} transcript rows",

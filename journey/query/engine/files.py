@@ -25,7 +25,7 @@ from journey.io.serialise import settings_to_json
 from journey.query.engine import attribution, flows, prepare
 from journey.query.engine.runner import MEMORY_ENV, DuckDBRunner
 from journey.query.engine.sql import ident, lit
-from journey.schema import CUSTOMER_ID, LEVELS, ROW, TIMESTAMP, DatasetSettings
+from journey.schema import CUSTOMER_ID, LEVELS, ROW, TIMESTAMP, DatasetSettings, ProgressFn
 
 CACHE_FOLDER: Final = "cache"
 APP_MEMORY_LIMIT: Final = "2GB"  # the app's DuckDB, unless JOURNEY_MEMORY_LIMIT says otherwise
@@ -257,7 +257,12 @@ def dataset_key(fingerprint: str, settings: DatasetSettings) -> str:
     return f"{fingerprint}:{digest16}"
 
 
-def warm(workspace: store.Workspace, name: str, runner: DuckDBRunner | None = None) -> Path:
+def warm(
+    workspace: store.Workspace,
+    name: str,
+    runner: DuckDBRunner | None = None,
+    progress: ProgressFn | None = None,
+) -> Path:
     """Export a stored dataset's rows and prepare its events once, as the app opens them.
 
     Also writes the default map level's path table (`path_file`) and the default attribution
@@ -266,6 +271,8 @@ def warm(workspace: store.Workspace, name: str, runner: DuckDBRunner | None = No
     dataset (the CLI's `load`), so the app's first open of it reads ready files instead of
     preparing 10 million events.
     """
+    tell = progress or (lambda _fraction, _message: None)
+    tell(0.0, "prepared events")
     stored = workspace.load(name, frames=False)
     events, _ = export_stored(workspace, name, stored.info.key)
     out = prepared_path(dataset_key(stored.info.key, stored.settings))
@@ -274,15 +281,20 @@ def warm(workspace: store.Workspace, name: str, runner: DuckDBRunner | None = No
     # the first render of the map pages (default level, repeats collapsed) and of the
     # Attribution page (default level, window, no exclusions) reads ready tables
     view = parquet_view(engine, prepared)
+    tell(0.2, "path table")
     path_file(engine, view, LEVELS[0], keep_repeats=False)
+    tell(0.35, "attribution touches")
     touches_file(engine, view, attribution.PathSpec())
     # and the Sentiment page's default scores, when `load` scored the transcripts
+    tell(0.5, "sentiment scores")
     scores = export_scores(workspace, name, stored.info.key, DEFAULT_SCORER, "")
     # the Next best action page at its opening settings: contacts, decisions and quality
     contacts = None
     if scores is not None:
         contacts = parquet_view(engine, write_contacts(engine, workspace, name, stored.info.key))
+    tell(0.6, "next best action")
     warm_next_best_action(engine, view, stored.settings, contacts)
+    tell(1.0, "done")
     return prepared
 
 

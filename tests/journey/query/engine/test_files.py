@@ -35,8 +35,14 @@ def test_warm_exports_and_prepares_once_beside_the_workspace(tmp_path, monkeypat
     workspace = Workspace(tmp_path / "workspace.duckdb")
     settings = DatasetSettings(onboarding_days=0)
     workspace.save("Shop", _events(), None, settings, {}, key="shop-v1")
-    out = files.warm(workspace, "Shop")
+    seen: list[tuple[float, str]] = []
+    out = files.warm(workspace, "Shop", progress=lambda f, m: seen.append((f, m)))
     assert out == files.prepared_path(files.dataset_key("shop-v1", settings))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions)
+    assert seen[0] == (0.0, "prepared events")
+    assert seen[-1] == (1.0, "done")
+    assert "next best action" in [m for _, m in seen]
     assert out.parent == tmp_path / "cache"
     assert files.raw_events_path("shop-v1").is_file()
     runner = files.open_engine()
