@@ -1048,8 +1048,17 @@ def nba_kept(
 
     del key
     at = pd.Timestamp(cutoff)
-    folder = handle.nba_folder(kept.run_key(view, contacts, _rec, at))
+    folder = _nba_folder(view, contacts, _rec, cutoff)
     return kept.kept_run(runner(), view, _rec, at, contacts, folder)
+
+
+def _nba_folder(
+    view: str, contacts: str | None, rec: recommend_pipeline.Recommender, cutoff: date
+) -> Path:
+    """Where the page's results for these inputs are kept (`recommend.kept.run_key`)."""
+    from journey.recommend import kept
+
+    return handle.nba_folder(kept.run_key(view, contacts, rec, pd.Timestamp(cutoff)))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -1144,11 +1153,9 @@ def nba_kept_ready(scope: state.Scope) -> bool:
         return False
     contacts = handle.contacts_path(scope.dataset.fingerprint)
     if scope.has_transcripts and not contacts.exists():
-        return False
+        return False  # nba_contacts would score the transcripts: not quick
     rec, cutoff = defaults
-    view = handle.parquet_view(engine(), contacts) if scope.has_transcripts else None
-    key = kept.run_key(scope.events, view, rec, pd.Timestamp(cutoff))
-    return kept.is_kept(handle.nba_folder(key))
+    return kept.is_kept(_nba_folder(scope.events, nba_contacts(scope.dataset), rec, cutoff))
 
 
 def nba_report_input(scope: state.Scope) -> content.NextBestActionInput | None:

@@ -335,13 +335,10 @@ def _engine_sentiment(
 ) -> SentimentInput:
     """Headline figures and drivers of the scored rows; sentiment by touchpoint on the engine."""
     rows = temp_name("report_sentiment_rows")
-    linked = temp_name("report_sentiment_linked")
     runner.register_frame(rows, engine_sentiment.conform_rows(scored.rows))
     try:
-        engine_sentiment.link_table(runner, linked, rows, events)
-        by_touchpoint = engine_sentiment.sentiment_by(runner, linked, TOUCHPOINT)
+        by_touchpoint = _by_touchpoint(runner, rows, events)
     finally:
-        runner.drop(linked)
         runner.drop(rows)
     # as the Sentiment page: word counts read a bounded sample of a big scope's texts
     drivers = insights.sentiment_drivers(sentiment_sample.text_sample(scored.rows))
@@ -357,13 +354,18 @@ def sentiment_input(runner: Runner, rows: str, turns: str, events: str) -> Senti
     """
     figures = engine_sentiment.summary_figures(runner, rows, turns)
     texts = engine_scored.text_sample(runner, rows, sentiment_sample.TEXT_SAMPLE_ROWS)
+    by_touchpoint = _by_touchpoint(runner, rows, events)
+    return SentimentInput(figures, insights.sentiment_drivers(texts), by_touchpoint)
+
+
+def _by_touchpoint(runner: Runner, rows: str, events: str) -> pd.DataFrame:
+    """Customer sentiment by the touchpoint each scored row links to in `events`."""
     linked = temp_name("report_sentiment_linked")
     engine_sentiment.link_table(runner, linked, rows, events)
     try:
-        by_touchpoint = engine_sentiment.sentiment_by(runner, linked, TOUCHPOINT)
+        return engine_sentiment.sentiment_by(runner, linked, TOUCHPOINT)
     finally:
         runner.drop(linked)
-    return SentimentInput(figures, insights.sentiment_drivers(texts), by_touchpoint)
 
 
 def _sentiment_of(sentiment: SentimentInput | None) -> Section:
