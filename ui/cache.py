@@ -31,11 +31,8 @@ from journey.query import (
 )
 from journey.query.engine import compare as engine_compare
 from journey.query.engine import filters as engine_filters
-from journey.query.engine import flows as engine_flows
 from journey.query.engine import funnels as engine_funnels
-from journey.query.engine import maps as engine_maps
-from journey.query.engine import metrics as engine_metrics
-from journey.query.engine import overview as engine_overview
+from journey.query.engine import opening
 from journey.query.engine import scored as engine_scored
 from journey.query.engine import sentiment as engine_sentiment
 from journey.query.engine import timeline as engine_timeline
@@ -222,20 +219,20 @@ def _filtered_transcripts(
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def overview_kpis(view: str) -> dict[str, object]:
-    """The engine's `overview.kpis` of a view."""
-    return engine_overview.kpis(runner(), view)
+    """The engine's `overview.kpis` of a view (kept for a whole view: `opening`)."""
+    return opening.overview_kpis(runner(), view)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def channel_overview(view: str) -> pd.DataFrame:
-    """The engine's `overview.channel_overview` of a view."""
-    return engine_overview.channel_overview(runner(), view)
+    """The engine's `overview.channel_overview` of a view (kept for a whole view)."""
+    return opening.channel_overview(runner(), view)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def phase_summary(view: str) -> pd.DataFrame:
-    """The engine's `overview.phase_summary` (as `phases.phase_summary`) of a view."""
-    return engine_overview.phase_summary(runner(), view)
+    """The engine's `overview.phase_summary` (as `phases.phase_summary`) of a view, kept."""
+    return opening.phase_summary(runner(), view)
 
 
 # -- data page --------------------------------------------------------------------------
@@ -274,14 +271,15 @@ def map_step_flows(
     """A view's step flows with their fold, node -> dominant phase, and top 20 paths.
 
     All from the view's path table file (`path_view`): built once per view, level and repeat
-    rule, then shared with the Network map and every later setting (steps, top-K).
+    rule, then shared with the Network map and every later setting (steps, top-K); the
+    result is kept for a whole view (`opening.journey_map`). A filtered scope's path table
+    lives for this call only.
     """
-    if handle.is_file_view(view):
-        path = path_view(view, level, keep_repeats)
-        found = engine_maps.journey_map_on_path(runner(), path, steps, top_k, n=20)
-    else:  # a filtered scope: its path table lives for this call only
-        found = engine_maps.journey_map(runner(), view, level, steps, keep_repeats, top_k, n=20)
-    return found.steps, found.fold, scope.dominant_phases(found.node_stats), found.top_paths
+    path = path_view(view, level, keep_repeats) if handle.is_file_view(view) else None
+    steps_frame, fold, stats, top = opening.journey_map(
+        runner(), view, path, level, steps, keep_repeats, top_k
+    )
+    return steps_frame, fold, scope.dominant_phases(stats), top
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -292,8 +290,8 @@ def path_view(view: str, level: str, keep_repeats: bool) -> str:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def map_phase_flows(view: str, level: str) -> pd.DataFrame:
-    """The engine's `flows.phase_flows` of a view."""
-    return engine_flows.phase_flows(runner(), view, level)
+    """The engine's `flows.phase_flows` of a view (kept for a whole view)."""
+    return opening.phase_flows(runner(), view, level)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -302,13 +300,11 @@ def map_network(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The engine's transitions and node stats of a view (the network map's inputs).
 
-    Both from the view's path table file (`path_view`), shared with the Journey map.
+    Both from the view's path table file (`path_view`), shared with the Journey map, and
+    kept for a whole view; a filtered scope's path table is built for this call only.
     """
-    if not handle.is_file_view(view):  # a filtered scope: its path table for this call only
-        return engine_maps.network_map(runner(), view, level, keep_repeats, end_nodes)
-    return engine_maps.network_map_on_path(
-        runner(), path_view(view, level, keep_repeats), end_nodes
-    )
+    path = path_view(view, level, keep_repeats) if handle.is_file_view(view) else None
+    return opening.network_map(runner(), view, path, level, keep_repeats, end_nodes)
 
 
 @st.cache_data(scope="session", max_entries=16, show_spinner=False)
@@ -349,16 +345,16 @@ def compare_cohorts(
     return engine_compare.compare_cohorts(runner(), view, cohorts, level, keep_repeats, steps)
 
 
-FUNNEL_DROPOFF_LEVELS = (schema.TOUCHPOINT,)  # the level shown first; others on demand
-FUNNEL_DROPOFFS_SHOWN = 15
+FUNNEL_DROPOFFS_SHOWN = opening.FUNNEL_DROPOFFS_SHOWN
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def funnel_page(view: str, by: str) -> engine_funnels.FunnelPage:
-    """The Funnels page's first render: proposed funnel, its tables, drop-offs, one sort."""
-    return engine_funnels.funnel_page(
-        runner(), view, by, FUNNEL_DROPOFF_LEVELS, n=FUNNEL_DROPOFFS_SHOWN
-    )
+    """The Funnels page's first render: proposed funnel, its tables, drop-offs, one sort.
+
+    Kept for a whole view (`opening.funnel_page`).
+    """
+    return opening.funnel_page(runner(), view, by)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -486,16 +482,12 @@ def attribution_result(view: str, settings: AttributionSettings) -> tuple[pd.Dat
 def _attribution_result(
     view: str, settings: AttributionSettings, inputs_settings: AttributionSettings
 ) -> tuple[pd.DataFrame, str]:
-    inputs = _attribution_inputs(view, inputs_settings)
-    result = engine_attribution.attribute_inputs(inputs, settings)
-    return result, str(result.attrs.get("shapley_method", ""))
+    return opening.attribution_result(
+        view, settings, lambda: _attribution_inputs(view, inputs_settings)
+    )
 
 
-def _inputs_settings(settings: AttributionSettings) -> AttributionSettings:
-    """The settings the touches pass depends on (the Markov order only when Markov is chosen)."""
-    if "markov" in settings.models:
-        return settings
-    return dataclasses.replace(settings, markov_order=attribution.DEFAULT_SETTINGS.markov_order)
+_inputs_settings = opening.inputs_settings
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -545,28 +537,20 @@ def attribution_markov(view: str, settings: AttributionSettings) -> MarkovResult
     """The engine's Markov fit (removal effects, transitions) of a view.
 
     With Markov among the settings' models, it is the chain the result was computed from
-    (no second pass over the events).
+    (no second pass over the events); kept for a whole view (`opening.attribution_markov`).
     """
     if "markov" in settings.models:
-        inputs = _attribution_inputs(view, _inputs_settings(settings))
-        if inputs.markov is not None:
-            return inputs.markov
+        chosen = _inputs_settings(settings)
+        return opening.attribution_markov(
+            runner(), view, settings, lambda: _attribution_inputs(view, chosen)
+        )
     # keyed only on what the chain depends on: other models' settings must not refit it
-    chain = dataclasses.replace(
-        attribution.DEFAULT_SETTINGS,
-        models=("markov",),
-        level=settings.level,
-        window_days=settings.window_days,
-        exclude_channels=settings.exclude_channels,
-        exclude_event_types=settings.exclude_event_types,
-        markov_order=settings.markov_order,
-    )
-    return _attribution_markov(view, chain)
+    return _attribution_markov(view, opening.markov_chain_settings(settings))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _attribution_markov(view: str, settings: AttributionSettings) -> MarkovResult:
-    return engine_attribution.engine_fit_markov(runner(), view, settings)
+    return opening.attribution_markov(runner(), view, settings, None)
 
 
 def attribution_lookback(view: str, settings: AttributionSettings) -> pd.DataFrame:
@@ -592,16 +576,23 @@ def channel_metrics(
     qualifying_column: str,
     window_days: float,
 ) -> pd.DataFrame:
-    """The engine's `metrics.channel_metrics` of a view."""
-    return engine_metrics.channel_metrics(
-        runner(), view, start, end, granularity, level, qualifying, qualifying_column, window_days
+    """The engine's `metrics.channel_metrics` of a view (kept for a whole view)."""
+    args = opening.MetricsArgs(
+        start,
+        end,
+        granularity,
+        level,
+        qualifying,
+        qualifying_column,
+        window_days,  # type: ignore[arg-type]
     )
+    return opening.channel_metrics(runner(), view, args)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def contact_list(view: str, start: object, end: object, level: str) -> pd.DataFrame:
-    """The engine's `metrics.contact_list` of a view (one row per customer)."""
-    return engine_metrics.contact_list(runner(), view, start, end, level)
+    """The engine's `metrics.contact_list` of a view (one row per customer), kept."""
+    return opening.contact_list(runner(), view, start, end, level)  # type: ignore[arg-type]
 
 
 # -- sentiment (appended by the sentiment engineer) ---------------------------------------------

@@ -1,0 +1,362 @@
+"""The pages' computations, kept for a dataset's whole view, and the settings each page opens with.
+
+Each function here is what one page asks the engine for, wrapped in `results.kept`: on a
+dataset's whole view it is computed once and read back by every later session, restart and
+report; on a filtered scope it is computed each time. The `*_opening` functions give the
+arguments a page opens with (the same defaults its widgets show), and `warm_pages` computes
+them all once: `python -m journey load` calls it (through `files.warm`), so a stored
+dataset's pages open on ready results even at 10 million events.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Final
+
+import pandas as pd
+
+from journey.attribution import engine as engine_attribution
+from journey.attribution import models as attribution
+from journey.attribution.heuristic import DEFAULT_HALF_LIFE_DAYS
+from journey.attribution.markov import MARKOV_ORDERS, MarkovResult
+from journey.attribution.models import MODELS, AttributionSettings
+from journey.query.engine import files, results
+from journey.query.engine import flows as engine_flows
+from journey.query.engine import funnels as engine_funnels
+from journey.query.engine import maps as engine_maps
+from journey.query.engine import metrics as engine_metrics
+from journey.query.engine import overview as engine_overview
+from journey.query.engine.filters import columns_of, values_of
+from journey.query.engine.runner import DuckDBRunner
+from journey.query.engine.sql import ident
+from journey.query.flows import FoldResult
+from journey.query.metrics import default_qualifying
+from journey.query.segments import DEFAULT_WINDOW_DAYS
+from journey.schema import (
+    ATTRIBUTION_LEVELS,
+    CHANNEL,
+    EVENT_TYPE,
+    LEVELS,
+    PHASE,
+    TIMESTAMP,
+    TOUCHPOINT,
+    ProgressFn,
+)
+
+METRICS_GRANULARITY: Final = "week"  # the Channel metrics page's opening period
+FUNNEL_DROPOFF_LEVELS: Final = (TOUCHPOINT,)  # the Funnels page's drop-offs shown first
+FUNNEL_DROPOFFS_SHOWN: Final = 15
+MAP_STEPS: Final = 5  # the Journey map's opening steps and top-K
+MAP_TOP_K: Final = 8
+TOP_PATHS: Final = 20
+
+InputsFn = Callable[[], engine_attribution.EngineInputs]  # the attribution pass, when needed
+
+# -- overview -------------------------------------------------------------------------------
+
+
+def overview_kpis(runner: DuckDBRunner, view: str) -> dict[str, object]:
+    """The Overview's key figures of a view (`overview.kpis`), kept for a whole view."""
+    return results.kept(view, "overview_kpis", (), lambda: engine_overview.kpis(runner, view))
+
+
+def channel_overview(runner: DuckDBRunner, view: str) -> pd.DataFrame:
+    """The Overview's channel table of a view (`overview.channel_overview`), kept."""
+    return results.kept(
+        view, "channel_overview", (), lambda: engine_overview.channel_overview(runner, view)
+    )
+
+
+def phase_summary(runner: DuckDBRunner, view: str) -> pd.DataFrame:
+    """The Overview's phase table of a view (`overview.phase_summary`), kept."""
+    return results.kept(
+        view, "phase_summary", (), lambda: engine_overview.phase_summary(runner, view)
+    )
+
+
+# -- maps -----------------------------------------------------------------------------------
+
+
+def journey_map(
+    runner: DuckDBRunner,
+    view: str,
+    path: str | None,
+    level: str,
+    steps: int,
+    keep_repeats: bool,
+    top_k: int,
+) -> tuple[pd.DataFrame, FoldResult, pd.DataFrame, pd.DataFrame]:
+    """Step flows, their fold, node stats and top paths of a view, kept for a whole view.
+
+    `path` is the view's kept path table (`files.path_file`) when there is one.
+    """
+
+    def compute() -> tuple[pd.DataFrame, FoldResult, pd.DataFrame, pd.DataFrame]:
+        if path is not None:
+            found = engine_maps.journey_map_on_path(runner, path, steps, top_k, n=TOP_PATHS)
+        else:
+            found = engine_maps.journey_map(
+                runner, view, level, steps, keep_repeats, top_k, n=TOP_PATHS
+            )
+        return found.steps, found.fold, found.node_stats, found.top_paths
+
+    args = (level, steps, keep_repeats, top_k, TOP_PATHS)
+    return results.kept(view, "journey_map", args, compute)
+
+
+def phase_flows(runner: DuckDBRunner, view: str, level: str) -> pd.DataFrame:
+    """Customers' flows between phases at `level` (`flows.phase_flows`), kept for a whole view."""
+    return results.kept(
+        view, "phase_flows", (level,), lambda: engine_flows.phase_flows(runner, view, level)
+    )
+
+
+def network_map(
+    runner: DuckDBRunner,
+    view: str,
+    path: str | None,
+    level: str,
+    keep_repeats: bool,
+    end_nodes: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Transitions and node stats of a view (the network map's inputs), kept for a whole view."""
+
+    def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
+        if path is not None:
+            return engine_maps.network_map_on_path(runner, path, end_nodes)
+        return engine_maps.network_map(runner, view, level, keep_repeats, end_nodes)
+
+    return results.kept(view, "network_map", (level, keep_repeats, end_nodes), compute)
+
+
+# -- funnels --------------------------------------------------------------------------------
+
+
+def funnel_page(runner: DuckDBRunner, view: str, by: str) -> engine_funnels.FunnelPage:
+    """The Funnels page's first render by `by` (`funnels.funnel_page`), kept for a whole view."""
+    args = (by, FUNNEL_DROPOFF_LEVELS, FUNNEL_DROPOFFS_SHOWN)
+    return results.kept(
+        view,
+        "funnel_page",
+        args,
+        lambda: engine_funnels.funnel_page(
+            runner, view, by, FUNNEL_DROPOFF_LEVELS, n=FUNNEL_DROPOFFS_SHOWN
+        ),
+    )
+
+
+def funnel_by_opening(columns: Sequence[str]) -> str | None:
+    """The level the Funnels page opens on: the first of touchpoint, channel, event type."""
+    return next((c for c in (TOUCHPOINT, CHANNEL, EVENT_TYPE) if c in columns), None)
+
+
+# -- attribution ----------------------------------------------------------------------------
+
+
+def attribution_opening(columns: Sequence[str]) -> AttributionSettings | None:
+    """The Attribution page's opening settings (every model, its widgets' defaults)."""
+    level = next((lv for lv in ATTRIBUTION_LEVELS if lv in columns), None)
+    if level is None:
+        return None
+    return AttributionSettings(
+        models=tuple(MODELS),
+        level=level,
+        window_days=float(DEFAULT_WINDOW_DAYS),
+        exclude_channels=(),
+        exclude_event_types=(),
+        half_life_days=float(DEFAULT_HALF_LIFE_DAYS),
+        position_weights=(0.4, 0.2, 0.4),
+        markov_order=int(MARKOV_ORDERS[0]),
+    )
+
+
+def markov_chain_settings(settings: AttributionSettings) -> AttributionSettings:
+    """Only what a Markov chain depends on: other models' settings must not refit it."""
+    return dataclasses.replace(
+        attribution.DEFAULT_SETTINGS,
+        models=("markov",),
+        level=settings.level,
+        window_days=settings.window_days,
+        exclude_channels=settings.exclude_channels,
+        exclude_event_types=settings.exclude_event_types,
+        markov_order=settings.markov_order,
+    )
+
+
+def inputs_settings(settings: AttributionSettings) -> AttributionSettings:
+    """The settings the touches pass depends on (the Markov order only when Markov is chosen)."""
+    if "markov" in settings.models:
+        return settings
+    return dataclasses.replace(settings, markov_order=attribution.DEFAULT_SETTINGS.markov_order)
+
+
+def lazy_inputs(
+    runner: DuckDBRunner, view: str, settings: AttributionSettings, touches: str | None
+) -> InputsFn:
+    """The engine's one pass over a view's touches (`engine_inputs`), run on first call only."""
+    found: list[engine_attribution.EngineInputs] = []
+
+    def inputs() -> engine_attribution.EngineInputs:
+        if not found:
+            found.append(engine_attribution.engine_inputs(runner, view, settings, touches=touches))
+        return found[0]
+
+    return inputs
+
+
+def attribution_result(
+    view: str, settings: AttributionSettings, inputs: InputsFn
+) -> tuple[pd.DataFrame, str]:
+    """Every model's credit of a view and how Shapley was computed, kept for a whole view.
+
+    `inputs` gives the engine's one pass over the touches (called only when not kept).
+    """
+
+    def compute() -> tuple[pd.DataFrame, str]:
+        result = engine_attribution.attribute_inputs(inputs(), settings)
+        return result, str(result.attrs.get("shapley_method", ""))
+
+    return results.kept(view, "attribution_result", (settings,), compute)
+
+
+def attribution_markov(
+    runner: DuckDBRunner,
+    view: str,
+    settings: AttributionSettings,
+    inputs: InputsFn | None,
+) -> MarkovResult:
+    """The Markov chain of a view for `settings`, kept for a whole view.
+
+    With `inputs` (Markov among the models), the chain is the one those inputs fitted.
+    """
+    chain = markov_chain_settings(settings)
+
+    def compute() -> MarkovResult:
+        if inputs is not None:
+            found = inputs().markov
+            if found is not None:
+                return found
+        return engine_attribution.engine_fit_markov(runner, view, chain)
+
+    return results.kept(view, "attribution_markov", (chain,), compute)
+
+
+# -- channel metrics ------------------------------------------------------------------------
+
+
+def date_span(runner: DuckDBRunner, view: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a view's events, None when it has none."""
+    row = runner.cursor().frame(
+        f"SELECT min({ident(TIMESTAMP)}) AS a, max({ident(TIMESTAMP)}) AS b FROM {ident(view)}"
+    )
+    first, last = row["a"].iloc[0], row["b"].iloc[0]
+    if pd.isna(first):
+        return None
+    return pd.Timestamp(first).date(), pd.Timestamp(last).date()
+
+
+@dataclasses.dataclass(frozen=True)
+class MetricsArgs:
+    """What the Channel metrics page computes with: range, period, level, qualifying events."""
+
+    start: dt.date
+    end: dt.date
+    granularity: str
+    level: str
+    qualifying: tuple[str, ...]
+    qualifying_column: str
+    window_days: float
+
+
+def metrics_opening(runner: DuckDBRunner, view: str) -> MetricsArgs | None:
+    """The Channel metrics page's opening settings (None: no events or no level to show)."""
+    span = date_span(runner, view)
+    columns = columns_of(runner, view)
+    level = next((lv for lv in ATTRIBUTION_LEVELS if lv in columns), None)
+    if span is None or level is None:
+        return None
+    qualifying_column = next((c for c in (EVENT_TYPE, TOUCHPOINT) if c in columns), EVENT_TYPE)
+    options = values_of(runner, view, qualifying_column) if qualifying_column in columns else []
+    return MetricsArgs(
+        start=span[0],
+        end=span[1],
+        granularity=METRICS_GRANULARITY,
+        level=level,
+        qualifying=tuple(default_qualifying(options)),
+        qualifying_column=qualifying_column,
+        window_days=float(DEFAULT_WINDOW_DAYS),
+    )
+
+
+def channel_metrics(runner: DuckDBRunner, view: str, args: MetricsArgs) -> pd.DataFrame:
+    """Channel metrics by period of a view (`metrics.channel_metrics`), kept for a whole view."""
+    return results.kept(
+        view,
+        "channel_metrics",
+        dataclasses.astuple(args),
+        lambda: engine_metrics.channel_metrics(runner, view, *dataclasses.astuple(args)),
+    )
+
+
+def contact_list(
+    runner: DuckDBRunner, view: str, start: dt.date, end: dt.date, level: str
+) -> pd.DataFrame:
+    """The contact list of a view (`metrics.contact_list`), kept for a whole view."""
+    return results.kept(
+        view,
+        "contact_list",
+        (start, end, level),
+        lambda: engine_metrics.contact_list(runner, view, start, end, level),
+    )
+
+
+# -- all pages at once ----------------------------------------------------------------------
+
+
+def warm_pages(runner: DuckDBRunner, view: str, progress: ProgressFn | None = None) -> list[str]:
+    """Compute and keep every page's opening results for a whole view; the names computed.
+
+    The map pages read the view's kept path table (`files.path_file`), as the app does.
+    """
+    tell = progress or (lambda _fraction, _message: None)
+    columns = columns_of(runner, view)
+    done: list[str] = []
+    steps = 7
+
+    def step(i: int, what: str) -> None:
+        tell(i / steps, what)
+        done.append(what)
+
+    step(0, "overview")
+    overview_kpis(runner, view)
+    channel_overview(runner, view)
+    phase_summary(runner, view)
+    step(1, "journey map")
+    level = LEVELS[0]
+    path = files.parquet_view(runner, files.path_file(runner, view, level, keep_repeats=False))
+    journey_map(runner, view, path, level, MAP_STEPS, False, MAP_TOP_K)
+    phase_flows(runner, view, CHANNEL if level == PHASE else level)
+    step(2, "network")
+    network_map(runner, view, path, level, False, True)
+    step(3, "funnels")
+    by = funnel_by_opening(columns)
+    if by is not None:
+        funnel_page(runner, view, by)
+    step(4, "attribution")
+    settings = attribution_opening(columns)
+    if settings is not None:
+        chosen = inputs_settings(settings)
+        spec = engine_attribution.path_spec(chosen)
+        touches = files.parquet_view(runner, files.touches_file(runner, view, spec))
+        inputs = lazy_inputs(runner, view, chosen, touches)
+        attribution_result(view, settings, inputs)
+        attribution_markov(runner, view, settings, inputs)
+    step(5, "channel metrics")
+    opening = metrics_opening(runner, view)
+    if opening is not None:
+        channel_metrics(runner, view, opening)
+        contact_list(runner, view, opening.start, opening.end, opening.level)
+    tell(1.0, "pages")
+    return done
