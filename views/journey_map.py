@@ -1,5 +1,6 @@
 import streamlit as st
 
+from journey.query.engine import opening
 from journey.schema import CHANNEL, LEVELS, PHASE, Phase
 from journey.viz import palette, sankey
 from ui import cache, frame, widgets
@@ -14,9 +15,9 @@ row1 = st.columns(4)
 level = row1[0].selectbox(
     t("maps.level"), LEVELS, format_func=lambda v: t(f"maps.level.{v}"), key="journey_map_level"
 )
-steps = row1[1].slider(t("maps.steps"), 2, 10, 5, key="journey_map_steps")
+steps = row1[1].slider(t("maps.steps"), 2, 10, opening.MAP_STEPS, key="journey_map_steps")
 top_k = row1[2].number_input(
-    t("maps.top_k"), 0, 200, 8, help=t("maps.top_k_help"), key="journey_map_top_k"
+    t("maps.top_k"), 0, 200, opening.MAP_TOP_K, help=t("maps.top_k_help"), key="journey_map_top_k"
 )
 phase = row1[3].selectbox(
     t("maps.phase_focus"),

@@ -4,6 +4,7 @@ import streamlit as st
 
 from journey.io import export
 from journey.query import metrics
+from journey.query.engine import opening
 from journey.query.segments import DEFAULT_WINDOW_DAYS
 from journey.schema import ATTRIBUTION_LEVELS, EVENT_TYPE, SESSION_ID, TOUCHPOINT
 from journey.viz import attribution_charts
@@ -46,7 +47,7 @@ start, end = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked els
 granularity = top[1].radio(
     t("metrics.granularity"),
     metrics.GRANULARITIES,
-    index=1,
+    index=metrics.GRANULARITIES.index(opening.METRICS_GRANULARITY),
     format_func=lambda g: t(f"metrics.granularity.{g}"),
     horizontal=True,
     key="metrics_granularity",

@@ -1,5 +1,6 @@
 import streamlit as st
 
+from journey.query.engine import opening
 from journey.schema import LEVELS
 from journey.viz import palette
 from journey.viz.network import LAYOUTS, sentiment_notes
@@ -33,7 +34,9 @@ layout = row1[3].radio(
 )
 row2 = st.columns(4)
 collapse = row2[0].toggle(t("maps.collapse"), True, key="network_collapse")
-end_nodes = row2[0].toggle(t("maps.network.end_nodes"), False, key="network_end_nodes")
+end_nodes = row2[0].toggle(
+    t("maps.network.end_nodes"), opening.NETWORK_END_NODES, key="network_end_nodes"
+)
 physics = row2[1].toggle(
     t("maps.network.physics"), True, help=t("maps.network.physics_help"), key="network_physics"
 )

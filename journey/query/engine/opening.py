@@ -50,6 +50,7 @@ FUNNEL_DROPOFF_LEVELS: Final = (TOUCHPOINT,)  # the Funnels page's drop-offs sho
 FUNNEL_DROPOFFS_SHOWN: Final = 15
 MAP_STEPS: Final = 5  # the Journey map's opening steps and top-K
 MAP_TOP_K: Final = 8
+NETWORK_END_NODES: Final = False  # the Network map opens without the end nodes
 TOP_PATHS: Final = 20
 
 InputsFn = Callable[[], engine_attribution.EngineInputs]  # the attribution pass, when needed
@@ -339,7 +340,7 @@ def warm_pages(runner: DuckDBRunner, view: str, progress: ProgressFn | None = No
     journey_map(runner, view, path, level, MAP_STEPS, False, MAP_TOP_K)
     phase_flows(runner, view, CHANNEL if level == PHASE else level)
     step(2, "network")
-    network_map(runner, view, path, level, False, True)
+    network_map(runner, view, path, level, False, NETWORK_END_NODES)
     step(3, "funnels")
     by = funnel_by_opening(columns)
     if by is not None:
