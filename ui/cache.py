@@ -40,7 +40,6 @@ from journey.query.engine.attribution import PathSpec
 from journey.query.engine.runner import DuckDBRunner
 from journey.query.flows import FoldResult
 from journey.schema import DatasetSettings, ValidationResult
-from journey.sentiment import sample as sentiment_sample
 from journey.sentiment import score, stored
 from ui import handle
 from ui.i18n import t
@@ -758,20 +757,20 @@ def _sentiment_relation(
     transcripts: str, scores: str, events: str | None, start: date | None, end: date | None
 ) -> engine_scored.ScoredRelation:
     condition = engine_scored.scope_condition(events, start, end)
-    name = f"scored_{handle.digest(repr((transcripts, scores, condition)))}"
+    name = opening.scored_name(transcripts, scores, condition)
     return engine_scored.scored_relation(engine(), name, transcripts, scores, condition)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def sentiment_figures(rows: str, turns: str) -> dict[str, float | int]:
-    """Headline figures of scored views (`engine_sentiment.summary_figures`)."""
-    return engine_sentiment.summary_figures(runner(), rows, turns)
+def sentiment_figures(view: str, rows: str, turns: str) -> dict[str, float | int]:
+    """Headline figures of scored views (kept for a whole view: `opening`)."""
+    return opening.sentiment_figures(runner(), view, rows, turns)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def sentiment_unscored(rows: str) -> pd.DataFrame:
-    """Unscored rows by reason of a scored-rows view."""
-    return engine_scored.unscored_reasons(runner(), rows)
+def sentiment_unscored(view: str, rows: str) -> pd.DataFrame:
+    """Unscored rows by reason of a scored-rows view (kept for a whole view)."""
+    return opening.sentiment_unscored(runner(), view, rows)
 
 
 def sentiment_csv(relation: engine_scored.ScoredRelation) -> bytes:
@@ -783,65 +782,30 @@ def sentiment_views(rows: str, view: str, level: str) -> dict[str, object]:
     """Drivers, most negative, topics, levels, trend and outcome of a scored-rows view.
 
     Everything but the word work is SQL: the joins to the journey (level, phase, later
-    purchases) over the scope's prepared-events `view`. The word work (drivers, topics,
-    highlights) reads at most `sentiment_sample.TEXT_SAMPLE_ROWS` customer texts, a seeded
-    sample drawn in SQL ("texts": read, of how many), and the 8 most negative rows. Cached
-    in three parts, so a change of `level` recomputes only what depends on the journey link.
+    purchases) over the scope's prepared-events `view`. Cached (and kept for a whole view,
+    `opening`) in three parts, so a change of `level` recomputes only what depends on the
+    journey link.
     """
     return {
-        **_sentiment_words(rows),
+        **_sentiment_words(rows, view),
         **_sentiment_trends(rows, view),
         **_sentiment_levels(rows, view, level),
     }
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _sentiment_words(rows: str) -> dict[str, object]:
-    from journey.sentiment import insights
-
-    r = runner()
-    texts = engine_scored.text_sample(r, rows, sentiment_sample.TEXT_SAMPLE_ROWS)
-    drivers = insights.sentiment_drivers(texts)
-    topics, _assignment = insights.topic_groups(texts)
-    worst = engine_scored.most_negative_rows(r, rows, 8)
-    negative = insights.most_negative(worst, n=8, drivers=drivers, terms_from=texts)
-    # most_negative numbers the rows it was given: give each its row in the transcripts file
-    negative["position"] = worst["position"].to_numpy()[negative["position"].to_numpy()]
-    return {
-        "drivers": drivers,
-        "drivers_by_channel": insights.sentiment_drivers(texts, by=schema.CHANNEL, top_n=5),
-        "negative": negative,
-        "texts": (len(texts), engine_scored.count_texts(r, rows)),
-        "topics": topics,
-    }
+def _sentiment_words(rows: str, view: str) -> dict[str, object]:
+    return opening.sentiment_words(runner(), view, rows)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _sentiment_trends(rows: str, view: str) -> dict[str, object]:
-    r = runner()
-    return {
-        "weekly": engine_sentiment.weekly_sentiment(r, rows),
-        "outcome": engine_sentiment.outcome_link(r, view, rows),
-    }
+    return opening.sentiment_trends(runner(), view, rows)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _sentiment_levels(rows: str, view: str, level: str) -> dict[str, object]:
-    from journey.sentiment import insights
-
-    r = runner()
-    linked = f"sentiment_linked_{uuid.uuid4().hex[:12]}"
-    engine_sentiment.link_table(r, linked, rows, view)
-    try:
-        by_level = engine_sentiment.sentiment_by(r, linked, level)
-        # the same seeded sample as the word work, each text with its linked event's phase
-        texts = engine_scored.text_sample(r, rows, sentiment_sample.TEXT_SAMPLE_ROWS, linked=linked)
-    finally:
-        r.drop(linked)
-    return {
-        "by_level": by_level,
-        "drivers_by_phase": insights.sentiment_drivers(texts, by=schema.PHASE, top_n=5),
-    }
+    return opening.sentiment_levels(runner(), view, rows, level)
 
 
 # -- sentiment on the journey maps (appended by the map-sentiment engineer) ----------------------

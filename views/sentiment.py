@@ -39,7 +39,7 @@ with guard():
     scores = cache.sentiment_scores_file(scope.dataset, scorer, model_bytes, t("sentiment.scoring"))
     # the scope's scored rows: SQL views over the transcripts and scores files
     scored = cache.sentiment_relation(scope, scores)
-figures = cache.sentiment_figures(scored.rows, scored.turns)
+figures = cache.sentiment_figures(scope.events, scored.rows, scored.turns)
 
 cols = st.columns(6)
 cols[0].metric(t("sentiment.rows"), f"{figures['rows']:,}")
@@ -59,7 +59,9 @@ cols[5].metric(
 if figures["unscored"]:
     with st.expander(t("sentiment.unscored_why")):
         st.dataframe(
-            cache.sentiment_unscored(scored.rows), hide_index=True, key="sentiment_unscored"
+            cache.sentiment_unscored(scope.events, scored.rows),
+            hide_index=True,
+            key="sentiment_unscored",
         )
 if model_bytes:
     metrics = TranscriptSentiment.from_bytes(model_bytes).metrics_

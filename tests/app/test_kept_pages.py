@@ -19,6 +19,7 @@ KEPT_PAGES = (
     "views/funnels.py",
     "views/attribution.py",
     "views/metrics.py",
+    "views/sentiment.py",
 )
 
 
@@ -27,7 +28,8 @@ def test_every_page_opens_on_kept_results(stored_sample_path, monkeypatch):
     monkeypatch.setenv("JOURNEY_DATASET", STORED_SAMPLE)
     st.cache_data.clear()  # no result from another test's session in this process
     kept = sorted((stored_sample_path.parent / "cache").glob("result-*"))
-    assert len(kept) >= 11  # overview 3, maps 3, funnels 1, attribution 2, channel metrics 2
+    # overview 3, maps 3, funnels 1, attribution 2, channel metrics 2, sentiment 5
+    assert len(kept) >= 16
     monkeypatch.setattr(results, "write_result", refusal("computed a result load kept"))
     app = new_app()
     assert problems(app) == []

@@ -271,6 +271,8 @@ def warm(
     events' file. Call it after saving a dataset (the CLI's `load`), so the app's first
     open of it reads ready files instead of preparing 10 million events.
     """
+    from journey.query.engine import opening  # it reads this module's files
+
     tell = progress or (lambda _fraction, _message: None)
     tell(0.0, "prepared events")
     stored = workspace.load(name, frames=False)
@@ -286,12 +288,13 @@ def warm(
     tell(0.3, "attribution touches")
     touches_file(engine, view, attribution.PathSpec())
     # every page's opening results (`opening`): the first visit of each page reads them
-    from journey.query.engine import opening
-
     opening.warm_pages(engine, view, lambda f, m: tell(0.35 + 0.15 * f, f"pages: {m}"))
     # and the Sentiment page's default scores, when `load` scored the transcripts
     tell(0.5, "sentiment scores")
     scores = export_scores(workspace, name, stored.info.key, DEFAULT_SCORER, "")
+    transcripts = raw_transcripts_path(stored.info.key)
+    if scores is not None and transcripts.exists():  # the Sentiment page's opening results
+        opening.warm_sentiment(engine, view, str(transcripts), str(scores))
     # the Next best action page at its opening settings: contacts, decisions and quality
     contacts = None
     if scores is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Final
 
@@ -28,8 +29,11 @@ from journey.query.engine import funnels as engine_funnels
 from journey.query.engine import maps as engine_maps
 from journey.query.engine import metrics as engine_metrics
 from journey.query.engine import overview as engine_overview
+from journey.query.engine import scored as engine_scored
+from journey.query.engine import sentiment as engine_sentiment
 from journey.query.engine.filters import columns_of, values_of
 from journey.query.engine.runner import DuckDBRunner
+from journey.query.engine.scored import ScoredRelation
 from journey.query.engine.sql import ident
 from journey.query.flows import FoldResult
 from journey.query.metrics import default_qualifying
@@ -44,6 +48,7 @@ from journey.schema import (
     TOUCHPOINT,
     ProgressFn,
 )
+from journey.sentiment import sample as sentiment_sample
 
 METRICS_GRANULARITY: Final = "week"  # the Channel metrics page's opening period
 FUNNEL_DROPOFF_LEVELS: Final = (TOUCHPOINT,)  # the Funnels page's drop-offs shown first
@@ -52,6 +57,8 @@ MAP_STEPS: Final = 5  # the Journey map's opening steps and top-K
 MAP_TOP_K: Final = 8
 NETWORK_END_NODES: Final = False  # the Network map opens without the end nodes
 TOP_PATHS: Final = 20
+# the word work's sample: its size and seed are part of a kept sentiment result's key
+SENTIMENT_SAMPLE: Final = (sentiment_sample.TEXT_SAMPLE_ROWS,)
 
 InputsFn = Callable[[], engine_attribution.EngineInputs]  # the attribution pass, when needed
 
@@ -311,6 +318,118 @@ def contact_list(
         (start, end, level),
         lambda: engine_metrics.contact_list(runner, view, start, end, level),
     )
+
+
+# -- sentiment ------------------------------------------------------------------------------
+
+
+def scored_name(transcripts: str, scores: str, condition: str) -> str:
+    """The name of the scored views over a transcripts and a scores file under `condition`."""
+    return f"scored_{files.digest(repr((transcripts, scores, condition)))}"
+
+
+def whole_scored(runner: DuckDBRunner, transcripts: str, scores: str) -> ScoredRelation:
+    """Every scored transcript row of a dataset (no filters) as the Sentiment page's views."""
+    condition = engine_scored.scope_condition(None, None, None)
+    name = scored_name(transcripts, scores, condition)
+    return engine_scored.scored_relation(runner, name, transcripts, scores, condition)
+
+
+def sentiment_figures(
+    runner: DuckDBRunner, view: str, rows: str, turns: str
+) -> dict[str, float | int]:
+    """Headline figures of scored views (`sentiment.summary_figures`), kept for a whole view.
+
+    `view` is the scope's events: whole (a file view) when the scored views hold every row.
+    """
+    return results.kept(
+        view,
+        "sentiment_figures",
+        (rows, turns),
+        lambda: engine_sentiment.summary_figures(runner, rows, turns),
+    )
+
+
+def sentiment_unscored(runner: DuckDBRunner, view: str, rows: str) -> pd.DataFrame:
+    """Unscored rows by reason of a scored-rows view, kept for a whole view."""
+    return results.kept(
+        view, "sentiment_unscored", (rows,), lambda: engine_scored.unscored_reasons(runner, rows)
+    )
+
+
+def sentiment_words(runner: DuckDBRunner, view: str, rows: str) -> dict[str, object]:
+    """Drivers, topics and the most negative rows of a scored-rows view, kept for a whole view.
+
+    The word work reads at most `sentiment_sample.TEXT_SAMPLE_ROWS` customer texts, a seeded
+    sample drawn in SQL ("texts": read, of how many), and the 8 most negative rows.
+    """
+
+    def compute() -> dict[str, object]:
+        from journey.sentiment import insights
+
+        texts = engine_scored.text_sample(runner, rows, sentiment_sample.TEXT_SAMPLE_ROWS)
+        drivers = insights.sentiment_drivers(texts)
+        topics, _assignment = insights.topic_groups(texts)
+        worst = engine_scored.most_negative_rows(runner, rows, 8)
+        negative = insights.most_negative(worst, n=8, drivers=drivers, terms_from=texts)
+        # most_negative numbers the rows it was given: give each its row in the transcripts
+        negative["position"] = worst["position"].to_numpy()[negative["position"].to_numpy()]
+        return {
+            "drivers": drivers,
+            "drivers_by_channel": insights.sentiment_drivers(texts, by=CHANNEL, top_n=5),
+            "negative": negative,
+            "texts": (len(texts), engine_scored.count_texts(runner, rows)),
+            "topics": topics,
+        }
+
+    return results.kept(view, "sentiment_words", (rows, SENTIMENT_SAMPLE), compute)
+
+
+def sentiment_trends(runner: DuckDBRunner, view: str, rows: str) -> dict[str, object]:
+    """Weekly sentiment and its link to later purchases, kept for a whole view."""
+    return results.kept(
+        view,
+        "sentiment_trends",
+        (rows,),
+        lambda: {
+            "weekly": engine_sentiment.weekly_sentiment(runner, rows),
+            "outcome": engine_sentiment.outcome_link(runner, view, rows),
+        },
+    )
+
+
+def sentiment_levels(runner: DuckDBRunner, view: str, rows: str, level: str) -> dict[str, object]:
+    """Sentiment by the journey's `level` and drivers by phase, kept for a whole view."""
+
+    def compute() -> dict[str, object]:
+        from journey.sentiment import insights
+
+        linked = f"sentiment_linked_{uuid.uuid4().hex[:12]}"
+        engine_sentiment.link_table(runner, linked, rows, view)
+        try:
+            by_level = engine_sentiment.sentiment_by(runner, linked, level)
+            # the word work's seeded sample, each text with its linked event's phase
+            texts = engine_scored.text_sample(
+                runner, rows, sentiment_sample.TEXT_SAMPLE_ROWS, linked=linked
+            )
+        finally:
+            runner.drop(linked)
+        return {
+            "by_level": by_level,
+            "drivers_by_phase": insights.sentiment_drivers(texts, by=PHASE, top_n=5),
+        }
+
+    return results.kept(view, "sentiment_levels", (rows, level, SENTIMENT_SAMPLE), compute)
+
+
+def warm_sentiment(runner: DuckDBRunner, view: str, transcripts: str, scores: str) -> None:
+    """Keep the Sentiment page's opening results (default scores, first level) for a whole view."""
+    scored = whole_scored(runner, transcripts, scores)
+    sentiment_figures(runner, view, scored.rows, scored.turns)
+    sentiment_unscored(runner, view, scored.rows)
+    sentiment_words(runner, view, scored.rows)
+    sentiment_trends(runner, view, scored.rows)
+    sentiment_levels(runner, view, scored.rows, LEVELS[0])
 
 
 # -- all pages at once ----------------------------------------------------------------------
