@@ -29,7 +29,6 @@ from journey.query import (
     grouping,
     scope,
 )
-from journey.query.engine import compare as engine_compare
 from journey.query.engine import filters as engine_filters
 from journey.query.engine import funnels as engine_funnels
 from journey.query.engine import opening
@@ -340,8 +339,8 @@ def network_page(
 def compare_cohorts(
     view: str, cohorts: scope.Cohorts, level: str, keep_repeats: bool, steps: int
 ) -> scope.CohortComparison:
-    """The engine's `compare.compare_cohorts` of a view."""
-    return engine_compare.compare_cohorts(runner(), view, cohorts, level, keep_repeats, steps)
+    """The engine's `compare.compare_cohorts` of a view (kept for a whole view)."""
+    return opening.compare_cohorts(runner(), view, cohorts, level, keep_repeats, steps)
 
 
 FUNNEL_DROPOFFS_SHOWN = opening.FUNNEL_DROPOFFS_SHOWN

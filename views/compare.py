@@ -3,6 +3,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from journey.io.markup import md_text
+from journey.query.engine import opening
 from journey.query.scope import Cohorts
 from journey.schema import LEVELS
 from journey.viz import charts, sankey
@@ -70,7 +71,7 @@ elif mode == "period":
     label_b = f"{period_b[0]} → {period_b[1]}"
 
 with guard(), st.spinner(t("maps.working")):
-    result = cache.compare_cohorts(scope.events, cohorts, level, not collapse, 5)
+    result = cache.compare_cohorts(scope.events, cohorts, level, not collapse, opening.MAP_STEPS)
 
 sides = st.columns(2)
 cohort_sides = ((sides[0], "a", label_a, result.a), (sides[1], "b", label_b, result.b))

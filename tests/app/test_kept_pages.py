@@ -16,6 +16,7 @@ def problems(app: object) -> list[str]:
 KEPT_PAGES = (
     "views/journey_map.py",
     "views/network.py",
+    "views/compare.py",
     "views/funnels.py",
     "views/attribution.py",
     "views/metrics.py",
@@ -28,8 +29,8 @@ def test_every_page_opens_on_kept_results(stored_sample_path, monkeypatch):
     monkeypatch.setenv("JOURNEY_DATASET", STORED_SAMPLE)
     st.cache_data.clear()  # no result from another test's session in this process
     kept = sorted((stored_sample_path.parent / "cache").glob("result-*"))
-    # overview 3, maps 3, funnels 1, attribution 2, channel metrics 2, sentiment 5
-    assert len(kept) >= 16
+    # overview 3, maps 3, compare 1, funnels 1, attribution 2, channel metrics 2, sentiment 5
+    assert len(kept) >= 17
     monkeypatch.setattr(results, "write_result", refusal("computed a result load kept"))
     app = new_app()
     assert problems(app) == []

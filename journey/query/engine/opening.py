@@ -23,6 +23,7 @@ from journey.attribution import models as attribution
 from journey.attribution.heuristic import DEFAULT_HALF_LIFE_DAYS
 from journey.attribution.markov import MARKOV_ORDERS, MarkovResult
 from journey.attribution.models import MODELS, AttributionSettings
+from journey.query.engine import compare as engine_compare
 from journey.query.engine import files, results
 from journey.query.engine import flows as engine_flows
 from journey.query.engine import funnels as engine_funnels
@@ -37,6 +38,7 @@ from journey.query.engine.scored import ScoredRelation
 from journey.query.engine.sql import ident
 from journey.query.flows import FoldResult
 from journey.query.metrics import default_qualifying
+from journey.query.scope import CohortComparison, Cohorts
 from journey.query.segments import DEFAULT_WINDOW_DAYS
 from journey.schema import (
     ATTRIBUTION_LEVELS,
@@ -137,6 +139,18 @@ def network_map(
         return engine_maps.network_map(runner, view, level, keep_repeats, end_nodes)
 
     return results.kept(view, "network_map", (level, keep_repeats, end_nodes), compute)
+
+
+def compare_cohorts(
+    runner: DuckDBRunner, view: str, cohorts: Cohorts, level: str, keep_repeats: bool, steps: int
+) -> CohortComparison:
+    """Both cohorts' figures and their comparison (`compare.compare_cohorts`), kept."""
+    return results.kept(
+        view,
+        "compare_cohorts",
+        (cohorts, level, keep_repeats, steps),
+        lambda: engine_compare.compare_cohorts(runner, view, cohorts, level, keep_repeats, steps),
+    )
 
 
 # -- funnels --------------------------------------------------------------------------------
@@ -458,8 +472,9 @@ def warm_pages(runner: DuckDBRunner, view: str, progress: ProgressFn | None = No
     path = files.parquet_view(runner, files.path_file(runner, view, level, keep_repeats=False))
     journey_map(runner, view, path, level, MAP_STEPS, False, MAP_TOP_K)
     phase_flows(runner, view, CHANNEL if level == PHASE else level)
-    step(2, "network")
+    step(2, "network and compare")
     network_map(runner, view, path, level, False, NETWORK_END_NODES)
+    compare_cohorts(runner, view, Cohorts.conversion(), level, False, MAP_STEPS)
     step(3, "funnels")
     by = funnel_by_opening(columns)
     if by is not None:

@@ -9,12 +9,14 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from journey.attribution import engine as engine_attribution
+from journey.query.engine import compare as engine_compare
 from journey.query.engine import files, opening, results
 from journey.query.engine import flows as engine_flows
 from journey.query.engine import funnels as engine_funnels
 from journey.query.engine import maps as engine_maps
 from journey.query.engine import metrics as engine_metrics
 from journey.query.engine import overview as engine_overview
+from journey.query.scope import Cohorts
 from journey.schema import CHANNEL, EVENT_TYPE, TOUCHPOINT
 from tests.journey.query.engine.data import register, sample
 
@@ -39,7 +41,7 @@ def test_warm_keeps_every_page_with_progress(whole):
     assert done == [
         "overview",
         "journey map",
-        "network",
+        "network and compare",
         "funnels",
         "attribution",
         "channel metrics",
@@ -47,7 +49,7 @@ def test_warm_keeps_every_page_with_progress(whole):
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions)
     assert seen[-1] == (1.0, "pages")
-    assert len(list((folder / "cache").glob("result-*"))) == 11
+    assert len(list((folder / "cache").glob("result-*"))) == 12
 
 
 def test_kept_results_equal_the_engines_own(whole, monkeypatch):
@@ -74,6 +76,17 @@ def test_kept_results_equal_the_engines_own(whole, monkeypatch):
     fresh_transitions, fresh_stats = engine_maps.network_map(runner, view, CHANNEL, False, False)
     assert_frame_equal(transitions, fresh_transitions)
     assert_frame_equal(node_stats, fresh_stats)
+    compared = opening.compare_cohorts(runner, view, Cohorts.conversion(), CHANNEL, False, 5)
+    fresh_compared = engine_compare.compare_cohorts(
+        runner, view, Cohorts.conversion(), CHANNEL, False, 5
+    )
+    for side, fresh_side in ((compared.a, fresh_compared.a), (compared.b, fresh_compared.b)):
+        assert side.n_customers == fresh_side.n_customers
+        assert side.phases == fresh_side.phases
+        assert_frame_equal(side.steps, fresh_side.steps)
+        assert_frame_equal(side.transitions, fresh_side.transitions)
+        assert_frame_equal(side.node_stats, fresh_side.node_stats)
+    assert_frame_equal(compared.compare, fresh_compared.compare)
     page = opening.funnel_page(runner, view, TOUCHPOINT)
     fresh_page = engine_funnels.funnel_page(runner, view, TOUCHPOINT, (TOUCHPOINT,), n=15)
     assert page.stages == fresh_page.stages
