@@ -25,10 +25,8 @@ from journey.attribution import models as attribution
 from journey.errors import SettingsError
 from journey.present import narrative
 from journey.query import scope
-from journey.query.engine import flows as engine_flows
 from journey.query.engine import funnels as engine_funnels
-from journey.query.engine import maps as engine_maps
-from journey.query.engine import overview as engine_overview
+from journey.query.engine import opening, results
 from journey.query.engine import scored as engine_scored
 from journey.query.engine import sentiment as engine_sentiment
 from journey.query.engine.common import temp_name
@@ -201,7 +199,7 @@ def build_report(
     """
     options = options or ReportOptions()
     kept = kept or Kept()
-    kpis = engine_overview.kpis(runner, events)
+    kpis = opening.overview_kpis(runner, events)  # type: ignore[arg-type]
     if not kpis["events"]:
         raise SettingsError("no events to report on: the filters leave none")
     sentiment = (
@@ -210,8 +208,8 @@ def build_report(
     builders: dict[str, Callable[[], Section]] = {
         "journeys": lambda: _engine_journeys(runner, events, options, kept.paths),
         "phases": lambda: phases_section(
-            engine_flows.phase_flows(runner, events, options.level),
-            engine_overview.phase_summary(runner, events),
+            opening.phase_flows(runner, events, options.level),  # type: ignore[arg-type]
+            opening.phase_summary(runner, events),  # type: ignore[arg-type]
             options,
         ),
         "network": lambda: network_section(*_engine_network(runner, events, options, kept.paths)),
@@ -288,45 +286,68 @@ def _engine_journeys(
     runner: Runner, events: str, options: ReportOptions, paths: str | None
 ) -> Section:
     """The journey map's step flows (folded, with dominant phases) and top five paths."""
-    if paths is None:
-        found = engine_maps.journey_map(
-            runner, events, options.level, options.steps, False, options.top_k, n=TOP_PATHS
-        )
-    else:
-        found = engine_maps.journey_map_on_path(
-            runner, paths, options.steps, options.top_k, n=TOP_PATHS
-        )
-    dominant = scope.dominant_phases(found.node_stats)
-    return journeys_section(found.steps, dominant, found.top_paths, options)
+    steps, _fold, stats, top = opening.journey_map(
+        runner,  # type: ignore[arg-type]
+        events,
+        paths,
+        options.level,
+        options.steps,
+        False,
+        options.top_k,
+        n=TOP_PATHS,
+    )
+    return journeys_section(steps, scope.dominant_phases(stats), top, options)
 
 
 def _engine_network(
     runner: Runner, events: str, options: ReportOptions, paths: str | None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The network map's transitions and node statistics (repeats collapsed, no end nodes)."""
-    if paths is None:
-        return engine_maps.network_map(runner, events, options.level, False, False)
-    return engine_maps.network_map_on_path(runner, paths, False)
+    return opening.network_map(runner, events, paths, options.level, False, False)  # type: ignore[arg-type]
+
+
+def funnel_data(runner: Runner, events: str) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """The proposed funnel by touchpoint (None: none proposed) and its biggest drop-offs.
+
+    Kept for a dataset's whole view (`results.kept`).
+    """
+
+    def compute() -> tuple[pd.DataFrame | None, pd.DataFrame]:
+        stages = engine_funnels.default_funnel(runner, events, TOUCHPOINT)
+        dropoffs = engine_funnels.biggest_dropoffs(runner, events, TOUCHPOINT, False, n=DROPOFFS)
+        result = engine_funnels.funnel(runner, events, stages, TOUCHPOINT) if stages else None
+        return result, dropoffs
+
+    return results.kept(events, "report_funnel", (TOUCHPOINT, DROPOFFS), compute)
 
 
 def _engine_funnel(runner: Runner, events: str) -> Section:
     """The Funnels page's proposed funnel by touchpoint and its biggest drop-offs."""
-    stages = engine_funnels.default_funnel(runner, events, TOUCHPOINT)
-    dropoffs = engine_funnels.biggest_dropoffs(runner, events, TOUCHPOINT, False, n=DROPOFFS)
-    result = engine_funnels.funnel(runner, events, stages, TOUCHPOINT) if stages else None
-    return funnel_section(result, dropoffs)
+    return funnel_section(*funnel_data(runner, events))
+
+
+def attribution_data(
+    runner: Runner, events: str, n_resamples: int, touches: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every model's shares at the default settings and their bootstrap intervals, kept."""
+    settings = attribution.DEFAULT_SETTINGS
+
+    def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
+        inputs = engine_attribution.engine_inputs(runner, events, settings, touches=touches)
+        result = engine_attribution.attribute_inputs(inputs, settings)
+        intervals = engine_attribution.engine_bootstrap_shares(
+            runner, events, settings, n_resamples=n_resamples, touches=touches
+        )
+        return result, intervals
+
+    return results.kept(events, "report_attribution", (settings, n_resamples), compute)
 
 
 def _engine_attribution(
     runner: Runner, events: str, options: ReportOptions, touches: str | None
 ) -> Section:
     """Every model's shares at the default settings with bootstrap intervals, on the engine."""
-    settings = attribution.DEFAULT_SETTINGS
-    inputs = engine_attribution.engine_inputs(runner, events, settings, touches=touches)
-    result = engine_attribution.attribute_inputs(inputs, settings)
-    intervals = engine_attribution.engine_bootstrap_shares(
-        runner, events, settings, n_resamples=options.n_resamples, touches=touches
-    )
+    result, intervals = attribution_data(runner, events, options.n_resamples, touches)
     return attribution_section(result, intervals, options)
 
 
@@ -350,12 +371,36 @@ def sentiment_input(runner: Runner, rows: str, turns: str, events: str) -> Senti
 
     All on the engine, as the Sentiment page computes them: headline figures, drivers of at
     most `TEXT_SAMPLE_ROWS` customer texts (the page's seeded sample) and sentiment by the
-    touchpoint each row links to in `events`.
+    touchpoint each row links to in `events`. Kept for a dataset's whole view.
     """
-    figures = engine_sentiment.summary_figures(runner, rows, turns)
-    texts = engine_scored.text_sample(runner, rows, sentiment_sample.TEXT_SAMPLE_ROWS)
-    by_touchpoint = _by_touchpoint(runner, rows, events)
-    return SentimentInput(figures, insights.sentiment_drivers(texts), by_touchpoint)
+
+    def compute() -> SentimentInput:
+        figures = engine_sentiment.summary_figures(runner, rows, turns)
+        texts = engine_scored.text_sample(runner, rows, sentiment_sample.TEXT_SAMPLE_ROWS)
+        by_touchpoint = _by_touchpoint(runner, rows, events)
+        return SentimentInput(figures, insights.sentiment_drivers(texts), by_touchpoint)
+
+    args = (rows, turns, sentiment_sample.TEXT_SAMPLE_ROWS)
+    return results.kept(events, "report_sentiment", args, compute)
+
+
+def warm_report(
+    runner: Runner, events: str, kept: Kept, scored: tuple[str, str] | None = None
+) -> None:
+    """Keep the report's data at its default options for a whole view (`load` calls it).
+
+    `scored` names the scored rows and turns views of the default scores, when there are
+    transcripts. The journey map, phases and network sections share the pages' kept results.
+    """
+    options = ReportOptions()
+    opening.overview_kpis(runner, events)  # type: ignore[arg-type]
+    _engine_journeys(runner, events, options, kept.paths)
+    opening.phase_flows(runner, events, options.level)  # type: ignore[arg-type]
+    _engine_network(runner, events, options, kept.paths)
+    funnel_data(runner, events)
+    attribution_data(runner, events, options.n_resamples, kept.touches)
+    if scored is not None:
+        sentiment_input(runner, scored[0], scored[1], events)
 
 
 def _by_touchpoint(runner: Runner, rows: str, events: str) -> pd.DataFrame:

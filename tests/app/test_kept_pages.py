@@ -21,6 +21,7 @@ KEPT_PAGES = (
     "views/attribution.py",
     "views/metrics.py",
     "views/sentiment.py",
+    "views/report.py",
 )
 
 
@@ -29,8 +30,9 @@ def test_every_page_opens_on_kept_results(stored_sample_path, monkeypatch):
     monkeypatch.setenv("JOURNEY_DATASET", STORED_SAMPLE)
     st.cache_data.clear()  # no result from another test's session in this process
     kept = sorted((stored_sample_path.parent / "cache").glob("result-*"))
-    # overview 3, maps 3, compare 1, funnels 1, attribution 2, channel metrics 2, sentiment 5
-    assert len(kept) >= 17
+    # overview 3, maps 3, compare 1, funnels 1, attribution 2, channel metrics 2, sentiment 5,
+    # and the report's own: top five journeys, funnel, attribution with intervals, sentiment
+    assert len(kept) >= 21
     monkeypatch.setattr(results, "write_result", refusal("computed a result load kept"))
     app = new_app()
     assert problems(app) == []

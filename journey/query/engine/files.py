@@ -284,22 +284,28 @@ def warm(
     # Attribution page (default level, window, no exclusions) reads ready tables
     view = parquet_view(engine, prepared)
     tell(0.2, "path table")
-    path_file(engine, view, LEVELS[0], keep_repeats=False)
+    paths = path_file(engine, view, LEVELS[0], keep_repeats=False)
     tell(0.3, "attribution touches")
-    touches_file(engine, view, attribution.PathSpec())
+    touches = touches_file(engine, view, attribution.PathSpec())
     # every page's opening results (`opening`): the first visit of each page reads them
     opening.warm_pages(engine, view, lambda f, m: tell(0.35 + 0.15 * f, f"pages: {m}"))
     # and the Sentiment page's default scores, when `load` scored the transcripts
     tell(0.5, "sentiment scores")
     scores = export_scores(workspace, name, stored.info.key, DEFAULT_SCORER, "")
     transcripts = raw_transcripts_path(stored.info.key)
+    scored = None
     if scores is not None and transcripts.exists():  # the Sentiment page's opening results
-        opening.warm_sentiment(engine, view, str(transcripts), str(scores))
+        scored = opening.warm_sentiment(engine, view, str(transcripts), str(scores))
+    tell(0.55, "report")  # the report's data at its default options
+    from journey.present import content
+
+    kept = content.Kept(parquet_view(engine, paths), parquet_view(engine, touches))
+    content.warm_report(engine, view, kept, scored)
     # the Next best action page at its opening settings: contacts, decisions and quality
     contacts = None
     if scores is not None:
         contacts = parquet_view(engine, write_contacts(engine, workspace, name, stored.info.key))
-    tell(0.6, "next best action")
+    tell(0.65, "next best action")
     warm_next_best_action(engine, view, stored.settings, contacts)
     tell(1.0, "done")
     return prepared

@@ -97,22 +97,21 @@ def journey_map(
     steps: int,
     keep_repeats: bool,
     top_k: int,
+    n: int = TOP_PATHS,
 ) -> tuple[pd.DataFrame, FoldResult, pd.DataFrame, pd.DataFrame]:
-    """Step flows, their fold, node stats and top paths of a view, kept for a whole view.
+    """Step flows, their fold, node stats and the top `n` paths of a view, kept for a whole view.
 
     `path` is the view's kept path table (`files.path_file`) when there is one.
     """
 
     def compute() -> tuple[pd.DataFrame, FoldResult, pd.DataFrame, pd.DataFrame]:
         if path is not None:
-            found = engine_maps.journey_map_on_path(runner, path, steps, top_k, n=TOP_PATHS)
+            found = engine_maps.journey_map_on_path(runner, path, steps, top_k, n=n)
         else:
-            found = engine_maps.journey_map(
-                runner, view, level, steps, keep_repeats, top_k, n=TOP_PATHS
-            )
+            found = engine_maps.journey_map(runner, view, level, steps, keep_repeats, top_k, n=n)
         return found.steps, found.fold, found.node_stats, found.top_paths
 
-    args = (level, steps, keep_repeats, top_k, TOP_PATHS)
+    args = (level, steps, keep_repeats, top_k, n)
     return results.kept(view, "journey_map", args, compute)
 
 
@@ -436,14 +435,20 @@ def sentiment_levels(runner: DuckDBRunner, view: str, rows: str, level: str) -> 
     return results.kept(view, "sentiment_levels", (rows, level, SENTIMENT_SAMPLE), compute)
 
 
-def warm_sentiment(runner: DuckDBRunner, view: str, transcripts: str, scores: str) -> None:
-    """Keep the Sentiment page's opening results (default scores, first level) for a whole view."""
+def warm_sentiment(
+    runner: DuckDBRunner, view: str, transcripts: str, scores: str
+) -> tuple[str, str]:
+    """Keep the Sentiment page's opening results (default scores, first level) for a whole view.
+
+    Returns the names of the scored rows and turns views.
+    """
     scored = whole_scored(runner, transcripts, scores)
     sentiment_figures(runner, view, scored.rows, scored.turns)
     sentiment_unscored(runner, view, scored.rows)
     sentiment_words(runner, view, scored.rows)
     sentiment_trends(runner, view, scored.rows)
     sentiment_levels(runner, view, scored.rows, LEVELS[0])
+    return scored.rows, scored.turns
 
 
 # -- all pages at once ----------------------------------------------------------------------

@@ -39,6 +39,7 @@ META: Final = "result.json"
 KEPT_TYPES: Final = frozenset(
     {
         "journey.attribution.markov:MarkovResult",
+        "journey.present.content:SentimentInput",
         "journey.query.engine.funnels:FunnelPage",
         "journey.query.flows:FoldResult",
         "journey.query.scope:CohortComparison",
