@@ -589,8 +589,12 @@ def channel_metrics(
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def contact_list(view: str, start: object, end: object, level: str) -> pd.DataFrame:
-    """The engine's `metrics.contact_list` of a view (one row per customer), kept."""
-    return opening.contact_list(runner(), view, start, end, level)  # type: ignore[arg-type]
+    """The engine's `metrics.contact_list` of a view (one row per customer).
+
+    Kept for a whole view over its whole span of days (`opening.contact_list`).
+    """
+    whole_span = (start, end) == relation_dates(view)
+    return opening.contact_list(runner(), view, start, end, level, whole_span)  # type: ignore[arg-type]
 
 
 # -- sentiment (appended by the sentiment engineer) ---------------------------------------------

@@ -322,15 +322,20 @@ def channel_metrics(runner: DuckDBRunner, view: str, args: MetricsArgs) -> pd.Da
 
 
 def contact_list(
-    runner: DuckDBRunner, view: str, start: dt.date, end: dt.date, level: str
+    runner: DuckDBRunner, view: str, start: dt.date, end: dt.date, level: str, whole_span: bool
 ) -> pd.DataFrame:
-    """The contact list of a view (`metrics.contact_list`), kept for a whole view."""
-    return results.kept(
-        view,
-        "contact_list",
-        (start, end, level),
-        lambda: engine_metrics.contact_list(runner, view, start, end, level),
-    )
+    """The contact list of a view (`metrics.contact_list`), kept for a whole view's whole span.
+
+    One row per customer: only the opening range (`whole_span`: the view's first to last
+    day) is kept, so trying date ranges does not fill the cache folder with customer lists.
+    """
+
+    def compute() -> pd.DataFrame:
+        return engine_metrics.contact_list(runner, view, start, end, level)
+
+    if not whole_span:
+        return compute()
+    return results.kept(view, "contact_list", (start, end, level), compute)
 
 
 # -- sentiment ------------------------------------------------------------------------------
@@ -497,6 +502,6 @@ def warm_pages(runner: DuckDBRunner, view: str, progress: ProgressFn | None = No
     opening = metrics_opening(runner, view)
     if opening is not None:
         channel_metrics(runner, view, opening)
-        contact_list(runner, view, opening.start, opening.end, opening.level)
+        contact_list(runner, view, opening.start, opening.end, opening.level, True)
     tell(1.0, "pages")
     return done

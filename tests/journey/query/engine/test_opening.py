@@ -18,7 +18,7 @@ from journey.query.engine import metrics as engine_metrics
 from journey.query.engine import overview as engine_overview
 from journey.query.scope import Cohorts
 from journey.schema import CHANNEL, EVENT_TYPE, TOUCHPOINT
-from tests.journey.query.engine.data import register, sample
+from tests.journey.query.engine.data import register, same_figures, sample
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,8 @@ def test_warm_keeps_every_page_with_progress(whole):
 def test_kept_results_equal_the_engines_own(whole, monkeypatch):
     runner, view, _done, _seen, _folder = whole
     monkeypatch.setattr(results, "write_result", _refuse)  # every call below reads a kept one
-    assert opening.overview_kpis(runner, view) == engine_overview.kpis(runner, view)
+    # sums in another order: equal to 1e-9
+    same_figures(opening.overview_kpis(runner, view), engine_overview.kpis(runner, view))
     assert_frame_equal(
         opening.channel_overview(runner, view), engine_overview.channel_overview(runner, view)
     )
@@ -132,10 +133,20 @@ def test_kept_attribution_and_metrics_equal_the_engines_own(whole, monkeypatch):
         args.window_days,
     )
     assert_frame_equal(table, fresh_table)
-    contacts = opening.contact_list(runner, view, args.start, args.end, args.level)
+    contacts = opening.contact_list(runner, view, args.start, args.end, args.level, True)
     fresh_contacts = engine_metrics.contact_list(runner, view, args.start, args.end, args.level)
     assert_frame_equal(contacts, fresh_contacts)
     assert len(contacts) == 300
+    # a shorter range is computed, never kept: one customer list per range would pile up
+    monkeypatch.setattr(results, "write_result", _refuse_write)
+    shorter = opening.contact_list(runner, view, args.start, args.start, args.level, False)
+    fresh_shorter = engine_metrics.contact_list(runner, view, args.start, args.start, args.level)
+    assert_frame_equal(shorter, fresh_shorter)
+    assert len(shorter) < 300
+
+
+def _refuse_write(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError("kept a contact list of a part of the span")
 
 
 def _refuse(*_args: object, **_kwargs: object) -> pd.DataFrame:
