@@ -24,6 +24,7 @@ from journey.attribution.models import AttributionSettings
 from journey.errors import WorkspaceError
 from journey.io import limits, load, read, store, stream
 from journey.io.markup import md_text
+from journey.present import opening
 from journey.query import (
     filters,
     grouping,
@@ -31,7 +32,6 @@ from journey.query import (
 )
 from journey.query.engine import filters as engine_filters
 from journey.query.engine import funnels as engine_funnels
-from journey.query.engine import opening
 from journey.query.engine import scored as engine_scored
 from journey.query.engine import sentiment as engine_sentiment
 from journey.query.engine import timeline as engine_timeline

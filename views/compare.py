@@ -3,7 +3,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from journey.io.markup import md_text
-from journey.query.engine import opening
+from journey.present import opening
 from journey.query.scope import Cohorts
 from journey.schema import LEVELS
 from journey.viz import charts, sankey

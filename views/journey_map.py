@@ -1,6 +1,6 @@
 import streamlit as st
 
-from journey.query.engine import opening
+from journey.present import opening
 from journey.schema import CHANNEL, LEVELS, PHASE, Phase
 from journey.viz import palette, sankey
 from ui import cache, frame, widgets

@@ -3,8 +3,8 @@ from functools import partial
 import streamlit as st
 
 from journey.io import export
+from journey.present import opening
 from journey.query import metrics
-from journey.query.engine import opening
 from journey.query.segments import DEFAULT_WINDOW_DAYS
 from journey.schema import ATTRIBUTION_LEVELS, EVENT_TYPE, SESSION_ID, TOUCHPOINT
 from journey.viz import attribution_charts

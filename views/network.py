@@ -1,6 +1,6 @@
 import streamlit as st
 
-from journey.query.engine import opening
+from journey.present import opening
 from journey.schema import LEVELS
 from journey.viz import palette
 from journey.viz.network import LAYOUTS, sentiment_notes

@@ -23,10 +23,10 @@ import plotly.graph_objects as go
 from journey.attribution import engine as engine_attribution
 from journey.attribution import models as attribution
 from journey.errors import SettingsError
-from journey.present import narrative
+from journey.present import narrative, opening
 from journey.query import scope
 from journey.query.engine import funnels as engine_funnels
-from journey.query.engine import opening, results
+from journey.query.engine import results
 from journey.query.engine import scored as engine_scored
 from journey.query.engine import sentiment as engine_sentiment
 from journey.query.engine.common import temp_name

@@ -271,7 +271,7 @@ def warm(
     events' file. Call it after saving a dataset (the CLI's `load`), so the app's first
     open of it reads ready files instead of preparing 10 million events.
     """
-    from journey.query.engine import opening  # it reads this module's files
+    from journey.present import opening  # it reads this module's files (a higher layer)
 
     tell = progress or (lambda _fraction, _message: None)
     tell(0.0, "prepared events")

@@ -5,7 +5,7 @@ At 10 million events a page's aggregations take seconds each. On a dataset's who
 on that name and the page's settings, so it is computed once, written to a folder of the
 app's cache and read back by every later session, restart, report and setting change that
 asks for it again. `python -m journey load` fills in the pages' opening settings
-(`journey.query.engine.opening`), so a dataset's first visit reads ready results. A filtered
+(`journey.present.opening`), so a dataset's first visit reads ready results. A filtered
 scope computes every time (its results would fill the folder with every filter tried).
 
 A result is frames (Parquet files) inside a tree of JSON: dicts with text keys, lists,

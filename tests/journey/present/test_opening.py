@@ -9,8 +9,9 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from journey.attribution import engine as engine_attribution
+from journey.present import opening
 from journey.query.engine import compare as engine_compare
-from journey.query.engine import files, opening, results
+from journey.query.engine import files, results
 from journey.query.engine import flows as engine_flows
 from journey.query.engine import funnels as engine_funnels
 from journey.query.engine import maps as engine_maps

@@ -32,10 +32,10 @@ from journey.query.engine import metrics as engine_metrics
 from journey.query.engine import overview as engine_overview
 from journey.query.engine import scored as engine_scored
 from journey.query.engine import sentiment as engine_sentiment
+from journey.query.engine.features import time_span
 from journey.query.engine.filters import columns_of, values_of
 from journey.query.engine.runner import DuckDBRunner
 from journey.query.engine.scored import ScoredRelation
-from journey.query.engine.sql import ident
 from journey.query.flows import FoldResult
 from journey.query.metrics import default_qualifying
 from journey.query.scope import CohortComparison, Cohorts
@@ -46,7 +46,6 @@ from journey.schema import (
     EVENT_TYPE,
     LEVELS,
     PHASE,
-    TIMESTAMP,
     TOUCHPOINT,
     ProgressFn,
 )
@@ -269,13 +268,10 @@ def attribution_markov(
 
 def date_span(runner: DuckDBRunner, view: str) -> tuple[dt.date, dt.date] | None:
     """The first and last day of a view's events, None when it has none."""
-    row = runner.cursor().frame(
-        f"SELECT min({ident(TIMESTAMP)}) AS a, max({ident(TIMESTAMP)}) AS b FROM {ident(view)}"
-    )
-    first, last = row["a"].iloc[0], row["b"].iloc[0]
-    if pd.isna(first):
+    first, last = time_span(runner.cursor(), view)
+    if first is None or last is None:
         return None
-    return pd.Timestamp(first).date(), pd.Timestamp(last).date()
+    return first.date(), last.date()
 
 
 @dataclasses.dataclass(frozen=True)
