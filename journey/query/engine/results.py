@@ -190,7 +190,14 @@ def _decode(tree: object, frames: list[pd.DataFrame]) -> object:
         return [_decode(v, frames) for v in tree]
     if not isinstance(tree, dict):
         return tree
-    ((kind, body),) = tree.items() if len(tree) == 1 else (("dataclass", tree),)
+    if "dataclass" in tree:  # {"dataclass": "module:Name", "fields": {...}}
+        name = tree["dataclass"]
+        if name not in KEPT_TYPES:
+            raise TypeError(f"{name} is not a type a kept result may hold (KEPT_TYPES)")
+        module, _, qualname = name.partition(":")
+        cls = getattr(importlib.import_module(module), qualname)
+        return cls(**{k: _decode(v, frames) for k, v in tree["fields"].items()})
+    ((kind, body),) = tree.items()  # every other tagged value is {tag: body}
     if kind == "frame":
         return frames[body]
     if kind == "float":
@@ -205,11 +212,4 @@ def _decode(tree: object, frames: list[pd.DataFrame]) -> object:
         return tuple(_decode(v, frames) for v in body)
     if kind == "dict":
         return {k: _decode(v, frames) for k, v in body.items()}
-    if kind == "dataclass":
-        name = tree["dataclass"]
-        if name not in KEPT_TYPES:
-            raise TypeError(f"{name} is not a type a kept result may hold (KEPT_TYPES)")
-        module, _, qualname = name.partition(":")
-        cls = getattr(importlib.import_module(module), qualname)
-        return cls(**{k: _decode(v, frames) for k, v in tree["fields"].items()})
     raise ValueError(f"unknown kept value {kind!r}")
