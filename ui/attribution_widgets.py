@@ -12,8 +12,9 @@ from journey.attribution.markov import MARKOV_ORDERS
 from journey.attribution.models import MODELS, AttributionSettings
 from journey.attribution.uncertainty import find_disagreements
 from journey.io.markup import md_text
+from journey.present import opening
 from journey.query.segments import DEFAULT_WINDOW_DAYS
-from journey.schema import ATTRIBUTION_LEVELS, CHANNEL, EVENT_TYPE
+from journey.schema import CHANNEL, EVENT_TYPE
 from journey.viz import attribution_charts
 from ui import cache, state, widgets
 from ui.errors import guard
@@ -48,7 +49,7 @@ def _model_row(columns: tuple[str, ...]) -> tuple[list[str], str, float]:
     )
     level = top[1].radio(
         t("attribution.level"),
-        [lv for lv in ATTRIBUTION_LEVELS if lv in columns],
+        opening.attribution_levels(columns),
         format_func=lambda v: t(f"attribution.level.{v}"),
         horizontal=True,
         key="attribution_level",
@@ -92,10 +93,20 @@ def _tuning_row() -> tuple[float, int, int, int]:
         key="attribution_half_life",
     )
     first_pct = row[1].slider(
-        t("attribution.position_first"), 0, 100, 40, 5, key="attribution_position_first"
+        t("attribution.position_first"),
+        0,
+        100,
+        opening.POSITION_FIRST_PCT,
+        5,
+        key="attribution_position_first",
     )
     last_pct = row[2].slider(
-        t("attribution.position_last"), 0, 100, 40, 5, key="attribution_position_last"
+        t("attribution.position_last"),
+        0,
+        100,
+        opening.POSITION_LAST_PCT,
+        5,
+        key="attribution_position_last",
     )
     order = row[3].selectbox(
         t("attribution.markov_order"), MARKOV_ORDERS, key="attribution_markov_order"

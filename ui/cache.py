@@ -473,7 +473,7 @@ def dataset_frames(
 
 def attribution_result(view: str, settings: AttributionSettings) -> tuple[pd.DataFrame, str]:
     """The engine's `attribute` of a view, and how Shapley was computed."""
-    return _attribution_result(view, settings, _inputs_settings(settings))
+    return _attribution_result(view, settings, opening.inputs_settings(settings))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -483,9 +483,6 @@ def _attribution_result(
     return opening.attribution_result(
         view, settings, lambda: _attribution_inputs(view, inputs_settings)
     )
-
-
-_inputs_settings = opening.inputs_settings
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -538,7 +535,7 @@ def attribution_markov(view: str, settings: AttributionSettings) -> MarkovResult
     (no second pass over the events); kept for a whole view (`opening.attribution_markov`).
     """
     if "markov" in settings.models:
-        chosen = _inputs_settings(settings)
+        chosen = opening.inputs_settings(settings)
         return opening.attribution_markov(
             runner(), view, settings, lambda: _attribution_inputs(view, chosen)
         )

@@ -27,6 +27,7 @@ from journey.attribution.models import AttributionSettings
 from journey.attribution.uncertainty import LOOKBACK_WINDOWS
 from journey.errors import SettingsError, WorkspaceError
 from journey.query.engine import filters as engine_filters
+from journey.query.engine.features import time_span
 from journey.query.engine.files import (
     APP_MEMORY_LIMIT,
     CACHE_FOLDER,
@@ -129,13 +130,10 @@ def counts(runner: DuckDBRunner, view: str) -> tuple[int, int]:
 
 def date_bounds(runner: DuckDBRunner, view: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """The first and last timestamp (naive UTC) of a relation, None when it is empty."""
-    row = runner.cursor().frame(
-        f"SELECT min({ident(TIMESTAMP)}) AS a, max({ident(TIMESTAMP)}) AS b FROM {ident(view)}"
-    )
-    first, last = row["a"].iloc[0], row["b"].iloc[0]
-    if pd.isna(first):
+    first, last = time_span(runner.cursor(), view)
+    if first is None or last is None:
         return None
-    return pd.Timestamp(first), pd.Timestamp(last)
+    return first, last
 
 
 def frame_columns(raw_columns: Sequence[str], settings: DatasetSettings) -> tuple[str, ...]:

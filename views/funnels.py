@@ -1,6 +1,7 @@
 import streamlit as st
 
-from journey.schema import CHANNEL, EVENT_TYPE, TOUCHPOINT
+from journey.present import opening
+from journey.schema import CHANNEL, TOUCHPOINT
 from journey.viz import charts
 from ui import cache, frame, widgets
 from ui.errors import guard
@@ -10,7 +11,7 @@ st.title(t("maps.funnels.title"))
 st.caption(t("maps.funnels.intro"))
 scope = frame.require_scope()
 
-options = [c for c in (TOUCHPOINT, CHANNEL, EVENT_TYPE) if c in scope.dataset.prepared_columns]
+options = opening.funnel_levels(scope.dataset.prepared_columns)
 by = st.radio(
     t("maps.funnels.by"),
     options,

@@ -6,7 +6,7 @@ from journey.io import export
 from journey.present import opening
 from journey.query import metrics
 from journey.query.segments import DEFAULT_WINDOW_DAYS
-from journey.schema import ATTRIBUTION_LEVELS, EVENT_TYPE, SESSION_ID, TOUCHPOINT
+from journey.schema import EVENT_TYPE, SESSION_ID
 from journey.viz import attribution_charts
 from ui import cache, frame, widgets
 from ui.errors import guard
@@ -54,7 +54,7 @@ granularity = top[1].radio(
 )
 level = top[2].radio(
     t("attribution.level"),
-    [lv for lv in ATTRIBUTION_LEVELS if lv in columns],
+    opening.attribution_levels(columns),
     format_func=lambda v: t(f"attribution.level.{v}"),
     horizontal=True,
     key="metrics_level",
@@ -67,7 +67,7 @@ window = top[3].number_input(
     help=t("attribution.window_help"),
     key="metrics_window",
 )
-sources = [c for c in (EVENT_TYPE, TOUCHPOINT) if c in columns]
+sources = opening.qualifying_sources(columns)
 qualify = st.columns([1, 3])
 qualify_by = qualify[0].selectbox(
     t("metrics.qualify_by"),

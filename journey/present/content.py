@@ -199,7 +199,7 @@ def build_report(
     """
     options = options or ReportOptions()
     kept = kept or Kept()
-    kpis = opening.overview_kpis(runner, events)  # type: ignore[arg-type]
+    kpis = opening.overview_kpis(runner, events)
     if not kpis["events"]:
         raise SettingsError("no events to report on: the filters leave none")
     sentiment = (
@@ -208,8 +208,8 @@ def build_report(
     builders: dict[str, Callable[[], Section]] = {
         "journeys": lambda: _engine_journeys(runner, events, options, kept.paths),
         "phases": lambda: phases_section(
-            opening.phase_flows(runner, events, options.level),  # type: ignore[arg-type]
-            opening.phase_summary(runner, events),  # type: ignore[arg-type]
+            opening.phase_flows(runner, events, options.level),
+            opening.phase_summary(runner, events),
             options,
         ),
         "network": lambda: network_section(*_engine_network(runner, events, options, kept.paths)),
@@ -287,7 +287,7 @@ def _engine_journeys(
 ) -> Section:
     """The journey map's step flows (folded, with dominant phases) and top five paths."""
     steps, _fold, stats, top = opening.journey_map(
-        runner,  # type: ignore[arg-type]
+        runner,
         events,
         paths,
         options.level,
@@ -303,7 +303,7 @@ def _engine_network(
     runner: Runner, events: str, options: ReportOptions, paths: str | None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The network map's transitions and node statistics (repeats collapsed, no end nodes)."""
-    return opening.network_map(runner, events, paths, options.level, False, False)  # type: ignore[arg-type]
+    return opening.network_map(runner, events, paths, options.level, False, False)
 
 
 def funnel_data(runner: Runner, events: str) -> tuple[pd.DataFrame | None, pd.DataFrame]:
@@ -393,9 +393,9 @@ def warm_report(
     transcripts. The journey map, phases and network sections share the pages' kept results.
     """
     options = ReportOptions()
-    opening.overview_kpis(runner, events)  # type: ignore[arg-type]
+    opening.overview_kpis(runner, events)
     _engine_journeys(runner, events, options, kept.paths)
-    opening.phase_flows(runner, events, options.level)  # type: ignore[arg-type]
+    opening.phase_flows(runner, events, options.level)
     _engine_network(runner, events, options, kept.paths)
     funnel_data(runner, events)
     attribution_data(runner, events, options.n_resamples, kept.touches)

@@ -34,7 +34,7 @@ from journey.query.engine import scored as engine_scored
 from journey.query.engine import sentiment as engine_sentiment
 from journey.query.engine.features import time_span
 from journey.query.engine.filters import columns_of, values_of
-from journey.query.engine.runner import DuckDBRunner
+from journey.query.engine.runner import DuckDBRunner, Runner
 from journey.query.engine.scored import ScoredRelation
 from journey.query.flows import FoldResult
 from journey.query.metrics import default_qualifying
@@ -58,6 +58,8 @@ MAP_STEPS: Final = 5  # the Journey map's opening steps and top-K
 MAP_TOP_K: Final = 8
 NETWORK_END_NODES: Final = False  # the Network map opens without the end nodes
 TOP_PATHS: Final = 20
+POSITION_FIRST_PCT: Final = 40  # the Attribution page's opening position-based weights (%)
+POSITION_LAST_PCT: Final = 40
 # the word work's sample: its size and seed are part of a kept sentiment result's key
 SENTIMENT_SAMPLE: Final = (sentiment_sample.TEXT_SAMPLE_ROWS,)
 
@@ -66,19 +68,19 @@ InputsFn = Callable[[], engine_attribution.EngineInputs]  # the attribution pass
 # -- overview -------------------------------------------------------------------------------
 
 
-def overview_kpis(runner: DuckDBRunner, view: str) -> dict[str, object]:
+def overview_kpis(runner: Runner, view: str) -> dict[str, object]:
     """The Overview's key figures of a view (`overview.kpis`), kept for a whole view."""
     return results.kept(view, "overview_kpis", (), lambda: engine_overview.kpis(runner, view))
 
 
-def channel_overview(runner: DuckDBRunner, view: str) -> pd.DataFrame:
+def channel_overview(runner: Runner, view: str) -> pd.DataFrame:
     """The Overview's channel table of a view (`overview.channel_overview`), kept."""
     return results.kept(
         view, "channel_overview", (), lambda: engine_overview.channel_overview(runner, view)
     )
 
 
-def phase_summary(runner: DuckDBRunner, view: str) -> pd.DataFrame:
+def phase_summary(runner: Runner, view: str) -> pd.DataFrame:
     """The Overview's phase table of a view (`overview.phase_summary`), kept."""
     return results.kept(
         view, "phase_summary", (), lambda: engine_overview.phase_summary(runner, view)
@@ -89,7 +91,7 @@ def phase_summary(runner: DuckDBRunner, view: str) -> pd.DataFrame:
 
 
 def journey_map(
-    runner: DuckDBRunner,
+    runner: Runner,
     view: str,
     path: str | None,
     level: str,
@@ -114,7 +116,7 @@ def journey_map(
     return results.kept(view, "journey_map", args, compute)
 
 
-def phase_flows(runner: DuckDBRunner, view: str, level: str) -> pd.DataFrame:
+def phase_flows(runner: Runner, view: str, level: str) -> pd.DataFrame:
     """Customers' flows between phases at `level` (`flows.phase_flows`), kept for a whole view."""
     return results.kept(
         view, "phase_flows", (level,), lambda: engine_flows.phase_flows(runner, view, level)
@@ -122,7 +124,7 @@ def phase_flows(runner: DuckDBRunner, view: str, level: str) -> pd.DataFrame:
 
 
 def network_map(
-    runner: DuckDBRunner,
+    runner: Runner,
     view: str,
     path: str | None,
     level: str,
@@ -140,7 +142,7 @@ def network_map(
 
 
 def compare_cohorts(
-    runner: DuckDBRunner, view: str, cohorts: Cohorts, level: str, keep_repeats: bool, steps: int
+    runner: Runner, view: str, cohorts: Cohorts, level: str, keep_repeats: bool, steps: int
 ) -> CohortComparison:
     """Both cohorts' figures and their comparison (`compare.compare_cohorts`), kept."""
     return results.kept(
@@ -154,7 +156,7 @@ def compare_cohorts(
 # -- funnels --------------------------------------------------------------------------------
 
 
-def funnel_page(runner: DuckDBRunner, view: str, by: str) -> engine_funnels.FunnelPage:
+def funnel_page(runner: Runner, view: str, by: str) -> engine_funnels.FunnelPage:
     """The Funnels page's first render by `by` (`funnels.funnel_page`), kept for a whole view."""
     args = (by, FUNNEL_DROPOFF_LEVELS, FUNNEL_DROPOFFS_SHOWN)
     return results.kept(
@@ -167,17 +169,32 @@ def funnel_page(runner: DuckDBRunner, view: str, by: str) -> engine_funnels.Funn
     )
 
 
+def funnel_levels(columns: Sequence[str]) -> list[str]:
+    """The levels the Funnels page offers (touchpoint, channel, event type: those present)."""
+    return [c for c in (TOUCHPOINT, CHANNEL, EVENT_TYPE) if c in columns]
+
+
 def funnel_by_opening(columns: Sequence[str]) -> str | None:
-    """The level the Funnels page opens on: the first of touchpoint, channel, event type."""
-    return next((c for c in (TOUCHPOINT, CHANNEL, EVENT_TYPE) if c in columns), None)
+    """The level the Funnels page opens on: the first it offers."""
+    return next(iter(funnel_levels(columns)), None)
 
 
 # -- attribution ----------------------------------------------------------------------------
 
 
+def attribution_levels(columns: Sequence[str]) -> list[str]:
+    """The levels the Attribution and Channel metrics pages offer (those present)."""
+    return [lv for lv in ATTRIBUTION_LEVELS if lv in columns]
+
+
+def qualifying_sources(columns: Sequence[str]) -> list[str]:
+    """The columns the Channel metrics page picks qualifying events from (those present)."""
+    return [c for c in (EVENT_TYPE, TOUCHPOINT) if c in columns]
+
+
 def attribution_opening(columns: Sequence[str]) -> AttributionSettings | None:
     """The Attribution page's opening settings (every model, its widgets' defaults)."""
-    level = next((lv for lv in ATTRIBUTION_LEVELS if lv in columns), None)
+    level = next(iter(attribution_levels(columns)), None)
     if level is None:
         return None
     return AttributionSettings(
@@ -187,7 +204,11 @@ def attribution_opening(columns: Sequence[str]) -> AttributionSettings | None:
         exclude_channels=(),
         exclude_event_types=(),
         half_life_days=float(DEFAULT_HALF_LIFE_DAYS),
-        position_weights=(0.4, 0.2, 0.4),
+        position_weights=(
+            POSITION_FIRST_PCT / 100,
+            (100 - POSITION_FIRST_PCT - POSITION_LAST_PCT) / 100,
+            POSITION_LAST_PCT / 100,
+        ),
         markov_order=int(MARKOV_ORDERS[0]),
     )
 
@@ -213,7 +234,7 @@ def inputs_settings(settings: AttributionSettings) -> AttributionSettings:
 
 
 def lazy_inputs(
-    runner: DuckDBRunner, view: str, settings: AttributionSettings, touches: str | None
+    runner: Runner, view: str, settings: AttributionSettings, touches: str | None
 ) -> InputsFn:
     """The engine's one pass over a view's touches (`engine_inputs`), run on first call only."""
     found: list[engine_attribution.EngineInputs] = []
@@ -242,7 +263,7 @@ def attribution_result(
 
 
 def attribution_markov(
-    runner: DuckDBRunner,
+    runner: Runner,
     view: str,
     settings: AttributionSettings,
     inputs: InputsFn | None,
@@ -266,9 +287,9 @@ def attribution_markov(
 # -- channel metrics ------------------------------------------------------------------------
 
 
-def date_span(runner: DuckDBRunner, view: str) -> tuple[dt.date, dt.date] | None:
+def date_span(runner: Runner, view: str) -> tuple[dt.date, dt.date] | None:
     """The first and last day of a view's events, None when it has none."""
-    first, last = time_span(runner.cursor(), view)
+    first, last = time_span(runner, view)
     if first is None or last is None:
         return None
     return first.date(), last.date()
@@ -287,14 +308,14 @@ class MetricsArgs:
     window_days: float
 
 
-def metrics_opening(runner: DuckDBRunner, view: str) -> MetricsArgs | None:
+def metrics_opening(runner: Runner, view: str) -> MetricsArgs | None:
     """The Channel metrics page's opening settings (None: no events or no level to show)."""
     span = date_span(runner, view)
     columns = columns_of(runner, view)
-    level = next((lv for lv in ATTRIBUTION_LEVELS if lv in columns), None)
+    level = next(iter(attribution_levels(columns)), None)
     if span is None or level is None:
         return None
-    qualifying_column = next((c for c in (EVENT_TYPE, TOUCHPOINT) if c in columns), EVENT_TYPE)
+    qualifying_column = next(iter(qualifying_sources(columns)), EVENT_TYPE)
     options = values_of(runner, view, qualifying_column) if qualifying_column in columns else []
     return MetricsArgs(
         start=span[0],
@@ -307,7 +328,7 @@ def metrics_opening(runner: DuckDBRunner, view: str) -> MetricsArgs | None:
     )
 
 
-def channel_metrics(runner: DuckDBRunner, view: str, args: MetricsArgs) -> pd.DataFrame:
+def channel_metrics(runner: Runner, view: str, args: MetricsArgs) -> pd.DataFrame:
     """Channel metrics by period of a view (`metrics.channel_metrics`), kept for a whole view."""
     return results.kept(
         view,
@@ -318,7 +339,7 @@ def channel_metrics(runner: DuckDBRunner, view: str, args: MetricsArgs) -> pd.Da
 
 
 def contact_list(
-    runner: DuckDBRunner, view: str, start: dt.date, end: dt.date, level: str, whole_span: bool
+    runner: Runner, view: str, start: dt.date, end: dt.date, level: str, whole_span: bool
 ) -> pd.DataFrame:
     """The contact list of a view (`metrics.contact_list`), kept for a whole view's whole span.
 
@@ -349,9 +370,7 @@ def whole_scored(runner: DuckDBRunner, transcripts: str, scores: str) -> ScoredR
     return engine_scored.scored_relation(runner, name, transcripts, scores, condition)
 
 
-def sentiment_figures(
-    runner: DuckDBRunner, view: str, rows: str, turns: str
-) -> dict[str, float | int]:
+def sentiment_figures(runner: Runner, view: str, rows: str, turns: str) -> dict[str, float | int]:
     """Headline figures of scored views (`sentiment.summary_figures`), kept for a whole view.
 
     `view` is the scope's events: whole (a file view) when the scored views hold every row.
@@ -364,14 +383,14 @@ def sentiment_figures(
     )
 
 
-def sentiment_unscored(runner: DuckDBRunner, view: str, rows: str) -> pd.DataFrame:
+def sentiment_unscored(runner: Runner, view: str, rows: str) -> pd.DataFrame:
     """Unscored rows by reason of a scored-rows view, kept for a whole view."""
     return results.kept(
         view, "sentiment_unscored", (rows,), lambda: engine_scored.unscored_reasons(runner, rows)
     )
 
 
-def sentiment_words(runner: DuckDBRunner, view: str, rows: str) -> dict[str, object]:
+def sentiment_words(runner: Runner, view: str, rows: str) -> dict[str, object]:
     """Drivers, topics and the most negative rows of a scored-rows view, kept for a whole view.
 
     The word work reads at most `sentiment_sample.TEXT_SAMPLE_ROWS` customer texts, a seeded
@@ -399,7 +418,7 @@ def sentiment_words(runner: DuckDBRunner, view: str, rows: str) -> dict[str, obj
     return results.kept(view, "sentiment_words", (rows, SENTIMENT_SAMPLE), compute)
 
 
-def sentiment_trends(runner: DuckDBRunner, view: str, rows: str) -> dict[str, object]:
+def sentiment_trends(runner: Runner, view: str, rows: str) -> dict[str, object]:
     """Weekly sentiment and its link to later purchases, kept for a whole view."""
     return results.kept(
         view,
@@ -412,7 +431,7 @@ def sentiment_trends(runner: DuckDBRunner, view: str, rows: str) -> dict[str, ob
     )
 
 
-def sentiment_levels(runner: DuckDBRunner, view: str, rows: str, level: str) -> dict[str, object]:
+def sentiment_levels(runner: Runner, view: str, rows: str, level: str) -> dict[str, object]:
     """Sentiment by the journey's `level` and drivers by phase, kept for a whole view."""
 
     def compute() -> dict[str, object]:
@@ -463,7 +482,7 @@ def warm_pages(runner: DuckDBRunner, view: str, progress: ProgressFn | None = No
     tell = progress or (lambda _fraction, _message: None)
     columns = columns_of(runner, view)
     done: list[str] = []
-    steps = 7
+    steps = 6
 
     def step(i: int, what: str) -> None:
         tell(i / steps, what)
