@@ -147,7 +147,7 @@ def session_files(
 def prepared_view(key: str, events_path: str, _settings: DatasetSettings) -> str:
     """The view of dataset `key`'s prepared events (a Parquet file written once per key)."""
     out = handle.prepare_file(engine(), Path(events_path), _settings, handle.prepared_path(key))
-    return handle.parquet_view(engine(), out)
+    return handle.prepared_view(engine(), out)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

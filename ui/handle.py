@@ -27,6 +27,7 @@ from journey.attribution.models import AttributionSettings
 from journey.attribution.uncertainty import LOOKBACK_WINDOWS
 from journey.errors import SettingsError, WorkspaceError
 from journey.query.engine import filters as engine_filters
+from journey.query.engine import ordered
 from journey.query.engine.features import time_span
 from journey.query.engine.files import (
     APP_MEMORY_LIMIT,
@@ -49,6 +50,7 @@ from journey.query.engine.files import (
     path_file,
     prepare_file,
     prepared_path,
+    prepared_view,
     raw_events_path,
     raw_transcripts_path,
     scores_path,
@@ -98,6 +100,7 @@ __all__ = [  # the dataset files of journey.query.engine.files, used through thi
     "path_file",
     "prepare_file",
     "prepared_path",
+    "prepared_view",
     "raw_events_path",
     "raw_transcripts_path",
     "scores_path",
@@ -111,7 +114,9 @@ def filtered_view(runner: DuckDBRunner, base: str, filters: Filters, scope_key: 
     if filters.is_empty():
         return base
     select = engine_filters.filtered_sql(base, filters, columns_of_view(runner, base))
-    return ensure_view(runner, f"scope_{digest(scope_key)}", select)
+    view = ensure_view(runner, f"scope_{digest(scope_key)}", select)
+    ordered.note_subset(view, base)  # rows kept, columns unchanged: the base's path index
+    return view
 
 
 def columns_of_view(runner: DuckDBRunner, view: str) -> tuple[str, ...]:
@@ -225,7 +230,10 @@ def focus_view(
             raise SettingsError(f"no events{where} in the {phase} phase: choose another phase")
         select = kept
     name = f"focus_{digest(repr((view, phase, team, team_mode)))}"
-    return ensure_view(runner, name, select)
+    focused = ensure_view(runner, name, select)
+    if not team or team_mode == "hide":  # rows kept, columns unchanged ("fold" renames)
+        ordered.note_subset(focused, view)
+    return focused
 
 
 def _team_view(runner: DuckDBRunner, view: str, team: str, mode: str) -> str:

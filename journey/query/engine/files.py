@@ -22,7 +22,7 @@ import pandas as pd
 from journey.errors import SettingsError, WorkspaceError
 from journey.io import store
 from journey.io.serialise import settings_to_json
-from journey.query.engine import attribution, flows, prepare
+from journey.query.engine import attribution, flows, ordered, prepare
 from journey.query.engine.runner import MEMORY_ENV, DuckDBRunner
 from journey.query.engine.sql import ident, lit
 from journey.schema import CUSTOMER_ID, LEVELS, ROW, TIMESTAMP, DatasetSettings, ProgressFn
@@ -251,6 +251,13 @@ def parquet_view(runner: DuckDBRunner, path: Path) -> str:
     return ensure_view(runner, name, f"SELECT * FROM read_parquet({lit(str(path))})")
 
 
+def prepared_view(runner: DuckDBRunner, path: Path) -> str:
+    """The shared view over a prepared events file, noted for its path index (`ordered`)."""
+    view = parquet_view(runner, path)
+    ordered.note_file(view, path)
+    return view
+
+
 def dataset_key(fingerprint: str, settings: DatasetSettings) -> str:
     """The key naming a dataset's data and the settings that change its prepared events."""
     digest16 = hashlib.sha256(settings_to_json(settings).encode()).hexdigest()[:16]
@@ -282,7 +289,9 @@ def warm(
     prepared = prepare_file(engine, events, stored.settings, out)
     # the first render of the map pages (default level, repeats collapsed) and of the
     # Attribution page (default level, window, no exclusions) reads ready tables
-    view = parquet_view(engine, prepared)
+    view = prepared_view(engine, prepared)
+    tell(0.15, "path index")  # what a filtered scope's path table is built from
+    ordered.build_index(engine, prepared)
     tell(0.2, "path table")
     paths = path_file(engine, view, LEVELS[0], keep_repeats=False)
     tell(0.3, "attribution touches")

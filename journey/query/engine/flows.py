@@ -29,8 +29,9 @@ from typing import Final
 import pandas as pd
 
 from journey.errors import SettingsError
+from journey.query.engine import ordered
 from journey.query.engine.common import days_between, temp_name, typed
-from journey.query.engine.runner import Runner
+from journey.query.engine.runner import DuckDBRunner, Runner
 from journey.query.engine.sql import ident, lit, lit_list
 from journey.query.flows import FoldResult
 from journey.query.nodes import data_labels
@@ -159,10 +160,17 @@ def path_select(
 def path_table(
     runner: Runner, events: str, level: str, keep_repeats: bool, phase: bool = False
 ) -> Iterator[str]:
-    """Build the path table (see `path_sql`) as a temporary relation; yield its name."""
-    select = path_select(runner, events, level, keep_repeats, phase)
+    """Build the path table (see `path_sql`) as a temporary relation; yield its name.
+
+    A row subset of a prepared file gets it from the file's path index without a sort
+    (`ordered.path_arrow`, DuckDB); any other relation from `path_sql`.
+    """
     name = temp_name("journey_path")
-    runner.table(name, select)
+    fast = ordered.path_arrow(runner, events, level, keep_repeats, phase)
+    if fast is not None and isinstance(runner, DuckDBRunner):
+        runner.register_arrow(name, fast)
+    else:
+        runner.table(name, path_select(runner, events, level, keep_repeats, phase))
     try:
         yield name
     finally:
@@ -436,6 +444,14 @@ def phase_flows(runner: Runner, events: str, level: str = CHANNEL) -> pd.DataFra
         with that link); by source and target phase in Phase order, customers descending,
         source, target.
     """
+    fast = ordered.phase_nodes(runner, events, level)
+    if fast is not None and isinstance(runner, DuckDBRunner):
+        name = temp_name("journey_phase_nodes")
+        runner.register_arrow(name, fast)
+        try:
+            return _phase_links(runner, f"SELECT c, p, n FROM {ident(name)}")
+        finally:
+            runner.drop(name)
     _check(runner, events, level, PHASE)
     phase = ident(PHASE)
     unknown = runner.scalar(
@@ -445,14 +461,22 @@ def phase_flows(runner: Runner, events: str, level: str = CHANNEL) -> pd.DataFra
     if unknown:
         raise SettingsError("some events have no known phase: assign phases first")
     rank = "CASE " + " ".join(f"WHEN {phase} = {lit(p)} THEN {i}" for i, p in enumerate(_PHASES))
+    return _phase_links(
+        runner,
+        f"SELECT DISTINCT {ident(CUSTOMER_ID)} AS c, {rank} END AS p, "
+        f"{node_sql(runner, events, level)} AS n FROM {ident(events)}",
+    )
+
+
+def _phase_links(runner: Runner, distinct: str) -> pd.DataFrame:
+    """Phase flows from `distinct`: a SELECT of distinct (customer c, phase rank p, node n)."""
     name = "CASE " + " ".join(f"WHEN {{v}} = {i} THEN {lit(p)}" for i, p in enumerate(_PHASES))
     # the next phase a customer reached: a flag per phase, no sort (a window) per customer
     later = range(1, len(_PHASES))
     flags = ", ".join(f"max(CASE WHEN p = {i} THEN 1 ELSE 0 END) AS r{i}" for i in later)
     following = " ".join(f"WHEN t.p < {i} AND r.r{i} = 1 THEN {i}" for i in later)
     found = runner.frame(
-        f"WITH t AS (SELECT DISTINCT {ident(CUSTOMER_ID)} AS c, {rank} END AS p, "
-        f"{node_sql(runner, events, level)} AS n FROM {ident(events)}), "
+        f"WITH t AS ({distinct}), "
         f"reached AS (SELECT c, {flags} FROM t GROUP BY c), "
         f"nexts AS (SELECT t.c, t.p, t.n, CASE {following} END AS q "
         "FROM t JOIN reached AS r ON r.c = t.c), "

@@ -98,6 +98,7 @@ class DuckDBRunner:
             # our progress shows (the CLI's bar on stderr), never DuckDB's own bar beside it
             con.execute("SET enable_progress_bar = false")
         self.con = con
+        self._registered: set[str] = set()
 
     def cursor(self) -> DuckDBRunner:
         """A runner on a new cursor of the same database, for use in another thread."""
@@ -125,7 +126,11 @@ class DuckDBRunner:
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS {sql}")
 
     def drop(self, name: str) -> None:
-        """Drop a temporary view or table if it exists."""
+        """Drop a temporary view or table (or an Arrow table registered here) if it exists."""
+        if name in self._registered:
+            self._registered.discard(name)
+            self.con.unregister(name)
+            return
         kinds = self.con.execute(
             "SELECT table_type FROM information_schema.tables WHERE table_name = ?", [name]
         ).fetchall()
@@ -136,6 +141,11 @@ class DuckDBRunner:
     def register_frame(self, name: str, frame: pd.DataFrame) -> None:
         """Expose a pandas frame as a view (no copy)."""
         self.con.register(name, frame)
+
+    def register_arrow(self, name: str, table: pa.Table) -> None:
+        """Expose an Arrow table as a relation of this runner's connection (no copy)."""
+        self.con.register(name, table)
+        self._registered.add(name)
 
     def register_file(self, name: str, path: str | Path) -> None:
         """Expose a Parquet file/folder or canonical CSV file as a view."""
