@@ -274,10 +274,10 @@ def map_step_flows(
     lives for this call only.
     """
     path = path_view(view, level, keep_repeats) if handle.is_file_view(view) else None
-    steps_frame, fold, stats, top = opening.journey_map(
+    steps_frame, fold, phases, top = opening.journey_map(
         runner(), view, path, level, steps, keep_repeats, top_k
     )
-    return steps_frame, fold, scope.dominant_phases(stats), top
+    return steps_frame, fold, scope.dominant_phases(phases), top
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

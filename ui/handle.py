@@ -126,7 +126,10 @@ def columns_of_view(runner: DuckDBRunner, view: str) -> tuple[str, ...]:
 
 
 def counts(runner: DuckDBRunner, view: str) -> tuple[int, int]:
-    """(customers, events) of a relation."""
+    """(customers, events) of a relation (from its path index when it has one)."""
+    known = ordered.counts(runner.cursor(), view)
+    if known is not None:
+        return known
     row = runner.cursor().frame(
         f"SELECT count(DISTINCT {ident(CUSTOMER_ID)}) AS c, count(*) AS n FROM {ident(view)}"
     )

@@ -286,7 +286,7 @@ def _engine_journeys(
     runner: Runner, events: str, options: ReportOptions, paths: str | None
 ) -> Section:
     """The journey map's step flows (folded, with dominant phases) and top five paths."""
-    steps, _fold, stats, top = opening.journey_map(
+    steps, _fold, phases, top = opening.journey_map(
         runner,
         events,
         paths,
@@ -296,7 +296,7 @@ def _engine_journeys(
         options.top_k,
         n=TOP_PATHS,
     )
-    return journeys_section(steps, scope.dominant_phases(stats), top, options)
+    return journeys_section(steps, scope.dominant_phases(phases), top, options)
 
 
 def _engine_network(

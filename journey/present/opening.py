@@ -100,7 +100,7 @@ def journey_map(
     top_k: int,
     n: int = TOP_PATHS,
 ) -> tuple[pd.DataFrame, FoldResult, pd.DataFrame, pd.DataFrame]:
-    """Step flows, their fold, node stats and the top `n` paths of a view, kept for a whole view.
+    """Step flows, their fold, dominant phases and top `n` paths of a view (kept: whole views).
 
     `path` is the view's kept path table (`files.path_file`) when there is one.
     """
@@ -110,7 +110,7 @@ def journey_map(
             found = engine_maps.journey_map_on_path(runner, path, steps, top_k, n=n)
         else:
             found = engine_maps.journey_map(runner, view, level, steps, keep_repeats, top_k, n=n)
-        return found.steps, found.fold, found.node_stats, found.top_paths
+        return found.steps, found.fold, found.phases, found.top_paths
 
     args = (level, steps, keep_repeats, top_k, n)
     return results.kept(view, "journey_map", args, compute)

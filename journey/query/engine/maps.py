@@ -3,7 +3,9 @@
 Each function builds the path table of `flows.path_table` (with the events' phase) once and
 runs every aggregation its page needs on it; the results are those of the separate engine
 functions (`flows.step_flows_with_fold`, `flows.top_paths`, `flows.transitions`,
-`stats.node_stats`), which the tests hold them to.
+`stats.node_stats`), which the tests hold them to. The journey map colours nodes by their
+dominant phase, so it reads only that part of the node statistics
+(`stats.dominant_phases_on_path`): grouping by customer is what makes those slow.
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ from journey.query.flows import FoldResult
 
 @dataclass(frozen=True)
 class JourneyMap:
-    """Step flows with their fold, node statistics and top paths of one relation."""
+    """Step flows with their fold, nodes' dominant phases and top paths of one relation."""
 
     steps: pd.DataFrame
     fold: FoldResult
-    node_stats: pd.DataFrame
+    phases: pd.DataFrame  # node, volume, dominant_phase (`stats.dominant_phases_on_path`)
     top_paths: pd.DataFrame
 
 
@@ -36,7 +38,7 @@ def journey_map(
     top_k: int,
     n: int = 20,
 ) -> JourneyMap:
-    """Step flows (folded by `top_k`), node statistics and the top `n` paths, one path table."""
+    """Step flows (folded by `top_k`), dominant phases and the top `n` paths, one path table."""
     flows.check_steps(steps, top_k)
     with flows.path_table(runner, events, level, keep_repeats, phase=True) as path:
         return journey_map_on_path(runner, path, steps, top_k, n)
@@ -51,7 +53,7 @@ def journey_map_on_path(
     return JourneyMap(
         steps=flows.steps_on_path(runner, path, fold, steps),
         fold=fold,
-        node_stats=stats.node_stats_on_path(runner, path),
+        phases=stats.dominant_phases_on_path(runner, path),
         top_paths=flows.top_paths_on_path(runner, path, n),
     )
 

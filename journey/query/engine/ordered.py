@@ -26,6 +26,7 @@ import logging
 import shutil
 import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -70,7 +71,7 @@ class PathIndex:
     codes: dict[str, np.ndarray]  # level -> int32 code of the row's value, -1 when missing
     values: dict[str, tuple[str, ...]]  # level -> the value of each code
     row_min: int
-    position: np.ndarray  # int64: the path position of input row `row_min + i`, -1 for none
+    position: np.ndarray  # int32 (int64 past 2**31 rows): input row `row_min + i`'s, or -1
 
 
 # -- which relations are row subsets of which file -------------------------------------------
@@ -167,8 +168,10 @@ def build_index(runner: DuckDBRunner, path: Path) -> Path:
         position = np.empty(0, np.int64)
         row_min = int(rows.min()) if len(rows) else 0
         if reason is None and len(rows):
-            position = np.full(int(rows.max()) - row_min + 1, -1, np.int64)
-            position[rows - row_min] = np.arange(len(rows), dtype=np.int64)
+            small = len(rows) < np.iinfo(np.int32).max  # half the memory to read per scope
+            kind = np.int32 if small else np.int64
+            position = np.full(int(rows.max()) - row_min + 1, -1, kind)
+            position[rows - row_min] = np.arange(len(rows), dtype=kind)
             if int(np.count_nonzero(position >= 0)) != len(rows):
                 reason = "input rows repeat"
         if reason is not None:
@@ -247,6 +250,24 @@ def index_of(runner: DuckDBRunner, view: str) -> PathIndex | None:
 # -- the rows a relation keeps, and their nodes ----------------------------------------------
 
 
+@dataclass(frozen=True)
+class Subset:
+    """The rows a relation keeps, in path order: their positions and customers."""
+
+    positions: np.ndarray  # ascending: rows of the index
+    customer: np.ndarray  # int32: each row's customer number
+    new: np.ndarray  # bool: the row is its customer's first
+
+    @property
+    def customers(self) -> int:
+        """How many customers the rows belong to."""
+        return int(np.count_nonzero(self.new))
+
+
+_SUBSET_CACHE: Final = 2  # the last scopes' rows (a page asks for them 2-3 times)
+_SUBSETS_KEPT: OrderedDict[tuple[str, str, str], Subset] = OrderedDict()
+
+
 def _positions(runner: DuckDBRunner, view: str, index: PathIndex) -> np.ndarray | None:
     """The path positions of the relation's rows, ascending (None: a row the index lacks)."""
     rows = runner.arrow(f"SELECT {ident(ROW)} FROM {ident(view)}").column(ROW)
@@ -262,6 +283,62 @@ def _positions(runner: DuckDBRunner, view: str, index: PathIndex) -> np.ndarray 
     return positions
 
 
+def subset(runner: Runner, view: str) -> tuple[PathIndex, Subset] | None:
+    """A noted relation's path index and the rows it keeps; None for any other relation.
+
+    The last few relations' rows are kept in memory, keyed by the file, the view's name and
+    its definition: the app's views are named by their data and filters, so a name never
+    changes meaning.
+    """
+    if not isinstance(runner, DuckDBRunner):
+        return None
+    index = index_of(runner, view)
+    path = source_file(view)
+    if index is None or path is None:
+        return None
+    found = runner.con.execute(
+        "SELECT sql FROM duckdb_views() WHERE view_name = ?", [view]
+    ).fetchall()
+    key = (str(path), view, str(found[0][0]) if found else "")
+    with _LOCK:
+        kept = _SUBSETS_KEPT.get(key)
+        if kept is not None:
+            _SUBSETS_KEPT.move_to_end(key)
+            return index, kept
+    positions = _positions(runner, view, index)
+    if positions is None:
+        return None
+    customer = np.asarray(index.customer[positions])
+    new = np.ones(len(positions), dtype=bool)
+    if len(positions) > 1:
+        np.not_equal(customer[1:], customer[:-1], out=new[1:])
+    rows = Subset(positions, customer, new)
+    with _LOCK:
+        _SUBSETS_KEPT[key] = rows
+        while len(_SUBSETS_KEPT) > _SUBSET_CACHE:
+            _SUBSETS_KEPT.popitem(last=False)
+    return index, rows
+
+
+def counts(runner: Runner, view: str) -> tuple[int, int] | None:
+    """(customers, events) of a noted relation from its rows; None for any other relation.
+
+    A whole file's are read from its index when one is built (never building it here).
+    """
+    path = _FILES.get(view)
+    if path is not None:
+        index = load_index(index_folder(path)) if index_folder(path).exists() else None
+        if index is None:
+            return None
+        n = len(index.customer)
+        return (int(index.customer[-1]) + 1 if n else 0), n
+    found = subset(runner, view)
+    if found is None:
+        return None
+    rows = found[1]
+    return rows.customers, len(rows.positions)
+
+
 def _node_names(index: PathIndex, level: str, codes: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Node ids (one per distinct node name) for `codes`, and the names: as `flows.node_sql`.
 
@@ -269,13 +346,14 @@ def _node_names(index: PathIndex, level: str, codes: np.ndarray) -> tuple[np.nda
     (`nodes.data_labels`, over the values present, as the SQL finds them).
     """
     values = index.values[level]
-    present = np.flatnonzero(np.bincount(codes + 1, minlength=len(values) + 1)[1:])
+    shifted = codes + np.int32(1)  # 0: missing
+    present = np.flatnonzero(np.bincount(shifted, minlength=len(values) + 1)[1:])
     clashing = [values[i] for i in present if values[i].startswith(GENERATED_NODES)]
     labels = data_labels(clashing, level)
     names = [MISSING_NODE, *(labels.get(v, v) for v in values)]
     ids: dict[str, int] = {}
     of_code = np.asarray([ids.setdefault(name, len(ids)) for name in names], dtype=np.int32)
-    return of_code[codes + 1], list(ids)
+    return of_code[shifted], list(ids)
 
 
 def _dictionary(ids: np.ndarray, names: list[str], valid: np.ndarray | None = None) -> pa.Array:
@@ -294,41 +372,34 @@ def path_arrow(
     The same columns and values, except `c`: a customer number instead of the id (every
     aggregation only groups, counts and joins on it).
     """
-    if not isinstance(runner, DuckDBRunner) or level not in LEVELS:
+    found = subset(runner, events) if level in LEVELS else None
+    if found is None or level not in found[0].codes:
         return None
-    index = index_of(runner, events)
-    if index is None or level not in index.codes:
-        return None
-    positions = _positions(runner, events, index)
-    if positions is None:
-        return None
+    index, rows = found
+    positions, new = rows.positions, rows.new
     codes = np.asarray(index.codes[level][positions])
     if level == PHASE and bool(np.any(codes < 0)):
         raise SettingsError("some events have no phase: assign phases before using level phase")
     nodes, names = _node_names(index, level, codes)
-    customer = np.asarray(index.customer[positions])
-    stamps = np.asarray(index.timestamp[positions])
-    converts = np.asarray(index.conversion[positions])
     n = len(positions)
-    new = np.ones(n, dtype=bool)
     run_start = np.ones(n, dtype=bool)
     if n > 1:
-        np.not_equal(customer[1:], customer[:-1], out=new[1:])
         np.not_equal(nodes[1:], nodes[:-1], out=run_start[1:])
         run_start |= new
     starts = np.flatnonzero(new)
-    group = np.cumsum(new, dtype=np.int64) - 1
+    group = np.cumsum(new, dtype=np.int32) - np.int32(1)
     ends = np.empty_like(starts)  # each customer's last row
     ends[:-1] = starts[1:] - 1
     ends[-1:] = n - 1
     # per customer: converted, days (last - first event), the last conversion's position
     converted = np.zeros(len(starts), dtype=np.int32)
     last_conversion = np.full(len(starts), -1, dtype=np.int64)
-    hits = np.flatnonzero(converts)
+    hits = np.flatnonzero(index.conversion[positions])
     hit_group = group[hits]
     converted[hit_group] = 1
     last_conversion[hit_group] = hits  # ascending: the last assignment per customer wins
-    days = (stamps[ends] - stamps[starts]).astype(np.float64) / 86_400_000_000.0
+    last, first_seen = index.timestamp[positions[ends]], index.timestamp[positions[starts]]
+    days = (last - first_seen).astype(np.float64) / 86_400_000_000.0
     kept = np.arange(n) if keep_repeats else np.flatnonzero(run_start)
     kept_group = group[kept]
     first = new[kept]
@@ -350,7 +421,7 @@ def path_arrow(
         "conv_after": (kept <= last_conversion[kept_group]).astype(np.int32),
     }
     if phase:
-        phase_codes = np.asarray(index.codes[PHASE][positions])[kept]
+        phase_codes = np.asarray(index.codes[PHASE][positions[kept]])
         columns["phase"] = _dictionary(
             np.maximum(phase_codes, 0), list(index.values[PHASE]) or [""], phase_codes >= 0
         )
@@ -366,14 +437,11 @@ def phase_nodes(runner: Runner, events: str, level: str) -> pa.Table | None:
     a noted row subset of a prepared file; None otherwise. An event with no known phase is the
     SettingsError the SQL raises.
     """
-    if not isinstance(runner, DuckDBRunner) or level not in LEVELS:
+    found = subset(runner, events) if level in LEVELS else None
+    if found is None or level not in found[0].codes or PHASE not in found[0].codes:
         return None
-    index = index_of(runner, events)
-    if index is None or level not in index.codes or PHASE not in index.codes:
-        return None
-    positions = _positions(runner, events, index)
-    if positions is None:
-        return None
+    index, rows = found
+    positions = rows.positions
     rank_of_code = np.asarray(
         [_PHASES.index(v) if v in _PHASES else -1 for v in index.values[PHASE]] + [-1],
         dtype=np.int64,
@@ -382,7 +450,7 @@ def phase_nodes(runner: Runner, events: str, level: str) -> pa.Table | None:
     if bool(np.any(ranks < 0)):
         raise SettingsError("some events have no known phase: assign phases first")
     nodes, names = _node_names(index, level, np.asarray(index.codes[level][positions]))
-    customer = np.asarray(index.customer[positions]).astype(np.int64)
+    customer = rows.customer.astype(np.int64)
     width = max(len(names), 1)
     keys = (customer * len(_PHASES) + ranks) * width + nodes
     # a customer's rows sit together: the keys come in runs the stable sort merges quickly

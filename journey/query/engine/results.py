@@ -33,7 +33,7 @@ import pandas as pd
 from journey.errors import WorkspaceError
 from journey.query.engine import files
 
-RESULTS_FORMAT: Final = 1  # bump when a kept result's meaning or computation changes
+RESULTS_FORMAT: Final = 2  # bump when a kept result's meaning or computation changes
 META: Final = "result.json"
 # the dataclasses a kept result may hold ("module:Name"): decoding builds only these
 KEPT_TYPES: Final = frozenset(

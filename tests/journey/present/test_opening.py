@@ -64,11 +64,11 @@ def test_kept_results_equal_the_engines_own(whole, monkeypatch):
     assert_frame_equal(
         opening.phase_summary(runner, view), engine_overview.phase_summary(runner, view)
     )
-    steps, fold, stats, top = opening.journey_map(runner, view, None, CHANNEL, 5, False, 8)
+    steps, fold, phases, top = opening.journey_map(runner, view, None, CHANNEL, 5, False, 8)
     fresh = engine_maps.journey_map(runner, view, CHANNEL, 5, False, 8, n=opening.TOP_PATHS)
     assert_frame_equal(steps, fresh.steps)
     assert fold == fresh.fold
-    assert_frame_equal(stats, fresh.node_stats)
+    assert_frame_equal(phases, fresh.phases)
     assert_frame_equal(top, fresh.top_paths)
     assert_frame_equal(
         opening.phase_flows(runner, view, CHANNEL),

@@ -19,7 +19,8 @@ def _check_journey_map(runner, name, events, level, steps, keep, top_k):
     table, fold = flows.step_flows_with_fold(events, level, steps, keep, top_k)
     same(got.steps, table)
     assert got.fold == fold
-    same(got.node_stats, stats.node_stats(events, level, keep))
+    nodes = stats.node_stats(events, level, keep)
+    same(got.phases, nodes[["node", "volume", "dominant_phase"]])
     same(got.top_paths, flows.top_paths(events, level, keep, n=20))
 
 
@@ -45,7 +46,9 @@ def test_maps_on_a_kept_path_file_equal_pandas(duck, tmp_path, monkeypatch):
         table, fold = flows.step_flows_with_fold(events, level, 5, keep, 3)
         same(got.steps, table)
         assert got.fold == fold
-        same(got.node_stats, stats.node_stats(events, level, keep))
+        same(
+            got.phases, stats.node_stats(events, level, keep)[["node", "volume", "dominant_phase"]]
+        )
         same(got.top_paths, flows.top_paths(events, level, keep, n=20))
         transitions, nodes = maps.network_map_on_path(duck, path, end_nodes=True)
         same(transitions, flows.count_transitions(events, level, keep, end_nodes=True))

@@ -63,10 +63,12 @@ def check_maps(runner, view, events, level, steps, keep, top_k) -> None:
     table, fold = oracle_flows.step_flows_with_fold(events, level, steps, keep, top_k)
     same(got.steps, table)
     assert got.fold == fold
-    same(got.node_stats, oracle_stats.node_stats(events, level, keep))
+    nodes = oracle_stats.node_stats(events, level, keep)
+    same(got.phases, nodes[["node", "volume", "dominant_phase"]])
     same(got.top_paths, oracle_flows.top_paths(events, level, keep, n=20))
-    transitions, _ = maps.network_map(runner, view, level, keep, end_nodes=True)
+    transitions, node_table = maps.network_map(runner, view, level, keep, end_nodes=True)
     same(transitions, oracle_flows.count_transitions(events, level, keep, end_nodes=True))
+    same(node_table, nodes)
 
 
 # -- hand-computed ---------------------------------------------------------------------------
@@ -176,7 +178,7 @@ def test_sample_scope_equals_the_sql_path(duck, tmp_path):
     slow = maps.journey_map(duck, "scope_plain", CHANNEL, 5, False, 8)
     assert_frame_equal(fast.steps, slow.steps)
     assert fast.fold == slow.fold
-    assert_frame_equal(fast.node_stats, slow.node_stats)
+    assert_frame_equal(fast.phases, slow.phases)
     assert_frame_equal(fast.top_paths, slow.top_paths)
     assert_frame_equal(fast_phases, flows.phase_flows(duck, "scope_plain", CHANNEL))
 
@@ -259,3 +261,24 @@ def test_relations_not_noted_and_other_levels_take_the_sql_path(duck, tmp_path):
     assert ordered.path_arrow(duck, view, "campaign", keep_repeats=False) is None
     ordered.note_subset("not_a_subset", "renamed")
     assert ordered.source_file("not_a_subset") is None
+
+
+def test_counts_and_rows_read_once_per_scope(duck, tmp_path, monkeypatch):
+    events = sample(customers=40)
+    path, view = prepared_file(duck, events, tmp_path)
+    assert ordered.counts(duck, view) is None  # no index yet: never built for a count
+    name = subset(duck, view, Filters(channels=("Email", "Web")), "scope_counts")
+    kept = apply_filters(events, Filters(channels=("Email", "Web")))
+    reads = []
+    original = DuckDBRunner.arrow
+    monkeypatch.setattr(
+        DuckDBRunner, "arrow", lambda self, sql: reads.append(sql) or original(self, sql)
+    )
+    expected = (kept[CUSTOMER_ID].nunique(), len(kept))
+    assert ordered.counts(duck, name) == expected
+    assert ordered.path_arrow(duck, name, CHANNEL, keep_repeats=False) is not None
+    assert flows.phase_flows(duck, name, CHANNEL) is not None
+    listed = [sql for sql in reads if sql.endswith(f"FROM {ident(name)}")]
+    assert listed == [f"SELECT {ident(ROW)} FROM {ident(name)}"]  # once for all three
+    assert ordered.counts(duck, view) == (events[CUSTOMER_ID].nunique(), len(events))
+    assert ordered.index_folder(path).exists()
