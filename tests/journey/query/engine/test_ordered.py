@@ -279,6 +279,21 @@ def test_counts_and_rows_read_once_per_scope(duck, tmp_path, monkeypatch):
     assert ordered.path_arrow(duck, name, CHANNEL, keep_repeats=False) is not None
     assert flows.phase_flows(duck, name, CHANNEL) is not None
     listed = [sql for sql in reads if sql.endswith(f"FROM {ident(name)}")]
-    assert listed == [f"SELECT {ident(ROW)} FROM {ident(name)}"]  # once for all three
+    assert len(listed) == 1  # the scope's rows, listed once for all three
+    assert listed[0].startswith(f"SELECT CAST({ident(ROW)} - ")
     assert ordered.counts(duck, view) == (events[CUSTOMER_ID].nunique(), len(events))
     assert ordered.index_folder(path).exists()
+
+
+@pytest.mark.parametrize("cells", [0, 1 << 26])
+def test_phase_flow_nodes_by_flags_or_by_sorting_equal_pandas(duck, tmp_path, monkeypatch, cells):
+    monkeypatch.setattr(ordered, "_SEEN_CELLS", cells)  # 0: always the sort
+    events = sample(customers=60)
+    _, view = prepared_file(duck, events, tmp_path)
+    chosen = Filters(channels=("Email", "Web", "Store"))
+    name = subset(duck, view, chosen, f"scope_cells_{cells}")
+    kept = apply_filters(events, chosen).reset_index(drop=True)
+    for level in (CHANNEL, TOUCHPOINT):
+        same(flows.phase_flows(duck, name, level), oracle_flows.phase_flows(kept, level))
+    nodes = ordered.phase_nodes(duck, name, CHANNEL).to_pandas()
+    assert not nodes.duplicated().any()
