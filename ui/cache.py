@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import threading
 import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from journey import schema
 from journey.attribution import engine as engine_attribution
@@ -117,6 +121,26 @@ def engine() -> DuckDBRunner:
 def runner() -> DuckDBRunner:
     """A runner on a new cursor of the app's DuckDB, for this thread's queries."""
     return engine().cursor()
+
+
+# a page's independent computations run side by side: DuckDB and numpy release the GIL, so
+# on two cores the slower one's time is what the user waits (e.g. the Journey map's step
+# flows and phase flows after a filter change)
+T = TypeVar("T")
+_BACKGROUND = ThreadPoolExecutor(max_workers=2, thread_name_prefix="journey-page")
+
+
+def _in_context(context: object, compute: Callable[..., T], args: tuple[object, ...]) -> T:
+    add_script_run_ctx(threading.current_thread(), context)  # type: ignore[arg-type]
+    return compute(*args)
+
+
+def in_background(compute: Callable[..., T], *args: object) -> Future[T]:
+    """Start a cached computation in a worker thread of this script run; `.result()` it later.
+
+    The worker carries the run's context, so the computation's cache is the session's.
+    """
+    return _BACKGROUND.submit(_in_context, get_script_run_ctx(), compute, args)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

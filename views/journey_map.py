@@ -31,6 +31,10 @@ end_nodes = row2[1].toggle(t("maps.end_nodes"), True, key="journey_map_end_nodes
 team, team_mode = widgets.team_picker(scope, [row2[2], row2[3]], "journey_map")
 colour_by_sentiment = widgets.sentiment_toggle(scope, "journey_map")
 
+phase_level = CHANNEL if level == PHASE else level
+with guard():  # the phase flows compute beside the step flows (see cache.in_background)
+    teams_only = cache.focus(scope, None, team or None, team_mode)
+    by_phase_pending = cache.in_background(cache.map_phase_flows, teams_only, phase_level)
 with guard(), st.spinner(t("maps.working")):
     focused = cache.focus(scope, phase or None, team or None, team_mode)
     flows, fold, dominant, top = cache.map_step_flows(
@@ -75,10 +79,8 @@ widgets.download_csv(flows, "step_flows.csv", key="journey_map_download_steps")
 
 st.subheader(t("maps.journey.phases"))
 st.caption(t("maps.journey.phases_intro"))
-phase_level = CHANNEL if level == PHASE else level
 with guard():
-    teams_only = cache.focus(scope, None, team or None, team_mode)
-    by_phase = cache.map_phase_flows(teams_only, phase_level)
+    by_phase = by_phase_pending.result()
 if by_phase.empty:
     st.info(t("maps.journey.no_phase_flows"))
 else:

@@ -123,24 +123,68 @@ def _flags(values: pa.Array) -> np.ndarray:
     return pc.fill_null(values, False).cast(pa.int8()).to_numpy().astype(bool)
 
 
-def _refusal(table: pa.Table) -> str | None:
-    """Why rows read in this order are not a usable path order (None: they are)."""
-    customers = _column(table, CUSTOMER_ID)
+class _Refused(Exception):
+    """The file's rows are not a usable path order (the message says why)."""
+
+
+def _read(runner: DuckDBRunner, path: Path, columns: str) -> pa.Table:
+    """Some columns of every row of a Parquet file, checked to come in the file's order.
+
+    The index reads a column group at a time (a 10-million-row file's text columns together
+    would take gigabytes); each read carries DuckDB's row number, so the groups align.
+    """
+    table = runner.arrow(
+        f"SELECT file_row_number AS f, {columns} "
+        f"FROM read_parquet({lit(str(path))}, file_row_number = true)"
+    )
+    order = _column(table, "f").to_numpy() if len(table) else np.empty(0, np.int64)
+    if len(order) and (order[0] != 0 or not bool(np.all(np.diff(order) == 1))):
+        raise _Refused("the file was not read in its order")
+    return table.drop_columns(["f"])
+
+
+def _customer_starts(runner: DuckDBRunner, path: Path) -> np.ndarray:
+    """True at each row whose customer differs from the row before (customers in order)."""
+    customers = _column(_read(runner, path, ident(CUSTOMER_ID)), CUSTOMER_ID)
     if customers.null_count:
-        return "a customer id is missing"
-    n = len(table)
-    if n < 2:
-        return None
-    after, before = customers.slice(1), customers.slice(0, n - 1)
-    if pc.any(pc.less(after, before)).as_py():
-        return "customers are not in order"
-    same = ~pc.not_equal(after, before).cast(pa.int8()).to_numpy().astype(bool)
-    ts = _column(table, "ts").to_numpy()
-    rows = _column(table, ROW).to_numpy()
+        raise _Refused("a customer id is missing")
+    n = len(customers)
+    new = np.ones(n, dtype=bool)
+    if n > 1:
+        after, before = customers.slice(1), customers.slice(0, n - 1)
+        if pc.any(pc.less(after, before)).as_py():
+            raise _Refused("customers are not in order")
+        new[1:] = pc.not_equal(after, before).cast(pa.int8()).to_numpy().astype(bool)
+    return new
+
+
+def _index_arrays(runner: DuckDBRunner, path: Path, work: Path) -> dict[str, object]:
+    """Write the index's arrays into `work`, one column group at a time; return its meta."""
+    new = _customer_starts(runner, path)
+    np.save(work / "customer.npy", (np.cumsum(new, dtype=np.int64) - 1).astype(np.int32))
+    table = _read(
+        runner, path, f"epoch_us({ident(TIMESTAMP)}) AS ts, {ident(ROW)}, {ident(CONVERSION)}"
+    )
+    ts, rows = _column(table, "ts").to_numpy(), _column(table, ROW).to_numpy()
     later = (ts[1:] > ts[:-1]) | ((ts[1:] == ts[:-1]) & (rows[1:] > rows[:-1]))
-    if not bool(np.all(later | ~same)):
-        return "a customer's events are not in time order"
-    return None
+    if not bool(np.all(later | new[1:])):
+        raise _Refused("a customer's events are not in time order")
+    row_min = int(rows.min()) if len(rows) else 0
+    kind = np.int32 if len(rows) < np.iinfo(np.int32).max else np.int64  # half the reading
+    position = np.full(int(rows.max()) - row_min + 1 if len(rows) else 0, -1, kind)
+    position[rows - row_min] = np.arange(len(rows), dtype=kind)
+    if int(np.count_nonzero(position >= 0)) != len(rows):
+        raise _Refused("input rows repeat")
+    np.save(work / "position.npy", position)
+    np.save(work / "timestamp.npy", ts.astype(np.int64))
+    np.save(work / "conversion.npy", _flags(_column(table, CONVERSION)))
+    del table, ts, rows, position
+    values: dict[str, list[str]] = {}
+    for level in LEVELS:
+        codes, found = _codes(_column(_read(runner, path, ident(level)), level))
+        np.save(work / f"code_{level}.npy", codes)
+        values[level] = list(found)
+    return {"levels": list(LEVELS), "values": values, "row_min": row_min}
 
 
 def build_index(runner: DuckDBRunner, path: Path) -> Path:
@@ -152,56 +196,17 @@ def build_index(runner: DuckDBRunner, path: Path) -> Path:
     out = index_folder(path)
     if out.exists():
         return out
-    levels = list(LEVELS)
-    chosen = [
-        f"{ident(CUSTOMER_ID)}",
-        f"epoch_us({ident(TIMESTAMP)}) AS ts",
-        f"{ident(ROW)}",
-        f"{ident(CONVERSION)}",
-        *(ident(level) for level in levels),
-    ]
-    table = runner.arrow(f"SELECT {', '.join(chosen)} FROM read_parquet({lit(str(path))})")
     work = out.with_name(f"{out.name}.{uuid.uuid4().hex}.partial")
     work.mkdir(parents=True)
     try:
-        reason = _refusal(table)
-        rows = _column(table, ROW).to_numpy() if reason is None else np.empty(0, np.int64)
-        position = np.empty(0, np.int64)
-        row_min = int(rows.min()) if len(rows) else 0
-        if reason is None and len(rows):
-            small = len(rows) < np.iinfo(np.int32).max  # half the memory to read per scope
-            kind = np.int32 if small else np.int64
-            position = np.full(int(rows.max()) - row_min + 1, -1, kind)
-            position[rows - row_min] = np.arange(len(rows), dtype=kind)
-            if int(np.count_nonzero(position >= 0)) != len(rows):
-                reason = "input rows repeat"
-        if reason is not None:  # its relations take the SQL path
-            log.info("no path index for %s: %s", path, reason)
-            (work / "refused.json").write_text(json.dumps({"reason": reason}))
+        try:
+            meta = _index_arrays(runner, path, work)
+        except _Refused as refused:  # its relations take the SQL path
+            log.info("no path index for %s: %s", path, refused)
+            for kept in work.iterdir():
+                kept.unlink()
+            (work / "refused.json").write_text(json.dumps({"reason": str(refused)}))
         else:
-            customers = _column(table, CUSTOMER_ID)
-            n = len(table)
-            new = np.ones(n, dtype=bool)
-            if n > 1:
-                new[1:] = (
-                    pc.not_equal(customers.slice(1), customers.slice(0, n - 1))
-                    .cast(pa.int8())
-                    .to_numpy()
-                    .astype(bool)
-                )
-            arrays = {
-                "customer": (np.cumsum(new, dtype=np.int64) - 1).astype(np.int32),
-                "timestamp": _column(table, "ts").to_numpy().astype(np.int64),
-                "conversion": _flags(_column(table, CONVERSION)),
-                "position": position,
-            }
-            values: dict[str, list[str]] = {}
-            for level in levels:
-                arrays[f"code_{level}"], found = _codes(_column(table, level))
-                values[level] = list(found)
-            for name, array in arrays.items():
-                np.save(work / f"{name}.npy", array)
-            meta = {"levels": levels, "values": values, "row_min": row_min}
             (work / "index.json").write_text(json.dumps(meta))
         try:
             work.rename(out)
