@@ -312,3 +312,46 @@ def test_map_pages_share_one_kept_path_table_and_scopes_keep_none(tmp_path, monk
     assert problems(app) == []
     assert list(cache.glob("paths-*.parquet")) == [kept]  # a filtered scope keeps no file
     app.multiselect(key=Key.CHANNELS).set_value([]).run()
+
+
+def test_a_filtered_journey_map_reads_the_path_index_and_matches_the_sql_path(
+    tmp_path, monkeypatch
+):
+    """A filter change builds the scope's paths from the path index, with the SQL's figures."""
+    import streamlit as st
+
+    from journey.query.engine import ordered
+
+    monkeypatch.setenv("JOURNEY_WORKSPACE", str(tmp_path / "workspace.duckdb"))
+    served: list[str] = []
+    path_arrow, phase_nodes = ordered.path_arrow, ordered.phase_nodes
+
+    def spy(name, compute):
+        def wrapped(*args, **kwargs):
+            found = compute(*args, **kwargs)
+            served.append(name if found is not None else f"{name}: SQL")
+            return found
+
+        return wrapped
+
+    monkeypatch.setattr(ordered, "path_arrow", spy("paths", path_arrow))
+    monkeypatch.setattr(ordered, "phase_nodes", spy("phases", phase_nodes))
+
+    def filtered_map() -> tuple[list[dict], object]:
+        st.cache_data.clear()
+        app = new_app()
+        open_view(app, "journey_map")
+        served.clear()  # what the filter change asks for
+        app.multiselect(key=Key.CHANNELS).set_value(["Email", "Web", "Paid Search"]).run()
+        assert problems(app) == []
+        return figures(app), app.dataframe[0].value
+
+    fast_figures, fast_paths = filtered_map()
+    assert sorted(served) == ["paths", "phases"]  # the scope's step flows and phase flows
+    monkeypatch.setattr(ordered, "path_arrow", spy("paths", lambda *a, **k: None))
+    monkeypatch.setattr(ordered, "phase_nodes", spy("phases", lambda *a, **k: None))
+    slow_figures, slow_paths = filtered_map()
+    assert sorted(served) == ["paths: SQL", "phases: SQL"]
+    assert [f["data"] for f in fast_figures] == [f["data"] for f in slow_figures]
+    assert fast_paths.equals(slow_paths)
+    assert list((tmp_path / "cache").glob("prepared-*.index-1"))
