@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from journey.errors import SettingsError
-from journey.query.engine import flows, stats
+from journey.query.engine import flows, ordered, stats
 from journey.query.engine.common import relation_columns, temp_name
 from journey.query.engine.filters import filtered_sql
 from journey.query.engine.runner import Runner
@@ -60,10 +60,13 @@ def cohort_views(runner: Runner, events: str, cohorts: Cohorts) -> Iterator[tupl
     try:
         runner.view(name_a, sql_a)
         runner.view(name_b, sql_b)
+        for name in (name_a, name_b):  # rows of `events`, columns unchanged: its path index
+            ordered.note_subset(name, events)
         yield name_a, name_b
     finally:
-        runner.drop(name_a)
-        runner.drop(name_b)
+        for name in (name_a, name_b):
+            ordered.forget(name)
+            runner.drop(name)
 
 
 def transitions_side_by_side(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:

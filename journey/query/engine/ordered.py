@@ -92,6 +92,12 @@ def note_subset(view: str, base: str) -> None:
             _SUBSETS[view] = root
 
 
+def forget(view: str) -> None:
+    """Forget a noted row subset (a temporary view about to be dropped)."""
+    with _LOCK:
+        _SUBSETS.pop(view, None)
+
+
 def source_file(view: str) -> Path | None:
     """The prepared file whose rows `view` keeps (every row or some), None when not noted."""
     with _LOCK:

@@ -297,3 +297,28 @@ def test_phase_flow_nodes_by_flags_or_by_sorting_equal_pandas(duck, tmp_path, mo
         same(flows.phase_flows(duck, name, level), oracle_flows.phase_flows(kept, level))
     nodes = ordered.phase_nodes(duck, name, CHANNEL).to_pandas()
     assert not nodes.duplicated().any()
+
+
+def test_compare_cohorts_read_the_index_and_equal_the_sql_path(duck, tmp_path, monkeypatch):
+    from journey.query.engine import compare
+    from journey.query.scope import Cohorts
+
+    events = sample(customers=80)
+    _, view = prepared_file(duck, events, tmp_path)
+    name = subset(duck, view, Filters(channels=("Email", "Web", "Store")), "scope_compare")
+    served = []
+    original = ordered.path_arrow
+    monkeypatch.setattr(
+        ordered, "path_arrow", lambda *a, **k: served.append(1) or original(*a, **k)
+    )
+    fast = compare.compare_cohorts(duck, name, Cohorts.conversion(), CHANNEL, False, 4)
+    assert len(served) == 2  # both cohorts' path tables
+    assert not any(v.startswith("q_cohort") for v in ordered._SUBSETS)  # forgotten
+    monkeypatch.setattr(ordered, "path_arrow", lambda *a, **k: None)
+    slow = compare.compare_cohorts(duck, name, Cohorts.conversion(), CHANNEL, False, 4)
+    for got, expected in ((fast.a, slow.a), (fast.b, slow.b)):
+        assert got.n_customers == expected.n_customers
+        assert_frame_equal(got.steps, expected.steps)
+        assert_frame_equal(got.transitions, expected.transitions)
+        assert_frame_equal(got.node_stats, expected.node_stats)
+    assert_frame_equal(fast.compare, slow.compare)
