@@ -127,3 +127,29 @@ def same_figures(result: dict[str, object], expected: dict[str, object]) -> None
             assert result[key] == pytest.approx(value, rel=1e-9), key
         else:
             assert result[key] == value, key
+
+
+def check_journey_map(runner: Runner, name: str, events: pd.DataFrame, level: str, steps: int,
+                      keep: bool, top_k: int) -> None:  # fmt: skip
+    """The engine's journey map of relation `name` equals the oracle's on `events`."""
+    from journey.query.engine import maps
+    from tests.oracle import flows, stats
+
+    got = maps.journey_map(runner, name, level, steps, keep, top_k)
+    table, fold = flows.step_flows_with_fold(events, level, steps, keep, top_k)
+    same(got.steps, table)
+    assert got.fold == fold
+    nodes = stats.node_stats(events, level, keep)
+    same(got.phases, nodes[["node", "volume", "dominant_phase"]])
+    same(got.top_paths, flows.top_paths(events, level, keep, n=20))
+
+
+def check_network_map(runner: Runner, name: str, events: pd.DataFrame, level: str, keep: bool,
+                      end_nodes: bool) -> None:  # fmt: skip
+    """The engine's network map (transitions, node stats) of `name` equals the oracle's."""
+    from journey.query.engine import maps
+    from tests.oracle import flows, stats
+
+    transitions, nodes = maps.network_map(runner, name, level, keep, end_nodes)
+    same(transitions, flows.count_transitions(events, level, keep, end_nodes=end_nodes))
+    same(nodes, stats.node_stats(events, level, keep))

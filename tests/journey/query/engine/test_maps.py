@@ -10,24 +10,15 @@ from journey.errors import SettingsError
 from journey.query.engine import files, maps
 from journey.query.engine.runner import DuckDBRunner
 from journey.schema import CHANNEL, PHASE, TOUCHPOINT
-from tests.journey.query.engine.data import random_events, register, same, sample
+from tests.journey.query.engine.data import (
+    check_journey_map,
+    check_network_map,
+    random_events,
+    register,
+    same,
+    sample,
+)
 from tests.oracle import flows, stats
-
-
-def _check_journey_map(runner, name, events, level, steps, keep, top_k):
-    got = maps.journey_map(runner, name, level, steps, keep, top_k)
-    table, fold = flows.step_flows_with_fold(events, level, steps, keep, top_k)
-    same(got.steps, table)
-    assert got.fold == fold
-    nodes = stats.node_stats(events, level, keep)
-    same(got.phases, nodes[["node", "volume", "dominant_phase"]])
-    same(got.top_paths, flows.top_paths(events, level, keep, n=20))
-
-
-def _check_network_map(runner, name, events, level, keep, end_nodes):
-    transitions, nodes = maps.network_map(runner, name, level, keep, end_nodes)
-    same(transitions, flows.count_transitions(events, level, keep, end_nodes=end_nodes))
-    same(nodes, stats.node_stats(events, level, keep))
 
 
 def test_maps_on_a_kept_path_file_equal_pandas(duck, tmp_path, monkeypatch):
@@ -63,8 +54,8 @@ def test_sample_equals_pandas(duck):
     events = sample()
     name = register(duck, events)
     for level, keep, top_k in ((CHANNEL, False, 3), (TOUCHPOINT, True, 0), (PHASE, False, 2)):
-        _check_journey_map(duck, name, events, level, 5, keep, top_k)
-        _check_network_map(duck, name, events, level, keep, not keep)
+        check_journey_map(duck, name, events, level, 5, keep, top_k)
+        check_network_map(duck, name, events, level, keep, not keep)
 
 
 @settings(max_examples=40)
@@ -78,8 +69,8 @@ def test_sample_equals_pandas(duck):
 def test_random_events_equal_pandas(events, level, keep, top_k, steps):
     runner = DuckDBRunner()
     name = register(runner, events)
-    _check_journey_map(runner, name, events, level, steps, keep, top_k)
-    _check_network_map(runner, name, events, level, keep, top_k % 2 == 0)
+    check_journey_map(runner, name, events, level, steps, keep, top_k)
+    check_network_map(runner, name, events, level, keep, top_k % 2 == 0)
     runner.con.close()
 
 
@@ -95,5 +86,5 @@ def test_bad_settings(duck):
 def test_spark_equals_pandas(spark):
     events = sample(customers=20)
     name = register(spark, events, "maps_ev")
-    _check_journey_map(spark, name, events, TOUCHPOINT, 4, False, 3)
-    _check_network_map(spark, name, events, CHANNEL, False, True)
+    check_journey_map(spark, name, events, TOUCHPOINT, 4, False, 3)
+    check_network_map(spark, name, events, CHANNEL, False, True)

@@ -27,9 +27,9 @@ from journey.schema import (
     TOUCHPOINT,
     DatasetSettings,
 )
+from tests.journey.query.engine import data
 from tests.journey.query.engine.data import CHANNELS, random_events, register, same, sample
 from tests.oracle import flows as oracle_flows
-from tests.oracle import stats as oracle_stats
 from tests.oracle.filters import apply_filters
 from tests.oracle.phases import assign_phases
 
@@ -59,16 +59,8 @@ def subset(runner: DuckDBRunner, base: str, chosen: Filters, name: str) -> str:
 
 def check_maps(runner, view, events, level, steps, keep, top_k) -> None:
     """The map figures of `view` equal the oracle's on `events` (its rows, in pandas)."""
-    got = maps.journey_map(runner, view, level, steps, keep, top_k)
-    table, fold = oracle_flows.step_flows_with_fold(events, level, steps, keep, top_k)
-    same(got.steps, table)
-    assert got.fold == fold
-    nodes = oracle_stats.node_stats(events, level, keep)
-    same(got.phases, nodes[["node", "volume", "dominant_phase"]])
-    same(got.top_paths, oracle_flows.top_paths(events, level, keep, n=20))
-    transitions, node_table = maps.network_map(runner, view, level, keep, end_nodes=True)
-    same(transitions, oracle_flows.count_transitions(events, level, keep, end_nodes=True))
-    same(node_table, nodes)
+    data.check_journey_map(runner, view, events, level, steps, keep, top_k)
+    data.check_network_map(runner, view, events, level, keep, end_nodes=True)
 
 
 # -- hand-computed ---------------------------------------------------------------------------
