@@ -28,7 +28,7 @@ import shutil
 import threading
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -293,6 +293,7 @@ class Subset:
     positions: np.ndarray  # ascending: rows of the index
     customer: np.ndarray  # int32: each row's customer number
     new: np.ndarray  # bool: the row is its customer's first
+    nodes: dict[str, tuple[np.ndarray, list[str]]] = field(default_factory=dict)  # `_node_names`
 
     @property
     def customers(self) -> int:
@@ -380,21 +381,28 @@ def counts(runner: Runner, view: str) -> tuple[int, int] | None:
     return rows.customers, len(rows.positions)
 
 
-def _node_names(index: PathIndex, level: str, codes: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Node ids (one per distinct node name) for `codes`, and the names: as `flows.node_sql`.
+def _node_names(index: PathIndex, rows: Subset, level: str) -> tuple[np.ndarray, list[str]]:
+    """Each row's node id (one per distinct node name) at `level`, and the names (id order).
 
-    A missing value is "(missing)"; data values named like a generated node get their label
-    (`nodes.data_labels`, over the values present, as the SQL finds them).
+    As `flows.node_sql` names them: a missing value is "(missing)" (id 0); data values named
+    like a generated node get their label (`nodes.data_labels`, over the values present, as
+    the SQL finds them). Worked out once per relation and level (the path table and the
+    phase flows both ask).
     """
+    known = rows.nodes.get(level)
+    if known is not None:
+        return known
     values = index.values[level]
-    shifted = codes + np.int32(1)  # 0: missing
+    shifted = np.asarray(index.codes[level][rows.positions]) + np.int32(1)  # 0: missing
     present = np.flatnonzero(np.bincount(shifted, minlength=len(values) + 1)[1:])
     clashing = [values[i] for i in present if values[i].startswith(GENERATED_NODES)]
     labels = data_labels(clashing, level)
     names = [MISSING_NODE, *(labels.get(v, v) for v in values)]
     ids: dict[str, int] = {}
     of_code = np.asarray([ids.setdefault(name, len(ids)) for name in names], dtype=np.int32)
-    return of_code[shifted], list(ids)
+    found = of_code[shifted], list(ids)
+    rows.nodes[level] = found
+    return found
 
 
 def _dictionary(ids: np.ndarray, names: list[str], valid: np.ndarray | None = None) -> pa.Array:
@@ -418,10 +426,9 @@ def path_arrow(
         return None
     index, rows = found
     positions, new = rows.positions, rows.new
-    codes = np.asarray(index.codes[level][positions])
-    if level == PHASE and bool(np.any(codes < 0)):
+    nodes, names = _node_names(index, rows, level)
+    if level == PHASE and bool(np.any(nodes == 0)):  # id 0: a missing value
         raise SettingsError("some events have no phase: assign phases before using level phase")
-    nodes, names = _node_names(index, level, codes)
     n = len(positions)
     run_start = np.ones(n, dtype=bool)
     if n > 1:
@@ -490,7 +497,7 @@ def phase_nodes(runner: Runner, events: str, level: str) -> pa.Table | None:
     ranks = rank_of_code[np.asarray(index.codes[PHASE][positions])]  # code -1: the last, -1
     if bool(np.any(ranks < 0)):
         raise SettingsError("some events have no known phase: assign phases first")
-    nodes, names = _node_names(index, level, np.asarray(index.codes[level][positions]))
+    nodes, names = _node_names(index, rows, level)
     width = max(len(names), 1)
     cells = len(_PHASES) * width  # (phase, node) pairs a customer can have
     group = np.cumsum(rows.new, dtype=np.int64) - 1  # the customer's number in this relation

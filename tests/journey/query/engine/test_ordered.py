@@ -272,6 +272,8 @@ def test_counts_and_rows_read_once_per_scope(duck, tmp_path, monkeypatch):
     assert flows.phase_flows(duck, name, CHANNEL) is not None
     listed = [sql for sql in reads if sql.endswith(f"FROM {ident(name)}")]
     assert len(listed) == 1  # the scope's rows, listed once for all three
+    _, rows = ordered.subset(duck, name)
+    assert list(rows.nodes) == [CHANNEL]  # node names worked out once for both
     assert listed[0].startswith(f"SELECT CAST({ident(ROW)} - ")
     assert ordered.counts(duck, view) == (events[CUSTOMER_ID].nunique(), len(events))
     assert ordered.index_folder(path).exists()
