@@ -1,15 +1,16 @@
 """Path tables of a prepared file's row subsets, built without a sort (DuckDB only).
 
 A prepared events file is written in path order (`files.prepare_file`: customer_id, then
-timestamp, ties by row). A filtered scope, a phase focus or one team's events keep some of
-its rows and change none of its columns, so their path order is the file's, restricted. The
+timestamp, ties by row). A filtered scope, a phase focus, one team's events and Compare's
+cohorts keep some of its rows and change none of its columns, so their path order is the
+file's, restricted. The
 window functions of `flows.path_sql` sort those rows again: about 3 s for 6 million events
 on two cores, the bulk of a sidebar filter change at 10 million events.
 
 This module keeps, once per prepared file, a *path index*: the file's rows in path order as
 arrays (a customer number, the timestamp, the conversion flag and each map level's value as a
 code, and where each input row sits). For a relation noted as a row subset of the file
-(`note_file`, `note_subset`), the engine only lists the kept rows (`SELECT row`); the path
+(`note_file`, `note_subset`), the engine only lists the kept rows (their input row); the path
 table (`path_arrow`) and the phase flows' distinct (customer, phase, node) rows
 (`phase_nodes`) are then computed on those arrays in linear time, and handed to DuckDB as
 Arrow tables for the same SQL aggregations every engine runs (`flows`, `stats`).
