@@ -449,7 +449,10 @@ def phase_flows(runner: Runner, events: str, level: str = CHANNEL) -> pd.DataFra
         name = temp_name("journey_phase_nodes")
         runner.register_arrow(name, fast)
         try:
-            return _phase_links(runner, f"SELECT c, p, n FROM {ident(name)}")
+            table = ident(name)
+            return _phase_links(
+                runner, f"SELECT c, p, n FROM {table}", f"SELECT c, p, n, q FROM {table}"
+            )
         finally:
             runner.drop(name)
     _check(runner, events, level, PHASE)
@@ -468,18 +471,26 @@ def phase_flows(runner: Runner, events: str, level: str = CHANNEL) -> pd.DataFra
     )
 
 
-def _phase_links(runner: Runner, distinct: str) -> pd.DataFrame:
-    """Phase flows from `distinct`: a SELECT of distinct (customer c, phase rank p, node n)."""
+def _phase_links(runner: Runner, distinct: str, nexts: str | None = None) -> pd.DataFrame:
+    """Phase flows from `distinct`: a SELECT of distinct (customer c, phase rank p, node n).
+
+    `nexts` selects the same rows with q, the rank of the next phase the customer reached
+    (`ordered.phase_nodes` has it); without it, q is worked out here.
+    """
     name = "CASE " + " ".join(f"WHEN {{v}} = {i} THEN {lit(p)}" for i, p in enumerate(_PHASES))
     # the next phase a customer reached: a flag per phase, no sort (a window) per customer
     later = range(1, len(_PHASES))
     flags = ", ".join(f"max(CASE WHEN p = {i} THEN 1 ELSE 0 END) AS r{i}" for i in later)
     following = " ".join(f"WHEN t.p < {i} AND r.r{i} = 1 THEN {i}" for i in later)
-    found = runner.frame(
-        f"WITH t AS ({distinct}), "
-        f"reached AS (SELECT c, {flags} FROM t GROUP BY c), "
+    with_next = (
+        f"nexts AS ({nexts}), "
+        if nexts is not None
+        else f"reached AS (SELECT c, {flags} FROM t GROUP BY c), "
         f"nexts AS (SELECT t.c, t.p, t.n, CASE {following} END AS q "
         "FROM t JOIN reached AS r ON r.c = t.c), "
+    )
+    found = runner.frame(
+        f"WITH t AS ({distinct}), {with_next}"
         "links AS (SELECT a.p, a.n, a.q, b.n AS m FROM nexts AS a "
         "JOIN t AS b ON b.c = a.c AND b.p = a.q) "
         f"SELECT {name.format(v='p')} END AS source_phase, n AS source, "

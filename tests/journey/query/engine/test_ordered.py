@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -316,3 +317,12 @@ def test_compare_cohorts_read_the_index_and_equal_the_sql_path(duck, tmp_path, m
         assert_frame_equal(got.transitions, expected.transitions)
         assert_frame_equal(got.node_stats, expected.node_stats)
     assert_frame_equal(fast.compare, slow.compare)
+
+
+def test_next_reached_phase_is_the_customers_next_phase_run_by_hand():
+    # rows c * 4 + p, sorted: customer 0 reached phases 0 (twice: two nodes) and 2; customer
+    # 1 only phase 1; customer 2 phases 0, 1 and 3
+    rest = np.array([0, 0, 2, 5, 8, 9, 11], dtype=np.int64)
+    q = ordered._next_rank(rest).to_pylist()
+    assert q == [2, 2, None, None, 1, 3, None]
+    assert ordered._next_rank(np.empty(0, dtype=np.int64)).to_pylist() == []
