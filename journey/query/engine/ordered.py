@@ -291,7 +291,7 @@ def index_of(runner: DuckDBRunner, view: str) -> PathIndex | None:
 class Subset:
     """The rows a relation keeps, in path order: their positions and customers."""
 
-    positions: np.ndarray  # ascending: rows of the index
+    positions: np.ndarray  # intp, ascending: rows of the index
     customer: np.ndarray  # int32: each row's customer number
     new: np.ndarray  # bool: the row is its customer's first
     nodes: dict[str, tuple[np.ndarray, list[str]]] = field(default_factory=dict)  # `_node_names`
@@ -318,7 +318,8 @@ def _positions(runner: DuckDBRunner, view: str, index: PathIndex) -> np.ndarray 
     offsets = found.combine_chunks().to_numpy() if len(found) else np.empty(0, np.int64)
     if len(offsets) and (offsets.min() < 0 or offsets.max() >= len(index.position)):
         return None
-    positions = np.take(index.position, offsets)  # a third faster than indexing
+    # as intp: every later gather by these positions then needs no converted copy of them
+    positions = np.take(index.position, offsets).astype(np.intp, copy=False)
     if len(positions) and positions.min() < 0:
         return None
     if len(positions) > 1 and not bool(np.all(positions[1:] > positions[:-1])):
@@ -351,7 +352,7 @@ def subset(runner: Runner, view: str) -> tuple[PathIndex, Subset] | None:
     positions = _positions(runner, view, index)
     if positions is None:
         return None
-    customer = np.asarray(index.customer[positions])
+    customer = np.take(index.customer, positions)
     new = np.ones(len(positions), dtype=bool)
     if len(positions) > 1:
         np.not_equal(customer[1:], customer[:-1], out=new[1:])
@@ -394,7 +395,8 @@ def _node_names(index: PathIndex, rows: Subset, level: str) -> tuple[np.ndarray,
     if known is not None:
         return known
     values = index.values[level]
-    shifted = np.asarray(index.codes[level][rows.positions]) + np.int32(1)  # 0: missing
+    shifted = np.take(index.codes[level], rows.positions)
+    shifted += np.int32(1)  # 0: missing
     present = np.flatnonzero(np.bincount(shifted, minlength=len(values) + 1)[1:])
     clashing = [values[i] for i in present if values[i].startswith(GENERATED_NODES)]
     labels = data_labels(clashing, level)
@@ -425,7 +427,13 @@ def path_arrow(
     found = subset(runner, events) if level in LEVELS else None
     if found is None or level not in found[0].codes:
         return None
-    index, rows = found
+    return _path_columns(*found, level, keep_repeats, phase)
+
+
+def _path_columns(
+    index: PathIndex, rows: Subset, level: str, keep_repeats: bool, phase: bool
+) -> pa.Table:
+    """`path_arrow`'s table from the rows a relation keeps."""
     positions, new = rows.positions, rows.new
     nodes, names = _node_names(index, rows, level)
     if level == PHASE and bool(np.any(nodes == 0)):  # id 0: a missing value
@@ -443,7 +451,7 @@ def path_arrow(
     # per customer: converted, days (last - first event), the last conversion's position
     converted = np.zeros(len(starts), dtype=np.int32)
     last_conversion = np.full(len(starts), -1, dtype=np.int64)
-    hits = np.flatnonzero(index.conversion[positions])
+    hits = np.flatnonzero(np.take(index.conversion, positions))
     hit_group = group[hits]
     converted[hit_group] = 1
     last_conversion[hit_group] = hits  # ascending: the last assignment per customer wins
@@ -454,7 +462,11 @@ def path_arrow(
     first = new[kept]
     # the position among the kept rows: 1 at a customer's first, counting on
     ordinal = np.arange(len(kept), dtype=np.int64)
-    position = ordinal - np.maximum.accumulate(np.where(first, ordinal, 0)) + 1
+    position = np.where(first, ordinal, 0)
+    np.maximum.accumulate(position, out=position)  # the customer's first kept row
+    np.subtract(ordinal, position, out=position)
+    position += 1
+    del ordinal
     kept_nodes = nodes[kept]
     following = np.zeros(len(kept), dtype=np.int32)
     has_next = np.zeros(len(kept), dtype=bool)
@@ -470,7 +482,7 @@ def path_arrow(
         "conv_after": (kept <= last_conversion[kept_group]).astype(np.int32),
     }
     if phase:
-        phase_codes = np.asarray(index.codes[PHASE][positions[kept]])
+        phase_codes = np.take(index.codes[PHASE], positions[kept])
         columns["phase"] = _dictionary(
             np.maximum(phase_codes, 0), list(index.values[PHASE]) or [""], phase_codes >= 0
         )
@@ -490,27 +502,37 @@ def phase_nodes(runner: Runner, events: str, level: str) -> pa.Table | None:
     found = subset(runner, events) if level in LEVELS else None
     if found is None or level not in found[0].codes or PHASE not in found[0].codes:
         return None
-    index, rows = found
+    return _phase_rows(*found, level)
+
+
+def _phase_rows(index: PathIndex, rows: Subset, level: str) -> pa.Table:
+    """`phase_nodes`'s table from the rows a relation keeps."""
     positions = rows.positions
     rank_of_code = np.asarray(
         [_PHASES.index(v) if v in _PHASES else -1 for v in index.values[PHASE]] + [-1],
-        dtype=np.int64,
+        dtype=np.int32,
     )
-    ranks = rank_of_code[np.asarray(index.codes[PHASE][positions])]  # code -1: the last, -1
+    ranks = rank_of_code[np.take(index.codes[PHASE], positions)]  # code -1: the last, -1
     if bool(np.any(ranks < 0)):
         raise SettingsError("some events have no known phase: assign phases first")
     nodes, names = _node_names(index, rows, level)
     width = max(len(names), 1)
     cells = len(_PHASES) * width  # (phase, node) pairs a customer can have
-    group = np.cumsum(rows.new, dtype=np.int64) - 1  # the customer's number in this relation
-    pairs = ranks.astype(np.int32) * np.int32(width) + nodes
-    n_customers = int(group[-1]) + 1 if len(group) else 0
+    # each row's key: its customer's number in this relation, then its (phase, node) pair
+    keys = np.cumsum(rows.new, dtype=np.int64)
+    n_customers = int(keys[-1]) if len(keys) else 0
+    keys -= 1
+    keys *= cells
+    ranks *= np.int32(width)
+    ranks += nodes
+    keys += ranks
+    del ranks
     if n_customers * cells <= _SEEN_CELLS:  # a flag per (customer, pair): no sort at all
         seen = np.zeros(n_customers * cells, dtype=bool)
-        seen[group * cells + pairs] = True
+        seen[keys] = True
         distinct = np.flatnonzero(seen)
     else:  # a customer's rows sit together: the stable sort merges runs quickly
-        keys = np.sort(group * cells + pairs, kind="stable")
+        keys.sort(kind="stable")
         distinct = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
     node_ids = distinct % width
     rest = distinct // width
