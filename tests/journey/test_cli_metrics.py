@@ -129,3 +129,25 @@ def test_parquet_rows_are_checked_in_sql(tmp_path: Path, capsys):
         "error: events.parquet: 3 rejected rows (--strict); first: row 2, column 'timestamp': "
         "not a date and time"
     )
+
+
+def test_numbered_parquet_with_rejects_counts_only_the_accepted_rows(tmp_path: Path, capsys):
+    # a `row` column: the input is a view over the file, filtered only when a row is rejected
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c", "d"],
+            "timestamp": ["2025-01-06 10:00", "soon", "2025-01-06 11:00", "2025-01-06 12:00"],
+            "channel": ["Web", "Web", "Email", ""],
+            "row": [1, 2, 3, 4],
+        }
+    )
+    bad, good = tmp_path / "bad.parquet", tmp_path / "good.parquet"
+    frame.to_parquet(bad)
+    frame.iloc[[0, 2]].to_parquet(good)
+    from_bad, from_good = tmp_path / "bad.csv", tmp_path / "good.csv"
+    assert main(["metrics", str(bad), "--out", str(from_bad)]) == 0
+    assert "bad.parquet: 4 rows read, 2 accepted, 2 rejected" in capsys.readouterr().err
+    assert main(["metrics", str(good), "--out", str(from_good)]) == 0
+    assert "good.parquet: 2 rows read, 2 accepted, 0 rejected" in capsys.readouterr().err
+    assert from_bad.read_bytes() == from_good.read_bytes()
+    assert len(lines(from_good)) == 3  # the header, Web and Email on 2025-01-06
