@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import threading
-import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
@@ -851,18 +850,9 @@ def default_scored_scope(
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def node_sentiment(
-    key: str, _scored: score.ScoredTranscripts, view: str, level: str
-) -> pd.DataFrame:
-    """Node sentiment (node, mean_score, n) of scope `key`, linked on the engine over `view`."""
-    del key
-    r = runner()
-    name = f"node_rows_{uuid.uuid4().hex[:12]}"
-    r.register_frame(name, engine_sentiment.conform_rows(_scored.rows))
-    try:
-        return engine_sentiment.node_sentiment(r, name, view, level)
-    finally:
-        r.con.unregister(name)
+def node_sentiment(rows: str, view: str, level: str) -> pd.DataFrame:
+    """Node sentiment (node, mean_score, n) of scored rows `rows`, linked to the events `view`."""
+    return engine_sentiment.node_sentiment(runner(), rows, view, level)
 
 
 # -- trained sentiment models kept in the workspace -------------------------------------

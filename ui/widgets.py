@@ -326,14 +326,15 @@ def sentiment_toggle(scope: state.Scope, prefix: str) -> bool:
 
 
 def scope_node_sentiment(scope: state.Scope, level: str) -> pd.DataFrame:
-    """Mean customer sentiment per node (node, mean_score, n), scored once per dataset."""
-    scored = cache.default_scored_scope(
-        scope.dataset.fingerprint,
-        cache.dataset_transcripts(scope.dataset.transcripts_path),
-        cache.scope_transcripts(scope),
-        t("maps.sentiment.scoring"),
+    """Mean customer sentiment per node (node, mean_score, n), scored once per dataset.
+
+    On the engine over the dataset's stored scores, as the Sentiment page's default scorer:
+    no pandas copy of the transcripts.
+    """
+    scores = cache.sentiment_scores_file(
+        scope.dataset, "default", None, t("maps.sentiment.scoring")
     )
-    return cache.node_sentiment(scope.key, scored, scope.events, level)
+    return cache.node_sentiment(cache.sentiment_relation(scope, scores).rows, scope.events, level)
 
 
 def node_sentiment_table(node_scores: pd.DataFrame, prefix: str) -> None:

@@ -108,3 +108,39 @@ def test_the_page_aggregates_stored_scores_on_the_engine(
         f"{figures['agent_mean']:+.2f}",
         f"{figures['mean_change']:+.2f}",
     ]
+
+
+def test_the_maps_node_sentiment_reads_stored_scores_on_the_engine(
+    workspace_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("JOURNEY_WORKSPACE", str(workspace_path))
+    expected = _pandas_path(Workspace(workspace_path))
+    monkeypatch.setenv("JOURNEY_DATASET", NAME)
+    monkeypatch.setattr(cache, "dataset_transcripts", _refuse("every transcript row"))
+    monkeypatch.setattr(stored, "scored_from_store", _refuse("a rebuilt ScoredTranscripts"))
+    app = new_app()
+    app.switch_page("views/journey_map.py").run()
+    app.toggle(key="journey_map_sentiment").set_value(True).run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    events = sample()
+
+    def node_table() -> object:
+        return next(
+            d.value for d in app.dataframe if list(d.value.columns)[:2] == ["node", "mean_score"]
+        )
+
+    reference = insights.node_sentiment(events, expected.rows, CHANNEL)
+    assert len(reference) >= 3
+    assert_frame_equal(node_table(), reference, check_dtype=False)
+    # a channel filter: the rows of the customers and dates left, linked to the kept events
+    app.multiselect(key="frame_channels").set_value(["Chat", "Email"]).run()
+    assert not app.exception, app.exception
+    chosen = Filters(channels=("Chat", "Email"))
+    kept_events = events[events[CHANNEL].isin(["Chat", "Email"])]
+    kept = filter_transcripts(expected.rows, kept_events, chosen)
+    reference = insights.node_sentiment(
+        kept_events, score.subset(expected, kept[ROW]).rows, CHANNEL
+    )
+    assert set(reference["node"]) == {"Chat", "Email"}
+    assert_frame_equal(node_table(), reference, check_dtype=False)
