@@ -427,13 +427,7 @@ def path_arrow(
     found = subset(runner, events) if level in LEVELS else None
     if found is None or level not in found[0].codes:
         return None
-    return _path_columns(*found, level, keep_repeats, phase)
-
-
-def _path_columns(
-    index: PathIndex, rows: Subset, level: str, keep_repeats: bool, phase: bool
-) -> pa.Table:
-    """`path_arrow`'s table from the rows a relation keeps."""
+    index, rows = found
     positions, new = rows.positions, rows.new
     nodes, names = _node_names(index, rows, level)
     if level == PHASE and bool(np.any(nodes == 0)):  # id 0: a missing value
@@ -502,11 +496,7 @@ def phase_nodes(runner: Runner, events: str, level: str) -> pa.Table | None:
     found = subset(runner, events) if level in LEVELS else None
     if found is None or level not in found[0].codes or PHASE not in found[0].codes:
         return None
-    return _phase_rows(*found, level)
-
-
-def _phase_rows(index: PathIndex, rows: Subset, level: str) -> pa.Table:
-    """`phase_nodes`'s table from the rows a relation keeps."""
+    index, rows = found
     positions = rows.positions
     rank_of_code = np.asarray(
         [_PHASES.index(v) if v in _PHASES else -1 for v in index.values[PHASE]] + [-1],
