@@ -175,8 +175,8 @@ def _validated_table(
     runner.con.execute("SET TimeZone = 'UTC'")  # instants leave DuckDB labelled UTC
     validated = stream_input(args.events, "events", args, settings, con=runner.con)
     wanted = {*PATH_COLUMNS, *(validated.columns if columns is None else columns)}
-    keep = ", ".join(ident(c) for c in validated.columns if c in wanted)
-    runner.table(name, f"SELECT {keep} FROM {ident(validated.accepted)}")
+    keep = [c for c in validated.columns if c in wanted]
+    runner.table(name, validated.accepted_sql(keep))
 
 
 def distinct_values(runner: Runner, events: str, column: str) -> list[str]:

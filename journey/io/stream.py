@@ -102,6 +102,8 @@ class StreamResult:
     kind: str = "events"
     fallback: str | None = None
     _keep: list[object] = field(default_factory=list, repr=False)  # Arrow tables the views read
+    # the checked rows alone: (FROM clause, column -> SQL) of the columns they hold in full
+    _checked: tuple[str, dict[str, str]] | None = field(default=None, repr=False)
 
     @property
     def engine(self) -> str:
@@ -127,6 +129,19 @@ class StreamResult:
         if frame.empty:
             return empty_rejects()
         return frame.astype({ROW: "int64", "column": STRING, "reason": STRING})
+
+    def accepted_sql(self, columns: Sequence[str]) -> str:
+        """A query of the accepted rows' `columns` in file order.
+
+        When the checked rows hold all of them (customer, time, channel, touchpoint,
+        conversion, revenue, phase, row: what the rules worked out), the file is not read
+        again.
+        """
+        if self._checked is not None and set(columns) <= self._checked[1].keys():
+            clause, exprs = self._checked
+            select = ", ".join(f"{exprs[name]} AS {ident(name)}" for name in columns)
+            return f"SELECT {select} {clause}"
+        return f"SELECT {', '.join(ident(c) for c in columns)} FROM {ident(self.accepted)}"
 
     def accepted_frame(self) -> pd.DataFrame:
         """The accepted rows in pandas with the contract dtypes (for small files only)."""
@@ -362,7 +377,7 @@ def _validate_fast(
     column = dict(zip(names, source.names, strict=True))  # source name -> DuckDB's name
     check_text_columns(source, mapping, column)
     step(progress, 0.1, "checking rows")
-    scanned = run(con, checks_sql(source, mapping, column, settings, kind))
+    scanned = run(con, checks_sql(source, mapping, column, kind))
     n_rows = scanned.num_rows - source.skip
     if n_rows == 0:
         raise InputError(source.display, None, None, NO_DATA_ROWS)
@@ -377,10 +392,14 @@ def _validate_fast(
     parsed_name, accepted, rejects = f"parsed_{suffix}", f"accepted_{suffix}", f"rejects_{suffix}"
     parsed = with_skipped_rows(checked.parsed, source.skip)
     con.register(parsed_name, parsed)
-    columns, select = accepted_select(source, mapping, column, names, kind)
+    selected = accepted_select(source, mapping, column, names, kind)
     con.execute(
-        f"CREATE TEMP VIEW {ident(accepted)} AS SELECT {select} FROM {source.scan()} "
+        f"CREATE TEMP VIEW {ident(accepted)} AS SELECT {selected.select()} FROM {source.scan()} "
         f"POSITIONAL JOIN {ident(parsed_name)} p WHERE p.keep"
+    )
+    checked_only = (
+        f"FROM {ident(parsed_name)} p WHERE p.keep",
+        {name: selected.exprs[name] for name in selected.checked},
     )
     rejects_arrow = pa.Table.from_pandas(checked.rejects, preserve_index=False)
     con.register(f"{rejects}_frame", rejects_arrow)
@@ -391,7 +410,7 @@ def _validate_fast(
         con,
         accepted,
         rejects,
-        columns,
+        selected.columns,
         n_rows,
         checked.n_rejected,
         n_duplicates,
@@ -401,6 +420,7 @@ def _validate_fast(
         kind,
         None,
         [parsed],
+        checked_only,
     )
 
 

@@ -1,16 +1,18 @@
 """Streaming ingest, rules: `journey.io.validate`'s events rules over a DuckDB scan.
 
-Blank checks, conversion words and phase names run in SQL in one scan that also hashes each
-row's customer and time (duplicate candidates); timestamps and revenue are parsed by
-`journey.io.parse` itself, and rejects are collected by validate's own `_Rejects`, so every
-reject text and order is the pandas path's.
+One scan gives the raw text of the columns the rules read and a hash of each row's customer
+and time (duplicate candidates). Trimming, blank checks, conversion words and phase names
+run on that Arrow result with pyarrow's kernels (pandas' own string kernels); timestamps and
+revenue are parsed by `journey.io.parse` itself; rejects are collected by validate's own
+`_Rejects`, so every reject text and order is the pandas path's.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 import duckdb
 import numpy as np
@@ -38,9 +40,7 @@ from journey.io.stream_source import (
     PHASES,
     SPACE_RUN_RE2,
     Source,
-    blank_sql,
     ident,
-    lit,
     lit_list,
     step,
     trim_sql,
@@ -63,32 +63,26 @@ from journey.schema import (
     TRANSCRIPT_COLUMNS,
     ConversionRule,
     DatasetSettings,
+    Phase,
     ProgressFn,
     empty_rejects,
 )
-
-
-def _fold_phase(text: str) -> str:
-    """validate._phases' folding in SQL: lower case, spaces and underscores as one '-'."""
-    folded = f"regexp_replace(lower({text}), {lit(SPACE_RUN_RE2)}, '-', 'g')"
-    return f"(CASE WHEN {folded} = 'postpurchase' THEN 'post-purchase' ELSE {folded} END)"
 
 
 def checks_sql(
     source: Source,
     mapping: Mapping[str, str],
     column: Mapping[str, str],
-    settings: DatasetSettings,
     kind: str = "events",
 ) -> str:
-    """One scan: the text of the parsed columns, the SQL rules' flags, a hash of each row.
+    """One scan: the raw text of the columns the rules read, and a hash of each row.
 
     Native (non-text) timestamp, revenue and conversion columns are left out: their values
-    are read by pyarrow and parsed as the pandas path parses them (`native_values`).
+    are read by pyarrow and parsed as the pandas path parses them (`native_values`). The
+    rules themselves (trimming, blanks, words) run on the Arrow result (`apply_rules`):
+    pyarrow's kernels do per value what DuckDB's trim with a character set does at several
+    times the cost.
     """
-
-    def text(canonical: str) -> str:
-        return trim_sql(raw(canonical))
 
     def raw(canonical: str) -> str:
         return source.raw(column[mapping[canonical]])
@@ -96,7 +90,7 @@ def checks_sql(
     def native(canonical: str) -> bool:
         return canonical in mapping and column[mapping[canonical]] in source.native
 
-    parts = [f"{blank_sql(raw(CUSTOMER_ID))} AS no_customer"]
+    parts = [f"{raw(CUSTOMER_ID)} AS customer"]
     if TIMESTAMP in mapping and not native(TIMESTAMP):
         parts.append(f"{raw(TIMESTAMP)} AS ts")  # trimmed by pyarrow, as stripped_text does
     customer = source.value(column[mapping[CUSTOMER_ID]])
@@ -105,33 +99,17 @@ def checks_sql(
     parts.append(f"hash({customer}, {stamp}) AS h")
     if kind != "events":
         return f"SELECT {', '.join(parts)} FROM {source.scan()}"  # noqa: S608
-    parts.append(f"{blank_sql(raw(CHANNEL))} AS no_channel")
+    parts.append(f"{raw(CHANNEL)} AS channel")
+    if TOUCHPOINT in mapping:
+        parts.append(f"{raw(TOUCHPOINT)} AS touchpoint")
     if REVENUE in mapping and not native(REVENUE):
         parts.append(f"{raw(REVENUE)} AS rev")
-    if native(CONVERSION):
-        pass
-    elif CONVERSION in mapping:
-        lowered = f"lower({text(CONVERSION)})"
-        parts.append(
-            f"(CASE WHEN {lowered} IN {lit_list(sorted(TRUE_WORDS))} THEN 1 "
-            f"WHEN {lowered} IN {lit_list(sorted(FALSE_WORDS))} THEN 0 END)::TINYINT AS conv"
-        )
-        words = sorted(TRUE_WORDS | FALSE_WORDS)
-        shown = f"(CASE WHEN {lowered} NOT IN {lit_list(words)} THEN {text(CONVERSION)} END)"
-        parts.append(f"{shown} AS conv_shown")
-    elif EVENT_TYPE in mapping:
-        wanted = [e.strip().lower() for e in settings.conversion_events]
-        event = text(EVENT_TYPE)
-        parts.append(
-            f"coalesce({event} <> '' AND lower({event}) IN {lit_list(wanted)}, false) AS conv"
-        )
+    if CONVERSION in mapping and not native(CONVERSION):
+        parts.append(f"{raw(CONVERSION)} AS conv")
+    elif CONVERSION not in mapping and EVENT_TYPE in mapping:
+        parts.append(f"{raw(EVENT_TYPE)} AS event")
     if PHASE in mapping:
-        phase = text(PHASE)
-        known = lit_list(PHASES)
-        parts.append(
-            f"(CASE WHEN {phase} = '' OR {phase} IN {known} THEN NULL "
-            f"WHEN {_fold_phase(phase)} NOT IN {known} THEN {phase} END) AS phase_bad"
-        )
+        parts.append(f"{raw(PHASE)} AS phase")
     return f"SELECT {', '.join(parts)} FROM {source.scan()}"  # noqa: S608
 
 
@@ -139,10 +117,17 @@ def checks_sql(
 class Checked:
     """The rules' outcome: Arrow columns the accepted view joins, rejects, the rule."""
 
-    parsed: pa.Table  # header row first: row, keep, timestamp, conversion, revenue
+    # row, keep, timestamp, conversion, revenue, then the checked text columns (`CHECKED`)
+    parsed: pa.Table
     rejects: pd.DataFrame
     n_rejected: int
     rule: ConversionRule | None  # None for transcripts
+
+
+# The accepted columns the rules work out in full (the accepted view reads them from the
+# checked rows, not from the file): trimmed ids and channels, the touchpoint (the channel
+# where blank), the phase by its name.
+CHECKED: Final = (CUSTOMER_ID, CHANNEL, TOUCHPOINT, PHASE)
 
 
 def _text_series(values: pa.ChunkedArray, *, strip: bool = False) -> pd.Series:
@@ -151,6 +136,19 @@ def _text_series(values: pa.ChunkedArray, *, strip: bool = False) -> pd.Series:
     if strip:
         text = pc.utf8_trim_whitespace(text)
     return pd.Series(pd.arrays.ArrowStringArray(text), dtype=STRING).astype(STR_DTYPE)
+
+
+def _blank(text: pa.ChunkedArray) -> np.ndarray:
+    """Where trimmed `text` is empty (the scan gives '' for missing values)."""
+    return pc.equal(text, "").to_numpy(zero_copy_only=False)
+
+
+def _words(text: pa.ChunkedArray, words: Collection[str]) -> np.ndarray:
+    """Where trimmed `text`, in lower case, is one of `words`."""
+    lowered = pc.utf8_lower(text)
+    return pc.is_in(lowered, value_set=pa.array(sorted(words), pa.string())).to_numpy(
+        zero_copy_only=False
+    )
 
 
 def apply_rules(
@@ -165,10 +163,12 @@ def apply_rules(
     n_rows = scanned.num_rows
     rejects = _Rejects(n_rows, empty_rejects())
 
-    def flag(name: str) -> np.ndarray:
-        return scanned.column(name).to_numpy(zero_copy_only=False).astype(bool)
+    def trimmed(name: str) -> pa.ChunkedArray:
+        return pc.utf8_trim_whitespace(scanned.column(name))
 
-    rejects.add(flag("no_customer"), mapping[CUSTOMER_ID], "missing customer id")
+    customer = trimmed("customer")
+    rejects.add(_blank(customer), mapping[CUSTOMER_ID], "missing customer id")
+    checked: dict[str, pa.ChunkedArray] = {CUSTOMER_ID: customer}
     step(progress, 0.3, "timestamps")
     events = kind == "events"
     if TIMESTAMP in mapping:
@@ -178,28 +178,42 @@ def apply_rules(
     conversion, rule = np.zeros(n_rows, dtype=bool), None
     revenue = np.zeros(n_rows, dtype="float64")
     if events:
-        rejects.add(flag("no_channel"), mapping[CHANNEL], "empty channel")
+        channel = trimmed("channel")
+        rejects.add(_blank(channel), mapping[CHANNEL], "empty channel")
+        checked[CHANNEL] = checked[TOUCHPOINT] = channel
+        if TOUCHPOINT in mapping:
+            touchpoint = trimmed("touchpoint")
+            checked[TOUCHPOINT] = pc.if_else(pc.equal(touchpoint, ""), channel, touchpoint)
         step(progress, 0.6, "conversions and revenue")
-        conversion, rule = _conversions(scanned, mapping, natives, rejects)
+        conversion, rule = _conversions(scanned, mapping, settings, natives, rejects)
         if REVENUE in mapping:
             revenue = _revenue(scanned, mapping[REVENUE], natives.get(REVENUE), rejects)
             if rule is ConversionRule.NONE:
                 conversion, rule = revenue > 0, ConversionRule.REVENUE
         if PHASE in mapping:
-            phase = _text_series(scanned.column("phase_bad"))
-            names = ", ".join(PHASES)
-            bad = phase.notna().to_numpy(dtype=bool)
-            rejects.add(bad, mapping[PHASE], "unknown phase: ", phase, suffix=f" (use {names})")
-    parsed = pa.table(
-        {
-            ROW: pa.array(np.arange(1, n_rows + 1, dtype="int64")),
-            "keep": pa.array(~rejects.bad),
-            TIMESTAMP: pa.array(stamps.array),
-            CONVERSION: pa.array(conversion),
-            REVENUE: pa.array(revenue),
-        }
-    )
-    return Checked(parsed, rejects.frame(), int(rejects.bad.sum()), rule)
+            checked[PHASE] = _phases(trimmed("phase"), mapping[PHASE], rejects)
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {
+        ROW: pa.array(np.arange(1, n_rows + 1, dtype="int64")),
+        "keep": pa.array(~rejects.bad),
+        TIMESTAMP: pa.array(stamps.array),
+        CONVERSION: pa.array(conversion),
+        REVENUE: pa.array(revenue),
+    }
+    columns.update({name: values.cast(pa.string()) for name, values in checked.items()})
+    return Checked(pa.table(columns), rejects.frame(), int(rejects.bad.sum()), rule)
+
+
+def _phases(phase: pa.ChunkedArray, source: str, rejects: _Rejects) -> pa.ChunkedArray:
+    """validate._phases: a phase by its folded name; reject other non-blank values."""
+    folded = pc.replace_substring_regex(pc.utf8_lower(phase), SPACE_RUN_RE2, "-")
+    folded = pc.if_else(pc.equal(folded, "postpurchase"), Phase.POST_PURCHASE.value, folded)
+    known = pc.is_in(folded, value_set=pa.array(PHASES, pa.string()))
+    bad = ~known.to_numpy(zero_copy_only=False) & ~_blank(phase)
+    if bad.any():
+        names = ", ".join(PHASES)
+        shown = _text_series(phase)
+        rejects.add(bad, source, "unknown phase: ", shown, suffix=f" (use {names})")
+    return pc.if_else(known, folded, pa.scalar(None, pa.string()))
 
 
 def _timestamps(
@@ -238,11 +252,10 @@ def with_skipped_rows(parsed: pa.Table, skip: int) -> pa.Table:
         return parsed
     head = pa.table(
         {
-            ROW: pa.array(np.zeros(skip, dtype="int64")),
-            "keep": pa.array(np.zeros(skip, dtype=bool)),
-            TIMESTAMP: pa.nulls(skip, parsed.schema.field(TIMESTAMP).type),
-            CONVERSION: pa.array(np.zeros(skip, dtype=bool)),
-            REVENUE: pa.array(np.zeros(skip, dtype="float64")),
+            field.name: pa.array(np.zeros(skip, dtype=bool))
+            if field.name == "keep"
+            else pa.nulls(skip, field.type)
+            for field in parsed.schema
         }
     )
     return pa.concat_tables([head, parsed])
@@ -251,6 +264,7 @@ def with_skipped_rows(parsed: pa.Table, skip: int) -> pa.Table:
 def _conversions(
     scanned: pa.Table,
     mapping: Mapping[str, str],
+    settings: DatasetSettings,
     natives: Mapping[str, pd.Series],
     rejects: _Rejects,
 ) -> tuple[np.ndarray, ConversionRule]:
@@ -264,15 +278,16 @@ def _conversions(
             rejects.add(unknown, mapping[CONVERSION], "not true/false: ", stripped_text(values))
         return parsed.fillna(False).astype(bool).to_numpy(), ConversionRule.COLUMN
     if CONVERSION in mapping:
-        flags = scanned.column("conv").to_pandas()
-        unknown = flags.isna().to_numpy(dtype=bool)
+        text = pc.utf8_trim_whitespace(scanned.column("conv"))
+        flags = _words(text, TRUE_WORDS)
+        unknown = ~flags & ~_words(text, FALSE_WORDS)  # '' is a false word
         if unknown.any():
-            shown = _text_series(scanned.column("conv_shown"))
-            rejects.add(unknown, mapping[CONVERSION], "not true/false: ", shown)
-        return (flags.fillna(0).to_numpy() == 1), ConversionRule.COLUMN
+            rejects.add(unknown, mapping[CONVERSION], "not true/false: ", _text_series(text))
+        return flags, ConversionRule.COLUMN
     if EVENT_TYPE not in mapping:
         return np.zeros(n_rows, dtype=bool), ConversionRule.NONE
-    flags = scanned.column("conv").to_numpy(zero_copy_only=False).astype(bool)
+    wanted = {e.strip().lower() for e in settings.conversion_events} - {""}
+    flags = _words(pc.utf8_trim_whitespace(scanned.column("event")), wanted)
     return flags, ConversionRule.EVENT_TYPE if flags.any() else ConversionRule.NONE
 
 
@@ -323,14 +338,42 @@ def duplicates(con: duckdb.DuckDBPyConnection, source: Source, hashes: np.ndarra
     return int(rows[0][0])
 
 
+_NULL_TEXT: Final = "NULL::VARCHAR"
+
+
+@dataclass(frozen=True)
+class AcceptedColumns:
+    """The accepted view's columns in validation order: SQL over the file and checked rows `p`."""
+
+    exprs: dict[str, str]  # column -> its SQL
+    checked: frozenset[str]  # the columns that read only `p` (or are constant), not the file
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The accepted columns, in order."""
+        return tuple(self.exprs)
+
+    def select(self, columns: Sequence[str] | None = None) -> str:
+        """The select list of `columns` (default: every accepted column)."""
+        wanted = self.columns if columns is None else columns
+        return ", ".join(f"{self.exprs[name]} AS {ident(name)}" for name in wanted)
+
+
+def _from_checks(name: str) -> str:
+    return f"p.{ident(name)}"
+
+
 def accepted_select(
     source_file: Source,
     mapping: Mapping[str, str],
     column: Mapping[str, str],
     names: Sequence[str],
     kind: str = "events",
-) -> tuple[tuple[str, ...], str]:
-    """The accepted view's columns, in validate_events' (_transcripts') order, and their SQL."""
+) -> AcceptedColumns:
+    """The accepted view's columns, in validate_events' (_transcripts') order, and their SQL.
+
+    The `CHECKED` columns the rules worked out come from the checked rows (`apply_rules`).
+    """
 
     def text(source: str) -> str:
         return trim_sql(source_file.raw(column[source]))
@@ -340,31 +383,22 @@ def accepted_select(
 
     if kind != "events":
         return _transcripts_select(mapping, names, text, optional)
-    channel = text(mapping[CHANNEL])
     exprs: dict[str, str] = {
-        CUSTOMER_ID: text(mapping[CUSTOMER_ID]),
-        TIMESTAMP: f"p.{ident(TIMESTAMP)}",
-        CHANNEL: channel,
-        TOUCHPOINT: channel,
-        EVENT_TYPE: optional(mapping[EVENT_TYPE]) if EVENT_TYPE in mapping else "NULL::VARCHAR",
-        CONVERSION: f"p.{ident(CONVERSION)}",
-        REVENUE: f"p.{ident(REVENUE)}",
+        CUSTOMER_ID: _from_checks(CUSTOMER_ID),
+        TIMESTAMP: _from_checks(TIMESTAMP),
+        CHANNEL: _from_checks(CHANNEL),
+        TOUCHPOINT: _from_checks(TOUCHPOINT),
+        EVENT_TYPE: optional(mapping[EVENT_TYPE]) if EVENT_TYPE in mapping else _NULL_TEXT,
+        CONVERSION: _from_checks(CONVERSION),
+        REVENUE: _from_checks(REVENUE),
     }
-    if TOUCHPOINT in mapping:
-        touchpoint = text(mapping[TOUCHPOINT])
-        exprs[TOUCHPOINT] = f"(CASE WHEN {touchpoint} = '' THEN {channel} ELSE {touchpoint} END)"
     for name in EVENT_COLUMNS:
         if name in exprs:
             continue
         if name not in mapping:
-            exprs[name] = "NULL::VARCHAR"
+            exprs[name] = _NULL_TEXT
         elif name == PHASE:
-            phase, known = text(mapping[PHASE]), lit_list(PHASES)
-            folded = _fold_phase(phase)  # only for values not already a phase's name
-            exprs[name] = (
-                f"(CASE WHEN {phase} IN {known} THEN {phase} "
-                f"WHEN {folded} IN {known} THEN {folded} END)"
-            )
+            exprs[name] = _from_checks(PHASE)
         else:
             exprs[name] = optional(mapping[name])
     return _finish_select(exprs, mapping, names, EVENT_COLUMNS, optional)
@@ -375,15 +409,15 @@ def _transcripts_select(
     names: Sequence[str],
     text: Callable[[str], str],
     optional: Callable[[str], str],
-) -> tuple[tuple[str, ...], str]:
+) -> AcceptedColumns:
     """validate_transcripts' columns: text kept ('' stays ''), labels in lower case."""
     exprs: dict[str, str] = {}
     for name in TRANSCRIPT_COLUMNS:
-        if name == TIMESTAMP:
-            exprs[name] = f"p.{ident(TIMESTAMP)}"
+        if name in (TIMESTAMP, CUSTOMER_ID):
+            exprs[name] = _from_checks(name)
         elif name not in mapping:
-            exprs[name] = "NULL::VARCHAR"
-        elif name in (CUSTOMER_ID, TEXT):
+            exprs[name] = _NULL_TEXT
+        elif name == TEXT:
             exprs[name] = text(mapping[name])
         elif name == LABEL:
             label = text(mapping[name])
@@ -402,13 +436,15 @@ def _finish_select(
     names: Sequence[str],
     canonical: Sequence[str],
     optional: Callable[[str], str],
-) -> tuple[tuple[str, ...], str]:
-    """Add the other columns as attributes and `row`; the names and the select list."""
+) -> AcceptedColumns:
+    """Add the other columns as attributes and `row`; the accepted columns."""
     for name, source in _extras(mapping, names, canonical):
         exprs[name] = optional(source)
-    exprs[ROW] = f"p.{ident(ROW)}"
-    select = ", ".join(f"{sql} AS {ident(name)}" for name, sql in exprs.items())
-    return tuple(exprs), select
+    exprs[ROW] = _from_checks(ROW)
+    checked = frozenset(
+        name for name, sql in exprs.items() if sql == _NULL_TEXT or sql == _from_checks(name)
+    )
+    return AcceptedColumns(exprs, checked)
 
 
 def _extras(

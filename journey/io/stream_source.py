@@ -93,16 +93,6 @@ def trim_sql(text: str) -> str:
     )
 
 
-def blank_sql(text: str) -> str:
-    """Whether `text` is empty or white space only (cheap: most values start otherwise)."""
-    # CASE, not OR/AND: DuckDB evaluates the costly trim only for the rows that reach it.
-    spaced = f"strpos({_WS_SQL}, left({text}, 1)) > 0"
-    return (
-        f"(CASE WHEN {text} = '' THEN TRUE WHEN {spaced} THEN trim({text}, {_WS_SQL}) = '' "
-        "ELSE FALSE END)"
-    )
-
-
 # -- the DuckDB path for delimited text ------------------------------------------------------
 
 

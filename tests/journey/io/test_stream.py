@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +21,18 @@ from journey.errors import InputError, MappingError
 from journey.io import load, stream_source
 from journey.io.load import fingerprint, load_file
 from journey.io.stream import StreamResult, file_key, validate_file
-from journey.schema import ROW, TIMESTAMP, ConversionRule, DatasetSettings
+from journey.schema import (
+    CHANNEL,
+    CONVERSION,
+    CUSTOMER_ID,
+    PHASE,
+    REVENUE,
+    ROW,
+    TIMESTAMP,
+    TOUCHPOINT,
+    ConversionRule,
+    DatasetSettings,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "data" / "sample" / "events.csv"
@@ -67,7 +79,19 @@ def same_as_pandas(
     assert result.conversion_rule == expected.conversion_rule
     assert result.mapping == mapping
     assert result.summary() == expected.summary()
+    same_from_checked_rows(result)
     return result
+
+
+CHECKED_COLUMNS = [CUSTOMER_ID, TIMESTAMP, CHANNEL, TOUCHPOINT, CONVERSION, REVENUE, PHASE, ROW]
+
+
+def same_from_checked_rows(result: StreamResult) -> None:
+    """The columns the rules worked out read from the checked rows equal the accepted view's."""
+    columns = [c for c in CHECKED_COLUMNS if c in result.columns]
+    from_checks = result.con.sql(result.accepted_sql(columns)).to_arrow_table()
+    from_view = result.con.view(result.accepted).select(*columns).to_arrow_table()
+    assert from_checks.equals(from_view)
 
 
 def test_sample_events_take_the_fast_path_and_match():
@@ -109,6 +133,31 @@ def test_rules_and_reject_texts_by_hand(tmp_path):
     assert accepted["touchpoint"].tolist() == ["Email"]  # blank touchpoint takes the channel
     assert accepted["region"].tolist() == ["North"]
     assert result.rejects_frame(limit=2)[ROW].tolist() == [2, 3]
+    result.close()
+
+
+def test_the_checked_columns_are_read_without_the_file(tmp_path):
+    text = "\n".join(
+        [
+            HEADER,
+            "\u3000c1 ,2025-03-21T14:05:00Z, Email\t,,view,yes,12.5,Post_Purchase,North",
+            "c2,2025-03-21T14:06:00Z,Web, Pricing ,view, NIE ,,,",
+            "c3,2025-03-21T14:07:00Z,,Pricing,view,no,,,",
+            "c4,2025-03-21T14:08:00Z,App,Home,buy,tak,3,ENGAGEMENT,",
+        ]
+    )
+    path = write(tmp_path, text + "\n")
+    result = validate_file(path)
+    path.unlink()  # the checked rows hold these columns: the file is not read again
+    columns = [CUSTOMER_ID, CHANNEL, TOUCHPOINT, CONVERSION, PHASE, ROW]
+    rows = result.con.sql(result.accepted_sql(columns)).fetchall()
+    assert rows == [
+        ("c1", "Email", "Email", True, "post-purchase", 1),
+        ("c2", "Web", "Pricing", False, None, 2),
+        ("c4", "App", "Home", True, "engagement", 4),
+    ]
+    with pytest.raises(duckdb.Error):  # event_type is not checked: it is read from the file
+        result.con.sql(result.accepted_sql([CUSTOMER_ID, "event_type"])).fetchall()
     result.close()
 
 
