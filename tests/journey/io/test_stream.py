@@ -237,6 +237,10 @@ def test_inputs_the_fast_path_cannot_read_exactly_fall_back_with_a_reason(tmp_pa
         "cp1250.csv": (body.encode("cp1250"), "not UTF-8"),
         "ragged.csv": ((body + "c2,2025-01-02\n").encode(), "cannot split"),
         "spaced.csv": ((body + 'c2, "2025-01-02",Web\n').encode(), "space beside a quote"),
+        "long.csv": (  # a row longer than DuckDB reads with both threads
+            (body + "c2,2025-01-02," + "x" * stream_source.MAX_LINE_BYTES + "\n").encode(),
+            "cannot split",
+        ),
         "events.json": (
             b'[{"customer_id": "c1", "timestamp": "2025-01-01", "channel": "W"}]',
             "json",
