@@ -151,3 +151,48 @@ def test_numbered_parquet_with_rejects_counts_only_the_accepted_rows(tmp_path: P
     assert "good.parquet: 2 rows read, 2 accepted, 0 rejected" in capsys.readouterr().err
     assert from_bad.read_bytes() == from_good.read_bytes()
     assert len(lines(from_good)) == 3  # the header, Web and Email on 2025-01-06
+
+
+def test_typed_parquet_columns_read_as_their_text_would_be(tmp_path: Path, capsys):
+    # naive timestamps, a boolean conversion and a float revenue are read as they are (no
+    # text round trip): the same rejects, metrics and attribution as the same values as text
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["a", "a", "b", "b", "c", "d"],
+            "timestamp": pd.to_datetime(
+                [
+                    "2025-01-06 10:00",
+                    "2025-01-07 09:30",
+                    "2025-01-06 11:00",
+                    None,
+                    "2025-01-08 00:00",
+                    "2025-01-08 01:00",
+                ]
+            ),
+            "channel": ["Web", "Email", "Email", "Web", "Web", "Store"],
+            "conversion": pd.array([False, True, None, True, True, False], dtype="boolean"),
+            "revenue": [None, 40.5, 0.0, 3.0, -2.0, 7.25],
+        }
+    )
+    typed, text = tmp_path / "typed.parquet", tmp_path / "text.parquet"
+    frame.to_parquet(typed)
+    as_text = frame.assign(
+        timestamp=frame["timestamp"].dt.strftime("%Y-%m-%d %H:%M:%S"),
+        conversion=frame["conversion"].map({True: "true", False: "false"}),
+        revenue=frame["revenue"].map(lambda v: None if pd.isna(v) else repr(v)),
+    ).astype("object")
+    as_text.to_parquet(text)
+    for command in (["metrics"], ["attribution", "--models", "first,last,linear"]):
+        outputs = []
+        for source in (typed, text):
+            out = tmp_path / f"{command[0]}-{source.stem}.csv"
+            assert main([command[0], str(source), *command[1:], "--out", str(out)]) == 0
+            err = capsys.readouterr().err
+            assert f"{source.name}: 6 rows read, 4 accepted, 2 rejected" in err
+            outputs.append(out.read_bytes())
+        assert outputs[0] == outputs[1]
+    # a: Web then Email (converts, 40.5); b's blank time and c's negative revenue are rejected
+    assert (
+        main(["attribution", str(typed), "--models", "last", "--out", str(tmp_path / "a.csv")]) == 0
+    )
+    assert "Email" in (tmp_path / "a.csv").read_text()

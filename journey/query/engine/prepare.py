@@ -298,18 +298,23 @@ def prepare(
     empty = relation_columns(runner, raw)
     columns = [str(c) for c in empty.columns]
     _check_columns(columns)
-    source = TOUCHPOINT if TOUCHPOINT in columns else CHANNEL
-    distinct = runner.frame(
-        f"SELECT DISTINCT CAST({ident(source)} AS VARCHAR) AS t FROM {ident(raw)} "
-        f"WHERE {ident(source)} IS NOT NULL"
-    )
+    touchpoints: list[str] = []
+    if settings.grouping_rules or settings.team_map or settings.phase_overrides:
+        # the touchpoint table lists only touchpoints a rule, team or override applies to:
+        # without any, it is empty whatever the data (no scan of it)
+        source = TOUCHPOINT if TOUCHPOINT in columns else CHANNEL
+        distinct = runner.frame(
+            f"SELECT DISTINCT CAST({ident(source)} AS VARCHAR) AS t FROM {ident(raw)} "
+            f"WHERE {ident(source)} IS NOT NULL"
+        )
+        touchpoints = distinct["t"].tolist()
     stamps = empty[TIMESTAMP].dtype
     timestamp_tz = runner.dialect == DUCKDB and isinstance(stamps, pd.DatetimeTZDtype)
     sql = prepare_sql(
         raw,
         columns,
         settings,
-        distinct["t"].tolist(),
+        touchpoints,
         explicit_phases(runner, raw, columns),
         timestamp_tz,
     )
