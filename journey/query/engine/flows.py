@@ -245,17 +245,24 @@ def _end() -> str:
 def _transitions(runner: Runner, path: str, fold: FoldResult, end_nodes: bool) -> pd.DataFrame:
     node, following = _folded("node", fold), _folded("next_node", fold)
     table = ident(path)
-    parts = [f"SELECT c, {node} AS source, {following} AS target FROM {table} "
-             "WHERE next_node IS NOT NULL"]  # fmt: skip
+    # per customer first (one pass over the path table, no distinct count over all its rows);
+    # a generated source (Start) is never a data node's name (`node_sql` labels those), so a
+    # customer's pair appears in one part only
+    target = f"coalesce({following}, {_end()})" if end_nodes else following
+    parts = [
+        f"SELECT {node} AS source, {target} AS target, c, count(*) AS n FROM {table}"
+        + ("" if end_nodes else " WHERE next_node IS NOT NULL")
+        + f" GROUP BY {node}, {target}, c"
+    ]
     if end_nodes:
-        parts.append(f"SELECT c, {lit(START)} AS source, {node} AS target FROM {table} "
-                     "WHERE position = 1")  # fmt: skip
-        parts.append(f"SELECT c, {node} AS source, {_end()} AS target FROM {table} "
-                     "WHERE next_node IS NULL")  # fmt: skip
+        parts.append(
+            f"SELECT {lit(START)} AS source, {node} AS target, c, count(*) AS n FROM {table} "
+            f"WHERE position = 1 GROUP BY {node}, c"
+        )
     found = runner.frame(
-        f"WITH pairs AS ({' UNION ALL '.join(parts)}) "
-        "SELECT source, target, count(*) AS count, count(DISTINCT c) AS customers "
-        "FROM pairs GROUP BY source, target ORDER BY count DESC, source, target"
+        f"WITH per AS ({' UNION ALL '.join(parts)}) "
+        "SELECT source, target, CAST(sum(n) AS BIGINT) AS count, count(*) AS customers "
+        "FROM per GROUP BY source, target ORDER BY count DESC, source, target"
     )
     return typed(found, TRANSITION_COLUMNS)
 
