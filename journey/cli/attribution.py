@@ -71,9 +71,10 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     attribution.check_models(settings.models)  # before any data is read
     read = (schema.REVENUE, schema.EVENT_TYPE, schema.CAMPAIGN)  # path_events' columns
-    # the touches read the prepared events once: a view, computed as it is read
-    settings_ = DatasetSettings(timezone=args.tz)
-    with prepared_events(args, settings_, read, materialise=False) as (runner, events):
+    # the touches read the prepared events once (a view, computed as it is read) and never
+    # their phases
+    prepared = DatasetSettings(timezone=args.tz)
+    with prepared_events(args, prepared, read, False, False) as (runner, events):
         result = engine_attribute(runner, events, settings)
     write_csv(rounded(result), args.out)
     method = result.attrs.get("shapley_method")

@@ -89,14 +89,16 @@ def prepared_events(
     settings: DatasetSettings,
     columns: Collection[str] = (),
     materialise: bool = True,
+    phases: bool = True,
 ) -> Iterator[tuple[Runner, str]]:
     """The prepared events of `args.events` on the chosen engine: (runner, relation name).
 
     `columns` names the optional columns the command reads besides `PATH_COLUMNS`; a file
     validated through `journey.io.stream` keeps only those (the others are never parsed).
     Without `materialise` the prepared events are a view: right for a command that reads
-    them once, as the engine then computes only the columns it reads (no phases for flows
-    by touchpoint).
+    them once, as the engine then computes only the columns it reads. Without `phases`
+    they have no phase columns, and nothing works out each customer's first conversion
+    (flows by channel or touchpoint, attribution).
     """
     raw, prepared = temp_name("cli_raw"), temp_name("cli_events")
     helpers: list[str] = []
@@ -111,7 +113,7 @@ def prepared_events(
         helpers = [raw]
         _validated_table(runner, raw, args, settings, columns)
     try:
-        prepare(runner, raw, settings, prepared, materialise)
+        prepare(runner, raw, settings, prepared, materialise, phases)
         yield runner, prepared
     finally:
         for name in (prepared, *helpers):

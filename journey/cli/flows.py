@@ -37,8 +37,11 @@ def run(args: argparse.Namespace) -> int:
     folder = out_dir(args.out)
     if args.steps < 2:
         raise SettingsError(f"--steps {args.steps}: step flows need at least 2 steps")
-    # read once (into the path table): a view of prepared events, computed as it is read
-    with prepared_events(args, phase_settings(args), materialise=False) as (runner, events):
+    # read once (into the path table): a view of prepared events, computed as it is read,
+    # with phases only when they are the level
+    phases = args.by == schema.PHASE
+    settings = phase_settings(args)
+    with prepared_events(args, settings, materialise=False, phases=phases) as (runner, events):
         # one path table for both files; top paths are not written, so not computed
         result = flows.flows(
             runner, events, args.by, args.steps, args.keep_repeats, args.top_k, args.end_nodes, None

@@ -21,7 +21,7 @@ them all from one. Text is built only from `sql.ident` and `sql.lit`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Final
@@ -32,7 +32,7 @@ from journey.errors import SettingsError
 from journey.query.engine import ordered
 from journey.query.engine.common import days_between, temp_name, typed
 from journey.query.engine.runner import DuckDBRunner, Runner
-from journey.query.engine.sql import ident, lit, lit_list
+from journey.query.engine.sql import DUCKDB, ident, lit, lit_list
 from journey.query.flows import FoldResult
 from journey.query.nodes import data_labels
 from journey.schema import (
@@ -104,31 +104,65 @@ def _check(runner: Runner, events: str, level: str, *more: str) -> None:
             raise SettingsError("some events have no phase: assign phases before using level phase")
 
 
+# At most this many distinct nodes are sorted as a DuckDB ENUM in the path table's windows
+# (one byte or two per row instead of the text: under a memory limit, a quarter less spilled)
+ENUM_MAX_NODES: Final = 10_000
+
+
 def node_sql(runner: Runner, events: str, level: str) -> str:
     """SQL: the node name of an event at `level` (labels for data named like generated nodes)."""
     value = f"CAST({ident(level)} AS VARCHAR)"
     # only values starting with a generated name can clash with one or with its label
     starts = " OR ".join(f"{value} LIKE {lit(name + '%')}" for name in GENERATED_NODES)
     found = runner.frame(f"SELECT DISTINCT {value} AS v FROM {ident(events)} WHERE {starts}")
-    labels = data_labels(found["v"].tolist(), level)
+    return _node_expr(level, data_labels(found["v"].tolist(), level))
+
+
+def _node_expr(level: str, labels: dict[str, str]) -> str:
+    """SQL: the node name at `level`, the data values in `labels` renamed, missing named."""
+    value = f"CAST({ident(level)} AS VARCHAR)"
     if labels:
         whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in labels.items())
         value = f"CASE {value} {whens} ELSE {value} END"
     return f"coalesce({value}, {lit(MISSING_NODE)})"
 
 
-def path_sql(events: str, node: str, keep_repeats: bool, phase: bool = False) -> str:
+def _path_nodes(runner: Runner, events: str, level: str) -> tuple[str, list[str] | None]:
+    """The node expression at `level` and, on DuckDB with few nodes, every name it gives."""
+    if runner.dialect != DUCKDB:
+        return node_sql(runner, events, level), None
+    value = f"CAST({ident(level)} AS VARCHAR)"
+    found = runner.frame(f"SELECT DISTINCT {value} AS v FROM {ident(events)}")
+    values = [str(v) for v in found["v"].tolist() if v is not None and not pd.isna(v)]
+    labels = data_labels(values, level)
+    names = sorted({labels.get(v, v) for v in values} | {MISSING_NODE})
+    return _node_expr(level, labels), (names if len(names) <= ENUM_MAX_NODES else None)
+
+
+def path_sql(
+    events: str,
+    node: str,
+    keep_repeats: bool,
+    phase: bool = False,
+    names: Sequence[str] | None = None,
+) -> str:
     """SQL: the path table (one row per kept event) from `events` and a node expression.
 
     Columns c, node, position (1-based), next_node (NULL at the path's end), run_start (the
     event starts a run of equal nodes: the folding volume), converted (0/1, per customer),
     days (last - first event time of the customer, all events counted), conv_after (0/1: a
     conversion at or after this event, in the raw path), and with `phase` the event's phase.
+    `names` (DuckDB), every name `node` gives: the windows sort the nodes as an ENUM of them;
+    the table holds text all the same.
     """
     c, ts, row = ident(CUSTOMER_ID), ident(TIMESTAMP), ident(ROW)
     order = "PARTITION BY c ORDER BY ts, r"
     with_phase = f", {ident(PHASE)} AS phase" if phase else ""
     phase_out = ", phase" if phase else ""
+    node_out, next_out = "node", f"lead(node) OVER ({order})"
+    if names is not None:
+        node = f"CAST({node} AS ENUM {lit_list(names)})"
+        node_out, next_out = "CAST(node AS VARCHAR)", f"CAST({next_out} AS VARCHAR)"
     return (
         f"WITH named AS (SELECT {c} AS c, {node} AS node, {ts} AS ts, {row} AS r, "
         f"CASE WHEN {ident(CONVERSION)} THEN 1 ELSE 0 END AS conv{with_phase} "
@@ -139,8 +173,8 @@ def path_sql(events: str, node: str, keep_repeats: bool, phase: bool = False) ->
         f"{days_between('min(ts) OVER (PARTITION BY c)', 'max(ts) OVER (PARTITION BY c)')} "
         f"AS days FROM named), "
         f"kept AS (SELECT *, prev IS NULL OR prev <> node AS run_start FROM marked) "
-        f"SELECT c, node, converted, days, run_start, conv_after{phase_out}, "
-        f"row_number() OVER ({order}) AS position, lead(node) OVER ({order}) AS next_node "
+        f"SELECT c, {node_out} AS node, converted, days, run_start, conv_after{phase_out}, "
+        f"row_number() OVER ({order}) AS position, {next_out} AS next_node "
         f"FROM kept WHERE {lit(keep_repeats)} OR run_start"
     )
 
@@ -153,7 +187,8 @@ def path_select(
         _check(runner, events, level, PHASE)
     else:
         _check(runner, events, level)
-    return path_sql(events, node_sql(runner, events, level), keep_repeats, phase)
+    node, names = _path_nodes(runner, events, level)
+    return path_sql(events, node, keep_repeats, phase, names)
 
 
 @contextmanager

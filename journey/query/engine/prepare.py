@@ -166,8 +166,13 @@ def prepare_sql(
     touchpoints: Sequence[str],
     phase_spellings: Mapping[str, str] | None = None,
     timestamp_tz: bool = False,
+    phases: bool = True,
 ) -> str:
     """A SELECT of prepared events (relation contract) from the raw relation `raw`.
+
+    Without `phases`, the events without their `phase` and `phase_explicit` columns: no
+    first conversion per customer is looked for (a query reading no phase pays nothing
+    for it; DuckDB keeps that join in every plan otherwise).
 
     Args:
         raw: The relation of accepted events.
@@ -177,6 +182,7 @@ def prepare_sql(
         phase_spellings: Explicit phase value -> phase (`explicit_phases`); others are not
             explicit.
         timestamp_tz: The raw timestamp is a DuckDB TIMESTAMPTZ (converted to naive UTC).
+        phases: With the phase columns (else see above).
     """
     _check_columns(columns)
     if settings.onboarding_days < 0:
@@ -216,6 +222,10 @@ def prepare_sql(
         *(f"{_text(c, columns)} AS {ident(c)}" for c in extras),
     ]
     source = f"{ident(raw)} AS r{joins}{cross}"
+    if not phases:
+        head = [n for n in PREPARED_COLUMNS if n not in (PHASE, PHASE_EXPLICIT)] + extras
+        outputs = ", ".join(ident(n) for n in head)
+        return f"SELECT {outputs} FROM (SELECT {', '.join(select)} FROM {source}) AS e"
     return _phase_query(", ".join(select), source, settings.onboarding_days, extras)
 
 
@@ -292,9 +302,17 @@ def explicit_phases(runner: Runner, raw: str, columns: Sequence[str]) -> dict[st
 
 
 def prepare(
-    runner: Runner, raw: str, settings: DatasetSettings, name: str, materialise: bool = True
+    runner: Runner,
+    raw: str,
+    settings: DatasetSettings,
+    name: str,
+    materialise: bool = True,
+    phases: bool = True,
 ) -> None:
-    """Create `name` (a table, or a view when not `materialise`) of prepared events from `raw`."""
+    """Create `name` (a table, or a view when not `materialise`) of prepared events from `raw`.
+
+    Without `phases` it has no `phase` and `phase_explicit` columns (see `prepare_sql`).
+    """
     empty = relation_columns(runner, raw)
     columns = [str(c) for c in empty.columns]
     _check_columns(columns)
@@ -315,8 +333,9 @@ def prepare(
         columns,
         settings,
         touchpoints,
-        explicit_phases(runner, raw, columns),
+        explicit_phases(runner, raw, columns) if phases else {},
         timestamp_tz,
+        phases,
     )
     runner.drop(name)  # a view and a table of one name cannot replace each other
     if materialise:

@@ -150,6 +150,14 @@ def test_prepare_equals_pandas_property(raw, settings):
     assert_same(_prepared(RUNNER, raw, settings), _oracle(raw, settings))
 
 
+@given(raw_events(), dataset_settings())
+def test_prepare_without_phases_is_the_same_events_without_the_phase_columns(raw, settings):
+    got = _prepared(RUNNER, raw, settings, materialise=False, phases=False)
+    assert PHASE not in got.columns and PHASE_EXPLICIT not in got.columns
+    expected = _oracle(raw, settings).drop(columns=[PHASE, PHASE_EXPLICIT])
+    assert_same(got, expected)
+
+
 @given(raw_events(), dataset_settings(), dataset_settings())
 def test_preparing_prepared_events_again_equals_pandas_property(raw, first, second):
     # the phase_explicit column keeps explicit phases explicit; rule phases are recomputed
