@@ -31,9 +31,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from journey.errors import SettingsError
-from journey.query.engine.common import US_PER_DAY, micros, temp_name, typed
+from journey.query.engine.common import (
+    ENUM_MAX_VALUES,
+    US_PER_DAY,
+    distinct_text,
+    micros,
+    temp_name,
+    typed,
+)
 from journey.query.engine.runner import Runner
-from journey.query.engine.segments import DEFAULT_WINDOW_DAYS, path_events
+from journey.query.engine.segments import DEFAULT_WINDOW_DAYS, NOT_SET, path_events
 from journey.query.engine.sql import DUCKDB, ident, lit, lit_list
 from journey.schema import CHANNEL, CUSTOMER_ID, PATH_SEPARATOR
 
@@ -52,7 +59,7 @@ class PathSpec:
     exclude_event_types: tuple[str, ...] = ()
 
 
-def touches_sql(events: str, spec: PathSpec) -> str:
+def touches_sql(events: str, spec: PathSpec, names: Sequence[str] | None = None) -> str:
     """SQL: one row per kept touch of each path (c, path_no), in the relation `touches` holds.
 
     Columns c, path_no, r (row; NULL for a `(none)` touch), value, direct, age_days (days
@@ -60,6 +67,7 @@ def touches_sql(events: str, spec: PathSpec) -> str:
     pos (1-based in path order), length, non_direct_r (row of the path's last non-direct
     touch), youngest (the path's smallest age), run_start (the value differs from the touch
     before). One window specification (per path, in path order) computes the per-path columns.
+    `names` (DuckDB, `value_names`): every value; the windows sort them as an ENUM.
     """
     excluded = []
     if spec.exclude_channels:
@@ -85,16 +93,17 @@ def touches_sql(events: str, spec: PathSpec) -> str:
         else ""
     )
     return f"""
-WITH q_pe AS ({path_events(events, spec.level, spec.window_days)}),
+WITH q_pe AS ({path_events(events, spec.level, spec.window_days, names)}),
 q_kept AS (
-    SELECT c, path_no, r, value, direct, age_days, conv, revenue,
+    SELECT c, path_no, r, CAST(v AS VARCHAR) AS value, direct, age_days, conv, revenue,
            row_number() OVER ({path}) AS pos,
            count(*) OVER {whole} AS length,
            last_value(CASE WHEN NOT direct THEN r END IGNORE NULLS) OVER {whole} AS non_direct_r,
            min(age_days) OVER {whole} AS youngest,
-           lag(value) OVER ({path}) IS DISTINCT FROM value AS run_start
+           lag(v) OVER ({path}) IS DISTINCT FROM v AS run_start
     FROM (
-        SELECT c, path_no, ts, r, value, coalesce(lower(channel) = {lit(DIRECT)}, FALSE) AS direct,
+        SELECT c, path_no, ts, r, value AS v,
+               coalesce(lower(channel) = {lit(DIRECT)}, FALSE) AS direct,
                CASE WHEN converted THEN {age} ELSE {zero} END AS age_days,
                CASE WHEN converted THEN {one} ELSE {zero} END AS conv, path_revenue AS revenue
         FROM q_pe WHERE {keep}
@@ -150,11 +159,19 @@ def _double(value: float) -> str:
 def touches(runner: Runner, events: str, spec: PathSpec) -> Iterator[str]:
     """Materialise the kept touches of `events` as a temporary table; yield its name, drop it."""
     name = temp_name("q_touches")
-    runner.table(name, touches_sql(events, spec))
+    runner.table(name, touches_sql(events, spec, value_names(runner, events, spec.level)))
     try:
         yield name
     finally:
         runner.drop(name)
+
+
+def value_names(runner: Runner, events: str, level: str) -> list[str] | None:
+    """Every value `touches_sql` gives at `level`, on DuckDB and when few; else None."""
+    if runner.dialect != DUCKDB:
+        return None
+    names = sorted({*distinct_text(runner, events, level), NOT_SET})
+    return names if len(names) <= ENUM_MAX_VALUES else None
 
 
 def heuristic_credits(

@@ -30,7 +30,13 @@ import pandas as pd
 
 from journey.errors import SettingsError
 from journey.query.engine import ordered
-from journey.query.engine.common import days_between, temp_name, typed
+from journey.query.engine.common import (
+    ENUM_MAX_VALUES,
+    days_between,
+    distinct_text,
+    temp_name,
+    typed,
+)
 from journey.query.engine.runner import DuckDBRunner, Runner
 from journey.query.engine.sql import DUCKDB, ident, lit, lit_list
 from journey.query.flows import FoldResult
@@ -104,11 +110,6 @@ def _check(runner: Runner, events: str, level: str, *more: str) -> None:
             raise SettingsError("some events have no phase: assign phases before using level phase")
 
 
-# At most this many distinct nodes are sorted as a DuckDB ENUM in the path table's windows
-# (one byte or two per row instead of the text: under a memory limit, a quarter less spilled)
-ENUM_MAX_NODES: Final = 10_000
-
-
 def node_sql(runner: Runner, events: str, level: str) -> str:
     """SQL: the node name of an event at `level` (labels for data named like generated nodes)."""
     value = f"CAST({ident(level)} AS VARCHAR)"
@@ -131,12 +132,10 @@ def _path_nodes(runner: Runner, events: str, level: str) -> tuple[str, list[str]
     """The node expression at `level` and, on DuckDB with few nodes, every name it gives."""
     if runner.dialect != DUCKDB:
         return node_sql(runner, events, level), None
-    value = f"CAST({ident(level)} AS VARCHAR)"
-    found = runner.frame(f"SELECT DISTINCT {value} AS v FROM {ident(events)}")
-    values = [str(v) for v in found["v"].tolist() if v is not None and not pd.isna(v)]
+    values = distinct_text(runner, events, level)
     labels = data_labels(values, level)
     names = sorted({labels.get(v, v) for v in values} | {MISSING_NODE})
-    return _node_expr(level, labels), (names if len(names) <= ENUM_MAX_NODES else None)
+    return _node_expr(level, labels), (names if len(names) <= ENUM_MAX_VALUES else None)
 
 
 def path_sql(
