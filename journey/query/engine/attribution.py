@@ -66,7 +66,9 @@ def touches_sql(events: str, spec: PathSpec, names: Sequence[str] | None = None)
     before the conversion; 0 on non-converting paths), conv (1.0 / 0.0), revenue (the path's),
     pos (1-based in path order), length, non_direct_r (row of the path's last non-direct
     touch), youngest (the path's smallest age), run_start (the value differs from the touch
-    before). One window specification (per path, in path order) computes the per-path columns.
+    before), previous (the value of the touch before; NULL on the first), final (the path's
+    last value). One window specification (per path, in path order) computes the per-path
+    columns.
     `names` (DuckDB, `value_names`): every value; the windows sort them as an ENUM.
     """
     excluded = []
@@ -85,7 +87,8 @@ def touches_sql(events: str, spec: PathSpec, names: Sequence[str] | None = None)
     SELECT c, path_no, CAST(NULL AS BIGINT) AS r, {lit(NO_TOUCH)} AS value, FALSE AS direct,
            {zero} AS age_days, {one} AS conv, path_revenue AS revenue,
            CAST(1 AS BIGINT) AS pos, CAST(1 AS BIGINT) AS length,
-           CAST(NULL AS BIGINT) AS non_direct_r, {zero} AS youngest, TRUE AS run_start
+           CAST(NULL AS BIGINT) AS non_direct_r, {zero} AS youngest, TRUE AS run_start,
+           CAST(NULL AS VARCHAR) AS previous, {lit(NO_TOUCH)} AS final
     FROM q_pe p WHERE conv AND NOT ({keep}) AND NOT EXISTS (
         SELECT 1 FROM q_kept k WHERE k.c = p.c AND k.path_no = p.path_no)
 )"""
@@ -100,7 +103,9 @@ q_kept AS (
            count(*) OVER {whole} AS length,
            last_value(CASE WHEN NOT direct THEN r END IGNORE NULLS) OVER {whole} AS non_direct_r,
            min(age_days) OVER {whole} AS youngest,
-           lag(v) OVER ({path}) IS DISTINCT FROM v AS run_start
+           lag(v) OVER ({path}) IS DISTINCT FROM v AS run_start,
+           CAST(lag(v) OVER ({path}) AS VARCHAR) AS previous,
+           CAST(last_value(v) OVER {whole} AS VARCHAR) AS final
     FROM (
         SELECT c, path_no, ts, r, value AS v,
                coalesce(lower(channel) = {lit(DIRECT)}, FALSE) AS direct,
@@ -367,7 +372,8 @@ def chain_counts(runner: Runner, kept: str, order: int) -> ChainCounts:
         raise SettingsError(
             f"too many distinct values ({base - 1}) for a Markov chain of order {order}"
         )
-    sql = f"""{_transitions_sql(kept, order, base)}
+    transitions = _first_order_sql(kept) if order == 1 else _transitions_sql(kept, order, base)
+    sql = f"""{transitions}
 SELECT source, target, CAST(sum(w) AS DOUBLE) AS count, CAST(sum(rev) AS DOUBLE) AS revenue
 FROM q_x
 GROUP BY source, target
@@ -381,6 +387,36 @@ ORDER BY source, target"""
         count=out["count"].to_numpy(dtype=np.float64),
         revenue=out["revenue"].fillna(0.0).to_numpy(dtype=np.float64),
     )
+
+
+def _first_order_sql(kept: str) -> str:
+    """SQL: `_transitions_sql`'s q_x at order 1, read off the touches without a sort.
+
+    A run's first touch goes from the value before it (the previous run's: runs are maximal)
+    or from (start); each path, on its first touch, leaves its final value for (conversion)
+    with its weight and revenue, and for (null) with the rest. A state's key is its code + 1.
+    """
+    zero, one = _double(0), _double(1)
+    return f"""
+WITH q_t AS (SELECT * FROM {ident(kept)}),
+q_labels AS (
+    SELECT value, row_number() OVER (ORDER BY value) - 1 AS code
+    FROM (SELECT DISTINCT value FROM q_t) AS d
+), q_x AS (
+    SELECT CASE WHEN t.previous IS NULL THEN CAST({START_KEY} AS BIGINT)
+                ELSE CAST(p.code + 1 AS BIGINT) END AS source,
+           CAST(l.code + 1 AS BIGINT) AS target, {one} AS w, {zero} AS rev
+    FROM q_t t JOIN q_labels l ON l.value = t.value
+    LEFT JOIN q_labels p ON p.value = t.previous WHERE t.run_start
+    UNION ALL
+    SELECT CAST(f.code + 1 AS BIGINT) AS source, CAST({CONVERSION_KEY} AS BIGINT) AS target,
+           t.conv AS w, t.revenue AS rev
+    FROM q_t t JOIN q_labels f ON f.value = t.final WHERE t.pos = 1
+    UNION ALL
+    SELECT CAST(f.code + 1 AS BIGINT) AS source, CAST({NULL_KEY} AS BIGINT) AS target,
+           {one} - t.conv AS w, {zero} AS rev
+    FROM q_t t JOIN q_labels f ON f.value = t.final WHERE t.pos = 1
+)"""
 
 
 def _transitions_sql(kept: str, order: int, base: int, ranks: str | None = None) -> str:

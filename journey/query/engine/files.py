@@ -173,7 +173,7 @@ def prepare_file(runner: DuckDBRunner, raw: Path, settings: DatasetSettings, out
 
 
 DEFAULT_SCORER: Final = "default"  # journey.sentiment.stored.DEFAULT (tests hold them equal)
-PATH_FORMAT: Final = 1  # bump when the path table's columns or meaning change
+PATH_FORMAT: Final = 2  # bump when the path or touches tables' columns or meaning change
 
 
 def path_file_path(view: str, level: str, keep_repeats: bool) -> Path:

@@ -293,12 +293,14 @@ HAND_TOUCHES = [
 
 
 def hand_touches() -> pd.DataFrame:
-    """HAND_TOUCHES with pos and run_start, as the touches table has them."""
+    """HAND_TOUCHES with pos, run_start, previous and final, as the touches table has them."""
     frame = pd.DataFrame(HAND_TOUCHES, columns=["c", "path_no", "value", "conv", "revenue"])
     path = frame.groupby(["c", "path_no"])
     return frame.assign(
         pos=path.cumcount() + 1,
         run_start=path["value"].shift().ne(frame["value"]),
+        previous=path["value"].shift(),
+        final=path["value"].transform("last"),
     )
 
 
