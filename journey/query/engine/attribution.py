@@ -104,8 +104,7 @@ q_kept AS (
            last_value(CASE WHEN NOT direct THEN r END IGNORE NULLS) OVER {whole} AS non_direct_r,
            min(age_days) OVER {whole} AS youngest,
            lag(v) OVER ({path}) IS DISTINCT FROM v AS run_start,
-           CAST(lag(v) OVER ({path}) AS VARCHAR) AS previous,
-           CAST(last_value(v) OVER {whole} AS VARCHAR) AS final
+           lag(v) OVER ({path}) AS previous, last_value(v) OVER {whole} AS final
     FROM (
         SELECT c, path_no, ts, r, value AS v,
                coalesce(lower(channel) = {lit(DIRECT)}, FALSE) AS direct,
@@ -394,28 +393,35 @@ def _first_order_sql(kept: str) -> str:
 
     A run's first touch goes from the value before it (the previous run's: runs are maximal)
     or from (start); each path, on its first touch, leaves its final value for (conversion)
-    with its weight and revenue, and for (null) with the rest. A state's key is its code + 1.
+    with its weight and revenue, and for (null) with the rest. The touches are grouped by
+    value first (few groups), and a state's key is its code + 1.
     """
-    zero, one = _double(0), _double(1)
+    zero = _double(0)
+    table = ident(kept)
     return f"""
-WITH q_t AS (SELECT * FROM {ident(kept)}),
-q_labels AS (
+WITH q_labels AS (
     SELECT value, row_number() OVER (ORDER BY value) - 1 AS code
-    FROM (SELECT DISTINCT value FROM q_t) AS d
+    FROM (SELECT DISTINCT value FROM {table}) AS d
+), q_runs AS (
+    SELECT previous, value, count(*) AS n FROM {table} WHERE run_start
+    GROUP BY previous, value
+), q_ends AS (
+    SELECT final, sum(conv) AS conv, sum(revenue) AS rev, count(*) AS n FROM {table}
+    WHERE pos = 1 GROUP BY final
 ), q_x AS (
-    SELECT CASE WHEN t.previous IS NULL THEN CAST({START_KEY} AS BIGINT)
+    SELECT CASE WHEN r.previous IS NULL THEN CAST({START_KEY} AS BIGINT)
                 ELSE CAST(p.code + 1 AS BIGINT) END AS source,
-           CAST(l.code + 1 AS BIGINT) AS target, {one} AS w, {zero} AS rev
-    FROM q_t t JOIN q_labels l ON l.value = t.value
-    LEFT JOIN q_labels p ON p.value = t.previous WHERE t.run_start
+           CAST(l.code + 1 AS BIGINT) AS target, CAST(r.n AS DOUBLE) AS w, {zero} AS rev
+    FROM q_runs r JOIN q_labels l ON l.value = r.value
+    LEFT JOIN q_labels p ON p.value = r.previous
     UNION ALL
     SELECT CAST(f.code + 1 AS BIGINT) AS source, CAST({CONVERSION_KEY} AS BIGINT) AS target,
-           t.conv AS w, t.revenue AS rev
-    FROM q_t t JOIN q_labels f ON f.value = t.final WHERE t.pos = 1
+           e.conv AS w, e.rev AS rev
+    FROM q_ends e JOIN q_labels f ON f.value = e.final
     UNION ALL
     SELECT CAST(f.code + 1 AS BIGINT) AS source, CAST({NULL_KEY} AS BIGINT) AS target,
-           {one} - t.conv AS w, {zero} AS rev
-    FROM q_t t JOIN q_labels f ON f.value = t.final WHERE t.pos = 1
+           CAST(e.n AS DOUBLE) - e.conv AS w, {zero} AS rev
+    FROM q_ends e JOIN q_labels f ON f.value = e.final
 )"""
 
 
