@@ -138,6 +138,18 @@ def _text_series(values: pa.ChunkedArray, *, strip: bool = False) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(text), dtype=STRING).astype(STR_DTYPE)
 
 
+def _trimmed(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """`text` without surrounding white space: the scanned values themselves when none has any.
+
+    The accepted rows keep the checked columns: sharing the scan's buffers keeps one copy of
+    them in memory, not two (about 0.3 GB per column at 1e7 events).
+    """
+    cut = pc.utf8_trim_whitespace(text)
+    if pc.sum(pc.binary_length(cut)) == pc.sum(pc.binary_length(text)):
+        return text
+    return cut
+
+
 def _blank(text: pa.ChunkedArray) -> np.ndarray:
     """Where trimmed `text` is empty (the scan gives '' for missing values)."""
     return pc.equal(text, "").to_numpy(zero_copy_only=False)
@@ -164,7 +176,7 @@ def apply_rules(
     rejects = _Rejects(n_rows, empty_rejects())
 
     def trimmed(name: str) -> pa.ChunkedArray:
-        return pc.utf8_trim_whitespace(scanned.column(name))
+        return _trimmed(scanned.column(name))
 
     customer = trimmed("customer")
     rejects.add(_blank(customer), mapping[CUSTOMER_ID], "missing customer id")
@@ -278,7 +290,7 @@ def _conversions(
             rejects.add(unknown, mapping[CONVERSION], "not true/false: ", stripped_text(values))
         return parsed.fillna(False).astype(bool).to_numpy(), ConversionRule.COLUMN
     if CONVERSION in mapping:
-        text = pc.utf8_trim_whitespace(scanned.column("conv"))
+        text = _trimmed(scanned.column("conv"))
         flags = _words(text, TRUE_WORDS)
         unknown = ~flags & ~_words(text, FALSE_WORDS)  # '' is a false word
         if unknown.any():
@@ -287,7 +299,7 @@ def _conversions(
     if EVENT_TYPE not in mapping:
         return np.zeros(n_rows, dtype=bool), ConversionRule.NONE
     wanted = {e.strip().lower() for e in settings.conversion_events} - {""}
-    flags = _words(pc.utf8_trim_whitespace(scanned.column("event")), wanted)
+    flags = _words(_trimmed(scanned.column("event")), wanted)
     return flags, ConversionRule.EVENT_TYPE if flags.any() else ConversionRule.NONE
 
 

@@ -34,6 +34,7 @@ from journey.query.engine.common import (
     ENUM_MAX_VALUES,
     days_between,
     distinct_text,
+    node_expression,
     temp_name,
     typed,
 )
@@ -116,16 +117,7 @@ def node_sql(runner: Runner, events: str, level: str) -> str:
     # only values starting with a generated name can clash with one or with its label
     starts = " OR ".join(f"{value} LIKE {lit(name + '%')}" for name in GENERATED_NODES)
     found = runner.frame(f"SELECT DISTINCT {value} AS v FROM {ident(events)} WHERE {starts}")
-    return _node_expr(level, data_labels(found["v"].tolist(), level))
-
-
-def _node_expr(level: str, labels: dict[str, str]) -> str:
-    """SQL: the node name at `level`, the data values in `labels` renamed, missing named."""
-    value = f"CAST({ident(level)} AS VARCHAR)"
-    if labels:
-        whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in labels.items())
-        value = f"CASE {value} {whens} ELSE {value} END"
-    return f"coalesce({value}, {lit(MISSING_NODE)})"
+    return node_expression(data_labels(found["v"].tolist(), level), level)
 
 
 def _path_nodes(runner: Runner, events: str, level: str) -> tuple[str, list[str] | None]:
@@ -135,7 +127,7 @@ def _path_nodes(runner: Runner, events: str, level: str) -> tuple[str, list[str]
     values = distinct_text(runner, events, level)
     labels = data_labels(values, level)
     names = sorted({labels.get(v, v) for v in values} | {MISSING_NODE})
-    return _node_expr(level, labels), (names if len(names) <= ENUM_MAX_VALUES else None)
+    return node_expression(labels, level), (names if len(names) <= ENUM_MAX_VALUES else None)
 
 
 def path_sql(
