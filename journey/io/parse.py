@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Final
+from typing import Final, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -75,13 +75,27 @@ def as_text(values: pd.Series) -> pd.Series:
     return values.astype(object).map(_cell_text).astype(STR_DTYPE)
 
 
+ArrowText = TypeVar("ArrowText", pa.Array, pa.ChunkedArray)
+
+
+def trim_whitespace(array: ArrowText) -> ArrowText:
+    """Arrow text without surrounding whitespace; `array` itself when no value has any.
+
+    Returning the input keeps sharing its buffers: no second copy of a column in memory.
+    """
+    trimmed = pc.utf8_trim_whitespace(array)  # one pyarrow call: .str.strip() costs more
+    if pc.sum(pc.binary_length(trimmed)) == pc.sum(pc.binary_length(array)):
+        return array
+    return trimmed
+
+
 def stripped_text(values: pd.Series) -> pd.Series:
     """Return values as strings without surrounding whitespace ('' where missing)."""
     text = as_text(values)
     array = pa.array(text.array)
-    trimmed = pc.utf8_trim_whitespace(array)  # one pyarrow call: .str.strip() costs more
-    if pc.sum(pc.binary_length(trimmed)) == pc.sum(pc.binary_length(array)):
-        return text  # nothing trimmed: keep sharing the source buffers, no copy in memory
+    trimmed = trim_whitespace(array)
+    if trimmed is array:
+        return text  # nothing trimmed: keep sharing the source buffers
     return pd.Series(pd.arrays.ArrowStringArray(trimmed), index=text.index).astype(STR_DTYPE)
 
 

@@ -35,6 +35,7 @@ from journey.io.parse import (
     parse_timestamp_text,
     parse_timestamps,
     stripped_text,
+    trim_whitespace,
 )
 from journey.io.stream_source import (
     PHASES,
@@ -117,17 +118,12 @@ def checks_sql(
 class Checked:
     """The rules' outcome: Arrow columns the accepted view joins, rejects, the rule."""
 
-    # row, keep, timestamp, conversion, revenue, then the checked text columns (`CHECKED`)
+    # row, keep, timestamp, conversion, revenue, then the text columns the rules work out in
+    # full (trimmed customer and channel, the touchpoint or its channel, the phase by name)
     parsed: pa.Table
     rejects: pd.DataFrame
     n_rejected: int
     rule: ConversionRule | None  # None for transcripts
-
-
-# The accepted columns the rules work out in full (the accepted view reads them from the
-# checked rows, not from the file): trimmed ids and channels, the touchpoint (the channel
-# where blank), the phase by its name.
-CHECKED: Final = (CUSTOMER_ID, CHANNEL, TOUCHPOINT, PHASE)
 
 
 def _text_series(values: pa.ChunkedArray, *, strip: bool = False) -> pd.Series:
@@ -136,18 +132,6 @@ def _text_series(values: pa.ChunkedArray, *, strip: bool = False) -> pd.Series:
     if strip:
         text = pc.utf8_trim_whitespace(text)
     return pd.Series(pd.arrays.ArrowStringArray(text), dtype=STRING).astype(STR_DTYPE)
-
-
-def _trimmed(text: pa.ChunkedArray) -> pa.ChunkedArray:
-    """`text` without surrounding white space: the scanned values themselves when none has any.
-
-    The accepted rows keep the checked columns: sharing the scan's buffers keeps one copy of
-    them in memory, not two (about 0.3 GB per column at 1e7 events).
-    """
-    cut = pc.utf8_trim_whitespace(text)
-    if pc.sum(pc.binary_length(cut)) == pc.sum(pc.binary_length(text)):
-        return text
-    return cut
 
 
 def _blank(text: pa.ChunkedArray) -> np.ndarray:
@@ -176,7 +160,7 @@ def apply_rules(
     rejects = _Rejects(n_rows, empty_rejects())
 
     def trimmed(name: str) -> pa.ChunkedArray:
-        return _trimmed(scanned.column(name))
+        return trim_whitespace(scanned.column(name))
 
     customer = trimmed("customer")
     rejects.add(_blank(customer), mapping[CUSTOMER_ID], "missing customer id")
@@ -290,7 +274,7 @@ def _conversions(
             rejects.add(unknown, mapping[CONVERSION], "not true/false: ", stripped_text(values))
         return parsed.fillna(False).astype(bool).to_numpy(), ConversionRule.COLUMN
     if CONVERSION in mapping:
-        text = _trimmed(scanned.column("conv"))
+        text = trim_whitespace(scanned.column("conv"))
         flags = _words(text, TRUE_WORDS)
         unknown = ~flags & ~_words(text, FALSE_WORDS)  # '' is a false word
         if unknown.any():
@@ -299,7 +283,7 @@ def _conversions(
     if EVENT_TYPE not in mapping:
         return np.zeros(n_rows, dtype=bool), ConversionRule.NONE
     wanted = {e.strip().lower() for e in settings.conversion_events} - {""}
-    flags = _words(_trimmed(scanned.column("event")), wanted)
+    flags = _words(trim_whitespace(scanned.column("event")), wanted)
     return flags, ConversionRule.EVENT_TYPE if flags.any() else ConversionRule.NONE
 
 
@@ -365,10 +349,9 @@ class AcceptedColumns:
         """The accepted columns, in order."""
         return tuple(self.exprs)
 
-    def select(self, columns: Sequence[str] | None = None) -> str:
-        """The select list of `columns` (default: every accepted column)."""
-        wanted = self.columns if columns is None else columns
-        return ", ".join(f"{self.exprs[name]} AS {ident(name)}" for name in wanted)
+    def select(self) -> str:
+        """The select list of every accepted column."""
+        return ", ".join(f"{sql} AS {ident(name)}" for name, sql in self.exprs.items())
 
 
 def _from_checks(name: str) -> str:
@@ -384,7 +367,8 @@ def accepted_select(
 ) -> AcceptedColumns:
     """The accepted view's columns, in validate_events' (_transcripts') order, and their SQL.
 
-    The `CHECKED` columns the rules worked out come from the checked rows (`apply_rules`).
+    The columns the rules work out in full (customer, channel, touchpoint, phase) come from
+    the checked rows (`apply_rules`).
     """
 
     def text(source: str) -> str:
